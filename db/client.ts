@@ -1,0 +1,40 @@
+import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import postgres, { type Sql } from "postgres";
+import * as schema from "./schema";
+
+export type Db = PostgresJsDatabase<typeof schema> & { $client: Sql };
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export interface DbOptions {
+  /** Pool size; the web and worker processes size it for their own concurrency. */
+  max?: number;
+  /** Name shown in pg_stat_activity, to tell web from worker connections. */
+  applicationName?: string;
+}
+
+export function createDb(url: string, options: DbOptions = {}): Db {
+  const client = postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    connection: { application_name: options.applicationName ?? "throughline" },
+  });
+  return drizzle(client, { schema, casing: "snake_case" }) as Db;
+}
+
+const globalForDb = globalThis as unknown as { throughlineDb?: Db };
+
+/**
+ * The process-wide pool, created on first use from DATABASE_URL (the launcher sets
+ * it for the web and worker processes). Kept on globalThis so dev reloads reuse it.
+ */
+export function getDb(): Db {
+  if (!globalForDb.throughlineDb) {
+    const url = process.env.DATABASE_URL;
+    if (!url) throw new Error("DATABASE_URL is not set: start Throughline with `npm start`.");
+    globalForDb.throughlineDb = createDb(url, {
+      max: Number(process.env.DB_POOL_MAX ?? 10),
+      applicationName: process.env.THROUGHLINE_ROLE ?? "throughline",
+    });
+  }
+  return globalForDb.throughlineDb;
+}

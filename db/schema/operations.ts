@@ -1,0 +1,126 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { blockKind, eventType, operationStatus, stepStatus } from "./enums";
+
+const timestamps = {
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+};
+
+/** One business operation: the unit a person follows from acceptance to completion. */
+export const operations = pgTable(
+  "operations",
+  {
+    id: uuid("id").primaryKey(),
+    type: text("type").notNull(),
+    version: integer("version").notNull(),
+    status: operationStatus("status").notNull().default("accepted"),
+    input: jsonb("input").notNull(),
+    subject: text("subject"),
+    reference: text("reference"),
+    /** Who submitted it, e.g. `key:tl_ab12` or `user:…`; also the idempotency scope. */
+    submittedBy: text("submitted_by").notNull(),
+    idempotencyKey: text("idempotency_key"),
+    /** SHA-256 of type+input+subject+reference: same key with another hash is a conflict. */
+    requestHash: text("request_hash").notNull(),
+    result: jsonb("result"),
+    error: jsonb("error"),
+    blockedKind: blockKind("blocked_kind"),
+    blockedReason: text("blocked_reason"),
+    actionRequired: text("action_required"),
+    /** Name of the step that is running or next to run; null when terminal. */
+    currentStep: text("current_step"),
+    traceId: text("trace_id").notNull(),
+    synthetic: boolean("synthetic").notNull().default(false),
+    ...timestamps,
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+  },
+  (t) => [
+    // Idempotency keys are scoped to the caller; only rows with a key take part.
+    uniqueIndex("operations_idempotency_uq")
+      .on(t.submittedBy, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+    index("operations_created_idx").on(t.createdAt.desc(), t.id.desc()),
+    index("operations_status_type_idx").on(t.status, t.type, t.createdAt.desc()),
+    index("operations_subject_idx").on(t.subject, t.createdAt.desc()).where(sql`${t.subject} is not null`),
+    index("operations_reference_idx").on(t.reference).where(sql`${t.reference} is not null`),
+  ],
+);
+
+/** The planned steps of an operation, with the lease a worker holds while running one. */
+export const steps = pgTable(
+  "steps",
+  {
+    operationId: uuid("operation_id")
+      .notNull()
+      .references(() => operations.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    name: text("name").notNull(),
+    status: stepStatus("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
+    lastError: jsonb("last_error"),
+    output: jsonb("output"),
+    skipReason: text("skip_reason"),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.operationId, t.position] }),
+    uniqueIndex("steps_operation_name_uq").on(t.operationId, t.name),
+  ],
+);
+
+/** Append-only timeline. `id` is a global, ordered cursor for live catch-up. */
+export const events = pgTable(
+  "events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    operationId: uuid("operation_id")
+      .notNull()
+      .references(() => operations.id, { onDelete: "cascade" }),
+    type: eventType("type").notNull(),
+    step: text("step"),
+    actor: text("actor").notNull(),
+    data: jsonb("data"),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("events_operation_idx").on(t.operationId, t.id)],
+);
+
+/** Service credentials. Only a hash is stored; the prefix identifies a key in the UI and logs. */
+export const apiKeys = pgTable("api_keys", {
+  id: uuid("id").primaryKey(),
+  name: text("name").notNull(),
+  prefix: text("prefix").notNull().unique(),
+  hash: text("hash").notNull().unique(),
+  scopes: text("scopes").array().notNull(),
+  ...timestamps,
+  lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  revokedAt: timestamp("revoked_at", { withTimezone: true }),
+});
+
+/** Worker processes announce themselves here; the console shows who is alive. */
+export const workers = pgTable("workers", {
+  id: text("id").primaryKey(),
+  host: text("host").notNull(),
+  pid: integer("pid").notNull(),
+  startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+  lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+  stoppedAt: timestamp("stopped_at", { withTimezone: true }),
+});

@@ -1,0 +1,26 @@
+/**
+ * The timeline vocabulary: every fact recorded about an operation is one of these.
+ * The UI's timeline and the audit trail are read from events, never rebuilt from logs.
+ */
+export const EVENT_TYPES = [
+  "accepted",
+  "intake_replayed",
+  "intake_conflict",
+  "step_started",
+  "step_succeeded",
+  "attempt_failed",
+  "retry_scheduled",
+  "step_skipped",
+  "step_failed",
+  "blocked",
+  "resumed",
+  "compensation_started",
+  "step_compensated",
+  "cancelled",
+  "failed",
+  "completed",
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Who caused an event: the system itself, a worker, an API key or a person. */
+export type Actor = `system` | `worker:${string}` | `key:${string}` | `user:${string}`;
