@@ -1,0 +1,59 @@
+import type { BlockKind, ErrorClass, OperationStatus, StepStatus } from "./statuses";
+
+/** An error as recorded on a step or operation: safe to show to staff, never a stack trace. */
+export interface RecordedError {
+  message: string;
+  errorClass?: ErrorClass;
+  code?: string;
+  step?: string;
+}
+
+export interface StepState {
+  name: string;
+  status: StepStatus;
+  attempts: number;
+  output: unknown;
+  lastError: RecordedError | null;
+  skipReason: string | null;
+  nextAttemptAt: Date | null;
+}
+
+export interface Block {
+  kind: BlockKind;
+  reason: string;
+  actionRequired: string;
+  step: string | null;
+}
+
+/** Everything the transition function needs to know about one operation. */
+export interface OperationState {
+  status: OperationStatus;
+  steps: StepState[];
+  block: Block | null;
+  /** Set when the operation is going to fail (compensations may still run); final once status is `failed`. */
+  failure: RecordedError | null;
+  result: unknown;
+}
+
+export function plannedState(stepNames: readonly string[]): OperationState {
+  return {
+    status: "accepted",
+    steps: stepNames.map((name) => ({
+      name,
+      status: "pending",
+      attempts: 0,
+      output: null,
+      lastError: null,
+      skipReason: null,
+      nextAttemptAt: null,
+    })),
+    block: null,
+    failure: null,
+    result: null,
+  };
+}
+
+/** The step that runs next on the forward path, if any. */
+export function nextStep(state: OperationState): StepState | undefined {
+  return state.steps.find((s) => s.status !== "succeeded" && s.status !== "skipped");
+}

@@ -1,0 +1,80 @@
+import type { z } from "zod";
+import type { BlockKind, ErrorClass } from "@/server/domain/statuses";
+
+/**
+ * A workflow is declared in code and reads top to bottom as its execution story:
+ * steps in order, each with precondition, effect, compensation, retry policy,
+ * timeout and the words the end user sees while it runs.
+ */
+
+export interface RetryPolicy {
+  /** Total attempts including the first. */
+  maxAttempts: number;
+  initialDelayMs: number;
+  /** Multiplier applied per attempt (exponential backoff). */
+  backoff: number;
+  maxDelayMs: number;
+  /** What happens when attempts run out: wait for a person (default) or fail the operation. */
+  onExhausted?: "block" | "fail";
+}
+
+/** What a step may read and must pass to external systems. */
+export interface StepContext<TInput = unknown> {
+  operationId: string;
+  input: TInput;
+  /** Outputs of earlier steps, by step name. */
+  outputs: Record<string, unknown>;
+  /** Derived from (operation, step): pass it to every external call so a repeat applies nothing twice. */
+  idempotencyKey: string;
+  attempt: number;
+  signal: AbortSignal;
+}
+
+/** A precondition re-reads the authoritative business state before acting. */
+export type PreconditionResult =
+  | { ok: true }
+  | { ok: false; outcome: "block"; kind: BlockKind; reason: string; actionRequired: string }
+  | { ok: false; outcome: "fail"; reason: string };
+
+export interface StepDefinition<TInput = unknown> {
+  name: string;
+  title: string;
+  /** Product language shown to the end user while this step runs. */
+  userText: string;
+  /** What the end user is asked to do when this step blocks on them, if ever. */
+  userActionText?: string;
+  precondition?: { description: string; check(ctx: StepContext<TInput>): Promise<PreconditionResult> };
+  effect: { description: string; run(ctx: StepContext<TInput>): Promise<unknown> };
+  compensation:
+    | { description: string; run(ctx: StepContext<TInput> & { output: unknown }): Promise<void> }
+    | { none: string };
+  retry: RetryPolicy;
+  timeoutMs: number;
+  /** Error classes this step is known to raise, for the execution story. */
+  errors?: Partial<Record<ErrorClass, string>>;
+}
+
+export type CompletionModel = { mode: "staged" } | { mode: "sync"; budgetMs: number };
+
+export interface WorkflowDefinition<TSchema extends z.ZodType = z.ZodType> {
+  type: string;
+  version: number;
+  title: string;
+  description: string;
+  input: TSchema;
+  exampleInput: z.input<TSchema>;
+  completion: CompletionModel;
+  steps: StepDefinition<z.output<TSchema>>[];
+  /** Product language for the whole operation. */
+  text: { accepted: string; completed: string; failed: string };
+  /** Target p95 from accepted to completed. */
+  objective: { p95Ms: number };
+  /** A non-terminal operation with no progress for this long is stuck. */
+  stuckAfterMs: number;
+  runbook: string;
+}
+
+/** Keeps the input type flowing into every step while the registry stores the erased form. */
+export function defineWorkflow<TSchema extends z.ZodType>(definition: WorkflowDefinition<TSchema>): WorkflowDefinition {
+  return definition as unknown as WorkflowDefinition;
+}
