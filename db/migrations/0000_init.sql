@@ -82,8 +82,8 @@ ALTER TABLE "events" ADD CONSTRAINT "events_operation_id_operations_id_fk" FOREI
 ALTER TABLE "steps" ADD CONSTRAINT "steps_operation_id_operations_id_fk" FOREIGN KEY ("operation_id") REFERENCES "public"."operations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "events_operation_idx" ON "events" USING btree ("operation_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "operations_idempotency_uq" ON "operations" USING btree ("submitted_by","idempotency_key") WHERE "operations"."idempotency_key" is not null;--> statement-breakpoint
-CREATE INDEX "operations_created_idx" ON "operations" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "operations_status_type_idx" ON "operations" USING btree ("status","type","created_at" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "operations_subject_idx" ON "operations" USING btree ("subject","created_at" DESC NULLS LAST) WHERE "operations"."subject" is not null;--> statement-breakpoint
-CREATE INDEX "operations_reference_idx" ON "operations" USING btree ("reference") WHERE "operations"."reference" is not null;--> statement-breakpoint
+CREATE INDEX "operations_status_type_idx" ON "operations" USING btree ("status","type","id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "operations_type_idx" ON "operations" USING btree ("type","id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "operations_subject_idx" ON "operations" USING btree ("subject","id" DESC NULLS LAST) WHERE "operations"."subject" is not null;--> statement-breakpoint
+CREATE INDEX "operations_reference_idx" ON "operations" USING btree ("reference","id" DESC NULLS LAST) WHERE "operations"."reference" is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "steps_operation_name_uq" ON "steps" USING btree ("operation_id","name");

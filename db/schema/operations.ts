@@ -52,10 +52,12 @@ export const operations = pgTable(
     uniqueIndex("operations_idempotency_uq")
       .on(t.submittedBy, t.idempotencyKey)
       .where(sql`${t.idempotencyKey} is not null`),
-    index("operations_created_idx").on(t.createdAt.desc(), t.id.desc()),
-    index("operations_status_type_idx").on(t.status, t.type, t.createdAt.desc()),
-    index("operations_subject_idx").on(t.subject, t.createdAt.desc()).where(sql`${t.subject} is not null`),
-    index("operations_reference_idx").on(t.reference).where(sql`${t.reference} is not null`),
+    // Ids are UUIDv7, so ordering by id is ordering by acceptance time: lists and
+    // cursors use (filter…, id desc) and need no separate created_at index.
+    index("operations_status_type_idx").on(t.status, t.type, t.id.desc()),
+    index("operations_type_idx").on(t.type, t.id.desc()),
+    index("operations_subject_idx").on(t.subject, t.id.desc()).where(sql`${t.subject} is not null`),
+    index("operations_reference_idx").on(t.reference, t.id.desc()).where(sql`${t.reference} is not null`),
   ],
 );
 
