@@ -1,0 +1,8 @@
+import { operationsApi } from "@/server/http/operations-api";
+import { route } from "@/server/http/route";
+import { getServices } from "@/server/services";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route((request: Request) => operationsApi(getServices()).startOperation(request));
+export const GET = route((request: Request) => operationsApi(getServices()).listOperations(request));

@@ -1,0 +1,23 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { Nav } from "./_components/nav";
+import { TRPCReactProvider } from "./_lib/trpc";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Throughline", template: "%s · Throughline" },
+  description: "What happens to a request after the API answers.",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen font-sans">
+        <TRPCReactProvider>
+          <Nav />
+          <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
+        </TRPCReactProvider>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,101 @@
+import { z } from "zod";
+import { createDocument } from "zod-openapi";
+import {
+  ZListOperationsQuerySchema,
+  ZOperationListResponseSchema,
+  ZOperationResourceSchema,
+  ZProblemSchema,
+  ZStartOperationRequestSchema,
+  ZWorkflowListResponseSchema,
+} from "@/server/operations/schemas";
+
+const problemContent = { "application/problem+json": { schema: ZProblemSchema } };
+const problemResponse = (description: string) => ({ description, content: problemContent });
+const operationContent = { "application/json": { schema: ZOperationResourceSchema } };
+const locationHeader = z.string().meta({ description: "URL of the operation resource." });
+const retryAfterHeader = z.string().meta({ description: "Seconds to wait before polling again (non-terminal only)." });
+
+/** The OpenAPI 3.1 document, generated from the same zod schemas the API validates with. */
+export function openApiDocument() {
+  return createDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Throughline API",
+      version: "1.0.0",
+      description:
+        "Hand Throughline a command and follow the operation it becomes. Long-running operations answer " +
+        "`202 Accepted` with a `Location` to poll; errors are RFC 9457 problem details.",
+    },
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API key." } },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      "/api/v1/workflows": {
+        get: {
+          summary: "List workflow types",
+          responses: {
+            "200": { description: "The workflows", content: { "application/json": { schema: ZWorkflowListResponseSchema } } },
+            "401": problemResponse("No or invalid API key"),
+          },
+        },
+      },
+      "/api/v1/operations": {
+        post: {
+          summary: "Start an operation",
+          requestParams: {
+            header: z.object({
+              "Idempotency-Key": z.string().max(255).optional().meta({
+                description:
+                  "Same key + same request → the same operation; same key + different request → 422. Kept 24 h or more.",
+              }),
+            }),
+          },
+          requestBody: { content: { "application/json": { schema: ZStartOperationRequestSchema } } },
+          responses: {
+            "202": {
+              description: "Accepted: durably recorded; poll the Location.",
+              headers: z.object({ Location: locationHeader, "Retry-After": retryAfterHeader }),
+              content: operationContent,
+            },
+            "200": {
+              description: "Finished within its budget (sync workflows), or an idempotent replay of a finished one.",
+              headers: z.object({ Location: locationHeader }),
+              content: operationContent,
+            },
+            "400": problemResponse("Malformed JSON, or the body or input fails validation (see `errors`)"),
+            "401": problemResponse("No or invalid API key"),
+            "403": problemResponse("The key lacks `operations:write`"),
+            "413": problemResponse("Body over the size limit"),
+            "415": problemResponse("Body is not JSON"),
+            "422": problemResponse("Unknown workflow type, or an Idempotency-Key reused for a different request"),
+          },
+        },
+        get: {
+          summary: "List operations, newest first",
+          requestParams: { query: ZListOperationsQuerySchema },
+          responses: {
+            "200": { description: "A page", content: { "application/json": { schema: ZOperationListResponseSchema } } },
+            "400": problemResponse("Invalid query"),
+            "401": problemResponse("No or invalid API key"),
+          },
+        },
+      },
+      "/api/v1/operations/{id}": {
+        get: {
+          summary: "Get an operation",
+          requestParams: { path: z.object({ id: z.string().meta({ description: "Operation id (UUID)." }) }) },
+          responses: {
+            "200": {
+              description: "The operation",
+              headers: z.object({ "Retry-After": retryAfterHeader }),
+              content: operationContent,
+            },
+            "401": problemResponse("No or invalid API key"),
+            "404": problemResponse("No such operation"),
+          },
+        },
+      },
+    },
+  });
+}

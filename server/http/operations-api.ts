@@ -1,0 +1,127 @@
+import { actorOf } from "@/server/auth/principal";
+import { isTerminal } from "@/server/domain/statuses";
+import { zodIssues } from "@/server/operations/issues";
+import type { OperationWithSteps } from "@/server/operations/operation-presenter";
+import { toOperationResource } from "@/server/operations/resource";
+import {
+  ZIdempotencyKeySchema,
+  ZListOperationsQuerySchema,
+  ZStartOperationRequestSchema,
+} from "@/server/operations/schemas";
+import { waitForCompletion } from "@/server/operations/wait-for-completion";
+import { describeWorkflow } from "@/server/workflows/registry";
+import type { Services } from "@/server/services";
+import { requireScope } from "./authenticate";
+import { json, problem } from "./problem";
+import { readJsonBody } from "./read-body";
+
+/** Seconds a client should wait before polling a running operation again. */
+const POLL_AFTER_SECONDS = "1";
+
+/**
+ * The public HTTP API as plain Request → Response functions. Route files only
+ * forward to these; the rules live in the domain services they call.
+ */
+export function operationsApi(services: Services) {
+  const { db, presenter, registry } = services;
+
+  function operationResponse(op: OperationWithSteps, status: number, extra: Record<string, string> = {}) {
+    const headers: Record<string, string> = { location: `/api/v1/operations/${op.id}`, ...extra };
+    if (!isTerminal(op.status)) headers["retry-after"] = POLL_AFTER_SECONDS;
+    return json(toOperationResource(op, registry), status, headers);
+  }
+
+  return {
+    async listWorkflows(request: Request): Promise<Response> {
+      const auth = await requireScope(db, request, "operations:read");
+      if (!auth.ok) return auth.response;
+      return json({ workflows: registry.list().map(describeWorkflow) });
+    },
+
+    async startOperation(request: Request): Promise<Response> {
+      const auth = await requireScope(db, request, "operations:write");
+      if (!auth.ok) return auth.response;
+
+      const key = request.headers.get("idempotency-key");
+      if (key !== null && !ZIdempotencyKeySchema.safeParse(key).success) {
+        return problem("invalid-request", {
+          detail: "The Idempotency-Key header must be 1–255 printable ASCII characters.",
+        });
+      }
+      const body = await readJsonBody(request);
+      if (!body.ok) return body.response;
+      const parsed = ZStartOperationRequestSchema.safeParse(body.value);
+      if (!parsed.success) {
+        return problem("invalid-request", {
+          detail: "The request body does not match the operation request schema.",
+          errors: zodIssues(parsed.error),
+        });
+      }
+
+      const result = await services.startOperation.call({
+        request: parsed.data,
+        caller: actorOf(auth.principal),
+        idempotencyKey: key,
+        traceId: traceIdFrom(request),
+      });
+      switch (result.type) {
+        case "unknown_workflow":
+          return problem("unknown-workflow", {
+            detail: `There is no workflow of type "${result.workflowType}". GET /api/v1/workflows lists them.`,
+            errors: [{ pointer: "/type", detail: "unknown workflow type" }],
+          });
+        case "invalid_input":
+          return problem("invalid-input", {
+            detail: "The input does not match the workflow's input schema.",
+            errors: result.issues,
+          });
+        case "idempotency_conflict":
+          return problem("idempotency-conflict", {
+            detail: `This Idempotency-Key was already used for operation ${result.operationId} with a different request.`,
+          });
+        case "replayed": {
+          const op = await presenter.get(result.operationId);
+          return operationResponse(op!, isTerminal(op!.status) ? 200 : 202, { "idempotent-replayed": "true" });
+        }
+        case "created": {
+          const completion = result.workflow.completion;
+          if (completion.mode === "sync") {
+            const op = await waitForCompletion({ presenter, id: result.operationId, budgetMs: completion.budgetMs });
+            return operationResponse(op!, isTerminal(op!.status) ? 200 : 202);
+          }
+          return operationResponse((await presenter.get(result.operationId))!, 202);
+        }
+      }
+    },
+
+    async getOperation(request: Request, id: string): Promise<Response> {
+      const auth = await requireScope(db, request, "operations:read");
+      if (!auth.ok) return auth.response;
+      const op = await presenter.get(id);
+      if (!op) return problem("not-found", { detail: `No operation with id "${id}".` });
+      return operationResponse(op, 200);
+    },
+
+    async listOperations(request: Request): Promise<Response> {
+      const auth = await requireScope(db, request, "operations:read");
+      if (!auth.ok) return auth.response;
+      const query = Object.fromEntries(new URL(request.url).searchParams);
+      const parsed = ZListOperationsQuerySchema.safeParse(query);
+      if (!parsed.success) {
+        return problem("invalid-request", {
+          detail: "Invalid query parameters.",
+          errors: zodIssues(parsed.error).map((e) => ({ ...e, pointer: `/query${e.pointer}` })),
+        });
+      }
+      const page = await presenter.list(parsed.data);
+      return json({ items: page.items.map((op) => toOperationResource(op, registry)), next: page.next });
+    },
+  };
+}
+
+/** W3C traceparent's trace id when the caller sent one, so our trace joins theirs. */
+function traceIdFrom(request: Request): string | null {
+  const traceparent = request.headers.get("traceparent");
+  const match = traceparent && /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/.exec(traceparent);
+  return match ? match[1]! : null;
+}

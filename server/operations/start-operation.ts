@@ -1,0 +1,94 @@
+import { randomBytes } from "node:crypto";
+import { v7 as uuidv7 } from "uuid";
+import type { z } from "zod";
+import type { Db } from "@/db/client";
+import { events } from "@/db/schema";
+import type { WorkflowRegistry } from "@/server/workflows/registry";
+import type { WorkflowDefinition } from "@/server/workflows/types";
+import type { StartDispatcher } from "./dispatch";
+import { IntakeWriter } from "./intake-writer";
+import { type FieldIssue, zodIssues } from "./issues";
+import { requestHash } from "./request-hash";
+
+export interface StartRequestBody {
+  type: string;
+  input: unknown;
+  subject?: string | null;
+  reference?: string | null;
+}
+
+export type StartOperationResult =
+  | { type: "created"; operationId: string; workflow: WorkflowDefinition }
+  | { type: "replayed"; operationId: string; workflow: WorkflowDefinition }
+  | { type: "unknown_workflow"; workflowType: string }
+  | { type: "invalid_input"; issues: FieldIssue[] }
+  | { type: "idempotency_conflict"; operationId: string };
+
+export interface StartOperationOptions {
+  request: StartRequestBody;
+  /** Who is asking, e.g. `key:tl_ab12cd` — also the scope of idempotency keys. */
+  caller: string;
+  idempotencyKey?: string | null;
+  /** Propagated from the caller's trace, or made up here. */
+  traceId?: string | null;
+  synthetic?: boolean;
+}
+
+/**
+ * Intake: validates a command against its workflow and records it durably —
+ * operation, planned steps, `accepted` event and starting job in one commit —
+ * before anything else happens. Nothing is sent, charged or called here.
+ */
+export class StartOperationService {
+  private readonly writer: IntakeWriter;
+
+  constructor(
+    private readonly db: Db,
+    private readonly registry: WorkflowRegistry,
+    dispatch: StartDispatcher,
+  ) {
+    this.writer = new IntakeWriter(db, dispatch);
+  }
+
+  async call(options: StartOperationOptions): Promise<StartOperationResult> {
+    const { request, caller } = options;
+    const workflow = this.registry.latest(request.type);
+    if (!workflow) return { type: "unknown_workflow", workflowType: request.type };
+
+    const parsed = (workflow.input as z.ZodType).safeParse(request.input);
+    if (!parsed.success) return { type: "invalid_input", issues: zodIssues(parsed.error, "/input") };
+
+    const hash = requestHash(request);
+    const id = uuidv7();
+    const outcome = await this.writer.write({
+      operation: {
+        id,
+        type: workflow.type,
+        version: workflow.version,
+        status: "accepted",
+        input: parsed.data as object,
+        subject: request.subject ?? null,
+        reference: request.reference ?? null,
+        submittedBy: caller,
+        idempotencyKey: options.idempotencyKey ?? null,
+        requestHash: hash,
+        currentStep: workflow.steps[0]?.name ?? null,
+        traceId: options.traceId ?? randomBytes(16).toString("hex"),
+        synthetic: options.synthetic ?? false,
+      },
+      stepNames: workflow.steps.map((s) => s.name),
+    });
+    if (outcome.type === "created") return { type: "created", operationId: id, workflow };
+
+    // The key was used before: the same request replays, a different one is refused.
+    const sameRequest = outcome.requestHash === hash;
+    await this.db.insert(events).values({
+      operationId: outcome.id,
+      type: sameRequest ? "intake_replayed" : "intake_conflict",
+      actor: caller,
+      data: { idempotencyKey: options.idempotencyKey, requestHash: hash },
+    });
+    if (!sameRequest) return { type: "idempotency_conflict", operationId: outcome.id };
+    return { type: "replayed", operationId: outcome.id, workflow };
+  }
+}

@@ -1,0 +1,62 @@
+import { actorOf } from "@/server/auth/principal";
+import { toOperationResource } from "@/server/operations/resource";
+import { waitForCompletion } from "@/server/operations/wait-for-completion";
+import { protectedProcedure, router } from "@/server/trpc";
+import { domainError } from "./domain-error";
+import {
+  ZGetOperationRequestSchema,
+  ZGetOperationResponseSchema,
+  ZListOperationsRequestSchema,
+  ZListOperationsResponseSchema,
+  ZStartOperationInputSchema,
+  ZStartOperationResponseSchema,
+} from "./operations.types";
+
+export const operationsRouter = router({
+  start: protectedProcedure
+    .input(ZStartOperationInputSchema)
+    .output(ZStartOperationResponseSchema)
+    .mutation(async ({ ctx, input }) => {
+      const { idempotencyKey, ...request } = input;
+      const { services } = ctx;
+      const result = await services.startOperation.call({ request, caller: actorOf(ctx.principal), idempotencyKey });
+      switch (result.type) {
+        case "unknown_workflow":
+          throw domainError("unknown_workflow", `There is no workflow of type "${result.workflowType}".`);
+        case "invalid_input":
+          throw domainError("invalid_input", "The input does not match the workflow's schema.", result.issues);
+        case "idempotency_conflict":
+          throw domainError("idempotency_conflict", "This idempotency key was already used for another request.");
+        case "created":
+        case "replayed": {
+          const completion = result.workflow.completion;
+          const op =
+            completion.mode === "sync" && result.type === "created"
+              ? await waitForCompletion({
+                  presenter: services.presenter,
+                  id: result.operationId,
+                  budgetMs: completion.budgetMs,
+                })
+              : await services.presenter.get(result.operationId);
+          return toOperationResource(op!, services.registry);
+        }
+      }
+    }),
+
+  get: protectedProcedure
+    .input(ZGetOperationRequestSchema)
+    .output(ZGetOperationResponseSchema)
+    .query(async ({ ctx, input }) => {
+      const op = await ctx.services.presenter.get(input.id);
+      if (!op) throw domainError("not_found", "No such operation.");
+      return toOperationResource(op, ctx.services.registry);
+    }),
+
+  list: protectedProcedure
+    .input(ZListOperationsRequestSchema)
+    .output(ZListOperationsResponseSchema)
+    .query(async ({ ctx, input }) => {
+      const page = await ctx.services.presenter.list(input);
+      return { items: page.items.map((op) => toOperationResource(op, ctx.services.registry)), next: page.next };
+    }),
+});

@@ -1,0 +1,34 @@
+import { type Db, getDb } from "@/db/client";
+import type { StartDispatcher } from "./operations/dispatch";
+import { OperationPresenter } from "./operations/operation-presenter";
+import { StartOperationService } from "./operations/start-operation";
+import { defaultRegistry } from "./workflows";
+import type { WorkflowRegistry } from "./workflows/registry";
+
+/** The domain services one process uses, wired once. Tests build their own with createServices. */
+export interface Services {
+  db: Db;
+  registry: WorkflowRegistry;
+  presenter: OperationPresenter;
+  startOperation: StartOperationService;
+}
+
+export function createServices(options: { db: Db; registry?: WorkflowRegistry; dispatch: StartDispatcher }): Services {
+  const registry = options.registry ?? defaultRegistry;
+  return {
+    db: options.db,
+    registry,
+    presenter: new OperationPresenter(options.db, registry),
+    startOperation: new StartOperationService(options.db, registry, options.dispatch),
+  };
+}
+
+const globalForServices = globalThis as unknown as { throughlineServices?: Services };
+
+export function getServices(): Services {
+  globalForServices.throughlineServices ??= createServices({ db: getDb(), dispatch: defaultDispatcher });
+  return globalForServices.throughlineServices;
+}
+
+/** Placeholder until the engine's queue dispatcher is wired in. */
+const defaultDispatcher: StartDispatcher = async () => {};
