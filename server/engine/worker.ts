@@ -1,11 +1,31 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { eq, sql } from "drizzle-orm";
+import { PgBoss } from "pg-boss";
 import type { Db } from "@/db/client";
-import { workers } from "@/db/schema";
+import { defaultRegistry } from "@/server/workflows";
+import type { WorkflowRegistry } from "@/server/workflows/registry";
+import type { Engine, EngineHooks } from "./context";
+import { LeaseKeeper } from "./leases";
+import { JobLoop } from "./loop";
+import { announceWorker } from "./presence";
+import { insertRunJobs, PGBOSS_SCHEMA, sqlExecutor } from "./queue";
+import { runOperation } from "./runner";
+import { Sweeper } from "./sweeper";
+import { assertVersionsRegistered } from "./versions";
 
-/** How often a worker tells the database it is alive. */
-const HEARTBEAT_INTERVAL_MS = 5_000;
+/** Tuned on a 2-core machine; tests shorten the times through options. */
+export const WORKER_DEFAULTS = {
+  concurrency: 64,
+  fetchBatch: 32,
+  pollMs: 1_000,
+  leaseMs: 5_000,
+  sweepMs: 1_000,
+  requeueAfterMs: 10_000,
+  orphanSweepMs: 15_000,
+  staleAfterMs: 60_000,
+  touchMs: 4_000,
+  graceMs: 10_000,
+};
 
 export interface StartWorkerOptions {
   /** The pool this worker reads and writes through. */
@@ -14,52 +34,142 @@ export interface StartWorkerOptions {
   log?: (line: string) => void;
   /** Stable identity; defaults to `${hostname}:${pid}:${random}`, unique per process start. */
   workerId?: string;
+  /** For pg-boss's own pool (LISTEN, maintenance); defaults to DATABASE_URL. */
+  url?: string;
+  /** The workflows this build runs; defaults to every registered one. */
+  registry?: WorkflowRegistry;
+  /** Most operations run at once in this process. */
+  concurrency?: number;
+  /** How long a claimed step stays leased without renewal; a dead worker's step waits this long. */
+  leaseMs?: number;
+  /** How often expired leases are swept. */
+  sweepMs?: number;
+  /** A swept step not claimed again within this long is swept again. */
+  requeueAfterMs?: number;
+  orphanSweepMs?: number;
+  staleAfterMs?: number;
+  /** Backstop poll when no notification arrives (delayed retries of other workers). */
+  pollMs?: number;
+  /** How long `stop()` lets running steps finish before leaving them to other workers. */
+  graceMs?: number;
+  /** Test hooks at each point of a step (crash tests kill the process there). */
+  hooks?: EngineHooks;
+  now?: () => Date;
+  random?: () => number;
 }
 
 export interface RunningWorker {
   id: string;
-  /** Stops heartbeating and records `stopped_at`; safe to call twice. */
+  /** Stops taking jobs, lets running steps finish within the grace period, then lets go; safe to call twice. */
   stop(): Promise<void>;
 }
 
 /**
- * Placeholder worker loop: announces the process in `workers` and heartbeats every
- * five seconds, so the console can show who is alive. The engine replaces the body
- * (claiming and running steps) and keeps this signature.
+ * A worker process's engine: refuses to start when an in-flight workflow version is not
+ * registered, then takes run jobs from pg-boss and runs operations (see runner.ts), sweeps
+ * dead workers' leases, and heartbeats in `workers` so the console shows who is alive.
  */
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
   const { db } = options;
+  const settings = { ...WORKER_DEFAULTS, ...definedOnly(options) };
   const log = options.log ?? (() => {});
   const id = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+  const registry = options.registry ?? defaultRegistry;
+  const sql = db.$client;
+  const url = options.url ?? process.env.DATABASE_URL;
+  if (!url) throw new Error("The worker needs DATABASE_URL (or the url option) for its queue connection.");
 
-  await db
-    .insert(workers)
-    .values({ id, host: hostname(), pid: process.pid })
-    .onConflictDoUpdate({
-      target: workers.id,
-      set: { host: hostname(), pid: process.pid, lastSeenAt: sql`now()`, stoppedAt: null },
-    });
-  log(`worker ${id} started`);
+  await assertVersionsRegistered({ sql, registry });
 
-  let inFlight: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    inFlight = db
-      .update(workers)
-      .set({ lastSeenAt: sql`now()` })
-      .where(eq(workers.id, id))
-      .catch((error: unknown) => log(`worker ${id}: heartbeat failed: ${(error as Error).message}`));
-  }, HEARTBEAT_INTERVAL_MS);
+  const boss = new PgBoss({
+    connectionString: url,
+    schema: PGBOSS_SCHEMA,
+    max: 4,
+    application_name: "throughline-worker-queue",
+    migrate: false,
+    schedule: false,
+    supervise: true,
+    // Job expiry and heartbeat checks run in the monitor pass: often, so a dead worker's
+    // unclaimed jobs come back within ~15 s instead of pg-boss's default minute.
+    superviseIntervalSeconds: 5,
+    monitorIntervalSeconds: 5,
+    maintenanceIntervalSeconds: 60,
+    instanceName: `throughline-worker ${id}`,
+  });
+  boss.on("error", (error) => log(`pg-boss: ${error.message}`));
+  await boss.start();
 
-  let stopping: Promise<void> | undefined;
+  let stopping = false;
+  const leases = new LeaseKeeper({ sql, owner: id, leaseMs: settings.leaseMs, log });
+  const enqueue: Engine["enqueue"] = (tx, jobs) => insertRunJobs(boss, sqlExecutor(tx), jobs);
+  let loop: JobLoop | null = null;
+  const engine: Engine = {
+    sql,
+    registry,
+    owner: id,
+    actor: `worker:${id}`,
+    leaseMs: settings.leaseMs,
+    leases,
+    now: options.now ?? (() => new Date()),
+    random: options.random ?? Math.random,
+    log,
+    hooks: options.hooks ?? {},
+    enqueue,
+    isStopping: () => stopping,
+    onRetryScheduled: (at) => loop?.wakeAt(at),
+  };
+  loop = new JobLoop({
+    boss,
+    sql,
+    concurrency: settings.concurrency,
+    fetchBatch: settings.fetchBatch,
+    pollMs: settings.pollMs,
+    touchMs: settings.touchMs,
+    run: (operationId) => runOperation(engine, operationId),
+    hooks: engine.hooks,
+    log,
+  });
+  const sweeper = new Sweeper({
+    sql,
+    owner: id,
+    sweepMs: settings.sweepMs,
+    requeueAfterMs: settings.requeueAfterMs,
+    orphanSweepMs: settings.orphanSweepMs,
+    staleAfterMs: settings.staleAfterMs,
+    enqueue,
+    log,
+  });
+  const presence = await announceWorker({ db, id, log });
+  leases.start();
+  await loop.start();
+  sweeper.start();
+  log(
+    `worker ${id} started (${registry.all().length} workflow versions, up to ${settings.concurrency} runs at once)`,
+  );
+
+  let stopped: Promise<void> | undefined;
   const stop = () => {
-    stopping ??= (async () => {
-      clearInterval(timer);
-      await inFlight;
-      await db.update(workers).set({ stoppedAt: sql`now()` }).where(eq(workers.id, id));
+    stopped ??= (async () => {
+      stopping = true;
+      await loop.stopFetching();
+      const finished = await loop.drain(settings.graceMs);
+      if (!finished) {
+        // Leave the rest to other workers now rather than after the lease runs out.
+        const left =
+          await sql`update steps set lease_expires_at = now() where lease_owner = ${id} returning 1`;
+        log(`grace period over: ${left.length} step(s) left for other workers`);
+      }
+      await sweeper.stop();
+      await leases.stop();
+      await boss.stop({ graceful: false, close: true });
+      await presence.stop();
       log(`worker ${id} stopped`);
     })();
-    return stopping;
+    return stopped;
   };
-
   return { id, stop };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,0 +1,154 @@
+import type { OperationState } from "@/server/domain/operation-state";
+import type { StepDefinition, WorkflowDefinition } from "@/server/workflows/types";
+import { advanced, type Engine } from "./context";
+import { classifyError } from "./errors";
+import { untilAborted, withTimeout } from "./execute";
+import { applyAll, type Plan } from "./plan";
+import { decideRetry } from "./retry";
+import { commitState, type LeaseChange, type LoadedOperation, SWEEPER_LEASE_PREFIX } from "./store";
+import { commitBase, reload, type Turn } from "./turn";
+
+export const COMPENSATION_ACTION = "Undo it by hand (or fix the cause), then resume the operation.";
+
+const hasUndo = (def: StepDefinition | undefined) => Boolean(def && "run" in def.compensation);
+
+/**
+ * The failing path, one step per turn: undo the succeeded steps that have a compensation,
+ * latest first, each under a lease like any step (`compensation_started`, then
+ * `step_compensated`), then mark the operation `failed`. Steps whose compensation is an
+ * explicit "none" stay succeeded: nothing was undone, and the timeline says so. A
+ * compensation that keeps failing blocks the operation: a person must undo it by hand.
+ */
+export async function compensateNext(
+  engine: Engine,
+  op: LoadedOperation,
+  workflow: WorkflowDefinition,
+): Promise<Turn> {
+  const defs = op.state.steps.map((s) => workflow.steps.find((d) => d.name === s.name));
+  const index = op.state.steps.findLastIndex((s, i) => s.status === "succeeded" && hasUndo(defs[i]));
+  if (index < 0) return finishFailed(engine, op);
+
+  const step = op.state.steps[index]!;
+  const row = op.rows[index]!;
+  const def = defs[index]!;
+  if (row.leaseLive && !row.leaseOwner?.startsWith(SWEEPER_LEASE_PREFIX))
+    return { type: "done", result: "busy" };
+
+  const claim: Plan = {
+    after: op.state,
+    events: [{ type: "compensation_started", step: step.name, data: null }],
+  };
+  const acquire: Record<number, LeaseChange> = { [row.position]: "acquire" };
+  const token = await commitState(engine.sql, {
+    ...commitBase(engine, op, claim, acquire),
+    guard: { kind: "claim", position: row.position, expected: ["succeeded"], attempts: step.attempts },
+  });
+  if (!token) return reload(engine, op.id);
+  let current = advanced(op, token, op.state, acquire, engine.owner);
+
+  const lease = engine.leases.hold(op.id, row.position);
+  const release: Record<number, LeaseChange> = { [row.position]: "release" };
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
+      let failure: ReturnType<typeof classifyError> | null = null;
+      try {
+        await withTimeout(def.timeoutMs, lease.signal, (signal) => {
+          if (!("run" in def.compensation)) return Promise.resolve();
+          return def.compensation.run({
+            operationId: op.id,
+            input: op.input,
+            outputs: outputsOf(current.state),
+            idempotencyKey: `${op.id}:${step.name}:compensate`,
+            attempt,
+            signal,
+            output: step.output,
+          });
+        });
+      } catch (error) {
+        failure = classifyError(error);
+      }
+      const durationMs = Math.round(performance.now() - started);
+      if (lease.signal.aborted) return { type: "done", result: "fenced" };
+
+      let plan: Plan | null;
+      let leases = release;
+      const decision =
+        failure?.errorClass === "transient" ? decideRetry(def.retry, attempt, engine.random()) : null;
+      if (!failure) {
+        const after = applyAll(current.state, [{ type: "step_compensated", step: step.name }]);
+        plan = after && {
+          after,
+          events: [{ type: "step_compensated", step: step.name, data: { attempt, durationMs } }],
+        };
+      } else {
+        const failed = {
+          type: "attempt_failed" as const,
+          step: step.name,
+          data: {
+            attempt,
+            durationMs,
+            compensation: true,
+            errorClass: failure.errorClass,
+            message: failure.error.message,
+          },
+        };
+        if (decision?.type === "retry") {
+          // Keep the lease and try again here: record the failed attempt, wait, repeat.
+          plan = { after: current.state, events: [failed] };
+          leases = {};
+        } else {
+          const reason = `Could not undo "${def.title}" after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${failure.error.message}`;
+          const kind = failure.errorClass === "needs_person" ? failure.kind : "retries_exhausted";
+          const block = { kind, reason, actionRequired: COMPENSATION_ACTION, step: step.name };
+          const after = applyAll(current.state, [{ type: "blocked", block, error: failure.error }]);
+          plan = after && {
+            after,
+            events: [failed, { type: "blocked", step: step.name, data: { ...block } }],
+          };
+        }
+      }
+      if (!plan) return reload(engine, op.id);
+      const written = await commitState(engine.sql, {
+        ...commitBase(engine, current, plan, leases),
+        guard: { kind: "lease", position: row.position },
+      });
+      if (!written) return reload(engine, op.id);
+      current = advanced(current, written, plan.after, leases, engine.owner);
+      if (decision?.type !== "retry" || !failure) return { type: "continue", op: current, claimed: false };
+      await untilAborted(sleep(decision.delayMs), lease.signal).catch(() => {});
+    }
+  } finally {
+    lease.release();
+  }
+}
+
+async function finishFailed(engine: Engine, op: LoadedOperation): Promise<Turn> {
+  const after = applyAll(op.state, [{ type: "failed" }]);
+  if (!after) return reload(engine, op.id);
+  const failure = after.failure;
+  const plan: Plan = {
+    after,
+    events: [
+      {
+        type: "failed",
+        step: failure?.step ?? null,
+        data: { message: failure?.message, code: failure?.code },
+      },
+    ],
+  };
+  const token = await commitState(engine.sql, {
+    ...commitBase(engine, op, plan, {}),
+    guard: { kind: "none" },
+  });
+  if (!token) return reload(engine, op.id);
+  return { type: "continue", op: advanced(op, token, after, {}, engine.owner), claimed: false };
+}
+
+function outputsOf(state: OperationState): Record<string, unknown> {
+  return Object.fromEntries(
+    state.steps.filter((s) => s.status === "succeeded").map((s) => [s.name, s.output]),
+  );
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,89 @@
+import type { Sql, TransactionSql } from "postgres";
+import type { WorkflowRegistry } from "@/server/workflows/registry";
+import type { LeaseKeeper } from "./leases";
+import type { RunJobData } from "./queue";
+import type { LoadedOperation } from "./store";
+
+/** Where a step is when a hook runs; crash tests kill the worker process at these points. */
+export interface HookInfo {
+  operationId: string;
+  step: string;
+  attempt: number;
+}
+
+export interface EngineHooks {
+  /** The claim (lease + `step_started`) is about to be sent. */
+  beforeClaim?(info: HookInfo): Promise<void> | void;
+  /** The precondition passed; the effect is about to run. */
+  beforeEffect?(info: HookInfo): Promise<void> | void;
+  /** The effect answered; its result is not committed yet. */
+  afterEffect?(info: HookInfo): Promise<void> | void;
+  /** The run is over; its pg-boss job is about to be completed. */
+  beforeJobComplete?(info: { operationId: string }): Promise<void> | void;
+}
+
+export interface RunJobRequest {
+  data: RunJobData;
+  startAfter?: Date;
+  /** With `singletonSeconds`: at most one such job per key and time slot (pg-boss throttling). */
+  singletonKey?: string;
+  singletonSeconds?: number;
+}
+
+/** Everything a run needs, wired once per worker. */
+export interface Engine {
+  sql: Sql;
+  registry: WorkflowRegistry;
+  /** Lease owner, unique per worker process start. */
+  owner: string;
+  /** Timeline actor, `worker:<id>`. */
+  actor: string;
+  leaseMs: number;
+  leases: LeaseKeeper;
+  now(): Date;
+  /** 0–1, for retry jitter; injected so tests are exact. */
+  random(): number;
+  log(line: string): void;
+  hooks: EngineHooks;
+  /** Writes run jobs inside `tx`, so they commit with the state that needs them. */
+  enqueue(tx: TransactionSql, jobs: RunJobRequest[]): Promise<void>;
+  /** True once the worker is shutting down: finish the step in hand, hand the rest over. */
+  isStopping(): boolean;
+  /** A retry was scheduled at `at`; the worker wakes up for it without waiting for a poll. */
+  onRetryScheduled(at: Date): void;
+}
+
+/** How a run ended, for logs, tests and the job loop. */
+export type RunResult =
+  | "completed"
+  | "failed"
+  | "blocked"
+  /** Another worker holds the step's lease. */
+  | "busy"
+  /** A retry is scheduled; its delayed job will start the next run. */
+  | "waiting"
+  /** Shutting down: a job was written for another worker to continue. */
+  | "handed_off"
+  /** The lease was lost mid-step: the result was discarded, the new owner decides. */
+  | "fenced"
+  | "missing"
+  /** No workflow of this type and version is registered in this build. */
+  | "unknown_version";
+
+/** The loaded operation after a successful write: new token, state and lease holder. */
+export function advanced(
+  op: LoadedOperation,
+  token: string,
+  state: LoadedOperation["state"],
+  leases: Record<number, "acquire" | "release">,
+  owner: string,
+): LoadedOperation {
+  const rows = op.rows.map((row, index) => {
+    const step = state.steps[index]!;
+    const lease = leases[row.position];
+    if (lease === "acquire") return { ...row, ...step, leaseOwner: owner, leaseLive: true };
+    if (lease === "release") return { ...row, ...step, leaseOwner: null, leaseLive: false };
+    return { ...row, ...step };
+  });
+  return { ...op, token, state, rows };
+}

@@ -1,0 +1,146 @@
+import { sql } from "drizzle-orm";
+import { type Db as BossDb, fromDrizzle, type JobInsert, PgBoss, type Queue } from "pg-boss";
+import type { Sql, TransactionSql } from "postgres";
+import type { Db, Tx } from "@/db/client";
+
+/**
+ * pg-boss is the transport, never the truth: a job only says "look at this operation".
+ * The operation and step rows decide what (if anything) runs, so a lost, late or
+ * duplicated job can never lose or repeat business work.
+ */
+export const PGBOSS_SCHEMA = "pgboss";
+/** One job per *run* of an operation: the worker executes consecutive steps in-process. */
+export const RUN_QUEUE = "throughline_run";
+/** Jobs that failed every pg-boss retry (a worker crashing on them again and again) land here. */
+export const DEAD_QUEUE = "throughline_run_dead";
+
+/** Why a run job was written; shown in logs and used by the console to tell hops apart. */
+export type RunReason = "start" | "retry" | "handoff" | "resume" | "recover";
+export interface RunJobData {
+  operationId: string;
+  reason: RunReason;
+}
+
+/**
+ * Explicit per-queue settings; pg-boss's defaults recover a dead worker's job only after
+ * minutes. Heartbeats (the minimum pg-boss allows, refreshed by the worker every few
+ * seconds) hand a crashed worker's unclaimed jobs out again within ~15 s; claimed steps
+ * are recovered sooner by the engine's own lease sweeper.
+ */
+export const RUN_QUEUE_OPTIONS = {
+  notify: true,
+  // Its own table: the run queue is by far the busiest and must not slow other queues.
+  partition: true,
+  heartbeatSeconds: 10,
+  // The longest step timeout is 10 minutes; heartbeats, not expiry, detect dead workers.
+  expireInSeconds: 3_600,
+  retryLimit: 10,
+  retryDelay: 1,
+  retryBackoff: true,
+  retryDelayMax: 60,
+  // A completed job is only a receipt; the timeline lives in `events`.
+  deleteAfterSeconds: 15 * 60,
+  deadLetter: DEAD_QUEUE,
+} satisfies Omit<Queue, "name">;
+
+const DEAD_QUEUE_OPTIONS = { retryLimit: 0, deleteAfterSeconds: 14 * 24 * 3_600 } satisfies Omit<
+  Queue,
+  "name"
+>;
+
+/**
+ * Installs (or upgrades) pg-boss's schema and creates the engine's queues. Idempotent and
+ * safe to run from several processes at once; the launcher calls it after migrations.
+ */
+export async function ensureQueues(url: string): Promise<void> {
+  const boss = new PgBoss({
+    connectionString: url,
+    schema: PGBOSS_SCHEMA,
+    max: 1,
+    migrate: true,
+    supervise: false,
+    schedule: false,
+    registerInstance: false,
+    application_name: "throughline-migrate",
+  });
+  boss.on("error", () => {});
+  await boss.start();
+  try {
+    for (const [name, options] of [
+      [DEAD_QUEUE, DEAD_QUEUE_OPTIONS],
+      [RUN_QUEUE, RUN_QUEUE_OPTIONS],
+    ] as const) {
+      if (await boss.getQueue(name)) {
+        const { partition: _fixed, ...mutable } = options as typeof RUN_QUEUE_OPTIONS;
+        await boss.updateQueue(name, mutable);
+      } else {
+        await boss.createQueue(name, options);
+      }
+    }
+  } finally {
+    await boss.stop({ graceful: false, close: true });
+  }
+}
+
+/** pg-boss's executor over the process's postgres.js pool (no second pool for producers). */
+export function poolExecutor(db: Db): BossDb {
+  return sqlExecutor(db.$client);
+}
+
+/** pg-boss's executor inside a postgres.js transaction (the engine's own writes). */
+export function sqlExecutor(sql: Sql | TransactionSql): BossDb {
+  return {
+    async executeSql(text, values) {
+      const rows = await sql.unsafe(text, (values ?? []) as never[]);
+      return { rows: [...rows] };
+    },
+  };
+}
+
+/** pg-boss's executor inside a drizzle transaction: the job commits with the caller's rows. */
+export function txExecutor(tx: Tx): BossDb {
+  return fromDrizzle(tx, sql);
+}
+
+/**
+ * A pg-boss instance that only writes jobs: no maintenance, no schema changes, no pool of
+ * its own. pg-boss must be started before `insert` (it reads queue settings into a cache),
+ * which needs the schema and queues from `ensureQueues`; a missing schema is installed on
+ * first use so a fresh test database works without the launcher.
+ */
+export async function startProducer(db: Db, url?: string): Promise<PgBoss> {
+  const boss = new PgBoss({
+    db: poolExecutor(db),
+    schema: PGBOSS_SCHEMA,
+    migrate: false,
+    supervise: false,
+    schedule: false,
+    registerInstance: false,
+  });
+  boss.on("error", () => {});
+  try {
+    await boss.start();
+    if (await boss.getQueue(RUN_QUEUE)) return boss;
+    await boss.stop({ graceful: false, close: false });
+  } catch (error) {
+    if (!url) throw error;
+  }
+  if (!url) throw new Error(`pg-boss queue ${RUN_QUEUE} does not exist: run ensureQueues(url) first.`);
+  await ensureQueues(url);
+  return startProducer(db);
+}
+
+/** Run jobs for operations, written through `executor` (a transaction, usually). */
+export async function insertRunJobs(
+  boss: PgBoss,
+  executor: BossDb,
+  jobs: { data: RunJobData; startAfter?: Date; singletonKey?: string; singletonSeconds?: number }[],
+): Promise<void> {
+  if (jobs.length === 0) return;
+  const rows: JobInsert[] = jobs.map((j) => ({
+    data: j.data,
+    ...(j.startAfter ? { startAfter: j.startAfter.toISOString() } : {}),
+    ...(j.singletonKey ? { singletonKey: j.singletonKey, singletonSeconds: j.singletonSeconds } : {}),
+  }));
+  await boss.insert(RUN_QUEUE, rows, { db: executor });
+}

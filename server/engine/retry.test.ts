@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { decideRetry } from "./retry";
+
+const policy = { maxAttempts: 4, initialDelayMs: 100, backoff: 2, maxDelayMs: 250 };
+
+describe("decideRetry", () => {
+  it("waits the initial delay after the first failure, then backs off up to the cap", () => {
+    expect(decideRetry(policy, 1)).toEqual({ type: "retry", delayMs: 100 });
+    expect(decideRetry(policy, 2)).toEqual({ type: "retry", delayMs: 200 });
+    expect(decideRetry(policy, 3)).toEqual({ type: "retry", delayMs: 250 });
+  });
+
+  it("is exhausted at the last attempt and blocks unless the policy says fail", () => {
+    expect(decideRetry(policy, 4)).toEqual({ type: "exhausted", onExhausted: "block" });
+    expect(decideRetry({ ...policy, onExhausted: "fail" }, 5)).toEqual({
+      type: "exhausted",
+      onExhausted: "fail",
+    });
+  });
+
+  it("jitter only ever shortens the wait, by at most half", () => {
+    expect(decideRetry(policy, 2, 1)).toEqual({ type: "retry", delayMs: 100 });
+    expect(decideRetry(policy, 2, 7)).toEqual({ type: "retry", delayMs: 100 });
+  });
+});

@@ -1,0 +1,232 @@
+import { isTerminal } from "@/server/domain/statuses";
+import type { StepDefinition, WorkflowDefinition } from "@/server/workflows/types";
+import { compensateNext } from "./compensate";
+import { advanced, type Engine, type RunJobRequest, type RunResult } from "./context";
+import { executeStep } from "./execute";
+import { type Plan, planOutcome, planStart, planTakeover, type StepOutcome } from "./plan";
+import {
+  type Commit,
+  commitState,
+  type LeaseChange,
+  type LoadedOperation,
+  loadOperation,
+  SWEEPER_LEASE_PREFIX,
+} from "./store";
+import { commitBase, done, reload, type Turn } from "./turn";
+
+/** A retry job may be fetched a little before its time (clock skew between hosts). */
+const EARLY_SLACK_MS = 1_000;
+/** Bounds one run; a healthy workflow needs two turns per step at most. */
+const MAX_TURNS = 200;
+
+/**
+ * One run of an operation: executes its steps in order, in this process, for as long as
+ * they succeed. Each step is claimed with a lease (compare-and-set on its row), its
+ * precondition re-reads the world, its effect runs with the step's idempotency key, and
+ * its result is committed together with the claim of the next step. A retry, a block, a
+ * lost lease or a shutdown ends the run; a delayed job or a person starts the next one.
+ */
+export async function runOperation(engine: Engine, operationId: string): Promise<RunResult> {
+  let op = await loadOperation(engine.sql, operationId);
+  let claimed = false;
+  for (let turn = 0; turn < MAX_TURNS; turn++) {
+    if (!op) return "missing";
+    if (isTerminal(op.state.status)) return op.state.status as RunResult;
+    const workflow = engine.registry.get(op.type, op.version);
+    if (!workflow) {
+      engine.log(`operation ${op.id}: ${op.type} v${op.version} is not registered in this build`);
+      return "unknown_version";
+    }
+    if (op.state.block) return "blocked";
+    if (!claimed && engine.isStopping()) return handOff(engine, op.id);
+    const next: Turn = op.state.failure
+      ? await compensateNext(engine, op, workflow)
+      : claimed
+        ? await runClaimedStep(engine, op, workflow)
+        : await claimNextStep(engine, op, workflow);
+    if (next.type === "done") return next.result;
+    op = next.op;
+    claimed = next.claimed;
+  }
+  engine.log(`operation ${operationId}: run stopped after ${MAX_TURNS} turns`);
+  return handOff(engine, operationId);
+}
+
+function nextIndex(op: LoadedOperation): number {
+  return op.state.steps.findIndex((s) => s.status !== "succeeded" && s.status !== "skipped");
+}
+
+function stepDefinition(workflow: WorkflowDefinition, name: string): StepDefinition {
+  const def = workflow.steps.find((s) => s.name === name);
+  if (!def) throw new Error(`Workflow ${workflow.type} v${workflow.version} has no step "${name}".`);
+  return def;
+}
+
+async function claimNextStep(
+  engine: Engine,
+  op: LoadedOperation,
+  workflow: WorkflowDefinition,
+): Promise<Turn> {
+  const index = nextIndex(op);
+  if (index < 0) return done("completed");
+  const step = op.state.steps[index]!;
+  const row = op.rows[index]!;
+  const def = stepDefinition(workflow, step.name);
+  let plan: Plan | null = null;
+  let started = true;
+  switch (step.status) {
+    case "running": {
+      if (row.leaseLive && !row.leaseOwner?.startsWith(SWEEPER_LEASE_PREFIX)) return done("busy");
+      const takeover = planTakeover(op.state, def, engine.now(), engine.random());
+      plan = takeover?.plan ?? null;
+      started = takeover?.started ?? false;
+      break;
+    }
+    case "retrying": {
+      const wait = (step.nextAttemptAt?.getTime() ?? 0) - engine.now().getTime();
+      if (wait > EARLY_SLACK_MS) {
+        // Early (a duplicate or recovery job): make sure the retry still has its own job.
+        await engine.sql.begin((tx) => engine.enqueue(tx, [retryJob(op.id, step.nextAttemptAt!)]));
+        return done("waiting");
+      }
+      plan = planStart(op.state, step.name);
+      break;
+    }
+    case "pending":
+      plan = planStart(op.state, step.name);
+      break;
+    default:
+      return done("busy");
+  }
+  if (!plan) return reload(engine, op.id);
+  await engine.hooks.beforeClaim?.({ operationId: op.id, step: step.name, attempt: step.attempts + 1 });
+  const leases: Record<number, LeaseChange> = { [row.position]: started ? "acquire" : "release" };
+  const token = await commitState(engine.sql, {
+    ...commitBase(engine, op, plan, leases),
+    guard: { kind: "claim", position: row.position, expected: [step.status], attempts: step.attempts },
+  });
+  if (!token) return reload(engine, op.id);
+  return { type: "continue", op: advanced(op, token, plan.after, leases, engine.owner), claimed: started };
+}
+
+/** Runs the claimed step (the one `nextIndex` points at) and commits what happened. */
+async function runClaimedStep(
+  engine: Engine,
+  op: LoadedOperation,
+  workflow: WorkflowDefinition,
+): Promise<Turn> {
+  const index = nextIndex(op);
+  const step = op.state.steps[index]!;
+  const row = op.rows[index]!;
+  const def = stepDefinition(workflow, step.name);
+  const info = { operationId: op.id, step: step.name, attempt: step.attempts };
+  const lease = engine.leases.hold(op.id, row.position);
+  try {
+    const outputs = Object.fromEntries(
+      op.state.steps.filter((s) => s.status === "succeeded").map((s) => [s.name, s.output]),
+    );
+    const outcome = await executeStep({
+      step: def,
+      context: {
+        operationId: op.id,
+        input: op.input,
+        outputs,
+        idempotencyKey: `${op.id}:${step.name}`,
+        attempt: step.attempts,
+      },
+      signal: lease.signal,
+      beforeEffect: async () => engine.hooks.beforeEffect?.(info),
+    });
+    await engine.hooks.afterEffect?.(info);
+    return await settle(engine, op, index, def, outcome);
+  } finally {
+    lease.release();
+  }
+}
+
+/**
+ * Commits a step's outcome while still holding its lease. On success, the next step is
+ * claimed in the same statement (one commit per step). When an operator changed the
+ * operation meanwhile, the outcome is planned again on the fresh state; when the lease
+ * is gone, the result is discarded.
+ */
+async function settle(
+  engine: Engine,
+  initial: LoadedOperation,
+  index: number,
+  def: StepDefinition,
+  outcome: StepOutcome,
+): Promise<Turn> {
+  let op = initial;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const position = op.rows[index]!.position;
+    const plan = planOutcome(op.state, def, outcome, engine.now(), engine.random());
+    if (plan) {
+      const leases: Record<number, LeaseChange> = { [position]: "release" };
+      const stopping = engine.isStopping();
+      let claimsNext = false;
+      if (outcome.type === "succeeded" && !stopping && !isTerminal(plan.after.status) && !plan.after.block) {
+        const following = plan.after.steps.findIndex(
+          (s) => s.status !== "succeeded" && s.status !== "skipped",
+        );
+        const next = plan.after.steps[following];
+        const start =
+          next?.status === "pending" && !plan.after.failure ? planStart(plan.after, next.name) : null;
+        if (start) {
+          plan.after = start.after;
+          plan.events.push(...start.events);
+          leases[op.rows[following]!.position] = "acquire";
+          claimsNext = true;
+          await engine.hooks.beforeClaim?.({
+            operationId: op.id,
+            step: next!.name,
+            attempt: next!.attempts + 1,
+          });
+        }
+      }
+      const jobs: RunJobRequest[] = [];
+      if (plan.retryAt) jobs.push(retryJob(op.id, plan.retryAt));
+      else if (stopping && !isTerminal(plan.after.status) && !plan.after.block) {
+        jobs.push({ data: { operationId: op.id, reason: "handoff" } });
+      }
+      const commit: Commit = { ...commitBase(engine, op, plan, leases), guard: { kind: "lease", position } };
+      const token =
+        jobs.length === 0
+          ? await commitState(engine.sql, commit)
+          : await engine.sql.begin(async (tx) => {
+              const written = await commitState(tx, commit);
+              if (written) await engine.enqueue(tx, jobs);
+              return written;
+            });
+      if (token) {
+        if (plan.retryAt) {
+          engine.onRetryScheduled(plan.retryAt);
+          return done("waiting");
+        }
+        if (jobs.length > 0) return done("handed_off");
+        return {
+          type: "continue",
+          op: advanced(op, token, plan.after, leases, engine.owner),
+          claimed: claimsNext,
+        };
+      }
+    }
+    const fresh = await loadOperation(engine.sql, op.id);
+    if (!fresh) return done("missing");
+    if (fresh.rows[index]?.leaseOwner !== engine.owner) {
+      engine.log(`operation ${op.id}: lost the lease on "${def.name}"; its result is discarded`);
+      return done("fenced");
+    }
+    op = fresh;
+  }
+  return done("fenced");
+}
+
+function retryJob(operationId: string, at: Date): RunJobRequest {
+  return { data: { operationId, reason: "retry" }, startAfter: at };
+}
+
+async function handOff(engine: Engine, operationId: string): Promise<RunResult> {
+  await engine.sql.begin((tx) => engine.enqueue(tx, [{ data: { operationId, reason: "handoff" } }]));
+  return "handed_off";
+}

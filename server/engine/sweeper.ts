@@ -1,0 +1,112 @@
+import type { Sql, TransactionSql } from "postgres";
+import type { RunJobRequest } from "./context";
+import { SWEEPER_LEASE_PREFIX } from "./store";
+
+// Any constant works: only one worker at a time needs to look for orphans.
+const ORPHAN_SWEEP_LOCK = 7_130_005;
+
+export interface SweeperOptions {
+  sql: Sql;
+  owner: string;
+  /** How often expired leases are looked for. Recovery of a dead worker's step ≈ lease + this. */
+  sweepMs: number;
+  /** A recovered step's job must claim it within this long, or it is swept (and enqueued) again. */
+  requeueAfterMs: number;
+  /** How often in-flight operations with no progress and no lease are looked for. */
+  orphanSweepMs: number;
+  /** How long an in-flight operation may go without progress before it counts as orphaned. */
+  staleAfterMs: number;
+  enqueue(tx: TransactionSql, jobs: RunJobRequest[]): Promise<void>;
+  log(line: string): void;
+}
+
+/**
+ * Crash recovery that does not wait for the queue. Every worker runs it:
+ * - a step whose lease expired belonged to a worker that died (or stalled): the sweeper
+ *   marks the lease as its own — anyone may claim it, the stalled worker no longer can
+ *   commit — and writes a run job for the operation, in one transaction;
+ * - an in-flight operation with no live lease and no progress for a while (its job was
+ *   dead-lettered, or rows were written without one) gets a run job, throttled per operation.
+ */
+export class Sweeper {
+  private timers: NodeJS.Timeout[] = [];
+  private busy = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: SweeperOptions) {}
+
+  start(): void {
+    const { sweepMs, orphanSweepMs } = this.options;
+    this.timers.push(setInterval(() => this.track(this.sweepLeases()), sweepMs));
+    this.timers.push(setInterval(() => this.track(this.sweepOrphans()), orphanSweepMs));
+    for (const t of this.timers) t.unref();
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    await Promise.all([...this.busy]);
+  }
+
+  private track(p: Promise<unknown>): void {
+    const tracked = p.catch((error: Error) => this.options.log(`sweep failed: ${error.message}`));
+    this.busy.add(tracked);
+    void tracked.finally(() => this.busy.delete(tracked));
+  }
+
+  /** Expired leases → sweeper's lease + a recovery job. Returns the operations recovered. */
+  async sweepLeases(): Promise<string[]> {
+    const { sql, owner, requeueAfterMs } = this.options;
+    return sql.begin(async (tx) => {
+      const rows = await tx<{ operationId: string }[]>`
+        with expired as (
+          select operation_id, position from steps
+          where lease_owner is not null and lease_expires_at < now()
+          order by lease_expires_at limit 200
+          for update skip locked
+        )
+        update steps s set lease_owner = ${SWEEPER_LEASE_PREFIX + owner},
+          lease_expires_at = now() + ${requeueAfterMs} * interval '1 millisecond'
+        from expired where s.operation_id = expired.operation_id and s.position = expired.position
+        returning s.operation_id as "operationId"`;
+      const ids = [...new Set(rows.map((r) => r.operationId))];
+      if (ids.length === 0) return ids;
+      await this.options.enqueue(
+        tx,
+        ids.map((operationId) => ({ data: { operationId, reason: "recover" } })),
+      );
+      this.options.log(`recovered ${ids.length} step(s) whose lease expired`);
+      return ids;
+    });
+  }
+
+  /** Stale in-flight operations with nobody working on them → a recovery job each. */
+  async sweepOrphans(): Promise<string[]> {
+    const { sql, staleAfterMs } = this.options;
+    return sql.begin(async (tx) => {
+      const [lock] = await tx<
+        { ok: boolean }[]
+      >`select pg_try_advisory_xact_lock(${ORPHAN_SWEEP_LOCK}) as ok`;
+      if (!lock?.ok) return [];
+      const rows = await tx<{ id: string }[]>`
+        select o.id from operations o
+        where o.status in ('accepted', 'processing')
+          and o.updated_at < now() - ${staleAfterMs} * interval '1 millisecond'
+          and not exists (
+            select 1 from steps s where s.operation_id = o.id
+              and ((s.lease_owner is not null and s.lease_expires_at > now())
+                or (s.status = 'retrying' and s.next_attempt_at > now())))
+        order by o.updated_at limit 500`;
+      if (rows.length === 0) return [];
+      const seconds = Math.max(1, Math.ceil(staleAfterMs / 1000));
+      await this.options.enqueue(
+        tx,
+        rows.map((r) => ({
+          data: { operationId: r.id, reason: "recover" },
+          singletonKey: `recover:${r.id}`,
+          singletonSeconds: seconds,
+        })),
+      );
+      this.options.log(`re-enqueued ${rows.length} operation(s) with no progress for ${seconds} s`);
+      return rows.map((r) => r.id);
+    });
+  }
+}
