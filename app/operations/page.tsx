@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { OperationsList } from "./operations-list";
 import { StartOperationForm } from "./start-operation-form";
 
@@ -11,7 +12,9 @@ export default function OperationsPage() {
         <h1 id="ops-heading" className="text-xl font-semibold">
           Operations
         </h1>
-        <OperationsList />
+        <Suspense fallback={<p className="text-sm text-zinc-500">Loading operations…</p>}>
+          <OperationsList />
+        </Suspense>
       </section>
       <aside aria-labelledby="start-heading">
         <StartOperationForm />

@@ -1,0 +1,17 @@
+/**
+ * `npm run bench`: every benchmark, printed as tables. Figures, not assertions.
+ * BENCH_SECONDS shortens each timed phase; BENCH_ONLY=intake,… picks sections.
+ */
+import { benchIntake } from "./bench/intake";
+import { openBenchDatabase } from "./bench/lib";
+
+const only = process.env.BENCH_ONLY?.split(",");
+const wants = (name: string) => !only || only.includes(name);
+
+const bench = await openBenchDatabase();
+try {
+  if (wants("intake")) await benchIntake({ url: bench.url, dispatch: async () => {} });
+} finally {
+  await bench.drop();
+  await bench.server.stop();
+}
