@@ -24,6 +24,7 @@ export const BUILD_INPUTS = [
 
 /** Never part of the build: dependencies, outputs, local data, and tests. */
 const SKIPPED_DIRS = new Set(["node_modules", ".next", ".throughline", ".git"]);
+const SKIPPED_DIR_PREFIX = ".next-";
 const SKIPPED_FILE = /\.(test|spec)\.tsx?$/;
 
 export const STAMP_FILE = "throughline-build-stamp.json";
@@ -64,7 +65,8 @@ async function listFiles(root: string, relative: string): Promise<string[]> {
   for (const entry of entries) {
     const child = path.posix.join(relative, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name)) files.push(...(await listFiles(root, child)));
+      if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith(SKIPPED_DIR_PREFIX))
+        files.push(...(await listFiles(root, child)));
     } else if (entry.isFile() && !SKIPPED_FILE.test(entry.name)) {
       files.push(child);
     }
@@ -74,7 +76,7 @@ async function listFiles(root: string, relative: string): Promise<string[]> {
 
 /** True when `.next/` holds a finished build stamped with `hash`. */
 export async function isBuildCurrent(root: string, hash: string): Promise<boolean> {
-  const distDir = path.join(root, ".next");
+  const distDir = path.join(root, buildDir());
   if (!existsSync(path.join(distDir, "BUILD_ID"))) return false;
   try {
     const stamp = JSON.parse(await readFile(path.join(distDir, STAMP_FILE), "utf8")) as Stamp;
@@ -86,5 +88,10 @@ export async function isBuildCurrent(root: string, hash: string): Promise<boolea
 
 export async function writeBuildStamp(root: string, hash: string): Promise<void> {
   const stamp: Stamp = { hash, builtAt: new Date().toISOString() };
-  await writeFile(path.join(root, ".next", STAMP_FILE), `${JSON.stringify(stamp, null, 2)}\n`);
+  await writeFile(path.join(root, buildDir(), STAMP_FILE), `${JSON.stringify(stamp, null, 2)}\n`);
+}
+
+/** Next's output folder: `.next`, or NEXT_DIST_DIR (next.config.ts reads the same variable). */
+export function buildDir(): string {
+  return process.env.NEXT_DIST_DIR ?? ".next";
 }
