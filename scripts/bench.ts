@@ -10,7 +10,7 @@ const wants = (name: string) => !only || only.includes(name);
 
 const bench = await openBenchDatabase();
 try {
-  if (wants("intake")) await benchIntake({ url: bench.url, dispatch: async () => {} });
+  if (wants("intake")) await benchIntake({ url: bench.url });
 } finally {
   await bench.drop();
   await bench.server.stop();

@@ -1,4 +1,5 @@
 import { type Db, getDb } from "@/db/client";
+import { getRunDispatcher } from "./engine/dispatch";
 import type { StartDispatcher } from "./operations/dispatch";
 import { OperationPresenter } from "./operations/operation-presenter";
 import { StartOperationService } from "./operations/start-operation";
@@ -26,9 +27,9 @@ export function createServices(options: { db: Db; registry?: WorkflowRegistry; d
 const globalForServices = globalThis as unknown as { throughlineServices?: Services };
 
 export function getServices(): Services {
-  globalForServices.throughlineServices ??= createServices({ db: getDb(), dispatch: defaultDispatcher });
+  globalForServices.throughlineServices ??= createServices({
+    db: getDb(),
+    dispatch: getRunDispatcher().dispatchStarts,
+  });
   return globalForServices.throughlineServices;
 }
-
-/** Placeholder until the engine's queue dispatcher is wired in. */
-const defaultDispatcher: StartDispatcher = async () => {};

@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import postgres from "postgres";
 import { createApiKey } from "@/server/auth/api-keys";
 import { createDb } from "@/db/client";
-import type { StartDispatcher } from "@/server/operations/dispatch";
+import { RunDispatcher } from "@/server/engine/dispatch";
+import { ensureQueues } from "@/server/engine/queue";
 import { createServices } from "@/server/services";
 import { benchSeconds, closedLoop, fmt, percentile, printTable } from "./lib";
 
@@ -21,7 +22,7 @@ const order = (i: number) => ({
  * (1) postgres.js `BEGIN; INSERT one row; COMMIT`, (2) the intake domain function,
  * (3) POST /api/v1/operations through the production web server — each with 16 clients.
  */
-export async function benchIntake(options: { url: string; dispatch: StartDispatcher }) {
+export async function benchIntake(options: { url: string }) {
   const seconds = benchSeconds(20);
   const rows: (string | number)[][] = [];
 
@@ -36,7 +37,10 @@ export async function benchIntake(options: { url: string; dispatch: StartDispatc
   rows.push(row("raw BEGIN; INSERT; COMMIT", baseline, baseline.perSecond));
 
   const db = createDb(options.url, { max: CONCURRENCY });
-  const services = createServices({ db, dispatch: options.dispatch });
+  // The real path: each intake batch also writes its pg-boss start jobs in the same commit.
+  await ensureQueues(options.url);
+  const dispatcher = new RunDispatcher({ db });
+  const services = createServices({ db, dispatch: dispatcher.dispatchStarts });
   const domain = await closedLoop({
     concurrency: CONCURRENCY,
     seconds,
@@ -46,6 +50,7 @@ export async function benchIntake(options: { url: string; dispatch: StartDispatc
   rows.push(row("intake, domain function", domain, baseline.perSecond));
 
   const key = (await createApiKey({ db, name: "bench", scopes: ["operations:write", "operations:read"] })).secret;
+  await dispatcher.close();
   await db.$client.end();
   if (process.env.BENCH_INTAKE_HTTP === "0") return printIntake(rows, seconds);
   const web = await startWeb(options.url);
