@@ -1,0 +1,204 @@
+import type { Sql } from "postgres";
+import { currentCursor, type FeedCursor, type LiveEvent, readChanges } from "./feed";
+
+/** The channel the `events_notify` trigger (migration 0002) notifies once per inserting statement. */
+export const EVENTS_CHANNEL = "throughline_events";
+
+/** What a subscriber receives: the events it asked for, since its previous batch. */
+export interface LiveBatch {
+  cursor: FeedCursor;
+  /** The events themselves, unless the filter asked for counts only. */
+  events: LiveEvent[];
+  /** How many events the batch stands for. */
+  count: number;
+  /** Events may have been dropped (a burst beyond the read limit): refetch the state whole. */
+  resync: boolean;
+}
+
+export interface LiveFilter {
+  /** Only this operation's events; all events when absent. */
+  operationId?: string;
+  /** Count events without keeping them (a dashboard only needs to know that something changed). */
+  countOnly?: boolean;
+}
+
+export interface LiveHubOptions {
+  sql: Sql;
+  /** Backstop read when no notification came (a dropped LISTEN connection). */
+  pollMs?: number;
+  /** Most events one read returns before subscribers are told to resync. */
+  readLimit?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * One per process: a single LISTEN connection and a single cursor over the change feed,
+ * fanned out in memory to every subscriber of this process (SSE streams). A notification
+ * (or the backstop poll) triggers one read; reads never overlap, and a notification that
+ * arrives during a read causes exactly one more. Subscribers only ever see events read
+ * after they subscribed; `subscribe` callers bridge the gap from their own cursor with
+ * `readChanges` (see `watch`).
+ */
+export class LiveHub {
+  private cursor: FeedCursor | null = null;
+  private starting: Promise<void> | null = null;
+  private readonly subscribers = new Set<Subscription>();
+  private reading = false;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private unlisten: (() => Promise<void>) | null = null;
+  private stopped = false;
+
+  constructor(private readonly options: LiveHubOptions) {}
+
+  /** Resolves once the hub listens and has a cursor: events committed after this are delivered. */
+  ready(): Promise<void> {
+    this.starting ??= this.start().catch((error: unknown) => {
+      this.starting = null;
+      throw error;
+    });
+    return this.starting;
+  }
+
+  /** A live stream of batches for `filter`, ended by `signal`. */
+  subscribe(filter: LiveFilter, signal?: AbortSignal): Subscription {
+    const subscription = new Subscription(filter, () => this.subscribers.delete(subscription));
+    this.subscribers.add(subscription);
+    signal?.addEventListener("abort", () => subscription.close(), { once: true });
+    if (signal?.aborted) subscription.close();
+    return subscription;
+  }
+
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    for (const s of this.subscribers) s.close();
+    await this.unlisten?.().catch(() => {});
+  }
+
+  private async start(): Promise<void> {
+    const { sql } = this.options;
+    // Listen first, then take the cursor: a commit after the cursor always notifies us.
+    const listener = await sql.listen(
+      EVENTS_CHANNEL,
+      () => this.poke(),
+      // Called again after postgres.js re-establishes a dropped connection: catch up at once.
+      () => {
+        if (this.cursor) this.poke();
+      },
+    );
+    this.unlisten = listener.unlisten;
+    this.cursor = await currentCursor(sql);
+    this.timer = setInterval(() => this.poke(), this.options.pollMs ?? 2_000);
+    this.timer.unref();
+  }
+
+  /** Something may have been committed: read now, or right after the read in progress. */
+  poke(): void {
+    if (this.stopped || !this.cursor) return;
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    void this.read();
+  }
+
+  private async read(): Promise<void> {
+    this.reading = true;
+    try {
+      do {
+        this.again = false;
+        if (this.subscribers.size === 0) {
+          // Nobody listens: just move the cursor (cheap), so a later subscriber starts from now.
+          this.cursor = await currentCursor(this.options.sql);
+          continue;
+        }
+        const read = await readChanges(this.options.sql, {
+          since: this.cursor!,
+          limit: this.options.readLimit,
+        });
+        this.cursor = read.cursor;
+        if (read.events.length === 0 && !read.overflow) continue;
+        for (const s of this.subscribers) s.offer(read.cursor, read.events, read.overflow);
+      } while (this.again && !this.stopped);
+    } catch (error) {
+      this.options.log?.(`live feed read failed: ${(error as Error).message}`);
+    } finally {
+      this.reading = false;
+    }
+  }
+}
+
+/** One subscriber's queue of batches, merged while it is not consuming. */
+export class Subscription implements AsyncIterable<LiveBatch> {
+  private pending: LiveBatch | null = null;
+  private waiter: ((batch: LiveBatch | null) => void) | null = null;
+  private closed = false;
+
+  constructor(
+    readonly filter: LiveFilter,
+    private readonly onClose: () => void,
+  ) {}
+
+  offer(cursor: FeedCursor, events: LiveEvent[], resync: boolean): void {
+    if (this.closed) return;
+    const id = this.filter.operationId;
+    const matching = id ? events.filter((e) => e.operationId === id) : events;
+    if (matching.length === 0 && !resync) return;
+    const mine = this.filter.countOnly ? [] : matching;
+    const batch: LiveBatch = this.pending
+      ? {
+          cursor,
+          events: mine.length === 0 ? this.pending.events : [...this.pending.events, ...mine],
+          count: this.pending.count + matching.length,
+          resync: this.pending.resync || resync,
+        }
+      : { cursor, events: mine, count: matching.length, resync };
+    const waiter = this.waiter;
+    if (waiter) {
+      this.waiter = null;
+      this.pending = null;
+      waiter(batch);
+    } else {
+      this.pending = batch;
+    }
+  }
+
+  /** The next batch, or null once closed. */
+  next(): Promise<LiveBatch | null> {
+    if (this.pending) {
+      const batch = this.pending;
+      this.pending = null;
+      return Promise.resolve(batch);
+    }
+    if (this.closed) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose();
+    const waiter = this.waiter;
+    this.waiter = null;
+    waiter?.(null);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<LiveBatch> {
+    try {
+      for (;;) {
+        const batch = await this.next();
+        if (!batch) return;
+        yield batch;
+      }
+    } finally {
+      this.close();
+    }
+  }
+}

@@ -1,0 +1,160 @@
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { insertEvents, insertOperation } from "@/test/fixtures/operations";
+import { currentCursor } from "./feed";
+import { type LiveBatch, LiveHub } from "./hub";
+import { watch } from "./watch";
+
+let t: TestDatabase;
+/** Two "web processes": each its own pool and hub against the same database. */
+let webA: postgres.Sql;
+let webB: postgres.Sql;
+let hubA: LiveHub;
+let hubB: LiveHub;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  webA = postgres(t.url, { max: 3, onnotice: () => {} });
+  webB = postgres(t.url, { max: 3, onnotice: () => {} });
+  hubA = new LiveHub({ sql: webA, pollMs: 60_000 });
+  hubB = new LiveHub({ sql: webB, pollMs: 60_000 });
+});
+afterAll(async () => {
+  await hubA.stop();
+  await hubB.stop();
+  await webA.end();
+  await webB.end();
+  await t.drop();
+});
+
+/** Takes batches from a stream until `done` says enough, or fails after `ms`. */
+async function take(
+  stream: AsyncGenerator<LiveBatch>,
+  done: (all: LiveBatch[]) => boolean,
+  ms = 5_000,
+): Promise<LiveBatch[]> {
+  const all: LiveBatch[] = [];
+  const deadline = Date.now() + ms;
+  while (!done(all)) {
+    const next = await Promise.race([
+      stream.next(),
+      new Promise<"timeout">((r) => setTimeout(() => r("timeout"), Math.max(0, deadline - Date.now()))),
+    ]);
+    if (next === "timeout") throw new Error(`timed out with ${JSON.stringify(all)}`);
+    if (next.done) break;
+    all.push(next.value);
+  }
+  return all;
+}
+
+const steps = (batches: LiveBatch[]) => batches.flatMap((b) => b.events.map((e) => e.step));
+
+describe("live hub and watch", () => {
+  it("pushes a committed event to subscribers of every process, through NOTIFY", async () => {
+    const op = await insertOperation(t.db.$client);
+    const ac = new AbortController();
+    const onA = watch({
+      hub: hubA,
+      sql: webA,
+      filter: { operationId: op },
+      since: await currentCursor(webA),
+      signal: ac.signal,
+    });
+    const onB = watch({
+      hub: hubB,
+      sql: webB,
+      filter: { operationId: op },
+      since: await currentCursor(webB),
+      signal: ac.signal,
+    });
+    await Promise.all([hubA.ready(), hubB.ready()]);
+    // Let both generators subscribe before writing.
+    const firstA = onA.next();
+    const firstB = onB.next();
+    await new Promise((r) => setTimeout(r, 50));
+    const started = performance.now();
+    await insertEvents(t.db.$client, op, [{ type: "step_started", step: "one" }]);
+    const [a, b] = await Promise.all([firstA, firstB]);
+    const elapsed = performance.now() - started;
+    expect((a.value as LiveBatch).events.map((e) => e.step)).toEqual(["one"]);
+    expect((b.value as LiveBatch).events.map((e) => e.step)).toEqual(["one"]);
+    // Well under the backstop poll (60 s here): the notification did it.
+    expect(elapsed).toBeLessThan(2_000);
+    ac.abort();
+    await onA.return(undefined);
+    await onB.return(undefined);
+  });
+
+  it("resumes from the last cursor after a disconnect without missing or repeating events", async () => {
+    const op = await insertOperation(t.db.$client);
+    const first = new AbortController();
+    const stream = watch({
+      hub: hubA,
+      sql: webA,
+      filter: { operationId: op },
+      since: await currentCursor(webA),
+      signal: first.signal,
+    });
+    const pending = stream.next();
+    await new Promise((r) => setTimeout(r, 50));
+    await insertEvents(t.db.$client, op, [{ type: "step_started", step: "before" }]);
+    const got = (await pending).value as LiveBatch;
+    expect(got.events.map((e) => e.step)).toEqual(["before"]);
+    // The page goes away (network drop); meanwhile the operation moves on.
+    first.abort();
+    await stream.return(undefined);
+    await insertEvents(t.db.$client, op, [
+      { type: "step_succeeded", step: "while-away" },
+      { type: "step_started", step: "while-away-2" },
+    ]);
+    // Reconnect with the last cursor it received (tRPC's lastEventId).
+    const again = new AbortController();
+    const resumed = watch({
+      hub: hubA,
+      sql: webA,
+      filter: { operationId: op },
+      since: got.cursor,
+      signal: again.signal,
+    });
+    const caught = await take(resumed, (all) => steps(all).length >= 2);
+    expect(steps(caught)).toEqual(["while-away", "while-away-2"]);
+    await insertEvents(t.db.$client, op, [{ type: "completed", step: "after" }]);
+    const live = await take(resumed, (all) => steps(all).length >= 1);
+    expect(steps(live)).toEqual(["after"]);
+    again.abort();
+    await resumed.return(undefined);
+  });
+
+  it("tells a subscriber without a cursor to resync, and counts without keeping events when asked", async () => {
+    const op = await insertOperation(t.db.$client);
+    const ac = new AbortController();
+    const stream = watch({ hub: hubB, sql: webB, filter: { countOnly: true }, signal: ac.signal });
+    const [hello] = await take(stream, (all) => all.length >= 1);
+    expect(hello).toMatchObject({ resync: true, count: 0 });
+    await insertEvents(t.db.$client, op, [
+      { type: "step_started", step: "a" },
+      { type: "step_succeeded", step: "a" },
+    ]);
+    const batches = await take(stream, (all) => all.reduce((n, b) => n + b.count, 0) >= 2);
+    expect(batches.every((b) => b.events.length === 0)).toBe(true);
+    ac.abort();
+    await stream.return(undefined);
+    expect(hubB.subscriberCount).toBe(0);
+  });
+
+  it("keeps one LISTEN connection per hub whatever the number of subscribers", async () => {
+    const op = await insertOperation(t.db.$client);
+    const ac = new AbortController();
+    const streams = Array.from({ length: 20 }, () =>
+      watch({ hub: hubA, sql: webA, filter: { operationId: op }, signal: ac.signal }),
+    );
+    await Promise.all(streams.map((s) => s.next()));
+    const [row] = await t.db.$client<{ n: number }[]>`
+      select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'listen%'`;
+    // hubA and hubB: one each.
+    expect(row!.n).toBe(2);
+    ac.abort();
+    await Promise.all(streams.map((s) => s.return(undefined)));
+  });
+});
