@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultRegistry } from "@/server/workflows";
+import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { insertOperation } from "@/test/fixtures/operations";
+import { SearchPresenter } from "./search-presenter";
+
+let t: TestDatabase;
+let search: SearchPresenter;
+const ids: Record<string, string> = {};
+const base = Date.parse("2026-02-01T09:00:00Z");
+const at = (minutes: number) => new Date(base + minutes * 60_000);
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  search = new SearchPresenter(t.db, defaultRegistry);
+  const sql = t.db.$client;
+  ids.ada = await insertOperation(sql, {
+    type: "order.fulfill",
+    status: "completed",
+    reference: "ord_1001",
+    subject: "Ada@Example.com",
+    idempotencyKey: "idem-ada-1",
+    createdAt: at(0),
+    completedAt: at(2),
+  });
+  ids.grace = await insertOperation(sql, {
+    type: "order.fulfill",
+    status: "failed",
+    reference: "ord_1002",
+    subject: "grace@example.com",
+    error: { message: "Card declined by issuer", code: "declined" },
+    createdAt: at(1),
+    completedAt: at(3),
+  });
+  ids.blocked = await insertOperation(sql, {
+    type: "order.fulfill",
+    status: "blocked",
+    reference: "ord_1003",
+    subject: "ada@example.com",
+    currentStep: "create_shipment",
+    blockedKind: "retries_exhausted",
+    blockedReason: "Retries exhausted: carrier unavailable",
+    actionRequired: "Resume",
+    createdAt: at(2),
+  });
+  ids.retrying = await insertOperation(sql, {
+    type: "order.fulfill",
+    status: "processing",
+    reference: "ord_1004",
+    currentStep: "charge_payment",
+    createdAt: at(3),
+    steps: [
+      { name: "reserve_stock", status: "succeeded", attempts: 1 },
+      {
+        name: "charge_payment",
+        status: "retrying",
+        attempts: 2,
+        lastError: { message: "gateway timeout after 15 s" },
+      },
+    ],
+  });
+  ids.synthetic = await insertOperation(sql, {
+    type: "demo.noop",
+    synthetic: true,
+    reference: "probe-1",
+    createdAt: at(4),
+  });
+  for (let i = 0; i < 7; i++) {
+    await insertOperation(sql, {
+      type: "demo.noop",
+      status: "completed",
+      createdAt: at(10 + i),
+      completedAt: at(30 - i),
+    });
+  }
+});
+afterAll(() => t.drop());
+
+const found = async (q: string) => (await search.call({ q })).rows.map((r) => [r.id, r.matched]);
+
+describe("SearchPresenter.call", () => {
+  it("finds an operation by id, the start of its id, reference, subject in any case and idempotency key", async () => {
+    expect(await found(ids.grace!)).toEqual([[ids.grace, "id"]]);
+    expect(await found(ids.grace!.slice(0, 13))).toContainEqual([ids.grace, "id"]);
+    expect(await found("ord_1002")).toEqual([[ids.grace, "reference"]]);
+    expect(await found("ADA@example.COM")).toEqual([
+      [ids.blocked, "subject"],
+      [ids.ada, "subject"],
+    ]);
+    expect(await found("idem-ada-1")).toEqual([[ids.ada, "idempotency_key"]]);
+  });
+
+  it("finds error text in failures, block reasons and the last error of a retrying step", async () => {
+    expect(await found("declined")).toEqual([[ids.grace, "error"]]);
+    expect(await found("carrier unavail")).toEqual([[ids.blocked, "error"]]);
+    expect(await found("GATEWAY TIMEOUT")).toEqual([[ids.retrying, "error"]]);
+    expect(await found("100%")).toEqual([]);
+  });
+
+  it("shows why an operation is stuck and which step it is on", async () => {
+    const [row] = (await search.call({ q: "ord_1003" })).rows;
+    expect(row).toMatchObject({
+      status: "blocked",
+      problem: "Retries exhausted: carrier unavailable",
+      currentStep: "create_shipment",
+      currentStepTitle: "Create shipment",
+      blockedKind: "retries_exhausted",
+    });
+    expect(row!.createdAt).toBeInstanceOf(Date);
+  });
+
+  it("filters by type, status, current step, synthetic and time range", async () => {
+    const idsOf = async (req: Parameters<SearchPresenter["call"]>[0]) =>
+      (await search.call(req)).rows.map((r) => r.id);
+    expect(await idsOf({ type: "order.fulfill", statuses: ["failed", "blocked"] })).toEqual([
+      ids.blocked,
+      ids.grace,
+    ]);
+    expect(await idsOf({ step: "charge_payment" })).toEqual([ids.retrying]);
+    expect(await idsOf({ synthetic: true })).toEqual([ids.synthetic]);
+    expect(await idsOf({ from: at(1), to: at(3), type: "order.fulfill" })).toEqual([ids.blocked, ids.grace]);
+    expect(await idsOf({ q: "ada@example.com", statuses: ["completed"] })).toEqual([ids.ada]);
+  });
+
+  it("pages with a keyset cursor in every sort without repeating or skipping", async () => {
+    for (const sort of ["accepted_desc", "accepted_asc", "finished_desc", "finished_asc"] as const) {
+      const all = (await search.call({ sort, limit: 100 })).rows.map((r) => r.id);
+      const paged: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await search.call({ sort, limit: 3, cursor });
+        paged.push(...page.rows.map((r) => r.id));
+        cursor = page.next;
+      } while (cursor);
+      expect(paged).toEqual(all);
+      expect(new Set(paged).size).toBe(paged.length);
+    }
+    const finished = (await search.call({ sort: "finished_asc", limit: 100 })).rows;
+    expect(finished.every((r) => r.completedAt)).toBe(true);
+    expect(finished.map((r) => r.completedAt!.getTime())).toEqual(
+      [...finished.map((r) => r.completedAt!.getTime())].sort((a, b) => a - b),
+    );
+  });
+
+  it("ignores a forged cursor instead of failing", async () => {
+    const page = await search.call({ cursor: "not-a-cursor", limit: 2 });
+    expect(page.rows).toHaveLength(2);
+  });
+});

@@ -1,0 +1,209 @@
+import type { Sql } from "postgres";
+import type { Db } from "@/db/client";
+import { type BlockKind, isTerminal, type OperationStatus } from "@/server/domain/statuses";
+import type { WorkflowRegistry } from "@/server/workflows/registry";
+import { asDate, asDateOrNull } from "./rows";
+import {
+  decodeCursor,
+  encodeCursor,
+  parseSearchTerm,
+  type SearchCursor,
+  type SearchTerm,
+  uuidV7Floor,
+} from "./search-query";
+
+export const SEARCH_SORTS = ["accepted_desc", "accepted_asc", "finished_desc", "finished_asc"] as const;
+export type SearchSort = (typeof SEARCH_SORTS)[number];
+
+export interface SearchRequest {
+  /** The one search box: id, idempotency key, reference, subject or error text. */
+  q?: string | null;
+  type?: string | null;
+  version?: number | null;
+  statuses?: OperationStatus[];
+  /** Current step name (only non-terminal operations have one). */
+  step?: string | null;
+  /** Accepted at or after. */
+  from?: Date | null;
+  /** Accepted before. */
+  to?: Date | null;
+  synthetic?: boolean | null;
+  sort?: SearchSort;
+  cursor?: string | null;
+  limit?: number;
+}
+
+/** What matched the search box, shown next to the row. */
+export type SearchMatch = "id" | "reference" | "subject" | "idempotency_key" | "error";
+
+export interface SearchRow {
+  id: string;
+  type: string;
+  version: number;
+  status: OperationStatus;
+  reference: string | null;
+  subject: string | null;
+  currentStep: string | null;
+  currentStepTitle: string | null;
+  blockedKind: BlockKind | null;
+  /** Why it is blocked or failed, one line. */
+  problem: string | null;
+  synthetic: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  completedAt: Date | null;
+  matched: SearchMatch | null;
+}
+
+export interface SearchPage {
+  rows: SearchRow[];
+  next: string | null;
+  /** How the search box was read, for the "matched by" hint. */
+  term: SearchTerm["kind"];
+}
+
+const MAX_LIMIT = 100;
+
+interface Row {
+  id: string;
+  type: string;
+  version: number;
+  status: OperationStatus;
+  reference: string | null;
+  subject: string | null;
+  currentStep: string | null;
+  blockedKind: BlockKind | null;
+  problem: string | null;
+  synthetic: boolean;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+  matched: SearchMatch | null;
+}
+
+/**
+ * Support search over every operation. Each way of finding one has its index (migration
+ * 0002): ids by primary key (a time range is an id range, ids being UUIDv7), references,
+ * subjects, idempotency keys by b-tree, error text by trigram. Pages are keyset-paginated
+ * on the sort key, never OFFSET, so page 500 costs what page 1 costs.
+ */
+export class SearchPresenter {
+  constructor(
+    private readonly db: Db,
+    private readonly registry: WorkflowRegistry,
+  ) {}
+
+  async call(request: SearchRequest): Promise<SearchPage> {
+    const sql = this.db.$client;
+    const limit = Math.min(Math.max(request.limit ?? 50, 1), MAX_LIMIT);
+    const sort = request.sort ?? "accepted_desc";
+    const term = parseSearchTerm(request.q);
+    const cursor = decodeCursor(request.cursor);
+    const finished = sort === "finished_desc" || sort === "finished_asc";
+    const desc = sort === "accepted_desc" || sort === "finished_desc";
+
+    const rows = await sql<Row[]>`
+      ${hitsCte(sql, term)}
+      select o.id, o.type, o.version, o.status, o.reference, o.subject, o.current_step as "currentStep",
+        o.blocked_kind as "blockedKind",
+        case when o.status = 'blocked' then o.blocked_reason
+             when o.status = 'failed' then o.error->>'message' end as problem,
+        o.synthetic, o.created_at as "createdAt", o.updated_at as "updatedAt", o.completed_at as "completedAt",
+        ${matchedColumn(sql, term)} as matched
+      from operations o
+      where true
+        ${term.kind === "id" ? sql`and o.id = ${term.id}::uuid` : sql``}
+        ${term.kind === "text" ? sql`and o.id in (select id from hits)` : sql``}
+        ${request.type ? sql`and o.type = ${request.type}` : sql``}
+        ${request.version ? sql`and o.version = ${request.version}` : sql``}
+        ${request.statuses?.length ? sql`and o.status = any(${request.statuses}::operation_status[])` : sql``}
+        ${
+          request.step
+            ? sql`and o.current_step = ${request.step} and o.status in ('accepted', 'processing', 'blocked')`
+            : sql``
+        }
+        ${request.from ? sql`and o.id >= ${uuidV7Floor(request.from)}::uuid` : sql``}
+        ${request.to ? sql`and o.id < ${uuidV7Floor(request.to)}::uuid` : sql``}
+        ${request.synthetic === true ? sql`and o.synthetic` : request.synthetic === false ? sql`and not o.synthetic` : sql``}
+        ${finished ? sql`and o.completed_at is not null` : sql``}
+        ${cursor ? keyset(sql, cursor, finished, desc) : sql``}
+      order by ${
+        finished
+          ? desc
+            ? sql`o.completed_at desc, o.id desc`
+            : sql`o.completed_at asc, o.id asc`
+          : desc
+            ? sql`o.id desc`
+            : sql`o.id asc`
+      }
+      limit ${limit + 1}`;
+
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    const next =
+      rows.length > limit && last
+        ? encodeCursor({ id: last.id, ...(finished && last.completedAt ? { at: last.completedAt } : {}) })
+        : null;
+    return { rows: page.map((r) => this.toRow(r)), next, term: term.kind };
+  }
+
+  private toRow(r: Row): SearchRow {
+    const workflow = this.registry.get(r.type, r.version);
+    const step = workflow?.steps.find((s) => s.name === r.currentStep);
+    return {
+      ...r,
+      currentStep: isTerminal(r.status) ? null : r.currentStep,
+      currentStepTitle: isTerminal(r.status) ? null : (step?.title ?? r.currentStep),
+      createdAt: asDate(r.createdAt),
+      updatedAt: asDate(r.updatedAt),
+      completedAt: asDateOrNull(r.completedAt),
+    };
+  }
+}
+
+/**
+ * The operations the search box finds, as one id set: each arm is an index lookup, and the
+ * error-text arms repeat the indexed expressions exactly so the trigram indexes apply.
+ */
+function hitsCte(sql: Sql, term: SearchTerm) {
+  if (term.kind !== "text") return sql``;
+  const { text, idRange, errorPattern } = term;
+  return sql`
+    with hits as (
+      select id from operations where reference = ${text}
+      union select id from operations where lower(subject) = lower(${text}) and subject is not null
+      union select id from operations where idempotency_key = ${text}
+      ${idRange ? sql`union select id from operations where id between ${idRange.from}::uuid and ${idRange.to}::uuid` : sql``}
+      ${
+        errorPattern
+          ? sql`
+      union select id from operations
+        where (coalesce(error->>'message', '') || ' ' || coalesce(blocked_reason, '')) ilike ${errorPattern}
+          and (error is not null or blocked_reason is not null)
+      union select operation_id from steps where last_error->>'message' ilike ${errorPattern} and last_error is not null`
+          : sql``
+      }
+    )`;
+}
+
+function matchedColumn(sql: Sql, term: SearchTerm) {
+  if (term.kind === "id") return sql`'id'`;
+  if (term.kind !== "text") return sql`null`;
+  const { text, idRange } = term;
+  return sql`case
+    when o.reference = ${text} then 'reference'
+    when lower(o.subject) = lower(${text}) then 'subject'
+    when o.idempotency_key = ${text} then 'idempotency_key'
+    ${idRange ? sql`when o.id between ${idRange.from}::uuid and ${idRange.to}::uuid then 'id'` : sql``}
+    else 'error' end`;
+}
+
+function keyset(sql: Sql, cursor: SearchCursor, finished: boolean, desc: boolean) {
+  if (finished) {
+    if (!cursor.at) return sql`and false`;
+    return desc
+      ? sql`and (o.completed_at, o.id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`
+      : sql`and (o.completed_at, o.id) > (${cursor.at}::timestamptz, ${cursor.id}::uuid)`;
+  }
+  return desc ? sql`and o.id < ${cursor.id}::uuid` : sql`and o.id > ${cursor.id}::uuid`;
+}
