@@ -14,6 +14,8 @@ export default defineConfig({
     // Sized for 2 cores: each file runs in its own fork, two at a time, each on its own database.
     pool: "forks",
     maxWorkers: 2,
+    // What the launcher would pass to web and worker; a fixed value keeps tokens reproducible.
+    env: { THROUGHLINE_SECRET: "vitest-only-secret" },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -4,7 +4,7 @@
  *
  * 1. database: DATABASE_URL, or an embedded PostgreSQL in THROUGHLINE_DATA_DIR (a second
  *    launcher attaches to the first one's server);
- * 2. migrations;
+ * 2. migrations and the job queues;
  * 3. production only: `next build`, skipped when the build stamp matches the sources;
  * 4. web (`next start|dev`) and worker (`scripts/worker.ts`) as child processes;
  * 5. on SIGINT/SIGTERM: children get SIGTERM (SIGKILL after 15 s), then the embedded
@@ -14,11 +14,11 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type DatabaseHandle, DatabaseUnreachableError, defaultDataDir, openDatabase } from "@/db/embedded";
-import { migrateDatabase } from "@/db/migrate";
-import { resolveBootstrapKey } from "./lib/bootstrap-key";
 import { hashBuildInputs, isBuildCurrent, writeBuildStamp } from "./lib/build-stamp";
+import { APP_SECRET, BOOTSTRAP_API_KEY, resolveSecret } from "./lib/local-secrets";
 import { type LaunchOptions, parseLaunchOptions } from "./lib/options";
 import { withSpawnsInOwnProcessGroup } from "./lib/own-process-group";
+import { prepareDatabase } from "./lib/prepare-database";
 import { type ChildExit, Supervisor, sleep } from "./lib/processes";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   for (const signal of SIGNALS) process.on(signal, () => void shutdown(0, `${signal} received`));
 
   try {
-    const migration = await migrateDatabase(database.url);
+    const migration = await prepareDatabase(database.url);
     log(
       migration.applied > 0
         ? `applied ${migration.applied} migration(s); schema at ${migration.version}`
@@ -76,12 +76,17 @@ async function main(): Promise<void> {
     if (options.mode === "prod" && options.roles.includes("web")) await buildIfNeeded(supervisor);
     if (supervisor.isStopping) return;
 
-    const bootstrap = await resolveBootstrapKey(defaultDataDir());
+    const bootstrap = await resolveSecret(BOOTSTRAP_API_KEY, defaultDataDir());
+    const secret = await resolveSecret(APP_SECRET, defaultDataDir());
+    if (secret.source !== "env" && !database.embedded) {
+      log(`${APP_SECRET.env} is kept in the data directory: give every replica the same value instead`);
+    }
     const env: NodeJS.ProcessEnv = {
       NEXT_TELEMETRY_DISABLED: "1",
       ...process.env,
       DATABASE_URL: database.url,
-      THROUGHLINE_BOOTSTRAP_API_KEY: bootstrap.key,
+      [BOOTSTRAP_API_KEY.env]: bootstrap.value,
+      [APP_SECRET.env]: secret.value,
       PORT: String(options.port),
     };
     if (options.roles.includes("web")) {
@@ -157,7 +162,7 @@ async function waitForWeb(port: number, supervisor: Supervisor): Promise<void> {
 function printBanner(
   options: LaunchOptions,
   database: DatabaseHandle,
-  bootstrap: { key: string; source: string },
+  bootstrap: { value: string; source: string },
   elapsedMs: number,
 ): void {
   const lines = [`Throughline is running (${options.mode}, ready in ${seconds(elapsedMs)})`];
@@ -165,7 +170,7 @@ function printBanner(
   if (options.roles.includes("web")) {
     const base = `http://localhost:${options.port}`;
     lines.push(`  web       ${base}`);
-    lines.push(`  API       curl -H "Authorization: Bearer ${bootstrap.key}" ${base}/api/v1/workflows`);
+    lines.push(`  API       curl -H "Authorization: Bearer ${bootstrap.value}" ${base}/api/v1/workflows`);
     if (bootstrap.source !== "env") {
       lines.push(
         "            (key kept in the data directory; set THROUGHLINE_BOOTSTRAP_API_KEY to choose one)",

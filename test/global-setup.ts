@@ -1,16 +1,18 @@
 /**
  * Runs once per `vitest run`: finds a PostgreSQL (DATABASE_URL's server, or an embedded one
- * in .throughline/test-pg), migrates a template database once, and hands its name to the
- * test files, which clone it per file (see test/db.ts).
+ * in .throughline/test-pg), prepares a template database once as the launcher prepares a real
+ * one (migrations, job queues), and hands its name to the test files, which clone it per
+ * file (see test/db.ts).
  */
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import type { TestProject } from "vitest/node";
-import { openDatabase } from "../db/embedded";
-import { migrateDatabase } from "../db/migrate";
+import { type DatabaseHandle, openDatabase } from "../db/embedded";
+import { prepareDatabase } from "../scripts/lib/prepare-database";
 import { quoteIdent, withDatabase } from "./database-url";
 
 export interface TestDatabaseServer {
@@ -35,19 +37,20 @@ const FAST_SETTINGS = {
   max_connections: "300",
 };
 const TEMPLATE_LOCK = "throughline-test-template";
+const SHARED_TEST_CLUSTER = ".throughline/test-pg";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const external = process.env.DATABASE_URL;
-  const server = external
-    ? await openDatabase({ url: external })
-    : await openDatabase({ dataDir: path.join(ROOT, ".throughline/test-pg"), settings: FAST_SETTINGS });
+  const { server, privateDir } = external
+    ? { server: await openDatabase({ url: external }), privateDir: undefined }
+    : await openEmbeddedTestServer();
   const adminUrl = withDatabase(server.url, "postgres");
 
   // The embedded test cluster keeps one template per migration set across runs. On a shared
   // server (DATABASE_URL) each run makes its own and drops it, leaving nothing behind.
   const template = external
-    ? `throughline_template_${migrationsHash()}_${randomBytes(3).toString("hex")}`
-    : `throughline_template_${migrationsHash()}`;
+    ? `throughline_template_${templateHash()}_${randomBytes(3).toString("hex")}`
+    : `throughline_template_${templateHash()}`;
   await ensureTemplate(adminUrl, template);
   if (server.owned) await dropLeftovers(adminUrl, template);
 
@@ -56,18 +59,63 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     if (external) await dropDatabase(adminUrl, template);
     await server.stop();
+    if (privateDir) await rm(privateDir, { recursive: true, force: true });
   };
 }
 
-/** Changes whenever a migration file is added or edited. */
-function migrationsHash(): string {
+/**
+ * The shared cluster in .throughline/test-pg (kept between runs: the next run starts in under
+ * a second). When another test run already owns it, that run would stop it as soon as it
+ * finishes, under this run's feet: this run then starts a private cluster of its own (about
+ * 2.5 s more) and deletes it at the end.
+ */
+async function openEmbeddedTestServer(): Promise<{ server: DatabaseHandle; privateDir?: string }> {
+  const shared = await openDatabase({
+    dataDir: path.join(ROOT, SHARED_TEST_CLUSTER),
+    settings: FAST_SETTINGS,
+  });
+  if (shared.owned) return { server: shared };
+  await removeAbandonedPrivateClusters();
+  const privateDir = path.join(ROOT, `${SHARED_TEST_CLUSTER}-${process.pid}`);
+  return { server: await openDatabase({ dataDir: privateDir, settings: FAST_SETTINGS }), privateDir };
+}
+
+/** Private clusters of runs that were killed before their teardown (no live run, no live server). */
+async function removeAbandonedPrivateClusters(): Promise<void> {
+  const parent = path.join(ROOT, path.dirname(SHARED_TEST_CLUSTER));
+  const prefix = `${path.basename(SHARED_TEST_CLUSTER)}-`;
+  for (const name of readdirSync(parent)) {
+    const runPid = Number(name.slice(prefix.length));
+    if (!name.startsWith(prefix) || !runPid || isAlive(runPid)) continue;
+    const dir = path.join(parent, name);
+    const postmasterPid = Number(
+      (await readFile(path.join(dir, "pg", "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0],
+    );
+    if (postmasterPid && isAlive(postmasterPid)) continue;
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Changes whenever a migration file, or the code that prepares the queues, changes. */
+function templateHash(): string {
   const folder = path.join(ROOT, "db/migrations");
   const hash = createHash("sha256");
   const files = readdirSync(folder)
     .filter((f) => f.endsWith(".sql"))
+    .map((f) => path.join(folder, f))
     .sort();
-  for (const file of [...files, "meta/_journal.json"]) {
-    hash.update(file).update(readFileSync(path.join(folder, file)));
+  const queueSetup = ["db/migrations/meta/_journal.json", "server/engine/queue.ts", "package-lock.json"];
+  for (const file of [...files, ...queueSetup.map((f) => path.join(ROOT, f))]) {
+    hash.update(path.relative(ROOT, file)).update(readFileSync(file));
   }
   return hash.digest("hex").slice(0, 12);
 }
@@ -86,7 +134,7 @@ async function ensureTemplate(adminUrl: string, template: string): Promise<void>
     const building = `tl_building_${randomBytes(6).toString("hex")}`;
     await admin.unsafe(`create database ${quoteIdent(building)}`);
     try {
-      await migrateDatabase(withDatabase(adminUrl, building));
+      await prepareDatabase(withDatabase(adminUrl, building));
       await admin.unsafe(`alter database ${quoteIdent(building)} rename to ${quoteIdent(template)}`);
     } catch (error) {
       await admin.unsafe(`drop database if exists ${quoteIdent(building)} with (force)`);
