@@ -1,3 +1,6 @@
+export * from "./audit";
 export * from "./enums";
 export * from "./operations";
+export * from "./operator";
+export * from "./people";
 export * from "./providers";
