@@ -48,6 +48,8 @@ export class LiveHub {
   private timer: NodeJS.Timeout | undefined;
   private unlisten: (() => Promise<void>) | null = null;
   private stopped = false;
+  /** performance.now() of the last read that found events: reads started before it are stale. */
+  lastChangeAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: LiveHubOptions) {}
 
@@ -123,6 +125,7 @@ export class LiveHub {
         });
         this.cursor = read.cursor;
         if (read.events.length === 0 && !read.overflow) continue;
+        this.lastChangeAt = performance.now();
         for (const s of this.subscribers) s.offer(read.cursor, read.events, read.overflow);
       } while (this.again && !this.stopped);
     } catch (error) {

@@ -1,12 +1,22 @@
 import { createCallerFactory, router } from "@/server/trpc";
+import { dashboardRouter } from "./dashboard";
+import { liveRouter } from "./live";
 import { operationsRouter } from "./operations";
+import { sandboxRouter } from "./sandbox";
+import { searchRouter } from "./search";
 import { systemRouter } from "./system";
+import { trackRouter } from "./track";
 import { workflowsRouter } from "./workflows";
 
 export const appRouter = router({
   system: systemRouter,
   workflows: workflowsRouter,
   operations: operationsRouter,
+  dashboard: dashboardRouter,
+  search: searchRouter,
+  live: liveRouter,
+  track: trackRouter,
+  sandbox: sandboxRouter,
 });
 export type AppRouter = typeof appRouter;
 

@@ -24,6 +24,14 @@ export class DomainError extends Error {
   }
 }
 
-export function domainError(type: DomainErrorType, userMessage: string, issues: FieldIssue[] = []): TRPCError {
-  return new TRPCError({ code: CODES[type], message: userMessage, cause: new DomainError(type, userMessage, issues) });
+export function domainError(
+  type: DomainErrorType,
+  userMessage: string,
+  issues: FieldIssue[] = [],
+): TRPCError {
+  return new TRPCError({
+    code: CODES[type],
+    message: userMessage,
+    cause: new DomainError(type, userMessage, issues),
+  });
 }

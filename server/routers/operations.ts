@@ -19,14 +19,25 @@ export const operationsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { idempotencyKey, ...request } = input;
       const { services } = ctx;
-      const result = await services.startOperation.call({ request, caller: actorOf(ctx.principal), idempotencyKey });
+      const result = await services.startOperation.call({
+        request,
+        caller: actorOf(ctx.principal),
+        idempotencyKey,
+      });
       switch (result.type) {
         case "unknown_workflow":
           throw domainError("unknown_workflow", `There is no workflow of type "${result.workflowType}".`);
         case "invalid_input":
-          throw domainError("invalid_input", "The input does not match the workflow's schema.", result.issues);
+          throw domainError(
+            "invalid_input",
+            "The input does not match the workflow's schema.",
+            result.issues,
+          );
         case "idempotency_conflict":
-          throw domainError("idempotency_conflict", "This idempotency key was already used for another request.");
+          throw domainError(
+            "idempotency_conflict",
+            "This idempotency key was already used for another request.",
+          );
         case "created":
         case "replayed": {
           const completion = result.workflow.completion;
@@ -57,6 +68,9 @@ export const operationsRouter = router({
     .output(ZListOperationsResponseSchema)
     .query(async ({ ctx, input }) => {
       const page = await ctx.services.presenter.list(input);
-      return { items: page.items.map((op) => toOperationResource(op, ctx.services.registry)), next: page.next };
+      return {
+        items: page.items.map((op) => toOperationResource(op, ctx.services.registry)),
+        next: page.next,
+      };
     }),
 });

@@ -1,9 +1,31 @@
+import { consoleFor } from "@/server/console";
 import { ZWorkflowListResponseSchema } from "@/server/operations/schemas";
-import { describeWorkflow } from "@/server/workflows/registry";
 import { protectedProcedure, router } from "@/server/trpc";
+import { describeWorkflow } from "@/server/workflows/registry";
+import { domainError } from "./domain-error";
+import {
+  ZGetWorkflowStoryRequestSchema,
+  ZGetWorkflowStoryResponseSchema,
+  ZListWorkflowSummariesResponseSchema,
+} from "./workflows.types";
 
 export const workflowsRouter = router({
   list: protectedProcedure
     .output(ZWorkflowListResponseSchema)
     .query(({ ctx }) => ({ workflows: ctx.services.registry.list().map(describeWorkflow) })),
+
+  /** Each type with versions, in-flight work per version, success rate and lag (last 24 h). */
+  summaries: protectedProcedure
+    .output(ZListWorkflowSummariesResponseSchema)
+    .query(async ({ ctx }) => ({ workflows: await consoleFor(ctx.services).workflows.list() })),
+
+  /** One type's summary and the execution story of each registered version. */
+  story: protectedProcedure
+    .input(ZGetWorkflowStoryRequestSchema)
+    .output(ZGetWorkflowStoryResponseSchema)
+    .query(async ({ ctx, input }) => {
+      const found = await consoleFor(ctx.services).workflows.get(input.type);
+      if (!found) throw domainError("not_found", `There is no workflow of type "${input.type}".`);
+      return found;
+    }),
 });

@@ -1,0 +1,280 @@
+import type { Db } from "@/db/client";
+import type { EventType } from "@/server/domain/events";
+import type { BlockKind, ErrorClass, OperationStatus, StepStatus } from "@/server/domain/statuses";
+import { RUN_QUEUE } from "@/server/engine/queue";
+import { currentCursor, type FeedCursor } from "@/server/live/feed";
+import { statusText } from "@/server/operations/status-text";
+import { createTrackToken } from "@/server/operations/track-token";
+import type { WorkflowRegistry } from "@/server/workflows/registry";
+import { redact } from "./redact";
+import { asDate, asDateOrNull } from "./rows";
+import {
+  type Attempt,
+  deriveAttempts,
+  deriveSegments,
+  type RunJob,
+  type Segment,
+  type TimelineEntry,
+  toTimelineEntry,
+} from "./timeline";
+
+/** pg-boss keeps completed run jobs this long (RUN_QUEUE_OPTIONS.deleteAfterSeconds). */
+const JOBS_KEPT_MS = 15 * 60_000;
+const RELATED_LIMIT = 10;
+
+export interface DetailStep {
+  name: string;
+  title: string;
+  userText: string;
+  status: StepStatus;
+  attempts: number;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  nextAttemptAt: Date | null;
+  lastError: { message: string; errorClass: ErrorClass | null; code: string | null } | null;
+  output: unknown;
+  skipReason: string | null;
+}
+
+export interface OperationDetail {
+  cursor: FeedCursor;
+  operation: {
+    id: string;
+    type: string;
+    version: number;
+    title: string;
+    status: OperationStatus;
+    statusText: string;
+    subject: string | null;
+    reference: string | null;
+    submittedBy: string;
+    traceId: string;
+    synthetic: boolean;
+    currentStep: string | null;
+    createdAt: Date;
+    updatedAt: Date;
+    completedAt: Date | null;
+    blocked: { kind: BlockKind; reason: string; actionRequired: string } | null;
+    error: { message: string; code: string | null; step: string | null } | null;
+    input: unknown;
+    result: unknown;
+    trackPath: string | null;
+  };
+  steps: DetailStep[];
+  timeline: TimelineEntry[];
+  attempts: Attempt[];
+  segments: Segment[];
+  idempotency: {
+    key: string | null;
+    requestHash: string;
+    scope: string;
+    firstAnswer: { at: Date; status: "accepted"; statusCode: 202 };
+    replays: { at: Date; actor: string }[];
+    conflicts: { at: Date; actor: string; requestHash: string | null }[];
+  };
+  related: { id: string; type: string; status: OperationStatus; reference: string | null; createdAt: Date }[];
+  relatedMore: boolean;
+}
+
+interface OpRow {
+  id: string;
+  type: string;
+  version: number;
+  status: OperationStatus;
+  input: unknown;
+  subject: string | null;
+  reference: string | null;
+  submittedBy: string;
+  idempotencyKey: string | null;
+  requestHash: string;
+  result: unknown;
+  error: { message?: string; code?: string; step?: string } | null;
+  blockedKind: BlockKind | null;
+  blockedReason: string | null;
+  actionRequired: string | null;
+  currentStep: string | null;
+  traceId: string;
+  synthetic: boolean;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+}
+
+/**
+ * Everything staff see about one operation, in one read: status and product line, steps,
+ * the timeline with attempts and hops, redacted inputs and outputs, the idempotency record
+ * and the subject's other operations. Only a staff procedure may call it.
+ */
+export class OperationDetailPresenter {
+  constructor(
+    private readonly db: Db,
+    private readonly registry: WorkflowRegistry,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async call(id: string): Promise<OperationDetail | null> {
+    const sql = this.db.$client;
+    const cursor = await currentCursor(sql);
+    const [op] = await sql<OpRow[]>`
+      select id, type, version, status, input, subject, reference, submitted_by as "submittedBy",
+        idempotency_key as "idempotencyKey", request_hash as "requestHash", result, error,
+        blocked_kind as "blockedKind", blocked_reason as "blockedReason", action_required as "actionRequired",
+        current_step as "currentStep", trace_id as "traceId", synthetic, created_at as "createdAt",
+        updated_at as "updatedAt", completed_at as "completedAt"
+      from operations where id = ${id}::uuid`;
+    if (!op) return null;
+    const createdAt = asDate(op.createdAt);
+    const completedAt = asDateOrNull(op.completedAt);
+    const now = this.now();
+    const jobsKept = !completedAt || now.getTime() - completedAt.getTime() < JOBS_KEPT_MS;
+    const [stepRows, eventRows, related, jobs] = await Promise.all([
+      sql<
+        {
+          name: string;
+          status: StepStatus;
+          attempts: number;
+          startedAt: string | null;
+          finishedAt: string | null;
+          nextAttemptAt: string | null;
+          lastError: { message?: string; errorClass?: ErrorClass; code?: string } | null;
+          output: unknown;
+          skipReason: string | null;
+        }[]
+      >`
+        select name, status, attempts, started_at as "startedAt", finished_at as "finishedAt",
+          next_attempt_at as "nextAttemptAt", last_error as "lastError", output, skip_reason as "skipReason"
+        from steps where operation_id = ${id}::uuid order by position`,
+      sql<{ id: string; type: EventType; step: string | null; actor: string; data: unknown; at: string }[]>`
+        select id::text, type, step, actor, data, at from events where operation_id = ${id}::uuid order by id`,
+      op.subject
+        ? sql<
+            {
+              id: string;
+              type: string;
+              status: OperationStatus;
+              reference: string | null;
+              createdAt: string;
+            }[]
+          >`
+            select id, type, status, reference, created_at as "createdAt" from operations
+            where subject = ${op.subject} and id <> ${id}::uuid order by id desc limit ${RELATED_LIMIT + 1}`
+        : Promise.resolve([]),
+      jobsKept ? this.jobs(id, createdAt, completedAt ?? now) : Promise.resolve([]),
+    ]);
+
+    const workflow = this.registry.get(op.type, op.version);
+    const defs = new Map(workflow?.steps.map((s) => [s.name, s]));
+    const timeline = eventRows.map((e) =>
+      toTimelineEntry({
+        id: Number(e.id),
+        type: e.type,
+        step: e.step,
+        actor: e.actor,
+        data: e.data,
+        at: asDate(e.at),
+      }),
+    );
+    const replays = timeline.filter((e) => e.type === "intake_replayed");
+    const conflicts = timeline.filter((e) => e.type === "intake_conflict");
+    return {
+      cursor,
+      operation: {
+        id: op.id,
+        type: op.type,
+        version: op.version,
+        title: workflow?.title ?? op.type,
+        status: op.status,
+        statusText: statusText(workflow, op),
+        subject: op.subject,
+        reference: op.reference,
+        submittedBy: op.submittedBy,
+        traceId: op.traceId,
+        synthetic: op.synthetic,
+        currentStep: op.currentStep,
+        createdAt,
+        updatedAt: asDate(op.updatedAt),
+        completedAt,
+        blocked:
+          op.status === "blocked" && op.blockedKind
+            ? {
+                kind: op.blockedKind,
+                reason: op.blockedReason ?? "",
+                actionRequired: op.actionRequired ?? "",
+              }
+            : null,
+        error: op.error?.message
+          ? { message: op.error.message, code: op.error.code ?? null, step: op.error.step ?? null }
+          : null,
+        input: redact(op.input),
+        result: redact(op.result),
+        trackPath: trackPath(op.id),
+      },
+      steps: stepRows.map((s) => {
+        const def = defs.get(s.name);
+        return {
+          name: s.name,
+          title: def?.title ?? s.name,
+          userText: def?.userText ?? s.name,
+          status: s.status,
+          attempts: s.attempts,
+          startedAt: asDateOrNull(s.startedAt),
+          finishedAt: asDateOrNull(s.finishedAt),
+          nextAttemptAt: asDateOrNull(s.nextAttemptAt),
+          lastError: s.lastError?.message
+            ? {
+                message: s.lastError.message,
+                errorClass: s.lastError.errorClass ?? null,
+                code: s.lastError.code ?? null,
+              }
+            : null,
+          output: redact(s.output),
+          skipReason: s.skipReason,
+        };
+      }),
+      timeline,
+      attempts: deriveAttempts(timeline),
+      segments: deriveSegments({ acceptedAt: createdAt, entries: timeline, jobs, now }),
+      idempotency: {
+        key: op.idempotencyKey,
+        requestHash: op.requestHash,
+        scope: op.submittedBy,
+        firstAnswer: { at: createdAt, status: "accepted", statusCode: 202 },
+        replays: replays.map((e) => ({ at: e.at, actor: e.actor })),
+        conflicts: conflicts.map((e) => ({ at: e.at, actor: e.actor, requestHash: e.requestHash })),
+      },
+      related: related.slice(0, RELATED_LIMIT).map((r) => ({ ...r, createdAt: asDate(r.createdAt) })),
+      relatedMore: related.length > RELATED_LIMIT,
+    };
+  }
+
+  /**
+   * The operation's run jobs while pg-boss keeps them: when each was written and picked
+   * up, which splits "accepted → step started" into queue wait and claim. Read by the job
+   * table's (name, created_on) index over the operation's lifetime.
+   */
+  private async jobs(id: string, from: Date, to: Date): Promise<RunJob[]> {
+    const sql = this.db.$client;
+    const [exists] = await sql<{ ok: boolean }[]>`select to_regclass('pgboss.job') is not null as ok`;
+    if (!exists?.ok) return [];
+    const rows = await sql<{ reason: string; createdOn: string; startedOn: string | null }[]>`
+      select data->>'reason' as reason, created_on as "createdOn", started_on as "startedOn"
+      from pgboss.job
+      where name = ${RUN_QUEUE} and created_on >= ${new Date(from.getTime() - 1_000).toISOString()}::timestamptz
+        and created_on <= ${new Date(to.getTime() + 1_000).toISOString()}::timestamptz
+        and data->>'operationId' = ${id}`;
+    return rows.map((r) => ({
+      reason: r.reason,
+      createdOn: asDate(r.createdOn),
+      startedOn: asDateOrNull(r.startedOn),
+    }));
+  }
+}
+
+/** The end user's link, when this server can sign one. */
+function trackPath(id: string): string | null {
+  try {
+    return `/track/${createTrackToken(id)}`;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,64 @@
+import type { Sql } from "postgres";
+import { DEAD_QUEUE, PGBOSS_SCHEMA, RUN_QUEUE } from "@/server/engine/queue";
+import { asNumberOrNull } from "./rows";
+
+/** The transport's side of the dashboard: pg-boss's run queue, read from its own tables. */
+export interface QueueDepth {
+  /** Jobs due now, not yet picked up. */
+  ready: number;
+  /** Jobs waiting for their time (retries with backoff). */
+  deferred: number;
+  /** Jobs a worker holds. */
+  active: number;
+  /** How long the oldest due job has waited. */
+  oldestReadyMs: number | null;
+  /** Jobs that failed every pg-boss retry (a worker crashing on them). */
+  dead: number;
+  /** Run jobs completed per minute over the last hour (pg-boss keeps them 15 minutes). */
+  jobsPerMinute: number[];
+}
+
+const MINUTE = 60_000;
+
+/** The first minute of the 60-minute window ending with the minute `now` is in. */
+export function hourWindowStart(now: Date): number {
+  return Math.floor(now.getTime() / MINUTE) * MINUTE + MINUTE - 60 * MINUTE;
+}
+
+/** Null when pg-boss is not installed in this database (no worker or intake has run yet). */
+export async function readQueueDepth(sql: Sql, now: Date): Promise<QueueDepth | null> {
+  const [exists] = await sql<
+    { ok: boolean }[]
+  >`select to_regclass(${`${PGBOSS_SCHEMA}.job`}) is not null as ok`;
+  if (!exists?.ok) return null;
+  const job = sql(`${PGBOSS_SCHEMA}.job`);
+  const start = hourWindowStart(now);
+  const [[depth], perMinute] = await Promise.all([
+    sql<{ ready: number; deferred: number; active: number; oldest: string | null; dead: number }[]>`
+      select
+        count(*) filter (where name = ${RUN_QUEUE} and state in ('created', 'retry') and start_after <= now())::int as ready,
+        count(*) filter (where name = ${RUN_QUEUE} and state in ('created', 'retry') and start_after > now())::int as deferred,
+        count(*) filter (where name = ${RUN_QUEUE} and state = 'active')::int as active,
+        extract(epoch from now() - min(start_after) filter (
+          where name = ${RUN_QUEUE} and state in ('created', 'retry') and start_after <= now())) * 1000 as oldest,
+        count(*) filter (where name = ${DEAD_QUEUE})::int as dead
+      from ${job}
+      where name in (${RUN_QUEUE}, ${DEAD_QUEUE}) and state in ('created', 'retry', 'active')`,
+    sql<{ b: number; n: number }[]>`
+      select floor(extract(epoch from completed_on - ${new Date(start).toISOString()}::timestamptz) / 60)::int as b,
+        count(*)::int as n
+      from ${job}
+      where name = ${RUN_QUEUE} and completed_on >= ${new Date(start).toISOString()}::timestamptz
+      group by 1`,
+  ]);
+  const jobsPerMinute = Array.from({ length: 60 }, () => 0);
+  for (const r of perMinute) if (r.b >= 0 && r.b < 60) jobsPerMinute[r.b] = (jobsPerMinute[r.b] ?? 0) + r.n;
+  return {
+    ready: depth?.ready ?? 0,
+    deferred: depth?.deferred ?? 0,
+    active: depth?.active ?? 0,
+    oldestReadyMs: asNumberOrNull(depth?.oldest),
+    dead: depth?.dead ?? 0,
+    jobsPerMinute,
+  };
+}

@@ -1,0 +1,91 @@
+import type { Db } from "@/db/client";
+import type { OperationStatus, StepStatus } from "@/server/domain/statuses";
+import { currentCursor, type FeedCursor } from "@/server/live/feed";
+import { verifyTrackToken } from "@/server/operations/track-token";
+import type { WorkflowRegistry } from "@/server/workflows/registry";
+import { asDate, asDateOrNull, asNumberOrNull } from "./rows";
+import { type CompletionStats, deriveTrackView, type TrackView } from "./track-view";
+
+/** Recent completions per type change slowly; many track pages share one read. */
+const STATS_TTL_MS = 30_000;
+const STATS_WINDOW_MS = 24 * 3_600_000;
+
+export type TrackResult =
+  | { type: "ok"; operationId: string; view: TrackView; cursor: FeedCursor }
+  | { type: "invalid" }
+  | { type: "expired" };
+
+/**
+ * The end user's progress page, authorised by its link alone: a valid, unexpired token
+ * grants reading this one operation in product language (see TrackView), nothing else.
+ * A token for an operation that does not exist reads as invalid, like a forged one.
+ */
+export class TrackPresenter {
+  private readonly stats = new Map<string, { at: number; value: Promise<CompletionStats> }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly registry: WorkflowRegistry,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** The operation a token grants, or why not; no database read. */
+  authorise(token: string): { type: "ok"; operationId: string } | { type: "invalid" } | { type: "expired" } {
+    const verified = verifyTrackToken(token, this.now());
+    if (!verified.ok) return { type: verified.reason };
+    return { type: "ok", operationId: verified.operationId };
+  }
+
+  async call(token: string): Promise<TrackResult> {
+    const granted = this.authorise(token);
+    if (granted.type !== "ok") return granted;
+    const sql = this.db.$client;
+    const cursor = await currentCursor(sql);
+    const [op] = await sql<
+      {
+        type: string;
+        version: number;
+        status: OperationStatus;
+        currentStep: string | null;
+        createdAt: string;
+        completedAt: string | null;
+        steps: { name: string; status: StepStatus }[];
+      }[]
+    >`
+      select o.type, o.version, o.status, o.current_step as "currentStep", o.created_at as "createdAt",
+        o.completed_at as "completedAt",
+        coalesce((select json_agg(json_build_object('name', s.name, 'status', s.status) order by s.position)
+          from steps s where s.operation_id = o.id), '[]'::json) as steps
+      from operations o where o.id = ${granted.operationId}::uuid`;
+    const workflow = op && this.registry.get(op.type, op.version);
+    if (!op || !workflow) return { type: "invalid" };
+    const now = this.now();
+    const stats = await this.completionStats(op.type, now);
+    const view = deriveTrackView(
+      workflow,
+      { ...op, createdAt: asDate(op.createdAt), completedAt: asDateOrNull(op.completedAt) },
+      stats,
+      now,
+    );
+    return { type: "ok", operationId: granted.operationId, view, cursor };
+  }
+
+  private completionStats(type: string, now: Date): Promise<CompletionStats> {
+    const cached = this.stats.get(type);
+    if (cached && now.getTime() - cached.at < STATS_TTL_MS) return cached.value;
+    const value = this.db.$client<{ p50: string | null; p95: string | null; n: number }[]>`
+      select percentile_cont(0.5) within group (order by extract(epoch from completed_at - created_at) * 1000) as p50,
+        percentile_cont(0.95) within group (order by extract(epoch from completed_at - created_at) * 1000) as p95,
+        count(*)::int as n
+      from operations
+      where completed_at >= ${new Date(now.getTime() - STATS_WINDOW_MS).toISOString()}::timestamptz
+        and completed_at is not null and status = 'completed' and type = ${type}`.then(([r]) => ({
+      p50Ms: asNumberOrNull(r?.p50),
+      p95Ms: asNumberOrNull(r?.p95),
+      count: r?.n ?? 0,
+    }));
+    value.catch(() => this.stats.delete(type));
+    this.stats.set(type, { at: now.getTime(), value });
+    return value;
+  }
+}

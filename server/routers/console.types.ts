@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { EVENT_TYPES } from "@/server/domain/events";
+import { BLOCK_KINDS, ERROR_CLASSES, OPERATION_STATUSES, STEP_STATUSES } from "@/server/domain/statuses";
+
+/** Shared pieces of the console's procedure schemas. Dates travel as Dates (superjson). */
+export const ZStatus = z.enum(OPERATION_STATUSES);
+export const ZCursor = z.string().max(16_384);
+const ms = z.number().nullable();
+
+export const ZLiveEventSchema = z.object({
+  id: z.number().int(),
+  operationId: z.uuid(),
+  type: z.enum(EVENT_TYPES),
+  step: z.string().nullable(),
+  at: z.date(),
+});
+
+export const ZTimelineEntrySchema = z.object({
+  id: z.number().int(),
+  type: z.enum(EVENT_TYPES),
+  step: z.string().nullable(),
+  actor: z.string(),
+  at: z.date(),
+  attempt: z.number().nullable(),
+  durationMs: ms,
+  errorClass: z.enum(ERROR_CLASSES).nullable(),
+  message: z.string().nullable(),
+  code: z.string().nullable(),
+  retryAt: z.date().nullable(),
+  blockKind: z.enum(BLOCK_KINDS).nullable(),
+  actionRequired: z.string().nullable(),
+  idempotencyKey: z.string().nullable(),
+  requestHash: z.string().nullable(),
+});
+
+export const ZAttemptSchema = z.object({
+  step: z.string(),
+  attempt: z.number().int(),
+  startedAt: z.date(),
+  finishedAt: z.date().nullable(),
+  durationMs: ms,
+  outcome: z.enum(["running", "succeeded", "failed"]),
+  errorClass: z.enum(ERROR_CLASSES).nullable(),
+  message: z.string().nullable(),
+  retryAt: z.date().nullable(),
+  compensation: z.boolean(),
+});
+
+export const ZSegmentSchema = z.object({
+  kind: z.enum(["queue", "run", "backoff", "blocked", "commit"]),
+  label: z.string(),
+  step: z.string().nullable(),
+  start: z.date(),
+  end: z.date().nullable(),
+  ms: z.number(),
+});
+
+export const ZStepStatus = z.enum(STEP_STATUSES);
+export const ZBlockKind = z.enum(BLOCK_KINDS);

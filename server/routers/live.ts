@@ -1,0 +1,48 @@
+import { tracked } from "@trpc/server";
+import { liveHubFor } from "@/server/live";
+import { watch } from "@/server/live/watch";
+import { protectedProcedure, router } from "@/server/trpc";
+import { ZWatchChangesRequestSchema, ZWatchOperationRequestSchema } from "./live.types";
+
+/**
+ * Live updates over SSE, authorised like the queries they refresh (protectedProcedure).
+ * Each message is `tracked` with the feed cursor, so a reconnecting client resumes from
+ * where it was (tRPC sends it back as `lastEventId`) and misses nothing.
+ */
+export const liveRouter = router({
+  /** Something changed somewhere: dashboards and lists refetch. */
+  changes: protectedProcedure.input(ZWatchChangesRequestSchema).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
+    const hub = liveHubFor(ctx.services.db);
+    for await (const batch of watch({
+      hub,
+      sql: ctx.services.db.$client,
+      filter: { countOnly: true },
+      since: input.lastEventId,
+      signal,
+    })) {
+      yield tracked(batch.cursor, { count: batch.count, resync: batch.resync });
+    }
+  }),
+
+  /** One operation's new timeline events. */
+  operation: protectedProcedure.input(ZWatchOperationRequestSchema).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
+    const hub = liveHubFor(ctx.services.db);
+    for await (const batch of watch({
+      hub,
+      sql: ctx.services.db.$client,
+      filter: { operationId: input.id },
+      since: input.lastEventId,
+      signal,
+    })) {
+      yield tracked(batch.cursor, { events: batch.events, resync: batch.resync });
+    }
+  }),
+});

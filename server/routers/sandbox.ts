@@ -1,0 +1,25 @@
+import { consoleFor } from "@/server/console";
+import { protectedProcedure, router } from "@/server/trpc";
+import {
+  ZListFaultsResponseSchema,
+  ZResetFaultsResponseSchema,
+  ZSetFaultRequestSchema,
+  ZSetFaultResponseSchema,
+} from "./sandbox.types";
+
+/** Fault injection for the sample providers, for demos and drills. */
+export const sandboxRouter = router({
+  faults: protectedProcedure
+    .output(ZListFaultsResponseSchema)
+    .query(async ({ ctx }) => ({ providers: await consoleFor(ctx.services).faults.list() })),
+
+  setFault: protectedProcedure
+    .input(ZSetFaultRequestSchema)
+    .output(ZSetFaultResponseSchema)
+    .mutation(({ ctx, input }) => consoleFor(ctx.services).faults.set(input)),
+
+  reset: protectedProcedure.output(ZResetFaultsResponseSchema).mutation(async ({ ctx }) => {
+    await consoleFor(ctx.services).faults.reset();
+    return { ok: true as const };
+  }),
+});

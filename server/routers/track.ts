@@ -1,0 +1,50 @@
+import { tracked } from "@trpc/server";
+import { consoleFor } from "@/server/console";
+import { liveHubFor } from "@/server/live";
+import { watch } from "@/server/live/watch";
+import { publicProcedure, router } from "@/server/trpc";
+import { ZGetTrackRequestSchema, ZGetTrackResponseSchema, ZWatchTrackRequestSchema } from "./track.types";
+
+/** How often a watching track page re-checks that its link has not expired meanwhile. */
+const RECHECK_MS = 60_000;
+
+/**
+ * The end user's progress page. Public: the signed, expiring token is the only
+ * authorisation, and it grants this one operation in product language — the query and
+ * the live stream check it the same way, and the stream ends when the link expires.
+ */
+export const trackRouter = router({
+  get: publicProcedure
+    .input(ZGetTrackRequestSchema)
+    .output(ZGetTrackResponseSchema)
+    .query(async ({ ctx, input }) => {
+      const result = await consoleFor(ctx.services).track.call(input.token);
+      if (result.type !== "ok") return { type: result.type };
+      return { type: "ok" as const, view: result.view, cursor: result.cursor };
+    }),
+
+  /** Tells the page to refetch; carries no event detail (types and step names are internal). */
+  watch: publicProcedure.input(ZWatchTrackRequestSchema).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
+    const track = consoleFor(ctx.services).track;
+    const granted = track.authorise(input.token);
+    if (granted.type !== "ok") return;
+    let checkedAt = Date.now();
+    for await (const batch of watch({
+      hub: liveHubFor(ctx.services.db),
+      sql: ctx.services.db.$client,
+      filter: { operationId: granted.operationId },
+      since: input.lastEventId,
+      signal,
+    })) {
+      if (Date.now() - checkedAt > RECHECK_MS) {
+        if (track.authorise(input.token).type !== "ok") return;
+        checkedAt = Date.now();
+      }
+      yield tracked(batch.cursor, { changed: true as const });
+    }
+  }),
+});
