@@ -116,7 +116,8 @@ describe("console procedures", () => {
     const page = await anonymous.track.get({ token });
     if (page.type !== "ok") throw new Error("expected a valid link");
     const ac = new AbortController();
-    const stream = await anonymous.track.watch({ token, lastEventId: page.cursor }, { signal: ac.signal });
+    const caller = createCaller(createContextInner({ principal: { kind: "anonymous" }, services }), { signal: ac.signal });
+    const stream = await caller.track.watch({ token, lastEventId: page.cursor });
     const iterator = stream[Symbol.asyncIterator]();
     const first = iterator.next();
     await new Promise((r) => setTimeout(r, 100));
