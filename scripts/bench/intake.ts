@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import postgres from "postgres";
-import { createApiKey } from "@/server/auth/api-keys";
 import { createDb } from "@/db/client";
+import { createApiKey } from "@/server/auth/api-keys";
 import { RunDispatcher } from "@/server/engine/dispatch";
 import { ensureQueues } from "@/server/engine/queue";
 import { createServices } from "@/server/services";
@@ -12,7 +12,12 @@ const HTTP_PORT = 3299;
 
 const order = (i: number) => ({
   type: "order.fulfill",
-  input: { orderId: `ord_${i}`, customerEmail: "bench@example.com", items: [{ sku: "A", quantity: 1 }], amountCents: 100 },
+  input: {
+    orderId: `ord_${i}`,
+    customerEmail: "bench@example.com",
+    items: [{ sku: "A", quantity: 1 }],
+    amountCents: 100,
+  },
   subject: "bench@example.com",
   reference: `ord_${i}`,
 });
@@ -45,11 +50,16 @@ export async function benchIntake(options: { url: string }) {
     concurrency: CONCURRENCY,
     seconds,
     task: (w, i) =>
-      services.startOperation.call({ request: order(w * 1e7 + i), caller: "key:bench", idempotencyKey: `d-${w}-${i}` }),
+      services.startOperation.call({
+        request: order(w * 1e7 + i),
+        caller: "key:bench",
+        idempotencyKey: `d-${w}-${i}`,
+      }),
   });
   rows.push(row("intake, domain function", domain, baseline.perSecond));
 
-  const key = (await createApiKey({ db, name: "bench", scopes: ["operations:write", "operations:read"] })).secret;
+  const key = (await createApiKey({ db, name: "bench", scopes: ["operations:write", "operations:read"] }))
+    .secret;
   await dispatcher.close();
   await db.$client.end();
   if (process.env.BENCH_INTAKE_HTTP === "0") return printIntake(rows, seconds);
@@ -61,7 +71,11 @@ export async function benchIntake(options: { url: string }) {
       task: async (w, i) => {
         const res = await fetch(`http://127.0.0.1:${HTTP_PORT}/api/v1/operations`, {
           method: "POST",
-          headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "idempotency-key": `h-${w}-${i}` },
+          headers: {
+            authorization: `Bearer ${key}`,
+            "content-type": "application/json",
+            "idempotency-key": `h-${w}-${i}`,
+          },
           body: JSON.stringify(order(5e8 + w * 1e7 + i)),
         });
         if (res.status !== 202) throw new Error(`POST answered ${res.status}: ${await res.text()}`);
@@ -96,7 +110,13 @@ function row(label: string, r: { perSecond: number; latencies: number[] }, basel
 
 async function startWeb(url: string): Promise<ChildProcess> {
   const child = spawn("npx", ["tsx", "scripts/start.ts", "--only", "web"], {
-    env: { THROUGHLINE_SECRET: "bench-secret", ...process.env, DATABASE_URL: url, PORT: String(HTTP_PORT), LOG_LEVEL: "warn" },
+    env: {
+      THROUGHLINE_SECRET: "bench-secret",
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: String(HTTP_PORT),
+      LOG_LEVEL: "warn",
+    },
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,
   });

@@ -5,7 +5,11 @@ import { type DatabaseHandle, openDatabase } from "@/db/embedded";
 import { migrateDatabase } from "@/db/migrate";
 
 /** A fresh, migrated database for one benchmark run, on DATABASE_URL's server or an embedded one. */
-export async function openBenchDatabase(): Promise<{ url: string; server: DatabaseHandle; drop(): Promise<void> }> {
+export async function openBenchDatabase(): Promise<{
+  url: string;
+  server: DatabaseHandle;
+  drop(): Promise<void>;
+}> {
   const server = await openDatabase({
     url: process.env.DATABASE_URL,
     dataDir: path.resolve(".throughline/bench-pg"),
