@@ -1,4 +1,5 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
+import { NuqsAdapter } from "nuqs/adapters/next/app";
 import type { ReactNode } from "react";
 import { Nav } from "./_components/nav";
 import { TRPCReactProvider } from "./_lib/trpc";
@@ -9,14 +10,18 @@ export const metadata: Metadata = {
   description: "What happens to a request after the API answers.",
 };
 
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">
-        <TRPCReactProvider>
-          <Nav />
-          <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
-        </TRPCReactProvider>
+        <NuqsAdapter>
+          <TRPCReactProvider>
+            <Nav />
+            <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
+          </TRPCReactProvider>
+        </NuqsAdapter>
       </body>
     </html>
   );

@@ -1,14 +1,12 @@
+import type { Metadata } from "next";
 import { serverCaller } from "./_lib/server-caller";
-import { OverviewLive } from "./overview-live";
+import { DashboardLive } from "./dashboard-live";
 
+export const metadata: Metadata = { title: "Operations overview" };
 export const dynamic = "force-dynamic";
 
+/** Rendered on the server with the first read, then kept live in the browser. */
 export default async function OverviewPage() {
-  const initial = await serverCaller().system.overview();
-  return (
-    <div className="space-y-6">
-      <h1 className="text-xl font-semibold">Operations overview</h1>
-      <OverviewLive initial={initial} />
-    </div>
-  );
+  const initial = await serverCaller().dashboard.get();
+  return <DashboardLive initial={initial} />;
 }

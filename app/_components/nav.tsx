@@ -1,27 +1,49 @@
+"use client";
+
 import Link from "next/link";
+import { usePathname } from "next/navigation";
 
 const LINKS = [
   { href: "/", label: "Overview" },
   { href: "/operations", label: "Operations" },
   { href: "/workflows", label: "Workflows" },
+  { href: "/sandbox", label: "Sandbox" },
   { href: "/docs/api", label: "API" },
 ];
 
+function isActive(pathname: string, href: string) {
+  return href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
+}
+
+/** The staff console's navigation; the end user's track page has none. */
 export function Nav() {
+  const pathname = usePathname() ?? "/";
+  if (pathname.startsWith("/track/")) return null;
   return (
     <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
       <nav aria-label="Main" className="mx-auto flex h-12 max-w-7xl items-center gap-6 px-4">
         <Link href="/" className="font-semibold tracking-tight">
           Throughline
         </Link>
-        <ul className="flex gap-4 text-sm text-zinc-600 dark:text-zinc-400">
-          {LINKS.map((l) => (
-            <li key={l.href}>
-              <Link href={l.href} className="hover:text-zinc-900 dark:hover:text-zinc-100">
-                {l.label}
-              </Link>
-            </li>
-          ))}
+        <ul className="flex gap-1 text-sm">
+          {LINKS.map((l) => {
+            const active = isActive(pathname, l.href);
+            return (
+              <li key={l.href}>
+                <Link
+                  href={l.href}
+                  aria-current={active ? "page" : undefined}
+                  className={`rounded-md px-2 py-1 ${
+                    active
+                      ? "bg-zinc-100 font-medium text-zinc-900 dark:bg-zinc-800 dark:text-zinc-50"
+                      : "text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100"
+                  }`}
+                >
+                  {l.label}
+                </Link>
+              </li>
+            );
+          })}
         </ul>
       </nav>
     </header>

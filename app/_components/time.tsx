@@ -9,6 +9,11 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["second", 1_000],
 ];
 const rtf = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+const absoluteFormat = new Intl.DateTimeFormat("en-GB", {
+  dateStyle: "medium",
+  timeStyle: "medium",
+  timeZone: "UTC",
+});
 
 export function relative(date: Date, now: number): string {
   const diff = date.getTime() - now;
@@ -18,19 +23,49 @@ export function relative(date: Date, now: number): string {
   return "";
 }
 
-/** A relative time ("3 minutes ago") with the absolute one on hover; ticks without reflowing. */
-export function Time({ value }: { value: string | Date | null }) {
-  const [now, setNow] = useState<number | null>(null);
+export const absolute = (date: Date) => `${absoluteFormat.format(date)} UTC`;
+
+/** A shared ticking clock: every <Time> re-renders together, every 10 s. */
+function useNow(): number {
+  const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    setNow(Date.now());
     const t = setInterval(() => setNow(Date.now()), 10_000);
     return () => clearInterval(t);
   }, []);
+  return now;
+}
+
+/**
+ * A relative time ("3 minutes ago") with the absolute one beside it on hover and for
+ * screen readers. Rendered relative on the server too, so nothing shifts on hydration.
+ */
+export function Time({ value, showAbsolute = false }: { value: string | Date | null; showAbsolute?: boolean }) {
+  const now = useNow();
   if (!value) return <span className="text-zinc-400">—</span>;
   const date = typeof value === "string" ? new Date(value) : value;
   return (
-    <time dateTime={date.toISOString()} title={date.toISOString()} className="tabular-nums">
-      {now === null ? date.toISOString().replace("T", " ").slice(0, 19) : relative(date, now)}
+    <time dateTime={date.toISOString()} title={absolute(date)} className="tabular-nums" suppressHydrationWarning>
+      {relative(date, now)}
+      {showAbsolute && <span className="ml-1 text-zinc-500">({absolute(date)})</span>}
     </time>
+  );
+}
+
+/** "420 ms", "3.2 s", "4 min", "2.5 h" — durations and lags. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1_000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}
+
+/** Age since a date, ticking: "4 min". */
+export function Age({ since }: { since: Date }) {
+  const now = useNow();
+  return (
+    <span className="tabular-nums" title={absolute(since)} suppressHydrationWarning>
+      {formatDuration(Math.max(0, now - since.getTime()))}
+    </span>
   );
 }

@@ -20,7 +20,7 @@ export function StartOperationForm() {
   const [jsonError, setJsonError] = useState<string | null>(null);
   const start = useMutation(
     trpc.operations.start.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.operations.list.pathKey() }),
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.search.operations.pathKey() }),
     }),
   );
 
@@ -56,7 +56,7 @@ export function StartOperationForm() {
   return (
     <form
       onSubmit={submit}
-      className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
+      className="space-y-3 p-4"
     >
       <h2 id="start-heading" className="font-semibold">
         Start an operation

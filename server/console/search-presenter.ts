@@ -12,8 +12,9 @@ import {
   uuidV7Floor,
 } from "./search-query";
 
-export const SEARCH_SORTS = ["accepted_desc", "accepted_asc", "finished_desc", "finished_asc"] as const;
-export type SearchSort = (typeof SEARCH_SORTS)[number];
+import type { SearchSort } from "./search-sorts";
+
+export { SEARCH_SORTS, type SearchSort } from "./search-sorts";
 
 export interface SearchRequest {
   /** The one search box: id, idempotency key, reference, subject or error text. */
