@@ -22,7 +22,11 @@ const IN_FLIGHT: OperationStatus[] = ["accepted", "processing", "blocked"];
 
 export function DashboardLive({ initial }: { initial: Dashboard }) {
   const trpc = useTRPC();
-  const query = useQuery({ ...trpc.dashboard.get.queryOptions(), initialData: initial, staleTime: Number.POSITIVE_INFINITY });
+  const query = useQuery({
+    ...trpc.dashboard.get.queryOptions(),
+    initialData: initial,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
   const live = useLiveChanges(initial.cursor, () => void query.refetch());
   const d = query.data;
   return (
@@ -93,7 +97,8 @@ function Totals({ d }: { d: Dashboard }) {
   );
 }
 
-const num = (n: number) => (n === 0 ? <span className="text-zinc-300 dark:text-zinc-600">0</span> : n.toLocaleString("en"));
+const num = (n: number) =>
+  n === 0 ? <span className="text-zinc-300 dark:text-zinc-600">0</span> : n.toLocaleString("en");
 
 function BusinessTable({ d }: { d: Dashboard }) {
   return (
@@ -116,10 +121,18 @@ function BusinessTable({ d }: { d: Dashboard }) {
               <th scope="col" className="px-2 py-2 text-right font-medium">
                 stuck
               </th>
-              <th scope="col" className="px-2 py-2 text-right font-medium" title="Retries exhausted: blocked now / failed in 24 h">
+              <th
+                scope="col"
+                className="px-2 py-2 text-right font-medium"
+                title="Retries exhausted: blocked now / failed in 24 h"
+              >
                 exhausted
               </th>
-              <th scope="col" className="px-4 py-2 text-right font-medium" title="Accepted → completed, last hour">
+              <th
+                scope="col"
+                className="px-4 py-2 text-right font-medium"
+                title="Accepted → completed, last hour"
+              >
                 lag p50 / p95
               </th>
             </tr>
@@ -128,19 +141,27 @@ function BusinessTable({ d }: { d: Dashboard }) {
             {d.types.map((t) => (
               <tr key={t.type} className="border-b border-zinc-100 last:border-0 dark:border-zinc-800">
                 <th scope="row" className="px-4 py-2 text-left font-normal">
-                  <Link href={`/workflows/${encodeURIComponent(t.type)}`} className="font-medium hover:underline">
+                  <Link
+                    href={`/workflows/${encodeURIComponent(t.type)}`}
+                    className="font-medium hover:underline"
+                  >
                     {t.title}
                   </Link>
                   <div className="font-mono text-[11px] text-zinc-500 dark:text-zinc-400">{t.type}</div>
                 </th>
                 {OPERATION_STATUSES.map((s) => (
                   <td key={s} className="px-2 py-2 text-right tabular-nums">
-                    <Link href={`/operations?type=${encodeURIComponent(t.type)}&status=${s}`} className="hover:underline">
+                    <Link
+                      href={`/operations?type=${encodeURIComponent(t.type)}&status=${s}`}
+                      className="hover:underline"
+                    >
                       {num(t.counts[s])}
                     </Link>
                   </td>
                 ))}
-                <td className={`px-2 py-2 text-right tabular-nums ${t.stuck > 0 ? "font-semibold text-status-blocked" : ""}`}>
+                <td
+                  className={`px-2 py-2 text-right tabular-nums ${t.stuck > 0 ? "font-semibold text-status-blocked" : ""}`}
+                >
                   {num(t.stuck)}
                 </td>
                 <td className="px-2 py-2 text-right tabular-nums">
@@ -155,7 +176,8 @@ function BusinessTable({ d }: { d: Dashboard }) {
         </table>
       </div>
       <p className="border-t border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
-        Accepted, processing and blocked are in flight now; completed and failed finished in the last 24 hours.
+        Accepted, processing and blocked are in flight now; completed and failed finished in the last 24
+        hours.
       </p>
     </Panel>
   );
@@ -170,13 +192,17 @@ function Transport({ d }: { d: Dashboard }) {
         <Metric label="Jobs ready" value={q ? q.ready : "—"} warn={!!q && q.ready > 100} />
         <Metric label="Deferred (retries)" value={q ? q.deferred : "—"} />
         <Metric label="Held by workers" value={q ? q.active : "—"} />
-        <Metric label="Oldest ready job" value={q ? formatDuration(q.oldestReadyMs) : "—"} warn={!!q && (q.oldestReadyMs ?? 0) > 5_000} />
+        <Metric
+          label="Oldest ready job"
+          value={q ? formatDuration(q.oldestReadyMs) : "—"}
+          warn={!!q && (q.oldestReadyMs ?? 0) > 5_000}
+        />
         <Metric label="Dead jobs" value={q ? q.dead : "—"} warn={!!q && q.dead > 0} />
         <Metric label="Workers online" value={d.system.workersOnline} warn={d.system.workersOnline === 0} />
       </dl>
       <div className="border-t border-zinc-100 px-4 pt-3 pb-1 text-xs text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
-        Last minute: {lastMinute?.jobs ?? 0} run jobs done · {lastMinute?.completed ?? 0} operations completed ·{" "}
-        {lastMinute?.accepted ?? 0} accepted
+        Last minute: {lastMinute?.jobs ?? 0} run jobs done · {lastMinute?.completed ?? 0} operations completed
+        · {lastMinute?.accepted ?? 0} accepted
       </div>
       <div className="px-2 pb-2">
         <ThroughputChart points={d.throughput} />
@@ -217,11 +243,16 @@ function BlockedInbox({ d }: { d: Dashboard }) {
       title={
         <span className="inline-flex items-center gap-2">
           <Inbox className="size-4 text-status-blocked" aria-hidden /> Blocked: operator inbox
-          <span className="rounded-full bg-status-blocked/15 px-2 text-xs text-zinc-700 dark:text-zinc-200">{total}</span>
+          <span className="rounded-full bg-status-blocked/15 px-2 text-xs text-zinc-700 dark:text-zinc-200">
+            {total}
+          </span>
         </span>
       }
       action={
-        <Link href="/operations?status=blocked" className="text-xs text-zinc-600 hover:underline dark:text-zinc-300">
+        <Link
+          href="/operations?status=blocked"
+          className="text-xs text-zinc-600 hover:underline dark:text-zinc-300"
+        >
           All blocked →
         </Link>
       }
@@ -231,12 +262,14 @@ function BlockedInbox({ d }: { d: Dashboard }) {
       ) : (
         <div className="divide-y divide-zinc-100 dark:divide-zinc-800">
           {d.inbox.map((group) => (
-            <section key={group.kind} aria-label={BLOCK_KIND_LABELS[group.kind]} data-testid={`inbox-${group.kind}`}>
+            <section
+              key={group.kind}
+              aria-label={BLOCK_KIND_LABELS[group.kind]}
+              data-testid={`inbox-${group.kind}`}
+            >
               <h3 className="flex items-center justify-between bg-zinc-50 px-4 py-1.5 text-xs font-medium text-zinc-600 dark:bg-zinc-900/60 dark:text-zinc-300">
                 <span>{BLOCK_KIND_LABELS[group.kind] ?? group.kind}</span>
-                <span className="tabular-nums">
-                  {group.count} · oldest first
-                </span>
+                <span className="tabular-nums">{group.count} · oldest first</span>
               </h3>
               <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
                 {group.items.map((item) => (
@@ -245,12 +278,15 @@ function BlockedInbox({ d }: { d: Dashboard }) {
                       <Link href={`/operations/${item.id}`} className="font-medium hover:underline">
                         {item.reference ?? item.id.slice(0, 8)}
                       </Link>
-                      <span className="ml-2 font-mono text-[11px] text-zinc-500 dark:text-zinc-400">{item.type}</span>
+                      <span className="ml-2 font-mono text-[11px] text-zinc-500 dark:text-zinc-400">
+                        {item.type}
+                      </span>
                       <p className="truncate text-zinc-700 dark:text-zinc-300" title={item.reason}>
                         {item.reason}
                       </p>
                       <p className="text-xs text-zinc-500 dark:text-zinc-400">
-                        <span className="font-medium text-zinc-700 dark:text-zinc-300">Action:</span> {item.actionRequired}
+                        <span className="font-medium text-zinc-700 dark:text-zinc-300">Action:</span>{" "}
+                        {item.actionRequired}
                       </p>
                     </div>
                     <div className="text-right text-xs text-zinc-500 dark:text-zinc-400">
@@ -284,7 +320,8 @@ function Stuck({ d }: { d: Dashboard }) {
       id="stuck"
       title={
         <span className="inline-flex items-center gap-2">
-          <AlertTriangle className="size-4 text-status-blocked" aria-hidden /> Stuck: no progress past the threshold
+          <AlertTriangle className="size-4 text-status-blocked" aria-hidden /> Stuck: no progress past the
+          threshold
         </span>
       }
     >
@@ -323,7 +360,8 @@ function LagPanel({ d }: { d: Dashboard }) {
       id="lag"
       title="Completion lag: accepted → completed"
       action={
-        <div role="group" aria-label="Window" className="inline-flex rounded-md border border-zinc-200 text-xs dark:border-zinc-700">
+        <fieldset className="inline-flex rounded-md border border-zinc-200 text-xs dark:border-zinc-700">
+          <legend className="sr-only">Window</legend>
           {(["hour", "day"] as const).map((w) => (
             <button
               key={w}
@@ -335,7 +373,7 @@ function LagPanel({ d }: { d: Dashboard }) {
               {w === "hour" ? "Last hour" : "Last 24 h"}
             </button>
           ))}
-        </div>
+        </fieldset>
       }
     >
       <div className="grid gap-px bg-zinc-100 sm:grid-cols-2 lg:grid-cols-3 dark:bg-zinc-800">
@@ -345,10 +383,13 @@ function LagPanel({ d }: { d: Dashboard }) {
             <div key={t.type} className="bg-white px-4 py-3 dark:bg-zinc-900">
               <div className="flex items-baseline justify-between gap-2">
                 <h3 className="truncate text-sm font-medium">{t.title}</h3>
-                <span className="text-xs text-zinc-500 dark:text-zinc-400">{stats.count.toLocaleString("en")} done</span>
+                <span className="text-xs text-zinc-500 dark:text-zinc-400">
+                  {stats.count.toLocaleString("en")} done
+                </span>
               </div>
               <p className="text-xs tabular-nums text-zinc-600 dark:text-zinc-300">
-                p50 <strong>{formatDuration(stats.p50Ms)}</strong> · p95 <strong>{formatDuration(stats.p95Ms)}</strong>
+                p50 <strong>{formatDuration(stats.p50Ms)}</strong> · p95{" "}
+                <strong>{formatDuration(stats.p95Ms)}</strong>
                 {t.objectiveP95Ms !== null && <> · objective p95 {formatDuration(t.objectiveP95Ms)}</>}
               </p>
               <LagChart

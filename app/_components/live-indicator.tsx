@@ -10,7 +10,11 @@ const LABELS: Record<LiveStatus, string> = {
 /** Whether the page is receiving live updates; announced politely to screen readers. */
 export function LiveIndicator({ status }: { status: LiveStatus }) {
   const colour =
-    status === "live" ? "bg-status-completed" : status === "off" ? "bg-zinc-400" : "bg-status-blocked animate-pulse";
+    status === "live"
+      ? "bg-status-completed"
+      : status === "off"
+        ? "bg-zinc-400"
+        : "bg-status-blocked animate-pulse";
   return (
     <span
       role="status"

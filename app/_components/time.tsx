@@ -39,12 +39,23 @@ function useNow(): number {
  * A relative time ("3 minutes ago") with the absolute one beside it on hover and for
  * screen readers. Rendered relative on the server too, so nothing shifts on hydration.
  */
-export function Time({ value, showAbsolute = false }: { value: string | Date | null; showAbsolute?: boolean }) {
+export function Time({
+  value,
+  showAbsolute = false,
+}: {
+  value: string | Date | null;
+  showAbsolute?: boolean;
+}) {
   const now = useNow();
   if (!value) return <span className="text-zinc-400">—</span>;
   const date = typeof value === "string" ? new Date(value) : value;
   return (
-    <time dateTime={date.toISOString()} title={absolute(date)} className="tabular-nums" suppressHydrationWarning>
+    <time
+      dateTime={date.toISOString()}
+      title={absolute(date)}
+      className="tabular-nums"
+      suppressHydrationWarning
+    >
       {relative(date, now)}
       {showAbsolute && <span className="ml-1 text-zinc-500">({absolute(date)})</span>}
     </time>

@@ -39,7 +39,10 @@ export function Empty({ children }: { children: ReactNode }) {
 
 export function ErrorNote({ children }: { children: ReactNode }) {
   return (
-    <p role="alert" className="rounded-md border border-status-failed/40 bg-status-failed/10 px-3 py-2 text-sm">
+    <p
+      role="alert"
+      className="rounded-md border border-status-failed/40 bg-status-failed/10 px-3 py-2 text-sm"
+    >
       {children}
     </p>
   );

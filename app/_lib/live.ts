@@ -13,7 +13,10 @@ export type LiveStatus = "connecting" | "live" | "reconnecting" | "off";
 function useThrottled(fn: () => void, ms: number): () => void {
   const latest = useRef(fn);
   latest.current = fn;
-  const state = useRef<{ last: number; timer: ReturnType<typeof setTimeout> | null }>({ last: 0, timer: null });
+  const state = useRef<{ last: number; timer: ReturnType<typeof setTimeout> | null }>({
+    last: 0,
+    timer: null,
+  });
   useEffect(() => () => clearTimeout(state.current.timer ?? undefined), []);
   return useRef(() => {
     const s = state.current;
@@ -22,11 +25,14 @@ function useThrottled(fn: () => void, ms: number): () => void {
       s.last = Date.now();
       latest.current();
     } else if (!s.timer) {
-      s.timer = setTimeout(() => {
-        s.timer = null;
-        s.last = Date.now();
-        latest.current();
-      }, Math.max(wait, 0));
+      s.timer = setTimeout(
+        () => {
+          s.timer = null;
+          s.last = Date.now();
+          latest.current();
+        },
+        Math.max(wait, 0),
+      );
     }
   }).current;
 }
@@ -42,7 +48,11 @@ function statusOf(status: string, hadData: boolean): LiveStatus {
  * Refreshes a page when anything changes. `cursor` is the feed position of the page's
  * first read: the subscription starts from there, so nothing committed in between is lost.
  */
-export function useLiveChanges(cursor: string | undefined, onChange: () => void, throttleMs = 250): LiveStatus {
+export function useLiveChanges(
+  cursor: string | undefined,
+  onChange: () => void,
+  throttleMs = 250,
+): LiveStatus {
   const trpc = useTRPC();
   const [since] = useState(cursor);
   const [hadData, setHadData] = useState(false);

@@ -1,8 +1,27 @@
 import "server-only";
-import { createContextInner, LOCAL_CONSOLE } from "@/server/context";
+import { headers } from "next/headers";
+import { cache } from "react";
+import { requestMetaFrom } from "@/server/auth/request-meta";
+import { createContextInner, principalFromHeaders } from "@/server/context";
 import { createCaller } from "@/server/routers/_app";
+import { getServices } from "@/server/services";
+
+/** Who is asking, from this request's cookies; resolved once per render. */
+const requestContext = cache(async () => {
+  const h = await headers();
+  const services = getServices();
+  const { principal, via } = await principalFromHeaders(services, h);
+  // Renders are reads; server-side mutations (server actions) get Next's own origin check.
+  return createContextInner({ principal, services, via, request: requestMetaFrom(h), originTrusted: true });
+});
 
 /** tRPC's server caller for React Server Components: same procedures, same checks, no HTTP hop. */
 export function serverCaller() {
-  return createCaller(createContextInner({ principal: LOCAL_CONSOLE }));
+  return createCaller(requestContext);
+}
+
+/** The signed-in staff member, or null: for layouts deciding what to show (never for permission). */
+export async function currentStaff() {
+  const { principal } = await requestContext();
+  return principal.kind === "staff" ? principal : null;
 }

@@ -36,7 +36,9 @@ export function OperationsSearch() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
-      const typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT");
+      const typing =
+        target &&
+        (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT");
       if (e.key === "/" && !typing) {
         e.preventDefault();
         box.current?.focus();
@@ -48,7 +50,10 @@ export function OperationsSearch() {
   }, []);
 
   const workflows = useQuery(trpc.workflows.summaries.queryOptions());
-  const story = useQuery({ ...trpc.workflows.story.queryOptions({ type: params.type ?? "" }), enabled: !!params.type });
+  const story = useQuery({
+    ...trpc.workflows.story.queryOptions({ type: params.type ?? "" }),
+    enabled: !!params.type,
+  });
   const steps = story.data?.stories.find((s) => !params.version || s.version === params.version)?.steps ?? [];
   const versions = workflows.data?.workflows.find((w) => w.type === params.type)?.versions ?? [];
 
@@ -78,7 +83,13 @@ export function OperationsSearch() {
   const toggleStatus = (s: OperationStatus) =>
     set({ status: params.status.includes(s) ? params.status.filter((x) => x !== s) : [...params.status, s] });
   const filtered =
-    params.q || params.type || params.status.length || params.step || params.from || params.to || params.synthetic !== null;
+    params.q ||
+    params.type ||
+    params.status.length ||
+    params.step ||
+    params.from ||
+    params.to ||
+    params.synthetic !== null;
 
   return (
     <div className="space-y-4">
@@ -94,39 +105,45 @@ export function OperationsSearch() {
         </details>
       </div>
 
-      <form role="search" onSubmit={submit} className="flex gap-2">
-        <label className="relative flex-1">
-          <span className="sr-only">Search operations</span>
-          <Search className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-zinc-400" aria-hidden />
-          <input
-            ref={box}
-            type="search"
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === "Escape" && text) {
-                e.preventDefault();
-                setText("");
-                set({ q: "" });
-              }
-            }}
-            placeholder="Operation id, reference, customer email or id, idempotency key, error text…   ( / )"
-            className={`${control} h-10 w-full pl-8 text-base`}
-            autoComplete="off"
-            spellCheck={false}
-          />
-        </label>
-        <button
-          type="submit"
-          className="h-10 rounded-md bg-zinc-900 px-4 text-sm font-medium text-white hover:bg-zinc-700 dark:bg-zinc-100 dark:text-zinc-900"
-        >
-          Search
-        </button>
-      </form>
+      <search>
+        <form onSubmit={submit} className="flex gap-2">
+          <label className="relative flex-1">
+            <span className="sr-only">Search operations</span>
+            <Search
+              className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-zinc-400"
+              aria-hidden
+            />
+            <input
+              ref={box}
+              type="search"
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === "Escape" && text) {
+                  e.preventDefault();
+                  setText("");
+                  set({ q: "" });
+                }
+              }}
+              placeholder="Operation id, reference, customer email or id, idempotency key, error text…   ( / )"
+              className={`${control} h-10 w-full pl-8 text-base`}
+              autoComplete="off"
+              spellCheck={false}
+            />
+          </label>
+          <button
+            type="submit"
+            className="h-10 rounded-md bg-zinc-900 px-4 text-sm font-medium text-white hover:bg-zinc-700 dark:bg-zinc-100 dark:text-zinc-900"
+          >
+            Search
+          </button>
+        </form>
+      </search>
 
       <fieldset className="flex flex-wrap items-end gap-x-4 gap-y-2 text-sm">
         <legend className="sr-only">Filters</legend>
-        <div role="group" aria-label="Status" className="flex flex-wrap items-center gap-1.5">
+        <fieldset className="flex flex-wrap items-center gap-1.5">
+          <legend className="sr-only">Status</legend>
           {OPERATION_STATUSES.map((s) => (
             <button
               key={s}
@@ -138,7 +155,7 @@ export function OperationsSearch() {
               <StatusBadge status={s} />
             </button>
           ))}
-        </div>
+        </fieldset>
         <label className="flex flex-col gap-0.5">
           <span className="text-xs text-zinc-500 dark:text-zinc-400">Type</span>
           <select
@@ -209,7 +226,9 @@ export function OperationsSearch() {
           <select
             className={control}
             value={params.synthetic === null ? "" : params.synthetic ? "synthetic" : "real"}
-            onChange={(e) => set({ synthetic: e.target.value === "" ? null : e.target.value === "synthetic" })}
+            onChange={(e) =>
+              set({ synthetic: e.target.value === "" ? null : e.target.value === "synthetic" })
+            }
           >
             <option value="">Real and synthetic</option>
             <option value="real">Real only</option>

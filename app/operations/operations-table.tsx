@@ -1,7 +1,7 @@
 "use client";
 
-import type { inferRouterOutputs } from "@trpc/server";
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
+import type { inferRouterOutputs } from "@trpc/server";
 import { ArrowDown, ArrowUp, ArrowUpDown } from "lucide-react";
 import Link from "next/link";
 import type { SearchSort } from "@/server/console/search-sorts";
@@ -23,7 +23,11 @@ const MATCHED: Record<NonNullable<Row["matched"]>, string> = {
 const col = createColumnHelper<Row>();
 
 const columns = [
-  col.accessor("status", { header: "Status", cell: (c) => <StatusBadge status={c.getValue()} />, enableSorting: false }),
+  col.accessor("status", {
+    header: "Status",
+    cell: (c) => <StatusBadge status={c.getValue()} />,
+    enableSorting: false,
+  }),
   col.accessor("reference", {
     header: "Operation",
     enableSorting: false,
@@ -58,7 +62,9 @@ const columns = [
       const r = c.row.original;
       return (
         <div className="max-w-[22rem] min-w-0 text-xs">
-          {r.currentStepTitle && <div className="text-zinc-700 dark:text-zinc-300">at {r.currentStepTitle}</div>}
+          {r.currentStepTitle && (
+            <div className="text-zinc-700 dark:text-zinc-300">at {r.currentStepTitle}</div>
+          )}
           {r.problem && (
             <div className="truncate text-zinc-500 dark:text-zinc-400" title={r.problem}>
               {r.problem}
@@ -131,7 +137,9 @@ export function OperationsTable(props: {
                           type="button"
                           className="inline-flex items-center gap-1 hover:text-zinc-900 dark:hover:text-zinc-100"
                           onClick={() =>
-                            props.onSort(`${h.column.id as "accepted" | "finished"}_${active && current.desc ? "asc" : "desc"}`)
+                            props.onSort(
+                              `${h.column.id as "accepted" | "finished"}_${active && current.desc ? "asc" : "desc"}`,
+                            )
                           }
                         >
                           {flexRender(h.column.columnDef.header, h.getContext())}
@@ -175,8 +183,8 @@ export function OperationsTable(props: {
         <Empty>
           {props.searched ? (
             <>
-              No operation matches <strong>“{props.searched}”</strong>. Try the full reference, the customer's email,
-              an operation id or a few words of the error.
+              No operation matches <strong>“{props.searched}”</strong>. Try the full reference, the customer's
+              email, an operation id or a few words of the error.
             </>
           ) : (
             "No operations match these filters."
@@ -184,16 +192,27 @@ export function OperationsTable(props: {
         </Empty>
       )}
       {(props.next || props.onFirst) && (
-        <nav aria-label="Pages" className="flex justify-between border-t border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800">
+        <nav
+          aria-label="Pages"
+          className="flex justify-between border-t border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800"
+        >
           {props.onFirst ? (
-            <button type="button" onClick={props.onFirst} className="text-zinc-600 hover:underline dark:text-zinc-300">
+            <button
+              type="button"
+              onClick={props.onFirst}
+              className="text-zinc-600 hover:underline dark:text-zinc-300"
+            >
               ← First page
             </button>
           ) : (
             <span />
           )}
           {props.next && (
-            <button type="button" onClick={() => props.onNext(props.next!)} className="text-zinc-600 hover:underline dark:text-zinc-300">
+            <button
+              type="button"
+              onClick={() => props.onNext(props.next!)}
+              className="text-zinc-600 hover:underline dark:text-zinc-300"
+            >
               Next page →
             </button>
           )}

@@ -54,10 +54,7 @@ export function StartOperationForm() {
 
   const issues = start.error?.data?.domain?.issues ?? [];
   return (
-    <form
-      onSubmit={submit}
-      className="space-y-3 p-4"
-    >
+    <form onSubmit={submit} className="space-y-3 p-4">
       <h2 id="start-heading" className="font-semibold">
         Start an operation
       </h2>

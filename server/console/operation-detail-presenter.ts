@@ -59,6 +59,8 @@ export interface OperationDetail {
     input: unknown;
     result: unknown;
     trackPath: string | null;
+    /** The workflow's runbook, until the alerts issue links richer ones. */
+    runbook: string | null;
   };
   steps: DetailStep[];
   timeline: TimelineEntry[];
@@ -208,6 +210,7 @@ export class OperationDetailPresenter {
         input: redact(op.input),
         result: redact(op.result),
         trackPath: trackPath(op.id),
+        runbook: workflow?.runbook ?? null,
       },
       steps: stepRows.map((s) => {
         const def = defs.get(s.name);

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createContextInner, LOCAL_CONSOLE } from "@/server/context";
+import { createContextInner } from "@/server/context";
 import { liveHubFor } from "@/server/live";
 import { createTrackToken } from "@/server/operations/track-token";
 import { createServices, type Services } from "@/server/services";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { insertEvents } from "@/test/fixtures/operations";
+import { TEST_OPERATOR } from "@/test/principals";
 import { createCaller } from "./_app";
 
 let t: TestDatabase;
@@ -17,7 +18,7 @@ beforeAll(async () => {
   process.env.THROUGHLINE_SECRET ??= "test-secret";
   t = await createTestDatabase();
   services = createServices({ db: t.db, dispatch: async () => {} });
-  staff = createCaller(createContextInner({ principal: LOCAL_CONSOLE, services }));
+  staff = createCaller(createContextInner({ principal: TEST_OPERATOR, services }));
   anonymous = createCaller(createContextInner({ principal: { kind: "anonymous" }, services }));
   const started = await staff.operations.start({
     type: "order.fulfill",
@@ -116,7 +117,9 @@ describe("console procedures", () => {
     const page = await anonymous.track.get({ token });
     if (page.type !== "ok") throw new Error("expected a valid link");
     const ac = new AbortController();
-    const caller = createCaller(createContextInner({ principal: { kind: "anonymous" }, services }), { signal: ac.signal });
+    const caller = createCaller(createContextInner({ principal: { kind: "anonymous" }, services }), {
+      signal: ac.signal,
+    });
     const stream = await caller.track.watch({ token, lastEventId: page.cursor });
     const iterator = stream[Symbol.asyncIterator]();
     const first = iterator.next();

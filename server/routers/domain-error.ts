@@ -7,6 +7,15 @@ const CODES = {
   invalid_input: "BAD_REQUEST",
   idempotency_conflict: "CONFLICT",
   not_found: "NOT_FOUND",
+  // People, keys and operator actions (issue 7)
+  conflict: "CONFLICT",
+  /** Someone (maybe another operator a moment ago) already did it: nothing was changed. */
+  already_done: "CONFLICT",
+  /** The current state does not allow this action (e.g. replaying a completed step). */
+  invalid_state: "PRECONDITION_FAILED",
+  invalid_token: "BAD_REQUEST",
+  last_admin: "PRECONDITION_FAILED",
+  workflow_paused: "SERVICE_UNAVAILABLE",
 } as const;
 export type DomainErrorType = keyof typeof CODES;
 

@@ -1,7 +1,7 @@
 import { actorOf } from "@/server/auth/principal";
 import { toOperationResource } from "@/server/operations/resource";
 import { waitForCompletion } from "@/server/operations/wait-for-completion";
-import { protectedProcedure, router } from "@/server/trpc";
+import { router, scopedProcedure } from "@/server/trpc";
 import { domainError } from "./domain-error";
 import {
   ZGetOperationRequestSchema,
@@ -13,7 +13,8 @@ import {
 } from "./operations.types";
 
 export const operationsRouter = router({
-  start: protectedProcedure
+  // Starting work is an action: operators and admins, or a key with operations:write.
+  start: scopedProcedure("operations:write", "operator")
     .input(ZStartOperationInputSchema)
     .output(ZStartOperationResponseSchema)
     .mutation(async ({ ctx, input }) => {
@@ -54,7 +55,7 @@ export const operationsRouter = router({
       }
     }),
 
-  get: protectedProcedure
+  get: scopedProcedure("operations:read", "support")
     .input(ZGetOperationRequestSchema)
     .output(ZGetOperationResponseSchema)
     .query(async ({ ctx, input }) => {
@@ -63,7 +64,7 @@ export const operationsRouter = router({
       return toOperationResource(op, ctx.services.registry);
     }),
 
-  list: protectedProcedure
+  list: scopedProcedure("operations:read", "support")
     .input(ZListOperationsRequestSchema)
     .output(ZListOperationsResponseSchema)
     .query(async ({ ctx, input }) => {

@@ -1,5 +1,5 @@
 import { consoleFor } from "@/server/console";
-import { protectedProcedure, router } from "@/server/trpc";
+import { operatorProcedure, protectedProcedure, router } from "@/server/trpc";
 import {
   ZListFaultsResponseSchema,
   ZResetFaultsResponseSchema,
@@ -13,12 +13,13 @@ export const sandboxRouter = router({
     .output(ZListFaultsResponseSchema)
     .query(async ({ ctx }) => ({ providers: await consoleFor(ctx.services).faults.list() })),
 
-  setFault: protectedProcedure
+  // Changing faults changes how every operation runs: operators and admins only.
+  setFault: operatorProcedure
     .input(ZSetFaultRequestSchema)
     .output(ZSetFaultResponseSchema)
     .mutation(({ ctx, input }) => consoleFor(ctx.services).faults.set(input)),
 
-  reset: protectedProcedure.output(ZResetFaultsResponseSchema).mutation(async ({ ctx }) => {
+  reset: operatorProcedure.output(ZResetFaultsResponseSchema).mutation(async ({ ctx }) => {
     await consoleFor(ctx.services).faults.reset();
     return { ok: true as const };
   }),

@@ -75,6 +75,7 @@ export const ZGetOperationDetailResponseSchema = z.object({
     input: z.unknown(),
     result: z.unknown(),
     trackPath: z.string().nullable(),
+    runbook: z.string().nullable(),
   }),
   steps: z.array(
     z.object({

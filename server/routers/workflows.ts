@@ -1,6 +1,6 @@
 import { consoleFor } from "@/server/console";
 import { ZWorkflowListResponseSchema } from "@/server/operations/schemas";
-import { protectedProcedure, router } from "@/server/trpc";
+import { protectedProcedure, router, scopedProcedure } from "@/server/trpc";
 import { describeWorkflow } from "@/server/workflows/registry";
 import { domainError } from "./domain-error";
 import {
@@ -10,7 +10,7 @@ import {
 } from "./workflows.types";
 
 export const workflowsRouter = router({
-  list: protectedProcedure
+  list: scopedProcedure("operations:read", "support")
     .output(ZWorkflowListResponseSchema)
     .query(({ ctx }) => ({ workflows: ctx.services.registry.list().map(describeWorkflow) })),
 

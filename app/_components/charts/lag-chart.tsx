@@ -13,7 +13,15 @@ export interface LagPoint {
 const hhmm = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
 
 /** Completion lag p50/p95 per bucket; a dashed line marks the workflow's p95 objective. */
-export function LagChart({ points, objectiveMs, label }: { points: LagPoint[]; objectiveMs: number | null; label: string }) {
+export function LagChart({
+  points,
+  objectiveMs,
+  label,
+}: {
+  points: LagPoint[];
+  objectiveMs: number | null;
+  label: string;
+}) {
   const data = points.map((p) => ({ t: p.t.getTime(), p50: p.p50Ms, p95: p.p95Ms, n: p.count }));
   return (
     // Fixed height: the chart draws after hydration without moving anything.
@@ -43,10 +51,33 @@ export function LagChart({ points, objectiveMs, label }: { points: LagPoint[]; o
             contentStyle={{ fontSize: 12 }}
           />
           {objectiveMs !== null && (
-            <ReferenceLine y={objectiveMs} stroke="var(--color-status-blocked)" strokeDasharray="4 3" ifOverflow="hidden" />
+            <ReferenceLine
+              y={objectiveMs}
+              stroke="var(--color-status-blocked)"
+              strokeDasharray="4 3"
+              ifOverflow="hidden"
+            />
           )}
-          <Line type="monotone" dataKey="p95" name="p95" stroke="var(--color-status-processing)" dot={false} connectNulls isAnimationActive={false} strokeWidth={1.5} />
-          <Line type="monotone" dataKey="p50" name="p50" stroke="var(--color-status-completed)" dot={false} connectNulls isAnimationActive={false} strokeWidth={1.5} />
+          <Line
+            type="monotone"
+            dataKey="p95"
+            name="p95"
+            stroke="var(--color-status-processing)"
+            dot={false}
+            connectNulls
+            isAnimationActive={false}
+            strokeWidth={1.5}
+          />
+          <Line
+            type="monotone"
+            dataKey="p50"
+            name="p50"
+            stroke="var(--color-status-completed)"
+            dot={false}
+            connectNulls
+            isAnimationActive={false}
+            strokeWidth={1.5}
+          />
         </LineChart>
       </ResponsiveContainer>
     </figure>

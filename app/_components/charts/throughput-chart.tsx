@@ -32,12 +32,45 @@ export function ThroughputChart({ points }: { points: ThroughputPoint[] }) {
             strokeOpacity={0.3}
             minTickGap={24}
           />
-          <YAxis width={36} allowDecimals={false} tick={{ fontSize: 10, fill: "currentColor" }} stroke="currentColor" strokeOpacity={0.3} />
+          <YAxis
+            width={36}
+            allowDecimals={false}
+            tick={{ fontSize: 10, fill: "currentColor" }}
+            stroke="currentColor"
+            strokeOpacity={0.3}
+          />
           <Tooltip labelFormatter={(t) => `${hhmm.format(Number(t))} UTC`} contentStyle={{ fontSize: 12 }} />
-          <Bar dataKey="completed" name="completed" stackId="done" fill="var(--color-status-completed)" isAnimationActive={false} />
-          <Bar dataKey="failed" name="failed" stackId="done" fill="var(--color-status-failed)" isAnimationActive={false} />
-          <Line type="monotone" dataKey="accepted" name="accepted" stroke="var(--color-status-accepted)" dot={false} isAnimationActive={false} />
-          <Line type="monotone" dataKey="jobs" name="run jobs done" stroke="var(--color-status-processing)" strokeDasharray="3 2" dot={false} isAnimationActive={false} />
+          <Bar
+            dataKey="completed"
+            name="completed"
+            stackId="done"
+            fill="var(--color-status-completed)"
+            isAnimationActive={false}
+          />
+          <Bar
+            dataKey="failed"
+            name="failed"
+            stackId="done"
+            fill="var(--color-status-failed)"
+            isAnimationActive={false}
+          />
+          <Line
+            type="monotone"
+            dataKey="accepted"
+            name="accepted"
+            stroke="var(--color-status-accepted)"
+            dot={false}
+            isAnimationActive={false}
+          />
+          <Line
+            type="monotone"
+            dataKey="jobs"
+            name="run jobs done"
+            stroke="var(--color-status-processing)"
+            strokeDasharray="3 2"
+            dot={false}
+            isAnimationActive={false}
+          />
         </ComposedChart>
       </ResponsiveContainer>
     </figure>

@@ -17,8 +17,11 @@ export default function ApiReferencePage() {
         <h1 className="text-xl font-semibold">{doc.info.title}</h1>
         <p className="text-zinc-600 dark:text-zinc-400">{doc.info.description}</p>
         <p className="text-sm">
-          Machine-readable: <a className="underline" href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI{" "}
-          {doc.openapi}). Authenticate with <code>Authorization: Bearer &lt;api key&gt;</code>.
+          Machine-readable:{" "}
+          <a className="underline" href="/api/v1/openapi.json">
+            /api/v1/openapi.json
+          </a>{" "}
+          (OpenAPI {doc.openapi}). Authenticate with <code>Authorization: Bearer &lt;api key&gt;</code>.
         </p>
       </header>
       {Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
@@ -29,7 +32,10 @@ export default function ApiReferencePage() {
       <section className="space-y-2">
         <h2 className="font-semibold">Schemas</h2>
         {Object.entries(doc.components?.schemas ?? {}).map(([name, schema]) => (
-          <details key={name} className="rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900">
+          <details
+            key={name}
+            className="rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900"
+          >
             <summary className="cursor-pointer font-mono text-sm">{name}</summary>
             <pre className="mt-2 overflow-x-auto text-xs">{JSON.stringify(schema, null, 2)}</pre>
           </details>

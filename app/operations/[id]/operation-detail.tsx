@@ -1,67 +1,289 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import { BookOpen, ExternalLink, History, ShieldCheck, Wrench } from "lucide-react";
+import Link from "next/link";
+import { useState } from "react";
+import type { AppRouter } from "@/server/routers/_app";
+import { LiveIndicator } from "../../_components/live-indicator";
 import { StatusBadge } from "../../_components/status-badge";
-import { Time } from "../../_components/time";
+import { absolute, formatDuration, Time } from "../../_components/time";
+import { BLOCK_KIND_LABELS, Empty, Fact, Panel } from "../../_components/ui";
+import { type LiveEventInfo, useLiveOperation } from "../../_lib/live";
 import { useTRPC } from "../../_lib/trpc";
+import { HopsView } from "./hops-view";
+import { StagesView } from "./stages-view";
+import { TimelineView } from "./timeline-view";
 
-export function OperationDetail({ id }: { id: string }) {
+export type Detail = inferRouterOutputs<AppRouter>["search"]["operation"];
+
+/** One operation for staff: live while it runs. */
+export function OperationDetail({ initial }: { initial: Detail }) {
   const trpc = useTRPC();
+  const id = initial.operation.id;
   const query = useQuery({
-    ...trpc.operations.get.queryOptions({ id }),
-    refetchInterval: (q) => (q.state.data?.done ? false : 1_000),
+    ...trpc.search.operation.queryOptions({ id }),
+    initialData: initial,
+    staleTime: Number.POSITIVE_INFINITY,
   });
-  if (query.isPending) return <p className="text-sm text-zinc-500">Loading…</p>;
-  if (query.isError) {
-    return (
-      <div role="alert" className="rounded-lg border border-dashed p-8 text-center">
-        <h1 className="text-lg font-semibold">Operation not found</h1>
-        <p className="text-sm text-zinc-500">{query.error.message}</p>
-      </div>
-    );
-  }
-  const op = query.data;
+  const [visible, setVisible] = useState<Map<number, number>>(() => new Map());
+  const [fresh, setFresh] = useState<Set<number>>(() => new Set());
+  const live = useLiveOperation(id, initial.cursor, (events: LiveEventInfo[]) => {
+    void query.refetch();
+    if (events.length === 0) return;
+    setVisible((prev) => {
+      const next = new Map(prev);
+      for (const e of events) next.set(e.id, Math.max(0, e.receivedAt - e.at.getTime()));
+      return next;
+    });
+    setFresh(new Set(events.map((e) => e.id)));
+  });
+  const d = query.data;
+  const op = d.operation;
+
   return (
-    <div className="space-y-6">
-      <header className="space-y-1">
-        <div className="flex items-center gap-3">
-          <h1 className="text-xl font-semibold">{op.reference ?? op.type}</h1>
+    <div className="space-y-5">
+      <header className="space-y-2">
+        <nav aria-label="Breadcrumb" className="text-xs text-zinc-500 dark:text-zinc-400">
+          <Link href="/operations" className="hover:underline">
+            Operations
+          </Link>{" "}
+          / <span className="font-mono">{op.id}</span>
+        </nav>
+        <div className="flex flex-wrap items-center gap-3">
+          <h1 className="text-xl font-semibold">{op.reference ?? op.title}</h1>
           <StatusBadge status={op.status} />
+          <span className="font-mono text-xs text-zinc-500 dark:text-zinc-400">
+            {op.type} v{op.version}
+          </span>
+          {op.synthetic && (
+            <span className="rounded bg-zinc-100 px-1.5 text-[10px] uppercase text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">
+              synthetic
+            </span>
+          )}
+          <span className="ml-auto">
+            <LiveIndicator status={live} />
+          </span>
         </div>
-        <p className="text-zinc-600 dark:text-zinc-400">{op.statusText}</p>
-        <p className="font-mono text-xs text-zinc-500">
-          {op.id} · {op.type} v{op.version} · trace {op.traceId}
+        <p className="text-zinc-700 dark:text-zinc-300" data-testid="status-text">
+          {op.statusText}
         </p>
+        <dl className="grid grid-cols-2 gap-x-6 gap-y-2 sm:grid-cols-3 lg:grid-cols-6">
+          <Fact label="Customer">
+            {op.subject ? (
+              <Link href={`/operations?q=${encodeURIComponent(op.subject)}`} className="hover:underline">
+                {op.subject}
+              </Link>
+            ) : (
+              "—"
+            )}
+          </Fact>
+          <Fact label="Accepted">
+            <Time value={op.createdAt} />
+          </Fact>
+          <Fact label="Last change">
+            <Time value={op.updatedAt} />
+          </Fact>
+          <Fact label={op.status === "failed" ? "Failed" : "Completed"}>
+            {op.completedAt ? (
+              <>
+                <Time value={op.completedAt} />{" "}
+                <span className="text-zinc-500">
+                  ({formatDuration(op.completedAt.getTime() - op.createdAt.getTime())})
+                </span>
+              </>
+            ) : (
+              "—"
+            )}
+          </Fact>
+          <Fact label="Submitted by">
+            <span className="font-mono text-xs">{op.submittedBy}</span>
+          </Fact>
+          <Fact label="Trace id">
+            <span className="font-mono text-xs" data-testid="trace-id">
+              {op.traceId}
+            </span>
+          </Fact>
+        </dl>
       </header>
+
       {op.blocked && (
-        <div className="rounded-lg border border-status-blocked/40 bg-status-blocked/10 p-4 text-sm">
-          <p className="font-medium">Blocked ({op.blocked.kind.replaceAll("_", " ")})</p>
-          <p>{op.blocked.reason}</p>
-          <p>
+        <div
+          role="note"
+          className="rounded-lg border border-status-blocked/50 bg-status-blocked/10 px-4 py-3 text-sm"
+        >
+          <p className="font-medium">Blocked: {BLOCK_KIND_LABELS[op.blocked.kind] ?? op.blocked.kind}</p>
+          <p className="mt-0.5">{op.blocked.reason}</p>
+          <p className="mt-1">
             <span className="font-medium">Action required:</span> {op.blocked.actionRequired}
           </p>
         </div>
       )}
-      <section aria-labelledby="steps-heading">
-        <h2 id="steps-heading" className="mb-2 font-semibold">
-          Steps
-        </h2>
-        <ol className="divide-y divide-zinc-100 rounded-lg border border-zinc-200 bg-white dark:divide-zinc-800 dark:border-zinc-800 dark:bg-zinc-900">
-          {op.steps.map((s, i) => (
-            <li key={s.name} className="flex items-center gap-3 px-3 py-2 text-sm">
-              <span className="w-5 text-zinc-400 tabular-nums">{i + 1}</span>
-              <span className="flex-1">{s.title}</span>
-              <span className="text-xs text-zinc-500">{s.status}</span>
-              <span className="w-24 text-right text-xs text-zinc-500">
-                {s.attempts} attempt{s.attempts === 1 ? "" : "s"}
+      {op.status === "failed" && op.error && (
+        <div
+          role="note"
+          className="rounded-lg border border-status-failed/50 bg-status-failed/10 px-4 py-3 text-sm"
+        >
+          <p className="font-medium">
+            Failed
+            {op.error.step
+              ? ` at ${d.steps.find((s) => s.name === op.error?.step)?.title ?? op.error.step}`
+              : ""}
+            {op.error.code ? ` (${op.error.code})` : ""}
+          </p>
+          <p className="mt-0.5">{op.error.message}</p>
+        </div>
+      )}
+
+      <StagesView steps={d.steps} />
+
+      <div className="grid gap-5 lg:grid-cols-3">
+        <div className="space-y-5 lg:col-span-2">
+          <TimelineView detail={d} visible={visible} fresh={fresh} />
+          <HopsView segments={d.segments} visible={visible} />
+        </div>
+        <div className="space-y-5">
+          <Panel
+            id="actions"
+            title={
+              <span className="inline-flex items-center gap-2">
+                <Wrench className="size-4" aria-hidden /> Actions
               </span>
-              <span className="w-32 text-right text-xs text-zinc-500">
-                <Time value={s.finishedAt ?? s.startedAt} />
+            }
+          >
+            <p className="px-4 py-3 text-sm text-zinc-500 dark:text-zinc-400">
+              Resume, retry a step, skip with a reason or cancel arrive with operator sign-in.
+            </p>
+          </Panel>
+          <Panel id="idempotency" title="Idempotency record">
+            <dl className="grid grid-cols-1 gap-2 px-4 py-3">
+              <Fact label="Key (scoped to the caller)">
+                {d.idempotency.key ? (
+                  <span className="font-mono text-xs">{d.idempotency.key}</span>
+                ) : (
+                  <span className="text-zinc-500">No key was sent</span>
+                )}
+              </Fact>
+              <Fact label="Request fingerprint (SHA-256)">
+                <span className="font-mono text-xs" title={d.idempotency.requestHash}>
+                  {d.idempotency.requestHash.slice(0, 24)}…
+                </span>
+              </Fact>
+              <Fact label="First answer">
+                {d.idempotency.firstAnswer.statusCode} Accepted ·{" "}
+                <Time value={d.idempotency.firstAnswer.at} />
+              </Fact>
+              <Fact label="Replays (same key, same request)">
+                {d.idempotency.replays.length === 0
+                  ? "None"
+                  : `${d.idempotency.replays.length}, last ${absolute(d.idempotency.replays.at(-1)!.at)}`}
+              </Fact>
+              <Fact label="Refused conflicts (same key, other request)">
+                {d.idempotency.conflicts.length === 0
+                  ? "None"
+                  : d.idempotency.conflicts.map((c) => (
+                      <div key={c.at.toISOString()} className="text-xs">
+                        {absolute(c.at)} by <span className="font-mono">{c.actor}</span>
+                      </div>
+                    ))}
+              </Fact>
+            </dl>
+          </Panel>
+          <Panel id="input" title="Input">
+            <Json value={op.input} />
+          </Panel>
+          {op.status === "completed" && (
+            <Panel id="result" title="Result">
+              <Json value={op.result} />
+            </Panel>
+          )}
+          <Panel id="related" title="Customer's other operations">
+            {d.related.length === 0 ? (
+              <Empty>{op.subject ? "None." : "No customer on this operation."}</Empty>
+            ) : (
+              <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800">
+                {d.related.map((r) => (
+                  <li key={r.id} className="flex items-center justify-between gap-2 px-4 py-1.5">
+                    <Link href={`/operations/${r.id}`} className="truncate hover:underline">
+                      {r.reference ?? r.id.slice(0, 8)}
+                      <span className="ml-1.5 font-mono text-[11px] text-zinc-500">{r.type}</span>
+                    </Link>
+                    <StatusBadge status={r.status} />
+                  </li>
+                ))}
+                {d.relatedMore && op.subject && (
+                  <li className="px-4 py-1.5 text-xs">
+                    <Link
+                      href={`/operations?q=${encodeURIComponent(op.subject)}`}
+                      className="hover:underline"
+                    >
+                      All of them →
+                    </Link>
+                  </li>
+                )}
+              </ul>
+            )}
+          </Panel>
+          <Panel
+            id="runbook"
+            title={
+              <span className="inline-flex items-center gap-2">
+                <BookOpen className="size-4" aria-hidden /> Runbook
               </span>
-            </li>
-          ))}
-        </ol>
-      </section>
+            }
+          >
+            <p className="px-4 py-3 text-sm">{op.runbook ?? "No runbook for this workflow."}</p>
+            <p className="px-4 pb-3 text-xs">
+              <Link href={`/workflows/${encodeURIComponent(op.type)}`} className="hover:underline">
+                Execution story of {op.type} →
+              </Link>
+            </p>
+          </Panel>
+          <Panel
+            id="audit"
+            title={
+              <span className="inline-flex items-center gap-2">
+                <History className="size-4" aria-hidden /> Audit history
+              </span>
+            }
+          >
+            <p className="px-4 py-3 text-sm text-zinc-500 dark:text-zinc-400">
+              Operator actions on this operation will be listed here, signed and in order.
+            </p>
+          </Panel>
+          {op.trackPath && (
+            <Panel
+              id="end-user"
+              title={
+                <span className="inline-flex items-center gap-2">
+                  <ShieldCheck className="size-4" aria-hidden /> End user's view
+                </span>
+              }
+            >
+              <p className="px-4 py-3 text-sm">
+                <a
+                  href={op.trackPath}
+                  target="_blank"
+                  rel="noreferrer"
+                  className="inline-flex items-center gap-1 hover:underline"
+                >
+                  Open the progress page <ExternalLink className="size-3.5" aria-hidden />
+                </a>
+              </p>
+            </Panel>
+          )}
+        </div>
+      </div>
     </div>
+  );
+}
+
+function Json({ value }: { value: unknown }) {
+  if (value === null || value === undefined) return <Empty>Nothing.</Empty>;
+  return (
+    <pre className="max-h-72 overflow-auto px-4 py-3 font-mono text-xs leading-relaxed text-zinc-800 dark:text-zinc-200">
+      {JSON.stringify(value, null, 2)}
+    </pre>
   );
 }

@@ -12,7 +12,8 @@ const handler = (req: Request) =>
     router: appRouter,
     createContext: () => createContext({ req }),
     onError: ({ error, path }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path }, "tRPC error");
+      if (error.code === "INTERNAL_SERVER_ERROR")
+        logger.error({ err: error.cause ?? error, path }, "tRPC error");
     },
   });
 

@@ -1,5 +1,5 @@
-import { json } from "@/server/http/problem";
 import { openApiDocument } from "@/server/http/openapi";
+import { json } from "@/server/http/problem";
 
 export const dynamic = "force-static";
 

@@ -1,0 +1,81 @@
+import { Check, Circle, CircleSlash, Loader, RotateCcw, TriangleAlert, Undo2, X } from "lucide-react";
+import { formatDuration, Time } from "../../_components/time";
+import type { Detail } from "./operation-detail";
+
+type Step = Detail["steps"][number];
+
+const LOOK: Record<Step["status"], { icon: typeof Check; className: string; label: string }> = {
+  pending: {
+    icon: Circle,
+    className: "text-zinc-400 border-zinc-200 dark:border-zinc-700",
+    label: "pending",
+  },
+  running: {
+    icon: Loader,
+    className: "text-status-processing border-status-processing/50",
+    label: "running",
+  },
+  retrying: { icon: RotateCcw, className: "text-status-blocked border-status-blocked/50", label: "retrying" },
+  succeeded: {
+    icon: Check,
+    className: "text-status-completed border-status-completed/40",
+    label: "succeeded",
+  },
+  failed: { icon: X, className: "text-status-failed border-status-failed/50", label: "failed" },
+  skipped: {
+    icon: CircleSlash,
+    className: "text-zinc-500 border-zinc-200 dark:border-zinc-700",
+    label: "skipped",
+  },
+  compensated: { icon: Undo2, className: "text-status-failed border-status-failed/40", label: "compensated" },
+};
+
+/** The staged progress: each step with its state, attempts and timing. */
+export function StagesView({ steps }: { steps: Step[] }) {
+  return (
+    <ol aria-label="Steps" className="grid gap-2 sm:grid-cols-2 lg:grid-cols-4">
+      {steps.map((s, i) => {
+        const look = LOOK[s.status];
+        const blocked = s.status === "pending" && s.lastError;
+        const Icon = blocked ? TriangleAlert : look.icon;
+        const took = s.startedAt && s.finishedAt ? s.finishedAt.getTime() - s.startedAt.getTime() : null;
+        return (
+          <li
+            key={s.name}
+            data-testid={`stage-${s.name}`}
+            data-status={s.status}
+            className={`rounded-lg border bg-white px-3 py-2 dark:bg-zinc-900 ${blocked ? "border-status-blocked/50" : look.className}`}
+          >
+            <div className="flex items-center gap-2">
+              <Icon
+                className={`size-4 shrink-0 ${blocked ? "text-status-blocked" : look.className.split(" ")[0]} ${s.status === "running" ? "animate-spin" : ""}`}
+                aria-hidden
+              />
+              <span className="truncate text-sm font-medium">
+                {i + 1}. {s.title}
+              </span>
+            </div>
+            <p className="mt-0.5 text-xs text-zinc-600 dark:text-zinc-400">
+              <span className="sr-only">Status: </span>
+              {blocked ? "blocked" : look.label}
+              {s.attempts > 0 && ` · ${s.attempts} attempt${s.attempts === 1 ? "" : "s"}`}
+              {took !== null && ` · ${formatDuration(took)}`}
+            </p>
+            {s.status === "retrying" && s.nextAttemptAt && (
+              <p className="text-xs text-zinc-600 dark:text-zinc-400">
+                next attempt <Time value={s.nextAttemptAt} />
+              </p>
+            )}
+            {s.lastError && (
+              <p className="mt-0.5 truncate text-xs text-status-failed" title={s.lastError.message}>
+                {s.lastError.errorClass ? `${s.lastError.errorClass}: ` : ""}
+                {s.lastError.message}
+              </p>
+            )}
+            {s.skipReason && <p className="mt-0.5 truncate text-xs text-zinc-500">skipped: {s.skipReason}</p>}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

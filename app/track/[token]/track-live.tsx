@@ -1,0 +1,154 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import { useSubscription } from "@trpc/tanstack-react-query";
+import { Check, CircleAlert, Loader, X } from "lucide-react";
+import { useState } from "react";
+import type { AppRouter } from "@/server/routers/_app";
+import { useTRPC } from "../../_lib/trpc";
+
+type Track = Extract<inferRouterOutputs<AppRouter>["track"]["get"], { type: "ok" }>;
+type View = Track["view"];
+
+function remaining(estimate: View["estimate"]): string | null {
+  if (!estimate) return null;
+  if (estimate.kind === "later_than_usual") return "This is taking a little longer than usual.";
+  const minutes = Math.round(estimate.ms / 60_000);
+  if (estimate.ms < 60_000) return "Less than a minute to go.";
+  if (minutes < 60) return `About ${minutes} minute${minutes === 1 ? "" : "s"} to go.`;
+  const hours = Math.round(minutes / 60);
+  return `About ${hours} hour${hours === 1 ? "" : "s"} to go.`;
+}
+
+const when = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" });
+
+/** Product language only, live: the page refetches whenever the operation moves. */
+export function TrackLive({ token, initial }: { token: string; initial: Track }) {
+  const trpc = useTRPC();
+  const query = useQuery({
+    ...trpc.track.get.queryOptions({ token }),
+    initialData: initial,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  const [since] = useState(initial.cursor);
+  useSubscription(
+    trpc.track.watch.subscriptionOptions(
+      { token, lastEventId: since },
+      { onData: () => void query.refetch() },
+    ),
+  );
+  const data = query.data;
+  if (data.type !== "ok") {
+    return (
+      <div className="mx-auto max-w-md py-10 text-center">
+        <h1 className="text-2xl font-semibold">This link is not valid</h1>
+        <p className="mt-3 text-zinc-600 dark:text-zinc-300">The link has expired or was changed.</p>
+      </div>
+    );
+  }
+  const v = data.view;
+  const tone =
+    v.state === "completed"
+      ? "border-status-completed/50 bg-status-completed/10"
+      : v.state === "failed"
+        ? "border-status-failed/50 bg-status-failed/10"
+        : v.state === "action_needed"
+          ? "border-status-blocked/60 bg-status-blocked/10"
+          : "border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900";
+  const hint = remaining(v.estimate);
+  return (
+    <div className="mx-auto max-w-md space-y-5 py-2">
+      <p className="text-sm text-zinc-500 dark:text-zinc-400">
+        Your request · started {when.format(v.startedAt)}
+      </p>
+      <div className={`rounded-xl border px-5 py-4 ${tone}`} role="status" aria-live="polite">
+        <h1 className="text-xl leading-snug font-semibold" data-testid="track-headline">
+          {v.headline}
+        </h1>
+        {hint && <p className="mt-1.5 text-sm text-zinc-700 dark:text-zinc-300">{hint}</p>}
+        {v.finishedAt && (
+          <p className="mt-1.5 text-sm text-zinc-700 dark:text-zinc-300">
+            Finished {when.format(v.finishedAt)}.
+          </p>
+        )}
+      </div>
+      <ol aria-label="Progress" className="space-y-0">
+        {v.stages.map((stage, i) => {
+          const last = i === v.stages.length - 1;
+          return (
+            <li
+              key={stage.label}
+              className="relative flex gap-3 pb-5 last:pb-0"
+              data-stage-state={stage.state}
+            >
+              {!last && (
+                <span
+                  aria-hidden
+                  className={`absolute top-7 left-[13px] h-[calc(100%-1.5rem)] w-0.5 ${stage.state === "done" ? "bg-status-completed" : "bg-zinc-200 dark:bg-zinc-700"}`}
+                />
+              )}
+              <StageIcon state={stage.state} />
+              <div className="pt-0.5">
+                <p
+                  className={`text-base ${stage.state === "active" || stage.state === "attention" ? "font-semibold" : ""} ${
+                    stage.state === "upcoming" || stage.state === "stopped"
+                      ? "text-zinc-500 dark:text-zinc-400"
+                      : ""
+                  }`}
+                >
+                  {stage.label}
+                </p>
+                <p className="text-sm text-zinc-600 dark:text-zinc-400">
+                  {stage.state === "done" && "Done"}
+                  {stage.state === "active" && "In progress"}
+                  {stage.state === "attention" &&
+                    (v.actionNeeded ? `Action needed: ${v.actionNeeded}` : "Waiting")}
+                  {stage.state === "upcoming" && "Next"}
+                  {stage.state === "stopped" && "Stopped"}
+                </p>
+              </div>
+            </li>
+          );
+        })}
+      </ol>
+      <p className="text-xs text-zinc-500 dark:text-zinc-400">
+        This page updates by itself; there is no need to reload it.
+      </p>
+    </div>
+  );
+}
+
+function StageIcon({ state }: { state: View["stages"][number]["state"] }) {
+  const base = "relative z-10 flex size-7 shrink-0 items-center justify-center rounded-full border-2";
+  switch (state) {
+    case "done":
+      return (
+        <span className={`${base} border-status-completed bg-status-completed text-white`}>
+          <Check className="size-4" aria-hidden />
+        </span>
+      );
+    case "active":
+      return (
+        <span className={`${base} border-status-processing bg-white text-status-processing dark:bg-zinc-950`}>
+          <Loader className="size-4 animate-spin" aria-hidden />
+        </span>
+      );
+    case "attention":
+      return (
+        <span className={`${base} border-status-blocked bg-status-blocked text-white`}>
+          <CircleAlert className="size-4" aria-hidden />
+        </span>
+      );
+    case "stopped":
+      return (
+        <span
+          className={`${base} border-zinc-300 bg-zinc-100 text-zinc-500 dark:border-zinc-600 dark:bg-zinc-800`}
+        >
+          <X className="size-4" aria-hidden />
+        </span>
+      );
+    default:
+      return <span className={`${base} border-zinc-300 bg-white dark:border-zinc-600 dark:bg-zinc-950`} />;
+  }
+}
