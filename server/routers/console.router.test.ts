@@ -14,6 +14,13 @@ let staff: ReturnType<typeof createCaller>;
 let anonymous: ReturnType<typeof createCaller>;
 let operationId: string;
 
+const OPERATOR: Principal = {
+  kind: "staff",
+  userId: "00000000-0000-7000-8000-0000000000c1",
+  email: "operator@console.test",
+  role: "operator",
+};
+
 beforeAll(async () => {
   process.env.THROUGHLINE_SECRET ??= "test-secret";
   t = await createTestDatabase();
