@@ -5,7 +5,7 @@ import { classifyError } from "./errors";
 import { untilAborted, withTimeout } from "./execute";
 import { applyAll, type Plan } from "./plan";
 import { decideRetry } from "./retry";
-import { commitState, type LeaseChange, type LoadedOperation, SWEEPER_LEASE_PREFIX } from "./store";
+import { type LeaseChange, type LoadedOperation, SWEEPER_LEASE_PREFIX } from "./store";
 import { commitBase, reload, type Turn } from "./turn";
 
 export const COMPENSATION_ACTION = "Undo it by hand (or fix the cause), then resume the operation.";
@@ -39,7 +39,7 @@ export async function compensateNext(
     events: [{ type: "compensation_started", step: step.name, data: null }],
   };
   const acquire: Record<number, LeaseChange> = { [row.position]: "acquire" };
-  const token = await commitState(engine.sql, {
+  const token = await engine.store.commit({
     ...commitBase(engine, op, claim, acquire),
     guard: { kind: "claim", position: row.position, expected: ["succeeded"], attempts: step.attempts },
   });
@@ -109,7 +109,7 @@ export async function compensateNext(
         }
       }
       if (!plan) return reload(engine, op.id);
-      const written = await commitState(engine.sql, {
+      const written = await engine.store.commit({
         ...commitBase(engine, current, plan, leases),
         guard: { kind: "lease", position: row.position },
       });
@@ -137,7 +137,7 @@ async function finishFailed(engine: Engine, op: LoadedOperation): Promise<Turn> 
       },
     ],
   };
-  const token = await commitState(engine.sql, {
+  const token = await engine.store.commit({
     ...commitBase(engine, op, plan, {}),
     guard: { kind: "none" },
   });

@@ -1,5 +1,6 @@
 import type { Sql, TransactionSql } from "postgres";
 import type { WorkflowRegistry } from "@/server/workflows/registry";
+import type { EngineStore } from "./engine-store";
 import type { LeaseKeeper } from "./leases";
 import type { RunJobData } from "./queue";
 import type { LoadedOperation } from "./store";
@@ -33,6 +34,8 @@ export interface RunJobRequest {
 /** Everything a run needs, wired once per worker. */
 export interface Engine {
   sql: Sql;
+  /** Grouped loads and commits (the hot path). */
+  store: EngineStore;
   registry: WorkflowRegistry;
   /** Lease owner, unique per worker process start. */
   owner: string;

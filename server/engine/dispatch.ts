@@ -1,4 +1,4 @@
-import type { PgBoss } from "pg-boss";
+import type { Db as BossDb, PgBoss } from "pg-boss";
 import { type Db, getDb, type Tx } from "@/db/client";
 import type { StartDispatcher } from "@/server/operations/dispatch";
 import type { RunJobRequest } from "./context";
@@ -39,8 +39,13 @@ export class RunDispatcher {
   }
 
   async enqueue(tx: Tx, jobs: RunJobRequest[]): Promise<void> {
+    await this.enqueueWith(txExecutor(tx), jobs);
+  }
+
+  /** The same through any pg-boss executor (e.g. a postgres.js transaction: `sqlExecutor(tx)`). */
+  async enqueueWith(executor: BossDb, jobs: RunJobRequest[]): Promise<void> {
     if (jobs.length === 0) return;
-    await insertRunJobs(await this.boss(), txExecutor(tx), jobs);
+    await insertRunJobs(await this.boss(), executor, jobs);
   }
 
   async close(): Promise<void> {

@@ -98,6 +98,7 @@ export class JobLoop {
         await this.sleep(pollMs);
         continue;
       }
+      // A notification from now on must trigger another fetch after this one.
       this.pendingWake = false;
       const asked = Math.min(free, fetchBatch);
       let jobs: Job<RunJobData>[] = [];
@@ -113,8 +114,13 @@ export class JobLoop {
     }
   }
 
+  /** Waits `ms`, or less when woken; a wake-up that came in meanwhile is consumed at once. */
   private sleep(ms: number): Promise<void> {
-    if (this.pendingWake || this.stopping) return Promise.resolve();
+    if (this.stopping) return Promise.resolve();
+    if (this.pendingWake) {
+      this.pendingWake = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(finish, ms);
       function finish() {

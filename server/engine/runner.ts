@@ -4,14 +4,7 @@ import { compensateNext } from "./compensate";
 import { advanced, type Engine, type RunJobRequest, type RunResult } from "./context";
 import { executeStep } from "./execute";
 import { type Plan, planOutcome, planStart, planTakeover, type StepOutcome } from "./plan";
-import {
-  type Commit,
-  commitState,
-  type LeaseChange,
-  type LoadedOperation,
-  loadOperation,
-  SWEEPER_LEASE_PREFIX,
-} from "./store";
+import { type Commit, type LeaseChange, type LoadedOperation, SWEEPER_LEASE_PREFIX } from "./store";
 import { commitBase, done, reload, type Turn } from "./turn";
 
 /** A retry job may be fetched a little before its time (clock skew between hosts). */
@@ -27,7 +20,7 @@ const MAX_TURNS = 200;
  * lost lease or a shutdown ends the run; a delayed job or a person starts the next one.
  */
 export async function runOperation(engine: Engine, operationId: string): Promise<RunResult> {
-  let op = await loadOperation(engine.sql, operationId);
+  let op = await engine.store.load(operationId);
   let claimed = false;
   for (let turn = 0; turn < MAX_TURNS; turn++) {
     if (!op) return "missing";
@@ -101,7 +94,7 @@ async function claimNextStep(
   if (!plan) return reload(engine, op.id);
   await engine.hooks.beforeClaim?.({ operationId: op.id, step: step.name, attempt: step.attempts + 1 });
   const leases: Record<number, LeaseChange> = { [row.position]: started ? "acquire" : "release" };
-  const token = await commitState(engine.sql, {
+  const token = await engine.store.commit({
     ...commitBase(engine, op, plan, leases),
     guard: { kind: "claim", position: row.position, expected: [step.status], attempts: step.attempts },
   });
@@ -190,14 +183,7 @@ async function settle(
         jobs.push({ data: { operationId: op.id, reason: "handoff" } });
       }
       const commit: Commit = { ...commitBase(engine, op, plan, leases), guard: { kind: "lease", position } };
-      const token =
-        jobs.length === 0
-          ? await commitState(engine.sql, commit)
-          : await engine.sql.begin(async (tx) => {
-              const written = await commitState(tx, commit);
-              if (written) await engine.enqueue(tx, jobs);
-              return written;
-            });
+      const token = await engine.store.commit(commit, jobs);
       if (token) {
         if (plan.retryAt) {
           engine.onRetryScheduled(plan.retryAt);
@@ -211,7 +197,7 @@ async function settle(
         };
       }
     }
-    const fresh = await loadOperation(engine.sql, op.id);
+    const fresh = await engine.store.load(op.id);
     if (!fresh) return done("missing");
     if (fresh.rows[index]?.leaseOwner !== engine.owner) {
       engine.log(`operation ${op.id}: lost the lease on "${def.name}"; its result is discarded`);

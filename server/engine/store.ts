@@ -27,25 +27,30 @@ export interface LoadedOperation {
 /** Owner prefix of a lease the sweeper took from a dead worker: anyone may claim it. */
 export const SWEEPER_LEASE_PREFIX = "sweeper:";
 
-export async function loadOperation(sql: Sql, id: string): Promise<LoadedOperation | null> {
-  const [row] = await sql<
-    {
-      id: string;
-      type: string;
-      version: number;
-      status: OperationStatus;
-      input: unknown;
-      blockedKind: Block["kind"] | null;
-      blockedReason: string | null;
-      actionRequired: string | null;
-      error: RecordedError | null;
-      result: unknown;
-      currentStep: string | null;
-      createdAt: string | Date;
-      token: string;
-      steps: (Omit<StepRow, "nextAttemptAt"> & { nextAttemptAt: string | null })[];
-    }[]
-  >`
+interface OperationRow {
+  id: string;
+  type: string;
+  version: number;
+  status: OperationStatus;
+  input: unknown;
+  blockedKind: Block["kind"] | null;
+  blockedReason: string | null;
+  actionRequired: string | null;
+  error: RecordedError | null;
+  result: unknown;
+  currentStep: string | null;
+  createdAt: string | Date;
+  token: string;
+  steps: (Omit<StepRow, "nextAttemptAt"> & { nextAttemptAt: string | null })[];
+}
+
+/** Loads operations with their steps, in one round trip however many there are. */
+export async function loadOperations(
+  sql: Sql | TransactionSql,
+  ids: string[],
+  options: { lock?: boolean } = {},
+): Promise<Map<string, LoadedOperation>> {
+  const rows = await sql<OperationRow[]>`
     select o.id, o.type, o.version, o.status, o.input, o.blocked_kind as "blockedKind",
       o.blocked_reason as "blockedReason", o.action_required as "actionRequired", o.error, o.result,
       o.current_step as "currentStep", o.created_at as "createdAt", o.updated_at::text as token,
@@ -56,8 +61,16 @@ export async function loadOperation(sql: Sql, id: string): Promise<LoadedOperati
           'nextAttemptAt', s.next_attempt_at, 'leaseOwner', s.lease_owner,
           'leaseLive', coalesce(s.lease_expires_at > now(), false)) order by s.position)
         from steps s where s.operation_id = o.id), '[]'::json) as steps
-    from operations o where o.id = ${id}`;
-  if (!row) return null;
+    from operations o where o.id = any(${ids}::uuid[])
+    ${options.lock ? sql`for update of o` : sql``}`;
+  return new Map(rows.map((row) => [row.id, toLoaded(row)]));
+}
+
+export async function loadOperation(sql: Sql, id: string): Promise<LoadedOperation | null> {
+  return (await loadOperations(sql, [id])).get(id) ?? null;
+}
+
+function toLoaded(row: OperationRow): LoadedOperation {
   const rows: StepRow[] = row.steps.map((s) => ({
     ...s,
     nextAttemptAt: s.nextAttemptAt ? new Date(s.nextAttemptAt) : null,
@@ -123,73 +136,107 @@ export interface Commit {
 }
 
 /**
- * One statement, so one round trip and one commit: lock the operation if its token is
- * unchanged, check the guard on the step row, then write the operation, the changed steps
- * and the events — or nothing at all. Returns the new token, or null when fenced out.
+ * One statement for many operations, so one round trip and one commit: for each, lock the
+ * operation if its token is unchanged, check the guard on its step row, then write the
+ * operation, its changed steps and its events — or nothing for that operation. Returns, per
+ * commit, the new token, or null when it was fenced out. Operations are locked in id order
+ * so two workers' batches cannot deadlock on each other.
  */
-export async function commitState(sql: Sql | TransactionSql, c: Commit): Promise<string | null> {
-  const changed = changedSteps(c.before, c.after, c.leases, c.positions);
-  const { after } = c;
-  const block = after.block;
-  const position = c.guard.kind === "none" ? -1 : c.guard.position;
-  const expected = c.guard.kind === "claim" ? c.guard.expected : [];
-  const attempts = c.guard.kind === "claim" ? c.guard.attempts : -1;
-  const [row] = await sql<{ token: string | null }[]>`
-    with lock_op as (
-      select id from operations where id = ${c.operationId} and updated_at = ${c.token}::timestamptz for update
+export async function commitStates(sql: Sql | TransactionSql, commits: Commit[]): Promise<(string | null)[]> {
+  if (commits.length === 0) return [];
+  const ops = commits.map((c) => {
+    const block = c.after.block;
+    return {
+      op: c.operationId,
+      token: c.token,
+      kind: c.guard.kind,
+      position: c.guard.kind === "none" ? -1 : c.guard.position,
+      expected: c.guard.kind === "claim" ? c.guard.expected.join(",") : "",
+      attempts: c.guard.kind === "claim" ? c.guard.attempts : -1,
+      owner: c.owner,
+      status: c.after.status,
+      blocked_kind: block?.kind ?? null,
+      blocked_reason: block?.reason ?? null,
+      action_required: block?.actionRequired ?? null,
+      error: c.after.failure ?? null,
+      result: c.after.result ?? null,
+      current_step: currentStep(c.after),
+      terminal: isTerminal(c.after.status),
+    };
+  });
+  const steps = commits.flatMap((c) =>
+    changedSteps(c.before, c.after, c.leases, c.positions).map((s) => ({
+      ...s,
+      op: c.operationId,
+      owner: c.owner,
+      lease_ms: c.leaseMs,
+    })),
+  );
+  const events = commits.flatMap((c) => c.events.map((e) => ({ ...e, op: c.operationId, actor: c.actor })));
+  const rows = await sql<{ id: string; token: string }[]>`
+    with i as (
+      select * from jsonb_to_recordset(${JSON.stringify(ops)}::jsonb) as x(op uuid, token text, kind text,
+        position int, expected text, attempts int, owner text, status operation_status, blocked_kind block_kind,
+        blocked_reason text, action_required text, error jsonb, result jsonb, current_step text, terminal boolean)
+    ),
+    lock_op as (
+      select o.id from operations o join i on o.id = i.op and o.updated_at = i.token::timestamptz
+      order by o.id for update of o
     ),
     guard_step as (
-      select 1 from steps s
-      where s.operation_id = ${c.operationId} and s.position = ${position} and exists (select 1 from lock_op)
-        and case ${c.guard.kind}::text
-          when 'lease' then s.lease_owner is not distinct from ${c.owner}
-          when 'claim' then s.status::text = any(${expected}::text[]) and s.attempts = ${attempts}
+      select s.operation_id as id from steps s join i on s.operation_id = i.op and s.position = i.position
+      where s.operation_id in (select id from lock_op)
+        and case i.kind
+          when 'lease' then s.lease_owner is not distinct from i.owner
+          when 'claim' then s.status::text = any(string_to_array(i.expected, ',')) and s.attempts = i.attempts
             and (s.lease_owner is null or s.lease_expires_at <= now() or s.lease_owner like ${`${SWEEPER_LEASE_PREFIX}%`})
           else false end
-      for update
+      for update of s
     ),
     guard as (
-      select 1 from lock_op where ${c.guard.kind}::text = 'none'
+      select l.id from lock_op l join i on i.op = l.id where i.kind = 'none'
       union all
-      select 1 from guard_step
+      select id from guard_step
     ),
     op as (
-      update operations set status = ${after.status}::operation_status, blocked_kind = ${block?.kind ?? null}::block_kind,
-        blocked_reason = ${block?.reason ?? null}, action_required = ${block?.actionRequired ?? null},
-        error = ${jsonOrNull(after.failure)}::jsonb, result = ${jsonOrNull(after.result)}::jsonb,
-        current_step = ${currentStep(after)},
-        completed_at = case when ${isTerminal(after.status)}::boolean then coalesce(completed_at, now()) end,
+      update operations o set status = i.status, blocked_kind = i.blocked_kind, blocked_reason = i.blocked_reason,
+        action_required = i.action_required, error = i.error, result = i.result, current_step = i.current_step,
+        completed_at = case when i.terminal then coalesce(o.completed_at, now()) end,
         updated_at = clock_timestamp()
-      where id = ${c.operationId} and exists (select 1 from guard)
-      returning updated_at::text as token
+      from i where o.id = i.op and o.id in (select id from guard)
+      returning o.id, o.updated_at::text as token
     ),
     changed as (
       update steps s set status = x.status, attempts = x.attempts, output = x.output, last_error = x.last_error,
         skip_reason = x.skip_reason, next_attempt_at = x.next_attempt_at,
         started_at = case when x.started then now() else s.started_at end,
         finished_at = case when x.finished then now() when x.started then null else s.finished_at end,
-        lease_owner = case x.lease when 'acquire' then ${c.owner} when 'release' then null else s.lease_owner end,
-        lease_expires_at = case x.lease when 'acquire' then now() + ${c.leaseMs} * interval '1 millisecond'
+        lease_owner = case x.lease when 'acquire' then x.owner when 'release' then null else s.lease_owner end,
+        lease_expires_at = case x.lease when 'acquire' then now() + x.lease_ms * interval '1 millisecond'
           when 'release' then null else s.lease_expires_at end,
         updated_at = now()
-      from jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) as x(position int, status step_status,
+      from jsonb_to_recordset(${JSON.stringify(steps)}::jsonb) as x(op uuid, position int, status step_status,
         attempts int, output jsonb, last_error jsonb, skip_reason text, next_attempt_at timestamptz,
-        started boolean, finished boolean, lease text)
-      where s.operation_id = ${c.operationId} and s.position = x.position and exists (select 1 from op)
+        started boolean, finished boolean, lease text, owner text, lease_ms int)
+      where s.operation_id = x.op and s.position = x.position and x.op in (select id from op)
       returning 1
     ),
     ev as (
       insert into events (operation_id, type, step, actor, data)
-      select ${c.operationId}, e.type, e.step, ${c.actor}, e.data
-      from jsonb_to_recordset(${JSON.stringify(c.events)}::jsonb) as e(type event_type, step text, data jsonb)
-      where exists (select 1 from op)
+      select e.op, e.type, e.step, e.actor, e.data
+      from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as e(op uuid, type event_type, step text, actor text, data jsonb)
+      where e.op in (select id from op)
       returning 1
     )
-    select (select token from op) as token, (select count(*) from changed) as n, (select count(*) from ev) as e`;
-  return row?.token ?? null;
+    select id, token from op`;
+  const tokens = new Map(rows.map((r) => [r.id, r.token]));
+  return commits.map((c) => tokens.get(c.operationId) ?? null);
 }
 
-const jsonOrNull = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+export async function commitState(sql: Sql | TransactionSql, c: Commit): Promise<string | null> {
+  const [token] = await commitStates(sql, [c]);
+  return token ?? null;
+}
 
 /** The step a person would say is "current": the one being undone while failing, else the next one. */
 function currentStep(state: OperationState): string | null {

@@ -1,6 +1,6 @@
 import type { Engine, RunResult } from "./context";
 import type { Plan } from "./plan";
-import { type LeaseChange, type LoadedOperation, loadOperation } from "./store";
+import type { LeaseChange, LoadedOperation } from "./store";
 
 /** What one turn of a run leaves: the operation to continue with, or how the run ended. */
 export type Turn =
@@ -32,6 +32,6 @@ export function commitBase(
 
 /** A write was fenced out: read the operation again and let the next turn decide. */
 export async function reload(engine: Engine, operationId: string): Promise<Turn> {
-  const op = await loadOperation(engine.sql, operationId);
+  const op = await engine.store.load(operationId);
   return op ? { type: "continue", op, claimed: false } : done("missing");
 }

@@ -5,6 +5,7 @@ import type { Db } from "@/db/client";
 import { defaultRegistry } from "@/server/workflows";
 import type { WorkflowRegistry } from "@/server/workflows/registry";
 import type { Engine, EngineHooks } from "./context";
+import { EngineStore } from "./engine-store";
 import { LeaseKeeper } from "./leases";
 import { JobLoop } from "./loop";
 import { announceWorker } from "./presence";
@@ -105,6 +106,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   let loop: JobLoop | null = null;
   const engine: Engine = {
     sql,
+    store: new EngineStore({ sql, enqueue }),
     registry,
     owner: id,
     actor: `worker:${id}`,

@@ -1,28 +1,50 @@
 import { z } from "zod";
+import { providers } from "@/server/providers";
 import { PROVIDER_RETRY } from "./policies";
-import { defineWorkflow } from "./types";
+import { defineWorkflow, type PreconditionResult } from "./types";
 
 /**
- * Fulfil a customer's order: reserve stock → charge payment → create shipment →
- * email confirmation. (Effects are placeholders until the sample providers exist.)
+ * Fulfil a customer's order: reserve stock → charge payment → create shipment → email
+ * confirmation. Until the shipment is booked everything can be undone: a failure (a
+ * declined card, an order cancelled by the shop meanwhile) releases the stock and refunds
+ * the charge, latest first. Each step re-reads the shop's order book before acting.
  */
-const STEP_TIMEOUT_MS = 15_000;
+const PROVIDER_TIMEOUT_MS = 10_000;
+
+const input = z.object({
+  orderId: z.string().min(1).max(64),
+  customerEmail: z.email(),
+  items: z
+    .array(z.object({ sku: z.string().min(1).max(64), quantity: z.number().int().min(1).max(1000) }))
+    .min(1)
+    .max(100),
+  amountCents: z.number().int().min(1),
+  currency: z.string().length(3).default("EUR"),
+});
+type Input = z.output<typeof input>;
+
+/** A cancelled order fails cleanly (what was done is undone); a fulfilled one was someone else's. */
+async function orderStillOpen({ orderId }: Input): Promise<PreconditionResult> {
+  const order = await providers().warehouse.getOrder(orderId);
+  if (order?.status === "cancelled") {
+    return { ok: false, outcome: "fail", reason: `The shop cancelled order ${orderId}.` };
+  }
+  if (order?.status === "fulfilled") {
+    return {
+      ok: false,
+      outcome: "fail",
+      reason: `Order ${orderId} was already fulfilled by another request.`,
+    };
+  }
+  return { ok: true };
+}
 
 export const orderFulfill = defineWorkflow({
   type: "order.fulfill",
   version: 1,
   title: "Fulfil an order",
   description: "Reserves stock, charges the customer, books the shipment and confirms by email.",
-  input: z.object({
-    orderId: z.string().min(1).max(64),
-    customerEmail: z.email(),
-    items: z
-      .array(z.object({ sku: z.string().min(1).max(64), quantity: z.number().int().min(1).max(1000) }))
-      .min(1)
-      .max(100),
-    amountCents: z.number().int().min(1),
-    currency: z.string().length(3).default("EUR"),
-  }),
+  input,
   exampleInput: {
     orderId: "ord_1001",
     customerEmail: "ada@example.com",
@@ -38,43 +60,168 @@ export const orderFulfill = defineWorkflow({
   },
   objective: { p95Ms: 60_000 },
   stuckAfterMs: 10 * 60_000,
-  runbook: "Check the failing provider on the sandbox page; fix it, then resume or replay the step.",
+  runbook: [
+    "Blocked on stock: restock the item in the sandbox (or cancel the order), then resume.",
+    "Retries exhausted: check the failing provider's faults on the sandbox page, fix them, then resume.",
+    "A failed order has had its stock released and its charge refunded: check the timeline's compensations.",
+  ].join("\n"),
   steps: [
     {
       name: "reserve_stock",
       title: "Reserve stock",
       userText: "Reserving your items",
-      effect: { description: "Reserves each item in the warehouse.", run: async () => ({ reserved: true }) },
-      compensation: { description: "Releases the reservation.", run: async () => {} },
+      userActionText: "One of your items is out of stock; we'll continue as soon as it's back.",
+      precondition: {
+        description: "The order is still open in the shop, and every item is known and in stock.",
+        async check({ input }) {
+          const open = await orderStillOpen(input);
+          if (!open.ok) return open;
+          const short = await providers().warehouse.shortages(input.items);
+          const unknown = short.filter((s) => !s.known).map((s) => s.sku);
+          if (unknown.length > 0) {
+            return {
+              ok: false,
+              outcome: "block",
+              kind: "invalid_input",
+              reason: `The warehouse does not stock ${unknown.join(", ")}.`,
+              actionRequired: "Correct the order's items (or add them to the catalogue), then resume.",
+            };
+          }
+          if (short.length > 0) {
+            const lines = short.map((s) => `${s.sku} (${s.needed} needed, ${s.available} available)`);
+            return {
+              ok: false,
+              outcome: "block",
+              kind: "precondition_failed",
+              reason: `Not enough stock: ${lines.join(", ")}.`,
+              actionRequired: "Restock the items in the warehouse, then resume.",
+            };
+          }
+          return { ok: true };
+        },
+      },
+      effect: {
+        description: "Reserves every item in the warehouse, all or nothing, and opens the order in the shop.",
+        run: ({ input, idempotencyKey, signal }) =>
+          providers().warehouse.reserve({
+            order: {
+              id: input.orderId,
+              customerEmail: input.customerEmail,
+              amountCents: input.amountCents,
+              currency: input.currency,
+            },
+            lines: input.items,
+            idempotencyKey,
+            signal,
+          }),
+      },
+      compensation: {
+        description: "Releases the reserved stock.",
+        run: async ({ input, idempotencyKey, signal }) => {
+          await providers().warehouse.release({ orderId: input.orderId, idempotencyKey, signal });
+        },
+      },
       retry: PROVIDER_RETRY,
-      timeoutMs: STEP_TIMEOUT_MS,
+      timeoutMs: PROVIDER_TIMEOUT_MS,
+      errors: {
+        transient: "The warehouse is unavailable or its answer was lost.",
+        permanent: "The order was cancelled, or another request is already fulfilling it.",
+        needs_person: "An item ran out of stock between the check and the reservation.",
+      },
     },
     {
       name: "charge_payment",
       title: "Charge payment",
       userText: "Taking payment",
-      effect: { description: "Charges the customer's card.", run: async () => ({ charged: true }) },
-      compensation: { description: "Refunds the charge.", run: async () => {} },
+      precondition: {
+        description: "The order has not been cancelled since the stock was reserved.",
+        check: ({ input }) => orderStillOpen(input),
+      },
+      effect: {
+        description: "Charges the customer's card for the order total.",
+        run: ({ input, idempotencyKey, signal }) =>
+          providers().payments.charge({
+            orderId: input.orderId,
+            customerEmail: input.customerEmail,
+            amountCents: input.amountCents,
+            currency: input.currency,
+            idempotencyKey,
+            signal,
+          }),
+      },
+      compensation: {
+        description: "Refunds the charge in full.",
+        run: async ({ output, idempotencyKey, signal }) => {
+          const { chargeId } = output as { chargeId: string };
+          await providers().payments.refund({ chargeId, idempotencyKey, signal });
+        },
+      },
       retry: PROVIDER_RETRY,
-      timeoutMs: STEP_TIMEOUT_MS,
+      timeoutMs: PROVIDER_TIMEOUT_MS,
+      errors: {
+        transient: "The payment service is unavailable or its answer was lost.",
+        permanent: "The card was declined.",
+      },
     },
     {
       name: "create_shipment",
       title: "Create shipment",
       userText: "Booking your delivery",
-      effect: { description: "Books the carrier.", run: async () => ({ tracking: "TRK" }) },
-      compensation: { none: "A shipment is the last reversible step; cancelling it is manual." },
+      precondition: {
+        description: "The order is still open and its charge has not been refunded.",
+        async check({ input, outputs }) {
+          const order = await providers().warehouse.getOrder(input.orderId);
+          if (order?.status === "cancelled") {
+            return { ok: false, outcome: "fail", reason: `The shop cancelled order ${input.orderId}.` };
+          }
+          const { chargeId } = outputs.charge_payment as { chargeId: string };
+          const charge = await providers().payments.getCharge(chargeId);
+          if (charge?.status !== "captured") {
+            return {
+              ok: false,
+              outcome: "block",
+              kind: "precondition_failed",
+              reason: `Charge ${chargeId} is ${charge?.status ?? "missing"}: the order is not paid.`,
+              actionRequired:
+                "Check the payment with the customer; replay the charge step or cancel the order.",
+            };
+          }
+          return { ok: true };
+        },
+      },
+      effect: {
+        description: "Books the carrier and gets a tracking number; the shop marks the order fulfilled.",
+        run: ({ input, idempotencyKey, signal }) =>
+          providers().carrier.createShipment({ orderId: input.orderId, idempotencyKey, signal }),
+      },
+      compensation: {
+        none: "A booked shipment is the point of no return: from here a cancellation is a return, handled by support.",
+      },
       retry: PROVIDER_RETRY,
-      timeoutMs: STEP_TIMEOUT_MS,
+      timeoutMs: PROVIDER_TIMEOUT_MS,
+      errors: { transient: "The carrier is unavailable or its answer was lost." },
     },
     {
       name: "send_confirmation",
       title: "Email confirmation",
       userText: "Sending your confirmation",
-      effect: { description: "Emails the confirmation.", run: async () => ({ sent: true }) },
-      compensation: { none: "An email cannot be unsent." },
+      effect: {
+        description: "Emails the customer their tracking number.",
+        run: ({ input, outputs, idempotencyKey, signal }) => {
+          const { trackingNumber } = outputs.create_shipment as { trackingNumber: string };
+          return providers().email.send({
+            to: input.customerEmail,
+            subject: `Your order ${input.orderId} is on its way`,
+            body: `Track your parcel with ${trackingNumber}.`,
+            idempotencyKey,
+            signal,
+          });
+        },
+      },
+      compensation: { none: "An email cannot be unsent, and it is the last step." },
       retry: PROVIDER_RETRY,
-      timeoutMs: STEP_TIMEOUT_MS,
+      timeoutMs: PROVIDER_TIMEOUT_MS,
+      errors: { transient: "The email service is unavailable or its answer was lost." },
     },
   ],
 });

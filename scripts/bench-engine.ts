@@ -1,0 +1,198 @@
+/**
+ * The engine benchmark: `npx tsx scripts/bench-engine.ts` (also a section of `npm run bench`).
+ * Figures, not assertions, on a fresh database:
+ * 1. latency from intake (the POST's domain call) to `completed` for `demo.noop` (3 no-op
+ *    steps) at a steady rate (default 100 operations/s for 30 s): p50, p95, p99;
+ * 2. maximum sustained operations/s end to end: intake as fast as it goes for a while, then
+ *    the time until the last of them completed;
+ * 3. recovery: a worker is SIGKILLed mid-step; the time until another worker restarts it.
+ * Workers are real child processes (scripts/worker.ts). ENGINE_WORKERS picks how many.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { pathToFileURL } from "node:url";
+import { createDb, type Db } from "@/db/client";
+import { RunDispatcher } from "@/server/engine/dispatch";
+import { ensureQueues } from "@/server/engine/queue";
+import { StartOperationService } from "@/server/operations/start-operation";
+import { defaultRegistry } from "@/server/workflows";
+import { benchSeconds, fmt, openBenchDatabase, percentile, printTable } from "./bench/lib";
+
+const WORKERS = Number(process.env.ENGINE_WORKERS ?? 1);
+const RATE = Number(process.env.ENGINE_RATE ?? 100);
+const INTAKE_CLIENTS = 32;
+
+export async function benchEngine(options: { url: string }): Promise<void> {
+  const { url } = options;
+  await ensureQueues(url);
+  const db = createDb(url, { max: 16, applicationName: "bench-engine" });
+  const dispatcher = new RunDispatcher({ db, url });
+  const intake = new StartOperationService(db, defaultRegistry, dispatcher.dispatchStarts);
+  const start = (note: string) =>
+    intake.call({ request: { type: "demo.noop", input: { note } }, caller: "key:bench" });
+  const workers = await Promise.all(Array.from({ length: WORKERS }, () => spawnWorker(url)));
+  const rows: (string | number)[][] = [];
+  try {
+    for (let i = 0; i < 50; i++) await start("warm-up");
+    await waitForIdle(db, 30_000);
+
+    // 1. Steady rate: one intake every 1/RATE s, open loop, whatever the previous ones do.
+    const seconds = benchSeconds(30);
+    const steady = await openLoop(RATE, seconds, start);
+    await waitForIdle(db, 60_000);
+    const latencies = await completionLatencies(db, steady);
+    rows.push([
+      `latency at ${RATE}/s for ${seconds} s (ms)`,
+      `p50 ${fmt(percentile(latencies, 50))} · p95 ${fmt(percentile(latencies, 95))} · p99 ${fmt(percentile(latencies, 99))} · max ${fmt(Math.max(...latencies))}`,
+      "p50 < 25, p99 < 150",
+    ]);
+
+    // 2. Saturation: intake as fast as it goes, then measure until the last one completed.
+    const burstSeconds = benchSeconds(20);
+    const t0 = Date.now();
+    const burst = await closedIntake(INTAKE_CLIENTS, burstSeconds, start);
+    const intakeSeconds = (Date.now() - t0) / 1000;
+    await waitForIdle(db, 300_000);
+    const [span] = await db.$client<{ last: Date; n: number }[]>`
+      select max(completed_at) as last, count(*)::int as n from operations
+      where id = any(${burst.map((b) => b.id)}::uuid[]) and status = 'completed'`;
+    const e2eSeconds = (new Date(span!.last).getTime() - t0) / 1000;
+    rows.push([
+      `max sustained, ${WORKERS} worker process(es)`,
+      `${fmt(span!.n / e2eSeconds, 0)} completed/s (${span!.n} ops: intake ${fmt(burst.length / intakeSeconds, 0)}/s for ${fmt(intakeSeconds)} s, last done at ${fmt(e2eSeconds)} s)`,
+      "≥ 500/s",
+    ]);
+
+    // 3. Recovery of a SIGKILLed worker's step.
+    const recovery = await measureRecovery(db, url, intake, workers);
+    rows.push([
+      "recovery of a SIGKILLed worker's step",
+      `${fmt(recovery / 1000, 2)} s (kill → step restarted)`,
+      "< 15 s",
+    ]);
+  } finally {
+    for (const w of workers) w.kill("SIGTERM");
+    await Promise.all(
+      workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : w.once("exit", r)))),
+    );
+    await dispatcher.close();
+    await db.$client.end();
+  }
+  printTable("Engine (demo.noop: 3 no-op steps, POST → completed)", ["what", "measured", "target"], rows);
+}
+
+type Started = { id: string; at: number };
+
+async function openLoop(rate: number, seconds: number, start: (note: string) => Promise<unknown>) {
+  const started: Started[] = [];
+  const pending: Promise<unknown>[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < rate * seconds; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const at = Date.now();
+    pending.push(
+      start(`steady-${i}`).then((r) => started.push({ id: (r as { operationId: string }).operationId, at })),
+    );
+  }
+  await Promise.all(pending);
+  return started;
+}
+
+async function closedIntake(clients: number, seconds: number, start: (note: string) => Promise<unknown>) {
+  const started: Started[] = [];
+  const end = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      for (let i = 0; performance.now() < end; i++) {
+        const at = Date.now();
+        const r = (await start(`burst-${c}-${i}`)) as { operationId: string };
+        started.push({ id: r.operationId, at });
+      }
+    }),
+  );
+  return started;
+}
+
+/** POST → completed, from the intake call's start to the operation's `completed_at`. */
+async function completionLatencies(db: Db, started: Started[]): Promise<number[]> {
+  const rows = await db.$client<{ id: string; completedAt: Date }[]>`
+    select id, completed_at as "completedAt" from operations where id = any(${started.map((s) => s.id)}::uuid[])`;
+  const done = new Map(rows.map((r) => [r.id, new Date(r.completedAt).getTime()]));
+  return started.map((s) => (done.get(s.id) ?? Number.NaN) - s.at).filter(Number.isFinite);
+}
+
+async function waitForIdle(db: Db, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const [row] = await db.$client<{ n: number }[]>`
+      select count(*)::int as n from operations where status in ('accepted', 'processing')`;
+    if (row!.n === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("operations did not finish in time");
+}
+
+/**
+ * A report.export long enough to kill its worker mid-render: a fresh worker takes it,
+ * the others are started after the claim, the first is SIGKILLed, and the time until
+ * another worker's `step_started` is the recovery time.
+ */
+async function measureRecovery(db: Db, url: string, intake: StartOperationService, others: ChildProcess[]) {
+  for (const w of others) w.kill("SIGSTOP");
+  const victim = await spawnWorker(url);
+  const r = await intake.call({
+    request: { type: "report.export", input: { report: "orders", rows: 400_000 } },
+    caller: "key:bench",
+  });
+  const id = (r as { operationId: string }).operationId;
+  await until(async () => (await stepStarts(db, id)) >= 1, 10_000);
+  for (const w of others) w.kill("SIGCONT");
+  const helper = others.length > 0 ? null : await spawnWorker(url);
+  victim.kill("SIGKILL");
+  const killedAt = Date.now();
+  await until(async () => (await stepStarts(db, id)) >= 2, 60_000);
+  const recovered = Date.now() - killedAt;
+  helper?.kill("SIGTERM");
+  return recovered;
+}
+
+async function stepStarts(db: Db, id: string): Promise<number> {
+  const [row] = await db.$client<{ n: number }[]>`
+    select count(*)::int as n from events where operation_id = ${id} and type = 'step_started'`;
+  return row!.n;
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A real worker process; resolves once it says it started. */
+function spawnWorker(url: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    env: { ...process.env, DATABASE_URL: url, THROUGHLINE_ROLE: "worker", DB_POOL_MAX: "16" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes(" started")) resolve(child);
+    });
+    child.once("exit", (code) => reject(new Error(`worker exited (${code}) before starting:\n${out}`)));
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const bench = await openBenchDatabase();
+  try {
+    await benchEngine({ url: bench.url });
+  } finally {
+    await bench.drop();
+    await bench.server.stop();
+  }
+}

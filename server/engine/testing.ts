@@ -1,0 +1,87 @@
+import type { Db } from "@/db/client";
+import { isTerminal, type OperationStatus } from "@/server/domain/statuses";
+import { StartOperationService } from "@/server/operations/start-operation";
+import { createProviders, useProviders } from "@/server/providers";
+import { defaultRegistry } from "@/server/workflows";
+import type { WorkflowRegistry } from "@/server/workflows/registry";
+import { RunDispatcher } from "./dispatch";
+import { ensureQueues } from "./queue";
+import { type RunningWorker, type StartWorkerOptions, startWorker } from "./worker";
+
+/** Short times so engine tests finish in seconds; every test can override them. */
+export const TEST_WORKER_OPTIONS = {
+  leaseMs: 1_000,
+  sweepMs: 200,
+  requeueAfterMs: 2_000,
+  orphanSweepMs: 500,
+  staleAfterMs: 3_000,
+  pollMs: 200,
+  graceMs: 2_000,
+} satisfies Partial<StartWorkerOptions>;
+
+export interface EngineHarness {
+  dispatcher: RunDispatcher;
+  /** Accepts an operation through real intake (one transaction with its run job). */
+  start(type: string, input: unknown, registry?: WorkflowRegistry): Promise<string>;
+  startWorker(options?: Partial<StartWorkerOptions>): Promise<RunningWorker>;
+  /** Resolves when the operation reaches one of `statuses` (default: any terminal one). */
+  waitFor(id: string, statuses?: OperationStatus[], timeoutMs?: number): Promise<OperationStatus>;
+  events(id: string): Promise<{ type: string; step: string | null; data: Record<string, unknown> | null }[]>;
+  steps(id: string): Promise<{ name: string; status: string; attempts: number; leaseOwner: string | null }[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * Real intake, a real pg-boss queue and in-process workers against one test database
+ * (from test/db.ts); the sample providers write to the same database.
+ */
+export async function engineHarness(options: {
+  db: Db;
+  url: string;
+  registry?: WorkflowRegistry;
+  random?: () => number;
+}): Promise<EngineHarness> {
+  const { db, url } = options;
+  const registry = options.registry ?? defaultRegistry;
+  await ensureQueues(url);
+  useProviders(createProviders({ db, random: options.random }));
+  const dispatcher = new RunDispatcher({ db, url });
+  const workers: RunningWorker[] = [];
+  const sql = db.$client;
+
+  return {
+    dispatcher,
+    async start(type, input, reg = registry) {
+      const intake = new StartOperationService(db, reg, dispatcher.dispatchStarts);
+      const result = await intake.call({ request: { type, input }, caller: "key:test" });
+      if (result.type !== "created") throw new Error(`intake refused: ${JSON.stringify(result)}`);
+      return result.operationId;
+    },
+    async startWorker(overrides = {}) {
+      const worker = await startWorker({ db, url, registry, ...TEST_WORKER_OPTIONS, ...overrides });
+      workers.push(worker);
+      return worker;
+    },
+    async waitFor(id, statuses, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      let status: OperationStatus | undefined;
+      while (Date.now() < deadline) {
+        const [row] = await sql<
+          { status: OperationStatus }[]
+        >`select status from operations where id = ${id}`;
+        status = row?.status;
+        if (status && (statuses ? statuses.includes(status) : isTerminal(status))) return status;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error(`operation ${id} is still ${status} after ${timeoutMs} ms`);
+    },
+    events: (id) => sql`select type, step, data from events where operation_id = ${id} order by id` as never,
+    steps: (id) =>
+      sql`select name, status, attempts, lease_owner as "leaseOwner" from steps
+          where operation_id = ${id} order by position` as never,
+    async close() {
+      await Promise.all(workers.map((w) => w.stop()));
+      await dispatcher.close();
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
+import { type ProviderName, simEffects, simFaults } from "@/db/schema";
+import { PermanentError, TransientError } from "@/server/engine/errors";
+
+/** What every simulated provider call needs; tests inject the randomness. */
+export interface ProviderRuntime {
+  db: Db;
+  /** 0–1; decides which calls the fault settings hit. */
+  random(): number;
+}
+
+export interface Faults {
+  latencyMs: number;
+  transientErrorRate: number;
+  permanentErrorRate: number;
+  loseAnswerRate: number;
+}
+
+const NO_FAULTS: Faults = { latencyMs: 0, transientErrorRate: 0, permanentErrorRate: 0, loseAnswerRate: 0 };
+
+/** A provider's current fault settings (set from the sandbox page); none when it has no row. */
+export async function readFaults(db: Db, provider: ProviderName): Promise<Faults> {
+  const [row] = await db
+    .select({
+      latencyMs: simFaults.latencyMs,
+      transientErrorRate: simFaults.transientErrorRate,
+      permanentErrorRate: simFaults.permanentErrorRate,
+      loseAnswerRate: simFaults.loseAnswerRate,
+    })
+    .from(simFaults)
+    .where(eq(simFaults.provider, provider));
+  return row ?? NO_FAULTS;
+}
+
+export interface ProviderCall<T> {
+  provider: ProviderName;
+  /** What the call does, e.g. `charge`; recorded in the ledger. */
+  action: string;
+  /** The caller's idempotency key: a repeat returns the first answer and applies nothing. */
+  idempotencyKey: string;
+  signal?: AbortSignal;
+  /** Changes the provider's own tables; runs at most once per key. Throw to refuse (nothing is kept). */
+  apply(tx: Tx): Promise<T>;
+}
+
+/**
+ * One call to a simulated external system, the way a real one behaves: it may be slow,
+ * fail before doing anything (transient or permanent), or apply the effect and then lose
+ * the answer. Applied effects go in the ledger under the idempotency key in the same
+ * transaction as the change itself, so a repeat — concurrent or later — gets the first
+ * answer and changes nothing.
+ */
+export async function callProvider<T>(rt: ProviderRuntime, call: ProviderCall<T>): Promise<T> {
+  const faults = await readFaults(rt.db, call.provider);
+  if (faults.latencyMs > 0) await sleep(faults.latencyMs, call.signal);
+  if (rt.random() < faults.transientErrorRate) {
+    throw new TransientError(`${call.provider} is temporarily unavailable (injected fault).`, {
+      code: "unavailable",
+    });
+  }
+  if (rt.random() < faults.permanentErrorRate) {
+    throw new PermanentError(`${call.provider} rejected the request (injected fault).`, { code: "rejected" });
+  }
+  const response = await applyOnce(rt.db, call);
+  if (rt.random() < faults.loseAnswerRate) {
+    throw new TransientError(
+      `${call.provider} did not answer: the connection dropped after the request was sent (injected fault).`,
+      {
+        code: "answer_lost",
+      },
+    );
+  }
+  return response;
+}
+
+async function applyOnce<T>(db: Db, call: ProviderCall<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    // Same key at the same time: the second waits for the first, then finds its answer.
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtextextended(${`${call.provider}:${call.idempotencyKey}`}, 0))`,
+    );
+    const [existing] = await tx
+      .select({ response: simEffects.response })
+      .from(simEffects)
+      .where(and(eq(simEffects.provider, call.provider), eq(simEffects.idempotencyKey, call.idempotencyKey)));
+    if (existing) return existing.response as T;
+    const response = await call.apply(tx);
+    await tx.insert(simEffects).values({
+      provider: call.provider,
+      idempotencyKey: call.idempotencyKey,
+      action: call.action,
+      outcome: "applied",
+      response: (response ?? {}) as object,
+    });
+    return response;
+  });
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}

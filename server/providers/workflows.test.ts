@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type EngineHarness, engineHarness } from "@/server/engine/testing";
+import { approveReview, rejectReview } from "@/server/providers/reviews";
+import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { createProviders } from ".";
+
+let t: TestDatabase;
+let h: EngineHarness;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  h = await engineHarness({ db: t.db, url: t.url });
+  await h.startWorker();
+});
+afterAll(async () => {
+  await h?.close();
+  await t?.drop();
+});
+
+const order = (orderId: string, extra: Record<string, unknown> = {}) => ({
+  orderId,
+  customerEmail: "ada@example.com",
+  items: [{ sku: "BOOK-42", quantity: 2 }],
+  amountCents: 2599,
+  ...extra,
+});
+
+const count = async (query: Promise<{ n: number }[]>) => (await query)[0]!.n;
+
+describe("order.fulfill", () => {
+  it("reserves, charges, ships and emails once, and records every step", async () => {
+    const id = await h.start("order.fulfill", order("ord_ok"));
+    expect(await h.waitFor(id)).toBe("completed");
+    const sql = t.db.$client;
+    expect(await count(sql`select count(*)::int as n from sim_reservations where order_id = 'ord_ok'`)).toBe(
+      1,
+    );
+    expect(await count(sql`select count(*)::int as n from sim_charges where order_id = 'ord_ok'`)).toBe(1);
+    expect(await count(sql`select count(*)::int as n from sim_shipments where order_id = 'ord_ok'`)).toBe(1);
+    const [ord] = await sql`select status from sim_orders where id = 'ord_ok'`;
+    expect(ord?.status).toBe("fulfilled");
+    const types = (await h.events(id)).map((e) => `${e.type}${e.step ? `:${e.step}` : ""}`);
+    expect(types).toEqual([
+      "accepted",
+      "step_started:reserve_stock",
+      "step_succeeded:reserve_stock",
+      "step_started:charge_payment",
+      "step_succeeded:charge_payment",
+      "step_started:create_shipment",
+      "step_succeeded:create_shipment",
+      "step_started:send_confirmation",
+      "step_succeeded:send_confirmation",
+      "completed",
+    ]);
+  });
+
+  it("fails cleanly when the shop cancelled the order before it started", async () => {
+    await createProviders({ db: t.db }).warehouse.cancelOrder("ord_cancelled");
+    const id = await h.start("order.fulfill", order("ord_cancelled"));
+    expect(await h.waitFor(id)).toBe("failed");
+    const [op] = await t.db.$client`select error from operations where id = ${id}`;
+    expect(op?.error).toMatchObject({
+      message: "The shop cancelled order ord_cancelled.",
+      code: "precondition_failed",
+    });
+    expect(
+      await count(
+        t.db.$client`select count(*)::int as n from sim_effects where idempotency_key like ${`${id}%`}`,
+      ),
+    ).toBe(0);
+  });
+
+  it("a declined card releases the reserved stock and fails", async () => {
+    const before = await t.db.$client`select reserved from sim_stock where sku = 'BOOK-42'`;
+    const id = await h.start("order.fulfill", order("ord_declined", { amountCents: 900_000 }));
+    expect(await h.waitFor(id)).toBe("failed");
+    const types = (await h.events(id)).map((e) => `${e.type}${e.step ? `:${e.step}` : ""}`);
+    expect(types.slice(-5)).toEqual([
+      "attempt_failed:charge_payment",
+      "step_failed:charge_payment",
+      "compensation_started:reserve_stock",
+      "step_compensated:reserve_stock",
+      "failed:charge_payment",
+    ]);
+    const after = await t.db.$client`select reserved from sim_stock where sku = 'BOOK-42'`;
+    expect(after[0]?.reserved).toBe(before[0]?.reserved);
+  });
+
+  it("blocks when an item is out of stock, and completes once restocked and resumed", async () => {
+    const providers = createProviders({ db: t.db });
+    const id = await h.start("order.fulfill", order("ord_rare", { items: [{ sku: "RARE-1", quantity: 3 }] }));
+    expect(await h.waitFor(id, ["blocked"])).toBe("blocked");
+    const [op] = await t.db
+      .$client`select blocked_kind, blocked_reason, action_required from operations where id = ${id}`;
+    expect(op).toMatchObject({
+      blocked_kind: "precondition_failed",
+      action_required: "Restock the items in the warehouse, then resume.",
+    });
+    await providers.warehouse.restock("RARE-1", 5);
+    const { resumeOperation } = await import("@/server/engine/resume");
+    const resumed = await resumeOperation({
+      db: t.db,
+      dispatcher: h.dispatcher,
+      operationId: id,
+      actor: "user:ops@example.com",
+      reason: "restocked",
+    });
+    expect(resumed.type).toBe("resumed");
+    expect(await h.waitFor(id)).toBe("completed");
+  });
+});
+
+describe("account.verify", () => {
+  const applicant = (accountId: string, email: string) => ({
+    accountId,
+    email,
+    country: "GB",
+    documents: ["passport", "selfie"],
+  });
+
+  it("activates a low-risk account without a person", async () => {
+    const id = await h.start("account.verify", applicant("acct_low", "lin+lowrisk@example.com"));
+    expect(await h.waitFor(id)).toBe("completed");
+    const [acct] = await t.db.$client`select status from sim_accounts where id = 'acct_low'`;
+    expect(acct?.status).toBe("active");
+  });
+
+  it("waits for a compliance officer when the risk is high; approval activates", async () => {
+    const id = await h.start("account.verify", applicant("acct_high", "max+highrisk@example.com"));
+    expect(await h.waitFor(id, ["blocked"])).toBe("blocked");
+    const [op] = await t.db.$client`select blocked_kind, current_step from operations where id = ${id}`;
+    expect(op).toMatchObject({ blocked_kind: "awaiting_person", current_step: "manual_review" });
+    const decided = await approveReview({
+      db: t.db,
+      dispatcher: h.dispatcher,
+      operationId: id,
+      reviewer: "user:cleo@example.com",
+      note: "documents check out",
+    });
+    expect(decided.type).toBe("resumed");
+    expect(await h.waitFor(id)).toBe("completed");
+  });
+
+  it("a rejection fails the verification and deletes the documents", async () => {
+    const id = await h.start("account.verify", applicant("acct_rejected", "eve+highrisk@example.com"));
+    await h.waitFor(id, ["blocked"]);
+    const decided = await rejectReview({
+      db: t.db,
+      dispatcher: h.dispatcher,
+      operationId: id,
+      reviewer: "user:cleo@example.com",
+      note: "forged passport",
+    });
+    expect(decided.type).toBe("resumed");
+    expect(await h.waitFor(id)).toBe("failed");
+    const docs = await t.db.$client`select status from sim_documents where account_id = 'acct_rejected'`;
+    expect(docs.map((d) => d.status)).toEqual(["deleted", "deleted"]);
+    const again = await approveReview({
+      db: t.db,
+      dispatcher: h.dispatcher,
+      operationId: id,
+      reviewer: "user:cleo@example.com",
+      note: "too late",
+    });
+    expect(again.type).toBe("no_pending_review");
+  });
+});

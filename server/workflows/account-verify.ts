@@ -1,0 +1,178 @@
+import { z } from "zod";
+import { NeedsPersonError, PermanentError } from "@/server/engine/errors";
+import { providers } from "@/server/providers";
+import { PROVIDER_RETRY, QUICK_RETRY } from "./policies";
+import { defineWorkflow, type PreconditionResult } from "./types";
+
+/**
+ * Verify a new customer account: collect documents → automated risk check → manual review
+ * when the risk is high → activate. A high score blocks the operation (`awaiting_person`)
+ * until a compliance officer approves or rejects the review (approveReview / rejectReview
+ * in server/providers/reviews.ts); a rejection fails it and deletes the documents.
+ */
+const PROVIDER_TIMEOUT_MS = 10_000;
+const DOCUMENT_KINDS = ["passport", "id_card", "driving_licence", "proof_of_address", "selfie"] as const;
+
+const input = z.object({
+  accountId: z.string().min(1).max(64),
+  email: z.email(),
+  country: z.string().length(2),
+  documents: z.array(z.enum(DOCUMENT_KINDS)).min(1).max(10),
+});
+type Input = z.output<typeof input>;
+
+const account = (i: Input) => ({ id: i.accountId, email: i.email, country: i.country.toUpperCase() });
+
+/** Only a pending account can be verified; a closed or active one means the request is stale. */
+async function accountStillPending({ accountId }: Input): Promise<PreconditionResult> {
+  const found = await providers().risk.getAccount(accountId);
+  if (found?.status === "closed")
+    return { ok: false, outcome: "fail", reason: `Account ${accountId} was closed.` };
+  if (found?.status === "active") {
+    return { ok: false, outcome: "fail", reason: `Account ${accountId} is already verified and active.` };
+  }
+  return { ok: true };
+}
+
+export const accountVerify = defineWorkflow({
+  type: "account.verify",
+  version: 1,
+  title: "Verify an account",
+  description:
+    "Collects identity documents, scores the risk, asks a compliance officer when it is high, then activates.",
+  input,
+  exampleInput: {
+    accountId: "acct_2001",
+    email: "grace@example.com",
+    country: "GB",
+    documents: ["passport", "selfie"],
+  },
+  completion: { mode: "staged" },
+  text: {
+    accepted: "We've received your documents.",
+    completed: "Your account is verified and ready to use.",
+    failed: "We couldn't verify your account. Your documents have been deleted.",
+  },
+  // Most verifications are automatic; a manual review takes up to a working day.
+  objective: { p95Ms: 24 * 60 * 60_000 },
+  stuckAfterMs: 30 * 60_000,
+  runbook: [
+    "Awaiting a person: open the review, check the documents, then approve or reject it.",
+    "Retries exhausted: check the risk service's faults on the sandbox page, fix them, then resume.",
+    "A rejected verification fails and its documents are deleted (see the compensation on the timeline).",
+  ].join("\n"),
+  steps: [
+    {
+      name: "collect_documents",
+      title: "Collect documents",
+      userText: "Checking your documents",
+      precondition: {
+        description: "The account is not already active or closed.",
+        check: ({ input }) => accountStillPending(input),
+      },
+      effect: {
+        description: "Files the documents with the compliance service, opening the account as pending.",
+        run: ({ input, idempotencyKey, signal }) =>
+          providers().risk.collectDocuments({
+            account: account(input),
+            documents: input.documents,
+            idempotencyKey,
+            signal,
+          }),
+      },
+      compensation: {
+        description: "Deletes the collected documents: nothing is kept for an account that was not verified.",
+        run: async ({ input, idempotencyKey, signal }) => {
+          await providers().risk.deleteDocuments({ accountId: input.accountId, idempotencyKey, signal });
+        },
+      },
+      retry: PROVIDER_RETRY,
+      timeoutMs: PROVIDER_TIMEOUT_MS,
+      errors: { transient: "The compliance service is unavailable or its answer was lost." },
+    },
+    {
+      name: "risk_check",
+      title: "Risk check",
+      userText: "Running our security checks",
+      effect: {
+        description: "Scores the applicant from 0 to 100 (country, documents, history).",
+        run: ({ input, idempotencyKey, signal }) =>
+          providers().risk.assess({
+            account: account(input),
+            documents: input.documents.length,
+            idempotencyKey,
+            signal,
+          }),
+      },
+      compensation: { none: "An assessment changes nothing but the risk service's own records." },
+      retry: PROVIDER_RETRY,
+      timeoutMs: PROVIDER_TIMEOUT_MS,
+      errors: { transient: "The risk service is unavailable or its answer was lost." },
+    },
+    {
+      name: "manual_review",
+      title: "Manual review",
+      userText: "A specialist is reviewing your application",
+      userActionText:
+        "A member of our compliance team is reviewing your documents; you don't need to do anything.",
+      effect: {
+        description:
+          "Low risk passes at once; high risk opens a review and waits for a compliance officer's decision.",
+        run: async ({ operationId, input, outputs, idempotencyKey, signal }) => {
+          const risk = outputs.risk_check as { score: number; level: "low" | "high" };
+          if (risk.level === "low") return { review: "not_needed", score: risk.score };
+          const review = await providers().risk.requestReview({
+            operationId,
+            accountId: input.accountId,
+            score: risk.score,
+            idempotencyKey,
+            signal,
+          });
+          if (review?.status === "approved")
+            return { review: "approved", reviewer: review.reviewer, note: review.note };
+          if (review?.status === "rejected") {
+            throw new PermanentError(
+              `A compliance officer rejected the verification: ${review.note ?? "no reason given"}`,
+              {
+                code: "review_rejected",
+              },
+            );
+          }
+          throw new NeedsPersonError(
+            `Risk score ${risk.score} is high: a compliance officer must review the documents.`,
+            {
+              kind: "awaiting_person",
+              actionRequired: "Review the documents, then approve or reject the verification.",
+              code: "review_pending",
+            },
+          );
+        },
+      },
+      compensation: { none: "A review is the record of a decision; there is nothing to undo." },
+      retry: QUICK_RETRY,
+      timeoutMs: PROVIDER_TIMEOUT_MS,
+      errors: {
+        permanent: "The reviewer rejected the verification.",
+        needs_person: "The risk is high: a compliance officer must decide.",
+      },
+    },
+    {
+      name: "activate",
+      title: "Activate the account",
+      userText: "Opening your account",
+      precondition: {
+        description: "The account was not closed while it was being verified.",
+        check: ({ input }) => accountStillPending(input),
+      },
+      effect: {
+        description: "Activates the account.",
+        run: ({ input, idempotencyKey, signal }) =>
+          providers().risk.activate({ accountId: input.accountId, idempotencyKey, signal }),
+      },
+      compensation: { none: "Activation is the last step; closing an account again is a separate request." },
+      retry: PROVIDER_RETRY,
+      timeoutMs: PROVIDER_TIMEOUT_MS,
+      errors: { transient: "The compliance service is unavailable or its answer was lost." },
+    },
+  ],
+});
