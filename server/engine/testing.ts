@@ -1,7 +1,7 @@
 import type { Db } from "@/db/client";
 import { isTerminal, type OperationStatus } from "@/server/domain/statuses";
 import { StartOperationService } from "@/server/operations/start-operation";
-import { createProviders, useProviders } from "@/server/providers";
+import { createProviders, setProviders } from "@/server/providers";
 import { defaultRegistry } from "@/server/workflows";
 import type { WorkflowRegistry } from "@/server/workflows/registry";
 import { RunDispatcher } from "./dispatch";
@@ -44,7 +44,7 @@ export async function engineHarness(options: {
   const { db, url } = options;
   const registry = options.registry ?? defaultRegistry;
   await ensureQueues(url);
-  useProviders(createProviders({ db, random: options.random }));
+  setProviders(createProviders({ db, random: options.random }));
   const dispatcher = new RunDispatcher({ db, url });
   const workers: RunningWorker[] = [];
   const sql = db.$client;

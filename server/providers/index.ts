@@ -28,13 +28,13 @@ const globalForProviders = globalThis as unknown as { throughlineProviders?: Pro
 
 /**
  * The providers workflow steps call. Defaults to the process's pool (`getDb()`); tests and
- * scripts that run steps against another database call `useProviders` first.
+ * scripts that run steps against another database call `setProviders` first.
  */
 export function providers(): Providers {
   globalForProviders.throughlineProviders ??= createProviders({ db: getDb() });
   return globalForProviders.throughlineProviders;
 }
 
-export function useProviders(value: Providers): void {
+export function setProviders(value: Providers): void {
   globalForProviders.throughlineProviders = value;
 }
