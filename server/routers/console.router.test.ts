@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Principal } from "@/server/auth/principal";
 import { createContextInner } from "@/server/context";
 import { liveHubFor } from "@/server/live";
 import { createTrackToken } from "@/server/operations/track-token";
 import { createServices, type Services } from "@/server/services";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { insertEvents } from "@/test/fixtures/operations";
-import { TEST_OPERATOR } from "@/test/principals";
 import { createCaller } from "./_app";
 
 let t: TestDatabase;
@@ -25,7 +25,7 @@ beforeAll(async () => {
   process.env.THROUGHLINE_SECRET ??= "test-secret";
   t = await createTestDatabase();
   services = createServices({ db: t.db, dispatch: async () => {} });
-  staff = createCaller(createContextInner({ principal: TEST_OPERATOR, services }));
+  staff = createCaller(createContextInner({ principal: OPERATOR, services }));
   anonymous = createCaller(createContextInner({ principal: { kind: "anonymous" }, services }));
   const started = await staff.operations.start({
     type: "order.fulfill",
