@@ -14,6 +14,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type DatabaseHandle, DatabaseUnreachableError, defaultDataDir, openDatabase } from "@/db/embedded";
+import { announceFirstAdmin } from "@/server/auth/first-admin";
 import { hashBuildInputs, isBuildCurrent, writeBuildStamp } from "./lib/build-stamp";
 import { APP_SECRET, BOOTSTRAP_API_KEY, resolveSecret } from "./lib/local-secrets";
 import { type LaunchOptions, parseLaunchOptions } from "./lib/options";
@@ -108,6 +109,9 @@ async function main(): Promise<void> {
     if (options.roles.includes("web")) await waitForWeb(options.port, supervisor);
     if (supervisor.isStopping) return;
     printBanner(options, database, bootstrap, performance.now() - startedAt);
+    // People and trust (issue 7): the first admin from the environment, or a one-time setup link.
+    if (options.roles.includes("web"))
+      await announceFirstAdmin({ databaseUrl: database.url, port: options.port, log });
   } catch (error) {
     await shutdown(1, `could not start: ${(error as Error).message}`);
   }

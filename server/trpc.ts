@@ -1,5 +1,8 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
+import type { ApiKeyScope, Principal, StaffRole } from "@/server/auth/principal";
+import { decide, type Gate } from "@/server/auth/roles";
+import type { StaffPrincipal } from "@/server/auth/session";
 import type { ContextInner } from "./context";
 import { DomainError } from "./routers/domain-error";
 
@@ -14,11 +17,46 @@ const t = initTRPC.context<ContextInner>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Anyone: only for what is public anyway (e.g. a track link's own operation). */
-export const publicProcedure = t.procedure;
-
-/** Staff or an API key: the narrowed ctx.principal is never anonymous. */
-export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
-  if (ctx.principal.kind === "anonymous") throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
-  return next({ ctx: { ...ctx, principal: ctx.principal } });
+/**
+ * CSRF: a mutation authenticated by the session cookie must come from one of our own
+ * pages (trusted Origin). API keys are not ambient credentials and need no such check.
+ */
+const base = t.procedure.use(({ ctx, type, next }) => {
+  if (type === "mutation" && ctx.via === "session" && !ctx.originTrusted) {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: "Cross-site request refused: reload the page and retry.",
+    });
+  }
+  return next();
 });
+
+/** Anyone: only for what is public anyway (e.g. a track link's own operation, first-run setup). */
+export const publicProcedure = base;
+
+function gated<P extends Principal>(gate: Gate) {
+  return base.use(({ ctx, next }) => {
+    const decision = decide(ctx.principal, gate);
+    if (!decision.ok) throw new TRPCError({ code: decision.code, message: decision.message });
+    return next({ ctx: { ...ctx, principal: ctx.principal as P } });
+  });
+}
+
+/** Signed-in staff of at least `role`. */
+export const staffProcedureFor = (role: StaffRole) => gated<StaffPrincipal>({ role });
+
+/** Any signed-in staff member (support, operator, admin): reading and searching. */
+export const protectedProcedure = staffProcedureFor("support");
+export const staffProcedure = protectedProcedure;
+/** Operators and admins: actions that change operations. */
+export const operatorProcedure = staffProcedureFor("operator");
+/** Admins: people, roles, API keys, settings, the audit chain. */
+export const adminProcedure = staffProcedureFor("admin");
+
+/**
+ * Staff of at least `role`, or an API key holding `scope`: the few procedures other
+ * services may also call. `ctx.principal` is then staff or key, never anonymous.
+ */
+export function scopedProcedure(scope: ApiKeyScope, role: StaffRole) {
+  return gated<Exclude<Principal, { kind: "anonymous" }>>({ role, scope });
+}

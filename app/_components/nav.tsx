@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { UserMenu } from "./user-menu";
 
 const LINKS = [
   { href: "/", label: "Overview" },
@@ -19,13 +20,15 @@ function isActive(pathname: string, href: string) {
 export function Nav() {
   const pathname = usePathname() ?? "/";
   if (pathname.startsWith("/track/")) return null;
+  // Signed-out pages show only the name: the links would lead back to sign-in.
+  const signedOutPage = pathname === "/sign-in" || pathname === "/setup";
   return (
     <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
       <nav aria-label="Main" className="mx-auto flex h-12 max-w-7xl items-center gap-6 px-4">
         <Link href="/" className="font-semibold tracking-tight">
           Throughline
         </Link>
-        <ul className="flex gap-1 text-sm">
+        <ul className="flex gap-1 text-sm" hidden={signedOutPage}>
           {LINKS.map((l) => {
             const active = isActive(pathname, l.href);
             return (
@@ -45,6 +48,7 @@ export function Nav() {
             );
           })}
         </ul>
+        {!signedOutPage && <UserMenu />}
       </nav>
     </header>
   );

@@ -1,6 +1,6 @@
 "use client";
 
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
@@ -9,8 +9,18 @@ import type { AppRouter } from "@/server/routers/_app";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
+/** A session that ended (expired, signed out elsewhere, deactivated) sends the page to sign-in. */
+function onQueryError(error: unknown) {
+  const code = (error as { data?: { code?: string } } | null)?.data?.code;
+  if (code !== "UNAUTHORIZED" || typeof window === "undefined") return;
+  const path = window.location.pathname;
+  if (path === "/sign-in" || path === "/setup" || path.startsWith("/track/")) return;
+  window.location.assign(`/sign-in?next=${encodeURIComponent(path + window.location.search)}`);
+}
+
 function makeQueryClient() {
   return new QueryClient({
+    queryCache: new QueryCache({ onError: onQueryError }),
     defaultOptions: { queries: { staleTime: 5_000, refetchOnWindowFocus: false } },
   });
 }

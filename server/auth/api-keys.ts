@@ -37,7 +37,11 @@ const lastUsedWritten = new Map<string, number>();
  * Resolves `Authorization: Bearer <key>` to a key principal, or null. The bootstrap
  * key from THROUGHLINE_BOOTSTRAP_API_KEY is registered (as a hash) on first use.
  */
-export async function authenticateApiKey(db: Db, key: string, now = Date.now()): Promise<KeyPrincipal | null> {
+export async function authenticateApiKey(
+  db: Db,
+  key: string,
+  now = Date.now(),
+): Promise<KeyPrincipal | null> {
   if (!key) return null;
   const hash = hashApiKey(key);
   const cached = cache.get(hash);

@@ -1,4 +1,5 @@
 import { createCallerFactory, router } from "@/server/trpc";
+import { authRouter } from "./auth";
 import { dashboardRouter } from "./dashboard";
 import { liveRouter } from "./live";
 import { operationsRouter } from "./operations";
@@ -17,6 +18,7 @@ export const appRouter = router({
   live: liveRouter,
   track: trackRouter,
   sandbox: sandboxRouter,
+  auth: authRouter,
 });
 export type AppRouter = typeof appRouter;
 

@@ -1,9 +1,9 @@
-import { toNextJsHandler } from "better-auth/next-js";
 import { getAuth } from "@/server/auth/auth";
+import { handleAuthRequest } from "@/server/auth/handler";
 
 export const dynamic = "force-dynamic";
 
-/** better-auth's endpoints: POST sign-in/email, POST sign-out, GET get-session (nothing else is enabled). */
-const handler = (request: Request) => getAuth().handler(request);
+/** better-auth's endpoints: POST sign-in/email, POST sign-out, GET get-session (sign-up is closed). */
+const handler = (request: Request) => handleAuthRequest(getAuth(), request);
 
-export const { GET, POST } = toNextJsHandler(handler);
+export { handler as GET, handler as POST };

@@ -1,0 +1,221 @@
+import { hashPassword } from "better-auth/crypto";
+import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
+import { v7 as uuidv7 } from "uuid";
+import type { Db, Tx } from "@/db/client";
+import { auditRecords, staffAccounts, staffSessions, staffUsers } from "@/db/schema";
+import type { AuditAction } from "@/server/audit/actions";
+import { type AuditActor, appendAudit, type RequestMeta } from "@/server/audit/write";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./auth";
+import type { StaffRole } from "./principal";
+
+/**
+ * People: staff accounts managed by admins (there is no self sign-up). Every change is
+ * audited in the same transaction as the change itself.
+ */
+
+export type CreateStaffResult =
+  | { type: "created"; userId: string }
+  | { type: "email_taken" }
+  | { type: "invalid_password"; message: string };
+
+export function passwordProblem(password: string): string | null {
+  if (password.length < MIN_PASSWORD_LENGTH) return `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
+  if (password.length > MAX_PASSWORD_LENGTH) return `Use at most ${MAX_PASSWORD_LENGTH} characters.`;
+  return null;
+}
+
+export interface CreateStaffOptions {
+  db: Db;
+  email: string;
+  name: string;
+  password: string;
+  role: StaffRole;
+  /** Who adds the person (an admin, or `system` for the first admin). */
+  actor: AuditActor;
+  request: RequestMeta;
+  /** Recorded as the audit action; `first_admin_created` for the first admin. */
+  action?: Extract<AuditAction, "user_created" | "first_admin_created">;
+  /** Runs in the same transaction before the insert, e.g. to re-check "no admin yet". */
+  guard?: (tx: Tx) => Promise<boolean>;
+}
+
+/** Adds a staff member with a password (scrypt-hashed, as better-auth verifies it). */
+export async function createStaffUser(
+  options: CreateStaffOptions,
+): Promise<CreateStaffResult | { type: "refused" }> {
+  const problem = passwordProblem(options.password);
+  if (problem) return { type: "invalid_password", message: problem };
+  const email = options.email.trim().toLowerCase();
+  const passwordHash = await hashPassword(options.password);
+  return options.db.transaction(async (tx) => {
+    if (options.guard && !(await options.guard(tx))) return { type: "refused" as const };
+    const userId = uuidv7();
+    const inserted = await tx
+      .insert(staffUsers)
+      .values({
+        id: userId,
+        email,
+        name: options.name.trim() || email,
+        role: options.role,
+        emailVerified: true,
+      })
+      .onConflictDoNothing({ target: staffUsers.email })
+      .returning({ id: staffUsers.id });
+    if (inserted.length === 0) return { type: "email_taken" as const };
+    await tx.insert(staffAccounts).values({
+      id: uuidv7(),
+      accountId: userId,
+      providerId: "credential",
+      userId,
+      password: passwordHash,
+    });
+    await appendAudit(tx, {
+      actor: options.actor,
+      action: options.action ?? "user_created",
+      request: options.request,
+      reason: null,
+      details: { userId, email, role: options.role },
+    });
+    return { type: "created" as const, userId };
+  });
+}
+
+export type ChangeRoleResult =
+  | { type: "changed"; from: StaffRole; to: StaffRole }
+  | { type: "unchanged" }
+  | { type: "not_found" }
+  | { type: "last_admin" };
+
+/** Changes a person's role; takes effect on their next request. The last active admin stays admin. */
+export async function changeRole(options: {
+  db: Db;
+  userId: string;
+  role: StaffRole;
+  reason: string;
+  actor: AuditActor;
+  request: RequestMeta;
+}): Promise<ChangeRoleResult> {
+  return options.db.transaction(async (tx) => {
+    const [user] = await tx
+      .select({ role: staffUsers.role, email: staffUsers.email, deactivatedAt: staffUsers.deactivatedAt })
+      .from(staffUsers)
+      .where(eq(staffUsers.id, options.userId))
+      .for("update");
+    if (!user) return { type: "not_found" as const };
+    if (user.role === options.role) return { type: "unchanged" as const };
+    if (user.role === "admin" && !user.deactivatedAt && !(await anotherActiveAdmin(tx, options.userId))) {
+      return { type: "last_admin" as const };
+    }
+    await tx
+      .update(staffUsers)
+      .set({ role: options.role, updatedAt: new Date() })
+      .where(eq(staffUsers.id, options.userId));
+    await appendAudit(tx, {
+      actor: options.actor,
+      action: "role_changed",
+      request: options.request,
+      reason: options.reason,
+      details: { userId: options.userId, email: user.email, from: user.role, to: options.role },
+    });
+    return { type: "changed" as const, from: user.role, to: options.role };
+  });
+}
+
+export type SetActiveResult =
+  | { type: "done" }
+  | { type: "unchanged" }
+  | { type: "not_found" }
+  | { type: "last_admin" };
+
+/**
+ * Deactivates a person (their sessions end at once and they cannot sign in) or
+ * reactivates them. The row stays: the audit history keeps naming them.
+ */
+export async function setStaffActive(options: {
+  db: Db;
+  userId: string;
+  active: boolean;
+  reason: string;
+  actor: AuditActor;
+  request: RequestMeta;
+}): Promise<SetActiveResult> {
+  return options.db.transaction(async (tx) => {
+    const [user] = await tx
+      .select({ role: staffUsers.role, email: staffUsers.email, deactivatedAt: staffUsers.deactivatedAt })
+      .from(staffUsers)
+      .where(eq(staffUsers.id, options.userId))
+      .for("update");
+    if (!user) return { type: "not_found" as const };
+    if (Boolean(user.deactivatedAt) === !options.active) return { type: "unchanged" as const };
+    if (!options.active && user.role === "admin" && !(await anotherActiveAdmin(tx, options.userId))) {
+      return { type: "last_admin" as const };
+    }
+    await tx
+      .update(staffUsers)
+      .set({ deactivatedAt: options.active ? null : new Date(), updatedAt: new Date() })
+      .where(eq(staffUsers.id, options.userId));
+    if (!options.active) await tx.delete(staffSessions).where(eq(staffSessions.userId, options.userId));
+    await appendAudit(tx, {
+      actor: options.actor,
+      action: options.active ? "user_reactivated" : "user_deactivated",
+      request: options.request,
+      reason: options.reason,
+      details: { userId: options.userId, email: user.email, role: user.role },
+    });
+    return { type: "done" as const };
+  });
+}
+
+/** Locks the other active admins' rows, so two demotions cannot both pass this check. */
+async function anotherActiveAdmin(tx: Tx, except: string): Promise<boolean> {
+  const rows = await tx
+    .select({ id: staffUsers.id })
+    .from(staffUsers)
+    .where(and(eq(staffUsers.role, "admin"), isNull(staffUsers.deactivatedAt), ne(staffUsers.id, except)))
+    .for("update");
+  return rows.length > 0;
+}
+
+export interface StaffRow {
+  id: string;
+  email: string;
+  name: string;
+  role: StaffRole;
+  active: boolean;
+  createdAt: Date;
+  lastSignInAt: Date | null;
+}
+
+/** The people page's read model. */
+export class StaffPresenter {
+  constructor(private readonly db: Db) {}
+
+  async list(): Promise<StaffRow[]> {
+    const rows = await this.db
+      .select({
+        id: staffUsers.id,
+        email: staffUsers.email,
+        name: staffUsers.name,
+        role: staffUsers.role,
+        deactivatedAt: staffUsers.deactivatedAt,
+        createdAt: staffUsers.createdAt,
+        lastSignInAt: sql<string | null>`(select max(${auditRecords.at}) from ${auditRecords}
+          where ${auditRecords.action} = 'signed_in' and ${auditRecords.actorId} = ${staffUsers.id}::text)`,
+      })
+      .from(staffUsers)
+      .orderBy(asc(staffUsers.email));
+    return rows.map(({ deactivatedAt, lastSignInAt, ...r }) => ({
+      ...r,
+      active: !deactivatedAt,
+      lastSignInAt: lastSignInAt ? new Date(lastSignInAt) : null,
+    }));
+  }
+
+  async get(userId: string): Promise<{ id: string; email: string; name: string; role: StaffRole } | null> {
+    const [row] = await this.db
+      .select({ id: staffUsers.id, email: staffUsers.email, name: staffUsers.name, role: staffUsers.role })
+      .from(staffUsers)
+      .where(eq(staffUsers.id, userId));
+    return row ?? null;
+  }
+}
