@@ -20,7 +20,7 @@ export interface EngineHooks {
   /** The effect answered; its result is not committed yet. */
   afterEffect?(info: HookInfo): Promise<void> | void;
   /** The run is over; its pg-boss job is about to be completed. */
-  beforeJobComplete?(info: { operationId: string }): Promise<void> | void;
+  beforeJobComplete?(info: { operationId: string; result: RunResult }): Promise<void> | void;
 }
 
 export interface RunJobRequest {

@@ -149,7 +149,7 @@ export class JobLoop {
           await this.options.boss.fail(RUN_QUEUE, { id: job.id, retryCount: job.retryCount }, { result });
           return;
         }
-        await this.options.hooks.beforeJobComplete?.({ operationId });
+        await this.options.hooks.beforeJobComplete?.({ operationId, result });
         this.completions.push({ id: job.id, retryCount: job.retryCount });
         void this.flush();
       } catch (error) {

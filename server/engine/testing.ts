@@ -1,3 +1,5 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import type { Db } from "@/db/client";
 import { isTerminal, type OperationStatus } from "@/server/domain/statuses";
 import { StartOperationService } from "@/server/operations/start-operation";
@@ -82,6 +84,73 @@ export async function engineHarness(options: {
     async close() {
       await Promise.all(workers.map((w) => w.stop()));
       await dispatcher.close();
+    },
+  };
+}
+
+export interface WorkerChild {
+  child: ChildProcess;
+  /** Everything the child printed so far. */
+  output(): string;
+  /** Resolves when the output contains `text`. */
+  waitForOutput(text: string, timeoutMs?: number): Promise<void>;
+  /** Resolves with the signal or exit code when the process ends. */
+  exited: Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** A real worker process (server/engine/worker-child.fixture.ts); resolves once it is ready. */
+export async function spawnWorkerChild(url: string, env: Record<string, string> = {}): Promise<WorkerChild> {
+  const script = fileURLToPath(new URL("./worker-child.fixture.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
+    env: { ...process.env, DATABASE_URL: url, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const listeners = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    out += chunk.toString();
+    for (const l of listeners) l();
+  };
+  child.stdout!.on("data", onData);
+  child.stderr!.on("data", onData);
+  const exited = new Promise<string>((resolve) =>
+    child.once("exit", (code, signal) => resolve(signal ?? String(code))),
+  );
+  const waitForOutput = (text: string, timeoutMs = 20_000) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!out.includes(text)) return;
+        listeners.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        listeners.delete(check);
+        reject(new Error(`worker child never printed "${text}"; it printed:\n${out}`));
+      }, timeoutMs);
+      listeners.add(check);
+      check();
+    });
+  await Promise.race([
+    waitForOutput("ready"),
+    exited.then((how) => {
+      if (!out.includes("ready"))
+        throw new Error(`worker child exited (${how}) before it was ready:\n${out}`);
+    }),
+  ]);
+  return {
+    child,
+    output: () => out,
+    waitForOutput,
+    exited,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGCONT");
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }

@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WorkflowRegistry } from "@/server/workflows/registry";
+import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { RETRIES_EXHAUSTED_ACTION } from "./plan";
+import { resumeOperation } from "./resume";
+import { type EngineHarness, engineHarness } from "./testing";
+import { type Behaviour, SCRIPTED_TIMEOUT_MS, scriptedWorkflow } from "./testing-workflows";
+
+let t: TestDatabase;
+let h: EngineHarness;
+const registry = new WorkflowRegistry([scriptedWorkflow]);
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  h = await engineHarness({ db: t.db, url: t.url, registry });
+  // No jitter: retry times are exact.
+  await h.startWorker({ random: () => 0 });
+});
+afterAll(async () => {
+  await h?.close();
+  await t?.drop();
+});
+
+const run = (script: Record<string, Behaviour[]>, pre: Record<string, "block" | "fail"> = {}) =>
+  h.start("test.scripted", { script, pre });
+const timeline = async (id: string) =>
+  (await h.events(id)).map((e) => `${e.type}${e.step ? `:${e.step}` : ""}`);
+const operation = async (id: string) =>
+  (
+    await t.db.$client`
+    select status, blocked_kind as "blockedKind", blocked_reason as "blockedReason",
+      action_required as "actionRequired", error, current_step as "currentStep"
+    from operations where id = ${id}`
+  )[0]!;
+
+describe("runOperation", () => {
+  it("runs every step in order and records the start and end of each attempt", async () => {
+    const id = await run({});
+    expect(await h.waitFor(id)).toBe("completed");
+    const events = await h.events(id);
+    expect(events.map((e) => e.type)).toEqual([
+      "accepted",
+      ...["a", "b", "c", "d"].flatMap(() => ["step_started", "step_succeeded"]),
+      "completed",
+    ]);
+    const ended = events.filter((e) => e.type === "step_succeeded");
+    for (const e of ended) expect(e.data).toMatchObject({ attempt: 1, durationMs: expect.any(Number) });
+    expect((await h.steps(id)).every((s) => s.status === "succeeded" && s.leaseOwner === null)).toBe(true);
+  });
+
+  it("retries a transient error after the policy's delay, and says when", async () => {
+    const id = await run({ a: ["transient", "transient"] });
+    expect(await h.waitFor(id)).toBe("completed");
+    const events = await h.events(id);
+    const scheduled = events.filter((e) => e.type === "retry_scheduled").map((e) => e.data);
+    expect(scheduled).toEqual([
+      { attempt: 1, at: expect.any(String), delayMs: 50 },
+      { attempt: 2, at: expect.any(String), delayMs: 100 },
+    ]);
+    const failed = events.find((e) => e.type === "attempt_failed")!;
+    expect(failed.data).toMatchObject({
+      attempt: 1,
+      errorClass: "transient",
+      message: "a blipped",
+      code: "blip",
+    });
+    expect((await h.steps(id))[0]).toMatchObject({ status: "succeeded", attempts: 3 });
+  });
+
+  it("treats an unknown error as transient", async () => {
+    const id = await run({ b: ["unknown"] });
+    expect(await h.waitFor(id)).toBe("completed");
+    const failed = (await h.events(id)).find((e) => e.type === "attempt_failed")!;
+    expect(failed.data).toMatchObject({ errorClass: "transient", message: "b crashed oddly" });
+  });
+
+  it("blocks when retries are exhausted, and a resume runs the step again", async () => {
+    const id = await run({ a: ["transient", "transient", "transient"] });
+    expect(await h.waitFor(id, ["blocked"])).toBe("blocked");
+    expect(await operation(id)).toMatchObject({
+      blockedKind: "retries_exhausted",
+      blockedReason: 'Retries exhausted after 3 attempts of "Step a": a blipped',
+      actionRequired: RETRIES_EXHAUSTED_ACTION,
+      currentStep: "a",
+    });
+    expect((await timeline(id)).slice(-2)).toEqual(["attempt_failed:a", "blocked:a"]);
+    const resumed = await resumeOperation({
+      db: t.db,
+      dispatcher: h.dispatcher,
+      operationId: id,
+      actor: "user:ops@example.com",
+      reason: "fixed the blip",
+    });
+    expect(resumed.type).toBe("resumed");
+    expect(await h.waitFor(id)).toBe("completed");
+    expect((await h.steps(id))[0]?.attempts).toBe(4);
+  });
+
+  it("fails and compensates when the step's policy says to fail on exhaustion", async () => {
+    const id = await run({ d: ["transient", "transient", "transient"] });
+    expect(await h.waitFor(id)).toBe("failed");
+    expect((await operation(id)).error).toMatchObject({ code: "retries_exhausted", step: "d" });
+  });
+
+  it("compensates succeeded steps latest first after a permanent error, skipping the ones with nothing to undo", async () => {
+    const id = await run({ d: ["permanent"] });
+    expect(await h.waitFor(id)).toBe("failed");
+    expect((await timeline(id)).slice(-7)).toEqual([
+      "attempt_failed:d",
+      "step_failed:d",
+      "compensation_started:c",
+      "step_compensated:c",
+      "compensation_started:a",
+      "step_compensated:a",
+      "failed:d",
+    ]);
+    expect((await h.steps(id)).map((s) => s.status)).toEqual([
+      "compensated",
+      "succeeded",
+      "compensated",
+      "failed",
+    ]);
+  });
+
+  it("blocks with the kind and the action a step asks a person for", async () => {
+    const id = await run({ c: ["person"] });
+    expect(await h.waitFor(id, ["blocked"])).toBe("blocked");
+    expect(await operation(id)).toMatchObject({
+      blockedKind: "awaiting_person",
+      blockedReason: "c needs an address",
+      actionRequired: "Ask the customer",
+      currentStep: "c",
+    });
+  });
+
+  it("a failed precondition blocks or fails, as the step declares, before any effect", async () => {
+    const blocked = await run({}, { b: "block" });
+    const failed = await run({}, { b: "fail" });
+    expect(await h.waitFor(blocked, ["blocked"])).toBe("blocked");
+    expect(await operation(blocked)).toMatchObject({
+      blockedKind: "precondition_failed",
+      actionRequired: "Prepare b",
+    });
+    expect(await h.waitFor(failed)).toBe("failed");
+    expect((await operation(failed)).error).toMatchObject({
+      message: "b can never run",
+      code: "precondition_failed",
+    });
+    // a succeeded before b's check failed; it is undone.
+    expect((await h.steps(failed)).map((s) => s.status)).toEqual([
+      "compensated",
+      "failed",
+      "skipped",
+      "skipped",
+    ]);
+  });
+
+  it("aborts a step that runs past its timeout and retries it", async () => {
+    const id = await run({ a: ["hang"] });
+    expect(await h.waitFor(id)).toBe("completed");
+    const failed = (await h.events(id)).find((e) => e.type === "attempt_failed")!;
+    expect(failed.data).toMatchObject({ errorClass: "transient", code: "timeout" });
+    expect(failed.data!.durationMs as number).toBeGreaterThanOrEqual(SCRIPTED_TIMEOUT_MS - 5);
+  });
+});

@@ -1,0 +1,101 @@
+import { z } from "zod";
+import type { RetryPolicy, StepDefinition } from "@/server/workflows/types";
+import { defineWorkflow } from "@/server/workflows/types";
+import { NeedsPersonError, PermanentError, TransientError } from "./errors";
+
+/**
+ * A workflow scripted by its input, for engine tests: `script.<step>` lists what each
+ * attempt does (`ok`, `transient`, `permanent`, `person`, `unknown`, `hang`; attempts past
+ * the list succeed), `pre.<step>` makes the precondition block or fail. Being data, the
+ * script works the same in a child process.
+ */
+export type Behaviour = "ok" | "transient" | "permanent" | "person" | "unknown" | "hang";
+
+export const SCRIPTED_RETRY: RetryPolicy = {
+  maxAttempts: 3,
+  initialDelayMs: 50,
+  backoff: 2,
+  maxDelayMs: 200,
+};
+export const SCRIPTED_TIMEOUT_MS = 300;
+
+const input = z.object({
+  script: z
+    .record(z.string(), z.array(z.enum(["ok", "transient", "permanent", "person", "unknown", "hang"])))
+    .default({}),
+  pre: z.record(z.string(), z.enum(["block", "fail"])).default({}),
+});
+type Input = z.output<typeof input>;
+
+function scriptedStep(name: string, overrides: Partial<StepDefinition<Input>> = {}): StepDefinition<Input> {
+  return {
+    name,
+    title: `Step ${name}`,
+    userText: `Doing ${name}`,
+    precondition: {
+      description: "Blocks or fails when the script says so.",
+      async check({ input }) {
+        const pre = input.pre[name];
+        if (pre === "block") {
+          return {
+            ok: false,
+            outcome: "block",
+            kind: "precondition_failed",
+            reason: `${name} is not ready`,
+            actionRequired: `Prepare ${name}`,
+          };
+        }
+        if (pre === "fail") return { ok: false, outcome: "fail", reason: `${name} can never run` };
+        return { ok: true };
+      },
+    },
+    effect: {
+      description: "Does what the script says for this attempt.",
+      async run({ input, attempt, signal }) {
+        const behaviour = input.script[name]?.[attempt - 1] ?? "ok";
+        switch (behaviour) {
+          case "ok":
+            return { step: name, attempt };
+          case "transient":
+            throw new TransientError(`${name} blipped`, { code: "blip" });
+          case "permanent":
+            throw new PermanentError(`${name} refused`, { code: "refused" });
+          case "person":
+            throw new NeedsPersonError(`${name} needs an address`, {
+              kind: "awaiting_person",
+              actionRequired: "Ask the customer",
+            });
+          case "unknown":
+            throw new Error(`${name} crashed oddly`);
+          case "hang":
+            await new Promise((resolve) => signal.addEventListener("abort", resolve));
+            return { aborted: true };
+        }
+      },
+    },
+    compensation: { description: `Undoes ${name}.`, run: async () => {} },
+    retry: SCRIPTED_RETRY,
+    timeoutMs: SCRIPTED_TIMEOUT_MS,
+    ...overrides,
+  };
+}
+
+export const scriptedWorkflow = defineWorkflow({
+  type: "test.scripted",
+  version: 1,
+  title: "Scripted",
+  description: "Engine test workflow.",
+  input,
+  exampleInput: {},
+  completion: { mode: "staged" },
+  text: { accepted: "Queued.", completed: "Done.", failed: "Failed." },
+  objective: { p95Ms: 1_000 },
+  stuckAfterMs: 60_000,
+  runbook: "Test only.",
+  steps: [
+    scriptedStep("a"),
+    scriptedStep("b", { compensation: { none: "Nothing to undo (test)." } }),
+    scriptedStep("c"),
+    scriptedStep("d", { retry: { ...SCRIPTED_RETRY, onExhausted: "fail" } }),
+  ],
+});

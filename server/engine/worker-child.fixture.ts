@@ -1,0 +1,53 @@
+/**
+ * A worker process for crash tests: `node --import tsx server/engine/worker-child.fixture.ts`
+ * with DATABASE_URL. CRASH_AT (beforeClaim | beforeEffect | afterEffect | beforeJobComplete)
+ * and CRASH_STEP make it SIGKILL itself at that point; PAUSE_AT makes it print `paused` and
+ * wait there (the test then SIGSTOPs it). Every run's result is printed as `run <id> <result>`.
+ */
+import { createDb } from "@/db/client";
+import { createProviders, setProviders } from "@/server/providers";
+import { defaultRegistry, WORKFLOWS } from "@/server/workflows";
+import { WorkflowRegistry } from "@/server/workflows/registry";
+import type { HookInfo } from "./context";
+import { TEST_WORKER_OPTIONS } from "./testing";
+import { scriptedWorkflow } from "./testing-workflows";
+import { startWorker } from "./worker";
+
+const url = process.env.DATABASE_URL!;
+const { CRASH_AT, CRASH_STEP, PAUSE_AT } = process.env;
+const db = createDb(url, { max: 8, applicationName: "worker-child" });
+setProviders(createProviders({ db }));
+const extra = process.env.EXTRA_WORKFLOWS === "scripted" ? [scriptedWorkflow] : [];
+const registry = extra.length ? new WorkflowRegistry([...WORKFLOWS, ...extra]) : defaultRegistry;
+
+const at = (point: string) => async (info: Partial<HookInfo>) => {
+  const matches = !CRASH_STEP || info.step === undefined || info.step === CRASH_STEP;
+  if (CRASH_AT === point && matches) process.kill(process.pid, "SIGKILL");
+  if (PAUSE_AT === point && matches) {
+    console.log(`paused ${info.operationId} ${info.step}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+};
+
+const worker = await startWorker({
+  db,
+  url,
+  registry,
+  ...TEST_WORKER_OPTIONS,
+  hooks: {
+    beforeClaim: at("beforeClaim"),
+    beforeEffect: at("beforeEffect"),
+    afterEffect: at("afterEffect"),
+    beforeJobComplete: async (info) => {
+      console.log(`run ${info.operationId} ${info.result}`);
+      await at("beforeJobComplete")(info);
+    },
+  },
+  log: (line) => console.log(`[worker] ${line}`),
+});
+console.log("ready");
+process.on("SIGTERM", async () => {
+  await worker.stop();
+  await db.$client.end({ timeout: 1 });
+  process.exit(0);
+});
