@@ -1,6 +1,9 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { absolute, formatDuration } from "../_lib/format";
+
+export { absolute, formatDuration };
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["day", 86_400_000],
@@ -9,11 +12,6 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["second", 1_000],
 ];
 const rtf = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-const absoluteFormat = new Intl.DateTimeFormat("en-GB", {
-  dateStyle: "medium",
-  timeStyle: "medium",
-  timeZone: "UTC",
-});
 
 export function relative(date: Date, now: number): string {
   const diff = date.getTime() - now;
@@ -22,8 +20,6 @@ export function relative(date: Date, now: number): string {
   }
   return "";
 }
-
-export const absolute = (date: Date) => `${absoluteFormat.format(date)} UTC`;
 
 /** A shared ticking clock: every <Time> re-renders together, every 10 s. */
 function useNow(): number {
@@ -60,15 +56,6 @@ export function Time({
       {showAbsolute && <span className="ml-1 text-zinc-500">({absolute(date)})</span>}
     </time>
   );
-}
-
-/** "420 ms", "3.2 s", "4 min", "2.5 h" — durations and lags. */
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";
-  if (ms < 1_000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1_000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`;
-  return `${(ms / 3_600_000).toFixed(1)} h`;
 }
 
 /** Age since a date, ticking: "4 min". */

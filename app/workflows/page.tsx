@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { StatusBadge } from "../_components/status-badge";
-import { formatDuration } from "../_components/time";
 import { Panel } from "../_components/ui";
+import { formatDuration } from "../_lib/format";
 import { serverCaller } from "../_lib/server-caller";
 
 export const metadata: Metadata = { title: "Workflows" };

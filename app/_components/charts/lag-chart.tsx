@@ -1,7 +1,7 @@
 "use client";
 
 import { Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatDuration } from "../time";
+import { formatDuration } from "../../_lib/format";
 
 export interface LagPoint {
   t: Date;
@@ -23,6 +23,13 @@ export function LagChart({
   label: string;
 }) {
   const data = points.map((p) => ({ t: p.t.getTime(), p50: p.p50Ms, p95: p.p95Ms, n: p.count }));
+  if (!points.some((p) => p.count > 0)) {
+    return (
+      <p className="flex h-28 items-center justify-center text-xs text-zinc-400 dark:text-zinc-500">
+        No completions in this window
+      </p>
+    );
+  }
   return (
     // Fixed height: the chart draws after hydration without moving anything.
     <figure className="h-28 w-full" aria-label={label}>

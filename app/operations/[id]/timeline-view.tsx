@@ -1,5 +1,5 @@
 import { absolute, formatDuration } from "../../_components/time";
-import { BLOCK_KIND_LABELS, Panel } from "../../_components/ui";
+import { BLOCK_KIND_LABELS, Empty, Panel } from "../../_components/ui";
 import type { Detail } from "./operation-detail";
 
 type Entry = Detail["timeline"][number];
@@ -79,6 +79,7 @@ export function TimelineView({
   const start = detail.operation.createdAt.getTime();
   return (
     <Panel id="timeline" title={`Timeline (${detail.timeline.length} events)`}>
+      {detail.timeline.length === 0 && <Empty>No events recorded yet.</Empty>}
       <ol className="relative px-4 py-2" data-testid="timeline">
         {detail.timeline.map((e) => {
           const seen = visible.get(e.id);

@@ -1,8 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { formatDuration } from "../../_components/time";
 import { Fact, Panel } from "../../_components/ui";
+import { formatDuration } from "../../_lib/format";
 import { serverCaller } from "../../_lib/server-caller";
 
 export const dynamic = "force-dynamic";

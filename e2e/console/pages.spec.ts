@@ -1,0 +1,28 @@
+import { expect, test } from "@playwright/test";
+import { expectAccessible, screenshot, signIn } from "./support";
+
+test.describe("workflows and sandbox", () => {
+  test("the workflows list and an execution story read from the definition", async ({ page }, info) => {
+    await signIn(page, "/workflows");
+    await expect(page.getByRole("heading", { level: 1, name: "Workflows" })).toBeVisible();
+    await screenshot(page, info, "workflows");
+    await expectAccessible(page);
+    await page.getByRole("link", { name: "Fulfil an order" }).click();
+    await expect(page.getByRole("heading", { name: /Execution story · version 1/ })).toBeVisible();
+    await expect(page.getByText("End user reads: “Taking payment…”")).toBeVisible();
+    await screenshot(page, info, "workflow-story");
+    await expectAccessible(page);
+  });
+
+  test("the sandbox changes a provider's faults and puts them back", async ({ page }, info) => {
+    await signIn(page, "/sandbox");
+    const carrier = page.locator("section", { has: page.getByRole("heading", { name: "carrier" }) });
+    await carrier.getByLabel("Added latency").fill("300");
+    await carrier.getByRole("button", { name: "Apply" }).click();
+    await expect(carrier.getByText("faults on")).toBeVisible();
+    await screenshot(page, info, "sandbox");
+    await expectAccessible(page);
+    await page.getByRole("button", { name: "Make every provider behave again" }).click();
+    await expect(carrier.getByText("healthy")).toBeVisible();
+  });
+});

@@ -1,0 +1,332 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { chromium } from "@playwright/test";
+import postgres from "postgres";
+import { createDb, type Db } from "@/db/client";
+import { DashboardPresenter } from "@/server/console/dashboard-presenter";
+import { SearchPresenter, type SearchRequest } from "@/server/console/search-presenter";
+import { defaultRegistry } from "@/server/workflows";
+import { fmt, percentile, printTable } from "./lib";
+
+/**
+ * The console at scale, in `npm run bench` (BENCH_ONLY=console):
+ * 1. search latency with 1,000,000 operations (BENCH_CONSOLE_OPERATIONS), per kind of lookup;
+ * 2. dashboard: the read model's time, and time to first render in Chromium;
+ * 3. live updates: a committed event → the browser's DOM showing it, over 100 events.
+ * The web server runs against the same database (built on first use, like the intake bench).
+ */
+const TARGET = Number(process.env.BENCH_CONSOLE_OPERATIONS ?? 1_000_000);
+const QUERIES = Number(process.env.BENCH_CONSOLE_QUERIES ?? 200);
+const LIVE_EVENTS = Number(process.env.BENCH_CONSOLE_EVENTS ?? 100);
+const HTTP_PORT = Number(process.env.BENCH_CONSOLE_PORT ?? 3298);
+const ADMIN = { email: "bench-admin@example.com", password: "bench-admin-password-1" };
+const CHUNK = 50_000;
+
+export async function benchConsole(options: { url: string }): Promise<void> {
+  const db = createDb(options.url, { max: 8, applicationName: "bench-console" });
+  try {
+    const seeded = await seedOperations(db.$client, TARGET);
+    await benchSearch(db, seeded);
+    const presenter = new DashboardPresenter({ db, registry: defaultRegistry });
+    const model: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const t0 = performance.now();
+      await presenter.call();
+      model.push(performance.now() - t0);
+    }
+    const web = await startWeb(options.url);
+    try {
+      const browser = await chromium.launch({
+        executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+        args: ["--no-sandbox", "--disable-gpu"],
+      });
+      try {
+        const render = await benchDashboardRender(browser);
+        printTable(
+          `Dashboard with ${seeded.total.toLocaleString("en")} operations`,
+          ["what", "p50 ms", "max ms", "runs"],
+          [
+            [
+              "read model (DashboardPresenter.call)",
+              fmt(percentile(model, 50)),
+              fmt(Math.max(...model)),
+              model.length,
+            ],
+            [
+              "first render in Chromium (first contentful paint)",
+              fmt(percentile(render.fcp, 50)),
+              fmt(Math.max(...render.fcp)),
+              render.fcp.length,
+            ],
+            [
+              "navigation → data on screen",
+              fmt(percentile(render.ready, 50)),
+              fmt(Math.max(...render.ready)),
+              render.ready.length,
+            ],
+          ],
+        );
+        const live = await benchLive(browser, db);
+        printTable(
+          `Live updates: committed event → browser DOM, ${live.length} events`,
+          ["p50 ms", "p95 ms", "max ms"],
+          [[fmt(percentile(live, 50)), fmt(percentile(live, 95)), fmt(Math.max(...live))]],
+        );
+      } finally {
+        await browser.close();
+      }
+    } finally {
+      await stopWeb(web);
+    }
+  } finally {
+    await db.$client.end();
+  }
+}
+
+interface Seeded {
+  total: number;
+}
+
+/**
+ * Makes sure the database holds at least `target` operations: a month of traffic over three
+ * workflows, mostly finished, with failures, blocks and retrying steps whose error text can
+ * be searched. Written by set-based SQL in chunks (the engine would take hours).
+ */
+async function seedOperations(sql: postgres.Sql, target: number): Promise<Seeded> {
+  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from operations`;
+  const n = row?.n ?? 0;
+  if (n >= target) return { total: n };
+  const started = performance.now();
+  const now = Date.now();
+  for (let from = n; from < target; from += CHUNK) {
+    const to = Math.min(target, from + CHUNK);
+    await sql`
+      with g as (
+        select i, (${now} - (random() * 30 * 86400000)::bigint) as ms, random() as r, random() as r2 from generate_series(${from}::int, ${to - 1}::int) i
+      ), shaped as (
+        select i, ms, r2,
+          (substr(lpad(to_hex(ms), 12, '0'), 1, 8) || '-' || substr(lpad(to_hex(ms), 12, '0'), 9, 4) || '-7' ||
+           substr(md5(i::text || r::text), 1, 3) || '-' || '8' || substr(md5(i::text || r::text), 4, 3) || '-' ||
+           substr(md5(i::text || r::text), 7, 12))::uuid as id,
+          case when r < 0.6 then 'order.fulfill' when r < 0.9 then 'report.export' else 'demo.noop' end as type,
+          case when r2 < 0.9 then 'completed' when r2 < 0.93 then 'failed' when r2 < 0.94 then 'blocked'
+               when r2 < 0.97 then 'processing' else 'accepted' end::operation_status as status
+        from g
+      )
+      insert into operations (id, type, version, status, input, subject, reference, submitted_by, idempotency_key,
+        request_hash, error, blocked_kind, blocked_reason, action_required, current_step, trace_id, synthetic,
+        created_at, updated_at, completed_at)
+      select id, type, 1, status,
+        jsonb_build_object('orderId', 'ord_' || i, 'customerEmail', 'customer' || (i % 250000) || '@example.com'),
+        'customer' || (i % 250000) || '@example.com',
+        'ord_' || i,
+        'key:bench',
+        case when i % 2 = 0 then 'idem-' || i end,
+        md5(i::text),
+        case when status = 'failed' then jsonb_build_object(
+          'message', (array['Card declined by issuer (code 51)', 'Carrier refused the parcel: address incomplete',
+            'Warehouse says SKU discontinued', 'Report too large to export'])[1 + i % 4] || ' #' || i,
+          'code', case when i % 3 = 0 then 'retries_exhausted' else 'permanent' end) end,
+        case when status = 'blocked' then (array['awaiting_person', 'retries_exhausted', 'precondition_failed'])[1 + i % 3]::block_kind end,
+        case when status = 'blocked' then (array['High risk score, needs review', 'Retries exhausted: carrier timeout after 15 s',
+          'Order was cancelled by the customer'])[1 + i % 3] || ' #' || i end,
+        case when status = 'blocked' then 'Review, then resume the operation.' end,
+        case when status in ('accepted', 'processing', 'blocked') then
+          (case type when 'order.fulfill' then 'charge_payment' when 'report.export' then 'render' else 'noop' end) end,
+        md5(i::text || 'trace'),
+        i % 100 = 0,
+        to_timestamp(ms / 1000.0),
+        to_timestamp(ms / 1000.0) + (r2 * 120) * interval '1 second',
+        case when status in ('completed', 'failed') then to_timestamp(ms / 1000.0) + (0.5 + r2 * 90) * interval '1 second' end
+      from shaped`;
+    process.stdout.write(
+      `\r  seeding operations: ${to.toLocaleString("en")} / ${target.toLocaleString("en")}`,
+    );
+  }
+  // Steps with a searchable last error for the in-flight ones (the rest need no step rows here).
+  await sql`
+    insert into steps (operation_id, position, name, status, attempts, last_error)
+    select id, 0, current_step, 'retrying', 2,
+      jsonb_build_object('message', 'Gateway timeout after 15 s talking to payments', 'errorClass', 'transient')
+    from operations where status = 'processing' and current_step is not null
+    on conflict do nothing`;
+  await sql`vacuum analyze operations`;
+  await sql`vacuum analyze steps`;
+  console.log(`\n  seeded in ${fmt((performance.now() - started) / 1000)} s`);
+  return { total: target };
+}
+
+async function benchSearch(db: Db, seeded: Seeded): Promise<void> {
+  const sql = db.$client;
+  const sample = await sql<{ id: string; reference: string; subject: string; key: string | null }[]>`
+    select id, reference, subject, idempotency_key as key from operations tablesample system (0.1) limit ${QUERIES}`;
+  const keys = sample.filter((s) => s.key);
+  const search = new SearchPresenter(db, defaultRegistry);
+  const pick = <T>(xs: T[], i: number) => xs[i % xs.length]!;
+  const kinds: [string, (i: number) => SearchRequest][] = [
+    ["by id", (i) => ({ q: pick(sample, i).id })],
+    ["by reference", (i) => ({ q: pick(sample, i).reference })],
+    ["by customer email", (i) => ({ q: pick(sample, i).subject.toUpperCase() })],
+    ["by idempotency key", (i) => ({ q: pick(keys, i).key })],
+    ["by error text (rare)", (i) => ({ q: `code 51) #${pick(sample, i).reference.slice(4)}` })],
+    ["by error text (common, first page)", () => ({ q: "declined by issuer" })],
+    ["filtered page: type + failed", () => ({ type: "order.fulfill", statuses: ["failed"] })],
+    [
+      "filtered page: type + last 3 days, page 2",
+      () => ({ type: "report.export", from: new Date(Date.now() - 3 * 86_400_000) }),
+    ],
+    ["filtered page: completed, by finish time", () => ({ statuses: ["completed"], sort: "finished_desc" })],
+    ["filtered page: synthetic only", () => ({ synthetic: true })],
+    ["filtered page: current step, in flight", () => ({ type: "order.fulfill", step: "charge_payment" })],
+  ];
+  const rows: (string | number)[][] = [];
+  for (const [label, request] of kinds) {
+    for (let i = 0; i < 5; i++) await search.call(request(i)); // warm the cache, as a live system is
+    const latencies: number[] = [];
+    let found = 0;
+    for (let i = 0; i < QUERIES; i++) {
+      let req = request(i);
+      if (label.includes("page 2")) {
+        const first = await search.call(req);
+        req = { ...req, cursor: first.next };
+      }
+      const t0 = performance.now();
+      const page = await search.call({ ...req, limit: 50 });
+      latencies.push(performance.now() - t0);
+      found += page.rows.length;
+    }
+    rows.push([
+      label,
+      fmt(percentile(latencies, 50)),
+      fmt(percentile(latencies, 95)),
+      fmt(found / QUERIES, 1),
+    ]);
+  }
+  printTable(
+    `Search with ${seeded.total.toLocaleString("en")} operations (${QUERIES} queries each, 50 rows a page)`,
+    ["lookup", "p50 ms", "p95 ms", "rows/query"],
+    rows,
+  );
+}
+
+async function signIn(page: import("@playwright/test").Page, next: string): Promise<void> {
+  await page.goto(`http://127.0.0.1:${HTTP_PORT}/sign-in?next=${encodeURIComponent(next)}`);
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: /sign in/i }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
+}
+
+async function benchDashboardRender(browser: import("@playwright/test").Browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, "/");
+  const fcp: number[] = [];
+  const ready: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    await page.goto(`http://127.0.0.1:${HTTP_PORT}/`);
+    await page.getByTestId("postgres-version").waitFor();
+    const timing = await page.evaluate(() => {
+      const paint = performance.getEntriesByName("first-contentful-paint")[0];
+      return { fcp: paint?.startTime ?? Number.NaN, now: performance.now() };
+    });
+    if (i === 0) continue; // the first load also warms the server's code paths
+    fcp.push(timing.fcp);
+    ready.push(timing.now);
+  }
+  await context.close();
+  return { fcp, ready };
+}
+
+/** Opens one operation's page, then commits events one by one and times each until it is in the DOM. */
+async function benchLive(browser: import("@playwright/test").Browser, db: Db): Promise<number[]> {
+  const sql = db.$client;
+  const id = randomUUID();
+  await sql`insert into operations (id, type, version, status, input, submitted_by, request_hash, trace_id, reference, current_step, synthetic)
+            values (${id}, 'demo.noop', 1, 'processing', '{}', 'key:bench', 'h', 't', 'bench-live', 'noop', true)`;
+  await sql`insert into events (operation_id, type, actor) values (${id}, 'accepted', 'key:bench')`;
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, `/operations/${id}`);
+  await page.getByText("Live", { exact: true }).waitFor();
+  await page.evaluate(() => {
+    const seen = new Map<string, number>();
+    Object.assign(window, { __seen: seen });
+    new MutationObserver(() => {
+      for (const el of document.querySelectorAll<HTMLElement>("[data-event-id]")) {
+        const key = el.dataset.eventId!;
+        if (!seen.has(key)) seen.set(key, Date.now());
+      }
+    }).observe(document.body, { subtree: true, childList: true });
+  });
+  const committed = new Map<string, number>();
+  for (let i = 0; i < LIVE_EVENTS; i++) {
+    const [row] = await sql<{ id: string }[]>`
+      insert into events (operation_id, type, step, actor, data)
+      values (${id}, 'step_started', 'noop', 'worker:bench', ${JSON.stringify({ attempt: i + 1 })}::jsonb) returning id::text`;
+    committed.set(row!.id, Date.now());
+    await new Promise((r) => setTimeout(r, 60 + Math.random() * 60));
+  }
+  await page.waitForFunction(
+    (n) => (window as unknown as { __seen: Map<string, number> }).__seen.size >= n,
+    committed.size + 1,
+    { timeout: 30_000 },
+  );
+  const seen = new Map(
+    await page.evaluate(() => [...(window as unknown as { __seen: Map<string, number> }).__seen.entries()]),
+  );
+  await context.close();
+  return [...committed]
+    .map(([eventId, at]) => (seen.get(eventId) ?? Number.NaN) - at)
+    .filter(Number.isFinite);
+}
+
+async function startWeb(url: string): Promise<ChildProcess> {
+  const child = spawn("npx", ["tsx", "scripts/start.ts", "--only", "web"], {
+    env: {
+      THROUGHLINE_SECRET: "bench-secret",
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: String(HTTP_PORT),
+      LOG_LEVEL: "warn",
+      THROUGHLINE_ADMIN_EMAIL: ADMIN.email,
+      THROUGHLINE_ADMIN_PASSWORD: ADMIN.password,
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+  });
+  const deadline = Date.now() + 600_000;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${HTTP_PORT}/api/health`);
+      // The admin is created just after the web answers: wait until sign-in can work.
+      if (res.ok && (await adminExists(url))) return child;
+    } catch {
+      // not up yet (the first run builds the app)
+    }
+    if (child.exitCode !== null) throw new Error("the web server exited before it answered");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("the web server did not answer within 10 minutes");
+}
+
+async function adminExists(url: string): Promise<boolean> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql<
+      { n: number }[]
+    >`select count(*)::int as n from staff_users where lower(email) = ${ADMIN.email}`;
+    return (row?.n ?? 0) > 0;
+  } catch {
+    return false;
+  } finally {
+    await sql.end();
+  }
+}
+
+async function stopWeb(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  process.kill(-child.pid!, "SIGTERM");
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+}
