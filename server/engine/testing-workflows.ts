@@ -6,10 +6,13 @@ import { NeedsPersonError, PermanentError, TransientError } from "./errors";
 /**
  * A workflow scripted by its input, for engine tests: `script.<step>` lists what each
  * attempt does (`ok`, `transient`, `permanent`, `person`, `unknown`, `hang`; attempts past
- * the list succeed), `pre.<step>` makes the precondition block or fail. Being data, the
+ * the list succeed; `slow` takes SLOW_MS), `pre.<step>` makes the precondition block or fail. Being data, the
  * script works the same in a child process.
  */
-export type Behaviour = "ok" | "transient" | "permanent" | "person" | "unknown" | "hang";
+export type Behaviour = "ok" | "transient" | "permanent" | "person" | "unknown" | "hang" | "slow";
+
+/** How long a `slow` attempt takes. */
+export const SLOW_MS = 600;
 
 export const SCRIPTED_RETRY: RetryPolicy = {
   maxAttempts: 3,
@@ -17,11 +20,14 @@ export const SCRIPTED_RETRY: RetryPolicy = {
   backoff: 2,
   maxDelayMs: 200,
 };
-export const SCRIPTED_TIMEOUT_MS = 300;
+export const SCRIPTED_TIMEOUT_MS = 1_000;
 
 const input = z.object({
   script: z
-    .record(z.string(), z.array(z.enum(["ok", "transient", "permanent", "person", "unknown", "hang"])))
+    .record(
+      z.string(),
+      z.array(z.enum(["ok", "transient", "permanent", "person", "unknown", "hang", "slow"])),
+    )
     .default({}),
   pre: z.record(z.string(), z.enum(["block", "fail"])).default({}),
 });
@@ -67,6 +73,9 @@ function scriptedStep(name: string, overrides: Partial<StepDefinition<Input>> = 
             });
           case "unknown":
             throw new Error(`${name} crashed oddly`);
+          case "slow":
+            await new Promise((resolve) => setTimeout(resolve, SLOW_MS));
+            return { step: name, attempt, slow: true };
           case "hang":
             await new Promise((resolve) => signal.addEventListener("abort", resolve));
             return { aborted: true };

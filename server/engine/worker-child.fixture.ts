@@ -25,7 +25,8 @@ const at = (point: string) => async (info: Partial<HookInfo>) => {
   if (CRASH_AT === point && matches) process.kill(process.pid, "SIGKILL");
   if (PAUSE_AT === point && matches) {
     console.log(`paused ${info.operationId} ${info.step}`);
-    await new Promise((r) => setTimeout(r, 300));
+    // The test SIGSTOPs the process now; this wait only keeps it here until that lands.
+    await new Promise((r) => setTimeout(r, 2_000));
   }
 };
 

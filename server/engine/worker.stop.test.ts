@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WorkflowRegistry } from "@/server/workflows/registry";
+import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { type EngineHarness, engineHarness } from "./testing";
+import { SLOW_MS, scriptedWorkflow } from "./testing-workflows";
+
+let t: TestDatabase;
+let h: EngineHarness;
+const registry = new WorkflowRegistry([scriptedWorkflow]);
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  h = await engineHarness({ db: t.db, url: t.url, registry });
+});
+afterAll(async () => {
+  await h?.close();
+  await t?.drop();
+});
+
+async function untilStarted(id: string, step: string) {
+  for (let i = 0; i < 400; i++) {
+    const events = await h.events(id);
+    if (events.some((e) => e.type === "step_started" && e.step === step)) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`step ${step} never started`);
+}
+
+const actors = (id: string) =>
+  t.db.$client<{ type: string; step: string; actor: string }[]>`
+    select type, step, actor from events where operation_id = ${id} and step is not null order by id`;
+
+describe("worker.stop", () => {
+  it("lets the running step finish, hands the rest to another worker, and records the stop", async () => {
+    const first = await h.startWorker({ workerId: "first", graceMs: 5_000 });
+    const id = await h.start("test.scripted", { script: { a: ["slow"] } });
+    await untilStarted(id, "a");
+    const stopping = performance.now();
+    await first.stop();
+    expect(performance.now() - stopping).toBeLessThan(5_000);
+    const afterStop = await actors(id);
+    expect(afterStop.map((e) => `${e.type}:${e.step}:${e.actor}`)).toEqual([
+      "step_started:a:worker:first",
+      "step_succeeded:a:worker:first",
+    ]);
+    const [row] = await t.db.$client`select stopped_at from workers where id = 'first'`;
+    expect(row?.stopped_at).not.toBeNull();
+
+    const second = await h.startWorker({ workerId: "second" });
+    expect(await h.waitFor(id)).toBe("completed");
+    const rest = (await actors(id)).slice(2);
+    expect(rest.every((e) => e.actor === "worker:second")).toBe(true);
+    await second.stop();
+  });
+
+  it("after the grace period leaves the unfinished step for another worker at once", async () => {
+    const impatient = await h.startWorker({ workerId: "impatient", graceMs: 100 });
+    const id = await h.start("test.scripted", { script: { a: ["slow"] } });
+    await untilStarted(id, "a");
+    await impatient.stop();
+    const [step] = await h.steps(id);
+    expect(step).toMatchObject({ status: "running", leaseOwner: "impatient" });
+
+    await h.startWorker({ workerId: "rescuer" });
+    expect(await h.waitFor(id)).toBe("completed");
+    const a = (await actors(id)).filter((e) => e.step === "a").map((e) => `${e.type}:${e.actor}`);
+    expect(a).toEqual([
+      "step_started:worker:impatient",
+      "attempt_failed:worker:rescuer",
+      "step_started:worker:rescuer",
+      "step_succeeded:worker:rescuer",
+    ]);
+    expect(SLOW_MS).toBeGreaterThan(100);
+  });
+});
