@@ -52,6 +52,8 @@ export interface Engine {
   enqueue(tx: TransactionSql, jobs: RunJobRequest[]): Promise<void>;
   /** True once the worker is shutting down: finish the step in hand, hand the rest over. */
   isStopping(): boolean;
+  /** An operator paused this workflow type: start no new step of it. */
+  isPaused(type: string): boolean;
   /** A retry was scheduled at `at`; the worker wakes up for it without waiting for a poll. */
   onRetryScheduled(at: Date): void;
 }
@@ -67,6 +69,8 @@ export type RunResult =
   | "waiting"
   /** Shutting down: a job was written for another worker to continue. */
   | "handed_off"
+  /** The workflow type is paused; un-pausing writes the next job. */
+  | "paused"
   /** The lease was lost mid-step: the result was discarded, the new owner decides. */
   | "fenced"
   | "missing"

@@ -162,4 +162,16 @@ describe("runOperation", () => {
     expect(failed.data).toMatchObject({ errorClass: "transient", code: "timeout" });
     expect(failed.data!.durationMs as number).toBeGreaterThanOrEqual(SCRIPTED_TIMEOUT_MS - 5);
   });
+
+  it("starts no step of a paused workflow type, and carries on when it is un-paused", async () => {
+    await t.db.$client`
+      insert into workflow_pauses (workflow_type, intake, reason, paused_by)
+      values ('test.scripted', 'queue', 'provider incident', 'user:ops@example.com')`;
+    await new Promise((r) => setTimeout(r, 300));
+    const id = await run({});
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await operation(id)).status).toBe("accepted");
+    await t.db.$client`delete from workflow_pauses where workflow_type = 'test.scripted'`;
+    expect(await h.waitFor(id)).toBe("completed");
+  });
 });

@@ -32,6 +32,7 @@ export async function runOperation(engine: Engine, operationId: string): Promise
     }
     if (op.state.block) return "blocked";
     if (!claimed && engine.isStopping()) return handOff(engine, op.id);
+    if (!claimed && engine.isPaused(op.type)) return "paused";
     const next: Turn = op.state.failure
       ? await compensateNext(engine, op, workflow)
       : claimed
@@ -158,7 +159,13 @@ async function settle(
       const leases: Record<number, LeaseChange> = { [position]: "release" };
       const stopping = engine.isStopping();
       let claimsNext = false;
-      if (outcome.type === "succeeded" && !stopping && !isTerminal(plan.after.status) && !plan.after.block) {
+      if (
+        outcome.type === "succeeded" &&
+        !stopping &&
+        !engine.isPaused(op.type) &&
+        !isTerminal(plan.after.status) &&
+        !plan.after.block
+      ) {
         const following = plan.after.steps.findIndex(
           (s) => s.status !== "succeeded" && s.status !== "skipped",
         );

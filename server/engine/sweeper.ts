@@ -89,6 +89,7 @@ export class Sweeper {
       const rows = await tx<{ id: string }[]>`
         select o.id from operations o
         where o.status in ('accepted', 'processing')
+          and o.type not in (select workflow_type from workflow_pauses)
           and o.updated_at < now() - ${staleAfterMs} * interval '1 millisecond'
           and not exists (
             select 1 from steps s where s.operation_id = o.id

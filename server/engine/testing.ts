@@ -19,6 +19,7 @@ export const TEST_WORKER_OPTIONS = {
   staleAfterMs: 3_000,
   pollMs: 200,
   graceMs: 2_000,
+  pauseRefreshMs: 100,
 } satisfies Partial<StartWorkerOptions>;
 
 export interface EngineHarness {

@@ -8,6 +8,7 @@ import type { Engine, EngineHooks } from "./context";
 import { EngineStore } from "./engine-store";
 import { LeaseKeeper } from "./leases";
 import { JobLoop } from "./loop";
+import { PauseWatcher } from "./pauses";
 import { announceWorker } from "./presence";
 import { insertRunJobs, PGBOSS_SCHEMA, sqlExecutor } from "./queue";
 import { runOperation } from "./runner";
@@ -26,6 +27,7 @@ export const WORKER_DEFAULTS = {
   staleAfterMs: 60_000,
   touchMs: 4_000,
   graceMs: 10_000,
+  pauseRefreshMs: 1_000,
 };
 
 export interface StartWorkerOptions {
@@ -53,6 +55,8 @@ export interface StartWorkerOptions {
   pollMs?: number;
   /** How long `stop()` lets running steps finish before leaving them to other workers. */
   graceMs?: number;
+  /** How often paused workflow types are read. */
+  pauseRefreshMs?: number;
   /** Test hooks at each point of a step (crash tests kill the process there). */
   hooks?: EngineHooks;
   now?: () => Date;
@@ -103,6 +107,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   let stopping = false;
   const leases = new LeaseKeeper({ sql, owner: id, leaseMs: settings.leaseMs, log });
   const enqueue: Engine["enqueue"] = (tx, jobs) => insertRunJobs(boss, sqlExecutor(tx), jobs);
+  const pauses = new PauseWatcher({ sql, refreshMs: settings.pauseRefreshMs, enqueue, log });
+  await pauses.start();
   let loop: JobLoop | null = null;
   const engine: Engine = {
     sql,
@@ -118,6 +124,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     hooks: options.hooks ?? {},
     enqueue,
     isStopping: () => stopping,
+    isPaused: (type) => pauses.isPaused(type),
     onRetryScheduled: (at) => loop?.wakeAt(at),
   };
   loop = new JobLoop({
@@ -162,6 +169,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         log(`grace period over: ${left.length} step(s) left for other workers`);
       }
       await sweeper.stop();
+      await pauses.stop();
       await leases.stop();
       await boss.stop({ graceful: false, close: true });
       await presence.stop();
