@@ -1,4 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, API_KEY } from "./e2e/console/support";
 
 const port = Number(process.env.E2E_PORT ?? 3210);
 const baseURL = `http://127.0.0.1:${port}`;
@@ -10,6 +11,9 @@ export default defineConfig({
   workers: process.env.CI ? 1 : 2,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
+  // Two cores run the browser, the web server, the worker and PostgreSQL at once.
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
   reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
   use: {
     baseURL,
@@ -44,7 +48,10 @@ export default defineConfig({
     url: `${baseURL}/api/health`,
     env: {
       PORT: String(port),
-      THROUGHLINE_BOOTSTRAP_API_KEY: "tl_e2e_key",
+      THROUGHLINE_BOOTSTRAP_API_KEY: API_KEY,
+      // The launcher creates this admin on first start; specs sign in with signIn().
+      THROUGHLINE_ADMIN_EMAIL: ADMIN_EMAIL,
+      THROUGHLINE_ADMIN_PASSWORD: ADMIN_PASSWORD,
       // Its own embedded cluster, unless DATABASE_URL names a server.
       ...(process.env.DATABASE_URL ? {} : { THROUGHLINE_DATA_DIR: ".throughline/e2e" }),
     },
