@@ -18,6 +18,7 @@ const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
 
 const STEPS: Step[] = [
   { name: "check", command: "npm", args: ["run", "--silent", "check"] },
+  { name: "workflows", command: "npm", args: ["run", "--silent", "workflows:check"] },
   { name: "vitest", command: bin("vitest"), args: ["run"] },
   { name: "playwright", command: bin("playwright"), args: ["test"] },
 ];

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { WORKFLOWS } from "@/server/workflows";
+import type { WorkflowDefinition } from "@/server/workflows/types";
+import { scriptedWorkflow } from "./testing-workflows";
+import { checkWorkflow } from "./workflow-check";
+
+describe("checkWorkflow", () => {
+  it("passes every registered workflow", () => {
+    expect(WORKFLOWS.flatMap(checkWorkflow)).toEqual([]);
+  });
+
+  it("names each missing part of the execution story", () => {
+    const [first, ...rest] = scriptedWorkflow.steps;
+    const broken = {
+      ...scriptedWorkflow,
+      runbook: " ",
+      stuckAfterMs: 0,
+      objective: undefined,
+      text: { ...scriptedWorkflow.text, failed: "" },
+      steps: [
+        { ...first!, userText: "", compensation: { none: "" }, retry: undefined, timeoutMs: Number.NaN },
+        ...rest,
+      ],
+    } as unknown as WorkflowDefinition;
+    expect(checkWorkflow(broken).map((p) => `${p.step ?? "-"}: ${p.problem}`)).toEqual([
+      '-: has no product language for "failed" (text.failed)',
+      "-: has no completion objective (objective.p95Ms, accepted → completed)",
+      "-: has no stuck threshold (stuckAfterMs)",
+      "-: has no runbook",
+      "a: has no product language (userText)",
+      "a: says its compensation is none without saying why",
+      "a: has no retry policy",
+      "a: has no timeout (timeoutMs)",
+    ]);
+  });
+
+  it("requires a compensation or an explicit none", () => {
+    const [first, ...rest] = scriptedWorkflow.steps;
+    const def = { ...scriptedWorkflow, steps: [{ ...first!, compensation: undefined }, ...rest] };
+    expect(checkWorkflow(def as unknown as WorkflowDefinition)[0]?.problem).toMatch(/has no compensation/);
+  });
+});

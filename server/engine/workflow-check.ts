@@ -1,0 +1,93 @@
+import type { RetryPolicy, StepDefinition, WorkflowDefinition } from "@/server/workflows/types";
+
+/** One missing or broken part of a workflow's execution story. */
+export interface StoryProblem {
+  workflow: string;
+  step: string | null;
+  problem: string;
+}
+
+const blank = (value: unknown) => typeof value !== "string" || value.trim().length === 0;
+
+/**
+ * A workflow is finished only when its whole execution story is told: for the workflow,
+ * product language, a completion objective (p95), a stuck threshold and a runbook; for
+ * each step, product language, a retry policy, a timeout, a described effect, and a
+ * compensation — or an explicit "none" with the reason. `npm run workflows:check` fails
+ * on any problem this finds.
+ */
+export function checkWorkflow(def: WorkflowDefinition): StoryProblem[] {
+  const workflow = `${def.type} v${def.version}`;
+  const problems: StoryProblem[] = [];
+  const add = (step: string | null, problem: string) => problems.push({ workflow, step, problem });
+
+  if (blank(def.title)) add(null, "has no title");
+  if (blank(def.description)) add(null, "has no description");
+  for (const key of ["accepted", "completed", "failed"] as const) {
+    if (blank(def.text?.[key])) add(null, `has no product language for "${key}" (text.${key})`);
+  }
+  if (!positive(def.objective?.p95Ms))
+    add(null, "has no completion objective (objective.p95Ms, accepted → completed)");
+  if (!positive(def.stuckAfterMs)) add(null, "has no stuck threshold (stuckAfterMs)");
+  if (blank(def.runbook)) add(null, "has no runbook");
+  if (!Number.isInteger(def.version) || def.version < 1)
+    add(null, "has a version that is not a positive integer");
+  if (def.steps.length === 0) add(null, "has no steps");
+  const example = def.input.safeParse(def.exampleInput);
+  if (!example.success) add(null, "has an exampleInput its own input schema rejects");
+
+  const seen = new Set<string>();
+  for (const step of def.steps) {
+    if (seen.has(step.name)) add(step.name, "is declared twice");
+    seen.add(step.name);
+    for (const problem of checkStep(step)) add(step.name, problem);
+  }
+  return problems;
+}
+
+function checkStep(step: StepDefinition): string[] {
+  const problems: string[] = [];
+  if (blank(step.name) || !/^[a-z][a-z0-9_]*$/.test(step.name)) problems.push("needs a snake_case name");
+  if (blank(step.title)) problems.push("has no title");
+  if (blank(step.userText)) problems.push("has no product language (userText)");
+  if (blank(step.effect?.description) || typeof step.effect?.run !== "function") {
+    problems.push("has no described effect");
+  }
+  if (
+    step.precondition &&
+    (blank(step.precondition.description) || typeof step.precondition.check !== "function")
+  ) {
+    problems.push("has a precondition without a description");
+  }
+  const compensation = step.compensation as
+    | Partial<{ description: string; run: unknown; none: string }>
+    | undefined;
+  if (!compensation) {
+    problems.push('has no compensation (give one, or { none: "why nothing needs undoing" })');
+  } else if ("none" in compensation) {
+    if (blank(compensation.none)) problems.push("says its compensation is none without saying why");
+  } else if (blank(compensation.description) || typeof compensation.run !== "function") {
+    problems.push("has a compensation without a description or a function");
+  }
+  problems.push(...checkRetry(step.retry));
+  if (!positive(step.timeoutMs)) problems.push("has no timeout (timeoutMs)");
+  return problems;
+}
+
+function checkRetry(retry: RetryPolicy | undefined): string[] {
+  if (!retry) return ["has no retry policy"];
+  const problems: string[] = [];
+  if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1)
+    problems.push("retry.maxAttempts must be ≥ 1");
+  if (!(retry.initialDelayMs >= 0)) problems.push("retry.initialDelayMs must be ≥ 0");
+  if (!(retry.backoff >= 1)) problems.push("retry.backoff must be ≥ 1");
+  if (!(retry.maxDelayMs >= retry.initialDelayMs)) problems.push("retry.maxDelayMs must be ≥ initialDelayMs");
+  if (retry.onExhausted !== undefined && retry.onExhausted !== "block" && retry.onExhausted !== "fail") {
+    problems.push('retry.onExhausted must be "block" or "fail"');
+  }
+  return problems;
+}
+
+function positive(value: unknown): boolean {
+  return typeof value === "number" && Number.isFinite(value) && value > 0;
+}
