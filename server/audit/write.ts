@@ -1,6 +1,7 @@
-import { desc, sql } from "drizzle-orm";
+import { and, desc, eq, gt, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { auditRecords } from "@/db/schema";
+import type { TxDb } from "@/server/actions/transaction";
 import type { Principal } from "@/server/auth/principal";
 import type { OperationStatus } from "@/server/domain/statuses";
 import type { AuditAction, AuditActorKind } from "./actions";
@@ -67,7 +68,11 @@ export interface WrittenAudit {
  * lock: concurrent writers queue here until the holder commits, so `seq` stays gapless
  * and each record links to the one committed just before it.
  */
-export async function appendAudit(tx: Tx, entry: AuditEntry, now: Date = new Date()): Promise<WrittenAudit> {
+export async function appendAudit(
+  tx: Tx | TxDb,
+  entry: AuditEntry,
+  now: Date = new Date(),
+): Promise<WrittenAudit> {
   await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
   const [last] = await tx
     .select({ seq: auditRecords.seq, hash: auditRecords.hash })
@@ -105,4 +110,24 @@ export async function appendAudit(tx: Tx, entry: AuditEntry, now: Date = new Dat
     hash,
   });
   return { seq: fields.seq, hash, at: fields.at };
+}
+
+/** The latest record of `action` on an operation since `since`: who did it, for "already done". */
+export async function latestAuditFor(
+  tx: Tx | TxDb,
+  options: { operationId: string; action: AuditAction; since: Date },
+): Promise<{ actorLabel: string; at: Date } | null> {
+  const [row] = await tx
+    .select({ actorLabel: auditRecords.actorLabel, at: auditRecords.at })
+    .from(auditRecords)
+    .where(
+      and(
+        eq(auditRecords.operationId, options.operationId),
+        eq(auditRecords.action, options.action),
+        gt(auditRecords.at, options.since),
+      ),
+    )
+    .orderBy(desc(auditRecords.seq))
+    .limit(1);
+  return row ?? null;
 }
