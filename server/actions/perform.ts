@@ -1,0 +1,149 @@
+import type { Db } from "@/db/client";
+import { appendAudit, auditActorOf, latestAuditFor, type RequestMeta } from "@/server/audit/write";
+import type { Principal } from "@/server/auth/principal";
+import { actorOf } from "@/server/auth/principal";
+import type { OperationStatus } from "@/server/domain/statuses";
+import type { RunDispatcher } from "@/server/engine/dispatch";
+import { sqlExecutor } from "@/server/engine/queue";
+import { commitState, loadOperations } from "@/server/engine/store";
+import { type ActionRequest, AUDIT_ACTION_OF, planAction, reasonProblem } from "./plans";
+import { recordReviewDecision } from "./review";
+import { inTransaction } from "./transaction";
+
+/** How long a refusal is explained as "already done" by whoever did the same thing before. */
+const ALREADY_DONE_WINDOW_MS = 15 * 60_000;
+
+export interface ActionDeps {
+  db: Db;
+  /** Writes the run job in the action's transaction (the engine's normal path). */
+  dispatcher: Pick<RunDispatcher, "enqueueWith">;
+  now?: () => Date;
+}
+
+export interface PerformActionOptions {
+  operationId: string;
+  request: ActionRequest;
+  /** A sentence saying why; required, recorded on the timeline and in the audit history. */
+  reason: string;
+  /** Who acts (a signed-in operator or admin). */
+  principal: Principal;
+  requestMeta: RequestMeta;
+  /** Set when the action is part of a bulk action (the per-operation audit record links to it). */
+  bulkActionId?: string;
+}
+
+export type ActionResult =
+  | {
+      type: "done";
+      operationId: string;
+      statusBefore: OperationStatus;
+      statusAfter: OperationStatus;
+      auditSeq: number;
+    }
+  /** Someone did this already (two operators at once): nothing was changed. */
+  | { type: "already_done"; message: string; by: { actorLabel: string; at: Date } | null }
+  /** The current state does not allow it (e.g. replaying a completed step). */
+  | { type: "refused"; message: string }
+  | { type: "invalid_reason"; message: string }
+  | { type: "not_found" };
+
+/**
+ * One operator action on one operation, in one transaction: lock the operation row, plan
+ * the change from its current state through the domain's `transition`, commit the new
+ * state and its timeline events (compare-and-set on the operation's token), write the run
+ * job so the engine continues through its normal path, and append the audit record.
+ * Two operators acting at once queue on the row lock: the second one finds the change
+ * made and gets "already done" with who did it.
+ */
+export async function performAction(deps: ActionDeps, options: PerformActionOptions): Promise<ActionResult> {
+  const reasonIssue = reasonProblem(options.reason);
+  if (reasonIssue) return { type: "invalid_reason", message: reasonIssue };
+  const reason = options.reason.trim();
+  const now = deps.now?.() ?? new Date();
+  const { operationId, request } = options;
+  const actor = auditActorOf(options.principal);
+  const action = AUDIT_ACTION_OF[request.action];
+
+  return inTransaction(deps.db, async ({ sql, db }) => {
+    const op = (await loadOperations(sql, [operationId], { lock: true })).get(operationId);
+    if (!op) return { type: "not_found" } as const;
+    const planned = planAction(op.state, op.rows, request, reason, now);
+    if (!planned.ok) {
+      const since = new Date(now.getTime() - ALREADY_DONE_WINDOW_MS);
+      const by = await latestAuditFor(db, { operationId, action, since });
+      if (by) {
+        const when = by.at.toISOString().slice(11, 19);
+        return {
+          type: "already_done",
+          message: `Already done by ${by.actorLabel} at ${when} UTC: ${planned.message}`,
+          by,
+        } as const;
+      }
+      return { type: "refused", message: planned.message } as const;
+    }
+    const { plan } = planned;
+
+    if (request.action === "approve" || request.action === "reject") {
+      const decision = await recordReviewDecision(sql, {
+        operationId,
+        decision: request.action === "approve" ? "approved" : "rejected",
+        reviewer: `user:${actor.label}`,
+        note: reason,
+      });
+      if (decision === "no_review") {
+        return {
+          type: "refused",
+          message: "There is no review to decide here; resume or cancel instead.",
+        } as const;
+      }
+      if (decision === "already_decided") {
+        return { type: "already_done", message: "This review was already decided.", by: null } as const;
+      }
+    }
+
+    const eventActor = actorOf(options.principal);
+    const token = await commitState(sql, {
+      operationId,
+      token: op.token,
+      owner: eventActor,
+      leaseMs: 0,
+      guard: { kind: "none" },
+      before: op.state,
+      after: plan.after,
+      leases: {},
+      events: plan.events,
+      actor: eventActor,
+      positions: op.rows.map((r) => r.position),
+    });
+    // The row is locked, so the token cannot have moved; if it did, roll everything back.
+    if (!token) throw new Error(`Operation ${operationId} changed while locked for an operator action.`);
+    if (plan.run) {
+      await deps.dispatcher.enqueueWith(sqlExecutor(sql), [{ data: { operationId, reason: plan.run } }]);
+    }
+    const audit = await appendAudit(
+      db,
+      {
+        actor,
+        action,
+        request: options.requestMeta,
+        reason,
+        operationId,
+        step: plan.step,
+        workflowType: op.type,
+        bulkActionId: options.bulkActionId ?? null,
+        statusBefore: op.state.status,
+        statusAfter: plan.after.status,
+        details:
+          request.action === "skip" && request.output !== undefined ? { manualOutput: request.output } : null,
+      },
+      now,
+    );
+    return {
+      type: "done",
+      operationId,
+      statusBefore: op.state.status,
+      statusAfter: plan.after.status,
+      auditSeq: audit.seq,
+    } as const;
+  });
+}

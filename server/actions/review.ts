@@ -1,0 +1,24 @@
+import type { TransactionSql } from "postgres";
+
+export type ReviewDecision = "approved" | "rejected";
+export type RecordDecisionResult = "recorded" | "already_decided" | "no_review";
+
+/**
+ * Records a person's decision on the operation's pending manual review, inside the action's
+ * transaction (the same write as server/providers/reviews.ts makes, which runs its own
+ * transaction and so cannot share ours with the audit record). The review step reads the
+ * decision when it runs again: approved continues, rejected fails the operation.
+ */
+export async function recordReviewDecision(
+  sql: TransactionSql,
+  options: { operationId: string; decision: ReviewDecision; reviewer: string; note: string },
+): Promise<RecordDecisionResult> {
+  const decided = await sql`
+    update sim_reviews set status = ${options.decision}::sim_review_status, reviewer = ${options.reviewer},
+      note = ${options.note}, decided_at = now()
+    where operation_id = ${options.operationId} and status = 'pending'
+    returning operation_id`;
+  if (decided.length > 0) return "recorded";
+  const [existing] = await sql`select status from sim_reviews where operation_id = ${options.operationId}`;
+  return existing ? "already_decided" : "no_review";
+}
