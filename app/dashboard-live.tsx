@@ -10,7 +10,7 @@ import type { AppRouter } from "@/server/routers/_app";
 import { LagChart } from "./_components/charts/lag-chart";
 import { ThroughputChart } from "./_components/charts/throughput-chart";
 import { LiveIndicator } from "./_components/live-indicator";
-import { StatusBadge } from "./_components/status-badge";
+import { STATUS_INK, StatusBadge } from "./_components/status-badge";
 import { Age, formatDuration, Time } from "./_components/time";
 import { BLOCK_KIND_LABELS, Empty, Panel } from "./_components/ui";
 import { useLiveChanges } from "./_lib/live";
@@ -82,13 +82,13 @@ function Totals({ d }: { d: Dashboard }) {
         </li>
       ))}
       <li className="rounded-lg border border-zinc-200 bg-white px-3 py-2.5 dark:border-zinc-800 dark:bg-zinc-900">
-        <span className="inline-flex items-center gap-1.5 text-xs font-medium text-status-blocked">
+        <span className="inline-flex items-center gap-1.5 text-xs font-medium text-status-blocked-ink">
           <Clock className="size-3.5" aria-hidden /> stuck
         </span>
         <p className="mt-1.5 text-2xl font-semibold tabular-nums">{d.stuck.count.toLocaleString("en")}</p>
       </li>
       <li className="rounded-lg border border-zinc-200 bg-white px-3 py-2.5 dark:border-zinc-800 dark:bg-zinc-900">
-        <span className="inline-flex items-center gap-1.5 text-xs font-medium text-status-processing">
+        <span className="inline-flex items-center gap-1.5 text-xs font-medium text-status-processing-ink">
           <RotateCcw className="size-3.5" aria-hidden /> retrying now
         </span>
         <p className="mt-1.5 text-2xl font-semibold tabular-nums">{d.retrying.toLocaleString("en")}</p>
@@ -98,7 +98,7 @@ function Totals({ d }: { d: Dashboard }) {
 }
 
 const num = (n: number) =>
-  n === 0 ? <span className="text-zinc-300 dark:text-zinc-600">0</span> : n.toLocaleString("en");
+  n === 0 ? <span className="text-zinc-500 dark:text-zinc-400">0</span> : n.toLocaleString("en");
 
 function BusinessTable({ d }: { d: Dashboard }) {
   return (
@@ -113,7 +113,7 @@ function BusinessTable({ d }: { d: Dashboard }) {
               {OPERATION_STATUSES.map((s) => (
                 <th key={s} scope="col" className="px-2 py-2 text-right font-medium">
                   <span className="sr-only">{s}</span>
-                  <span aria-hidden className={`text-status-${s}`}>
+                  <span aria-hidden className={STATUS_INK[s]}>
                     {s}
                   </span>
                 </th>
@@ -160,7 +160,7 @@ function BusinessTable({ d }: { d: Dashboard }) {
                   </td>
                 ))}
                 <td
-                  className={`px-2 py-2 text-right tabular-nums ${t.stuck > 0 ? "font-semibold text-status-blocked" : ""}`}
+                  className={`px-2 py-2 text-right tabular-nums ${t.stuck > 0 ? "font-semibold text-status-blocked-ink" : ""}`}
                 >
                   {num(t.stuck)}
                 </td>
@@ -227,7 +227,7 @@ function Metric({ label, value, warn = false }: { label: string; value: string |
   return (
     <div>
       <dt className="text-xs text-zinc-500 dark:text-zinc-400">{label}</dt>
-      <dd className={`text-lg font-semibold tabular-nums ${warn ? "text-status-blocked" : ""}`}>
+      <dd className={`text-lg font-semibold tabular-nums ${warn ? "text-status-blocked-ink" : ""}`}>
         {typeof value === "number" ? value.toLocaleString("en") : value}
       </dd>
     </div>

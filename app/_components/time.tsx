@@ -43,7 +43,7 @@ export function Time({
   showAbsolute?: boolean;
 }) {
   const now = useNow();
-  if (!value) return <span className="text-zinc-400">—</span>;
+  if (!value) return <span className="text-zinc-500 dark:text-zinc-400">—</span>;
   const date = typeof value === "string" ? new Date(value) : value;
   return (
     <time

@@ -150,7 +150,7 @@ export function OperationsSearch() {
               type="button"
               aria-pressed={params.status.includes(s)}
               onClick={() => toggleStatus(s)}
-              className={`rounded-full ${params.status.includes(s) ? "outline-2 outline-offset-1 outline-zinc-500" : "opacity-70 hover:opacity-100"}`}
+              className={`rounded-full ${params.status.includes(s) ? "outline-2 outline-offset-1 outline-zinc-700 dark:outline-zinc-300" : "hover:outline-1 hover:outline-offset-1 hover:outline-zinc-400"}`}
             >
               <StatusBadge status={s} />
             </button>

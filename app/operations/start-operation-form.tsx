@@ -92,9 +92,9 @@ export function StartOperationForm() {
         {start.isPending ? "Starting…" : "Start operation"}
       </button>
       <div aria-live="polite" className="text-sm">
-        {jsonError && <p className="text-status-failed">{jsonError}</p>}
+        {jsonError && <p className="text-status-failed-ink">{jsonError}</p>}
         {start.error && (
-          <div className="text-status-failed">
+          <div className="text-status-failed-ink">
             <p>{start.error.message}</p>
             <ul className="list-disc pl-5">
               {issues.map((i) => (

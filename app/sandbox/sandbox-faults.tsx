@@ -104,7 +104,9 @@ function ProviderCard({ provider, onSaved }: { provider: Provider; onSaved: () =
       id={`provider-${provider.provider}`}
       title={<span className="capitalize">{provider.provider}</span>}
       action={
-        <span className={`text-xs ${faulty ? "font-medium text-status-blocked" : "text-status-completed"}`}>
+        <span
+          className={`text-xs ${faulty ? "font-medium text-status-blocked-ink" : "text-status-completed-ink"}`}
+        >
           {faulty ? "faults on" : "healthy"}
         </span>
       }

@@ -2,6 +2,9 @@ import { expect, test } from "@playwright/test";
 import { insertOperation } from "@/test/fixtures/operations";
 import { db, expectAccessible, screenshot, signIn, unique } from "./support";
 
+// Cold pages, axe scans and live waits on a 2-core machine: more than the default 30 s.
+test.describe.configure({ timeout: 120_000 });
+
 test.describe("dashboard", () => {
   test("a blocked operation shows its reason and the action required in the inbox, live", async ({
     page,

@@ -35,6 +35,9 @@ const mark = (page: Page) => page.evaluate(() => Object.assign(window, { __noRel
 const stillSame = (page: Page) =>
   page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload === true);
 
+// Cold pages, axe scans and live waits on a 2-core machine: more than the default 30 s.
+test.describe.configure({ timeout: 120_000 });
+
 test.describe("live pages", () => {
   test("the detail and track pages advance as steps complete, without reload", async ({
     page,

@@ -1,6 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { expectAccessible, screenshot, signIn } from "./support";
 
+// Cold pages, axe scans and live waits on a 2-core machine: more than the default 30 s.
+test.describe.configure({ timeout: 120_000 });
+
 test.describe("workflows and sandbox", () => {
   test("the workflows list and an execution story read from the definition", async ({ page }, info) => {
     await signIn(page, "/workflows");

@@ -1,6 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { expectAccessible, screenshot, signIn, startOrder, unique } from "./support";
 
+// Cold pages, axe scans and live waits on a 2-core machine: more than the default 30 s.
+test.describe.configure({ timeout: 120_000 });
+
 test.describe("support search", () => {
   test("a support agent finds an order by its reference and by the customer's email", async ({
     page,

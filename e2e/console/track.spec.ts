@@ -4,6 +4,9 @@ import { appSecret, expectAccessible, screenshot, startOrder, unique } from "./s
 
 test.use({ viewport: { width: 390, height: 844 } });
 
+// Cold pages, axe scans and live waits on a 2-core machine: more than the default 30 s.
+test.describe.configure({ timeout: 120_000 });
+
 test.describe("end-user track page", () => {
   test("shows only product language, no internals", async ({ page, request }, info) => {
     const reference = unique("ord_track");

@@ -25,7 +25,7 @@ export function LagChart({
   const data = points.map((p) => ({ t: p.t.getTime(), p50: p.p50Ms, p95: p.p95Ms, n: p.count }));
   if (!points.some((p) => p.count > 0)) {
     return (
-      <p className="flex h-28 items-center justify-center text-xs text-zinc-400 dark:text-zinc-500">
+      <p className="flex h-28 items-center justify-center text-xs text-zinc-500 dark:text-zinc-400">
         No completions in this window
       </p>
     );

@@ -44,7 +44,7 @@ export function StagesView({ steps }: { steps: Step[] }) {
             key={s.name}
             data-testid={`stage-${s.name}`}
             data-status={s.status}
-            className={`rounded-lg border bg-white px-3 py-2 dark:bg-zinc-900 ${blocked ? "border-status-blocked/50" : look.className}`}
+            className={`rounded-lg border bg-white px-3 py-2 dark:bg-zinc-900 ${blocked ? "border-status-blocked/50" : look.className.split(" ").slice(1).join(" ")}`}
           >
             <div className="flex items-center gap-2">
               <Icon
@@ -67,7 +67,7 @@ export function StagesView({ steps }: { steps: Step[] }) {
               </p>
             )}
             {s.lastError && (
-              <p className="mt-0.5 truncate text-xs text-status-failed" title={s.lastError.message}>
+              <p className="mt-0.5 truncate text-xs text-status-failed-ink" title={s.lastError.message}>
                 {s.lastError.errorClass ? `${s.lastError.errorClass}: ` : ""}
                 {s.lastError.message}
               </p>

@@ -125,7 +125,7 @@ export function TimelineView({
                     <span className="font-medium">Action:</span> {e.actionRequired}
                   </p>
                 )}
-                <p className="font-mono text-[10px] text-zinc-400 dark:text-zinc-500">{e.actor}</p>
+                <p className="font-mono text-[10px] text-zinc-500 dark:text-zinc-400">{e.actor}</p>
               </div>
             </li>
           );
