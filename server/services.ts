@@ -1,4 +1,5 @@
 import { type Db, getDb } from "@/db/client";
+import { pauseGate } from "./actions/pauses";
 import { getRunDispatcher } from "./engine/dispatch";
 import type { StartDispatcher } from "./operations/dispatch";
 import { OperationPresenter } from "./operations/operation-presenter";
@@ -14,13 +15,17 @@ export interface Services {
   startOperation: StartOperationService;
 }
 
-export function createServices(options: { db: Db; registry?: WorkflowRegistry; dispatch: StartDispatcher }): Services {
+export function createServices(options: {
+  db: Db;
+  registry?: WorkflowRegistry;
+  dispatch: StartDispatcher;
+}): Services {
   const registry = options.registry ?? defaultRegistry;
   return {
     db: options.db,
     registry,
     presenter: new OperationPresenter(options.db, registry),
-    startOperation: new StartOperationService(options.db, registry, options.dispatch),
+    startOperation: new StartOperationService(options.db, registry, options.dispatch, pauseGate(options.db)),
   };
 }
 

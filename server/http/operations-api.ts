@@ -9,8 +9,8 @@ import {
   ZStartOperationRequestSchema,
 } from "@/server/operations/schemas";
 import { waitForCompletion } from "@/server/operations/wait-for-completion";
-import { describeWorkflow } from "@/server/workflows/registry";
 import type { Services } from "@/server/services";
+import { describeWorkflow } from "@/server/workflows/registry";
 import { requireScope } from "./authenticate";
 import { json, problem } from "./problem";
 import { readJsonBody } from "./read-body";
@@ -79,14 +79,25 @@ export function operationsApi(services: Services) {
           return problem("idempotency-conflict", {
             detail: `This Idempotency-Key was already used for operation ${result.operationId} with a different request.`,
           });
+        case "workflow_paused":
+          return problem("unavailable", {
+            detail: `Operations of type "${result.workflowType}" are paused by an operator; try again later.`,
+            headers: { "retry-after": String(result.retryAfterSeconds) },
+          });
         case "replayed": {
           const op = await presenter.get(result.operationId);
-          return operationResponse(op!, isTerminal(op!.status) ? 200 : 202, { "idempotent-replayed": "true" });
+          return operationResponse(op!, isTerminal(op!.status) ? 200 : 202, {
+            "idempotent-replayed": "true",
+          });
         }
         case "created": {
           const completion = result.workflow.completion;
           if (completion.mode === "sync") {
-            const op = await waitForCompletion({ presenter, id: result.operationId, budgetMs: completion.budgetMs });
+            const op = await waitForCompletion({
+              presenter,
+              id: result.operationId,
+              budgetMs: completion.budgetMs,
+            });
             return operationResponse(op!, isTerminal(op!.status) ? 200 : 202);
           }
           return operationResponse((await presenter.get(result.operationId))!, 202);

@@ -22,7 +22,12 @@ export type StartOperationResult =
   | { type: "replayed"; operationId: string; workflow: WorkflowDefinition }
   | { type: "unknown_workflow"; workflowType: string }
   | { type: "invalid_input"; issues: FieldIssue[] }
-  | { type: "idempotency_conflict"; operationId: string };
+  | { type: "idempotency_conflict"; operationId: string }
+  /** An operator paused this workflow type and chose to refuse new work meanwhile. */
+  | { type: "workflow_paused"; workflowType: string; retryAfterSeconds: number };
+
+/** Asked before accepting work of a type: null to accept, or how long the caller should wait. */
+export type IntakeGate = (workflowType: string) => Promise<{ retryAfterSeconds: number } | null>;
 
 export interface StartOperationOptions {
   request: StartRequestBody;
@@ -46,6 +51,8 @@ export class StartOperationService {
     private readonly db: Db,
     private readonly registry: WorkflowRegistry,
     dispatch: StartDispatcher,
+    /** Paused workflow types (server/actions/pauses.ts); absent = always accept. */
+    private readonly gate?: IntakeGate,
   ) {
     this.writer = new IntakeWriter(db, dispatch);
   }
@@ -54,6 +61,8 @@ export class StartOperationService {
     const { request, caller } = options;
     const workflow = this.registry.latest(request.type);
     if (!workflow) return { type: "unknown_workflow", workflowType: request.type };
+    const paused = await this.gate?.(workflow.type);
+    if (paused) return { type: "workflow_paused", workflowType: workflow.type, ...paused };
 
     const parsed = (workflow.input as z.ZodType).safeParse(request.input);
     if (!parsed.success) return { type: "invalid_input", issues: zodIssues(parsed.error, "/input") };

@@ -39,6 +39,11 @@ export const operationsRouter = router({
             "idempotency_conflict",
             "This idempotency key was already used for another request.",
           );
+        case "workflow_paused":
+          throw domainError(
+            "workflow_paused",
+            `Operations of type "${result.workflowType}" are paused by an operator; try again later.`,
+          );
         case "created":
         case "replayed": {
           const completion = result.workflow.completion;
