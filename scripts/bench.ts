@@ -2,8 +2,10 @@
  * `npm run bench`: every benchmark, printed as tables. Figures, not assertions.
  * BENCH_SECONDS shortens each timed phase; BENCH_ONLY=intake,… picks sections.
  */
+
 import { benchIntake } from "./bench/intake";
 import { openBenchDatabase } from "./bench/lib";
+import { benchEngine } from "./bench-engine";
 
 const only = process.env.BENCH_ONLY?.split(",");
 const wants = (name: string) => !only || only.includes(name);
@@ -11,6 +13,7 @@ const wants = (name: string) => !only || only.includes(name);
 const bench = await openBenchDatabase();
 try {
   if (wants("intake")) await benchIntake({ url: bench.url });
+  if (wants("engine")) await benchEngine({ url: bench.url });
 } finally {
   await bench.drop();
   await bench.server.stop();
