@@ -21,14 +21,17 @@ export function relative(date: Date, now: number): string {
   return "";
 }
 
-/** A shared ticking clock: every <Time> re-renders together, every 10 s. */
+/**
+ * The current time, re-rendering every 10 s. Read at each render too, so a value that just
+ * arrived (a live update) is never shown as "in 6 seconds" against a clock 9 s old.
+ */
 function useNow(): number {
-  const [now, setNow] = useState(() => Date.now());
+  const [, setTick] = useState(0);
   useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 10_000);
+    const t = setInterval(() => setTick((n) => n + 1), 10_000);
     return () => clearInterval(t);
   }, []);
-  return now;
+  return Date.now();
 }
 
 /**

@@ -102,5 +102,7 @@ export async function expectAccessible(page: Page): Promise<void> {
 
 /** A full-page screenshot kept with the test's artifacts. */
 export async function screenshot(page: Page, info: TestInfo, name: string): Promise<void> {
-  await info.attach(name, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+  const path = info.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await info.attach(name, { path, contentType: "image/png" });
 }

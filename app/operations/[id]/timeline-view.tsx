@@ -88,7 +88,7 @@ export function TimelineView({
               key={e.id}
               data-event-id={e.id}
               data-event-type={e.type}
-              className={`grid grid-cols-[5.5rem_0.75rem_1fr] gap-x-2 py-1.5 text-sm transition-colors ${fresh.has(e.id) ? "rounded bg-status-processing/10" : ""}`}
+              className={`grid grid-cols-[5.5rem_0.75rem_1fr] gap-x-2 border-l-2 py-1.5 text-sm transition-colors ${fresh.has(e.id) ? "border-status-processing" : "border-transparent"}`}
             >
               <span
                 className="pt-px text-right font-mono text-[11px] text-zinc-500 tabular-nums dark:text-zinc-400"
