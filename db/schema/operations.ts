@@ -112,6 +112,10 @@ export const apiKeys = pgTable("api_keys", {
   prefix: text("prefix").notNull().unique(),
   hash: text("hash").notNull().unique(),
   scopes: text("scopes").array().notNull(),
+  /** When set, the key sees and starts only operations of these workflow types (null: every type). */
+  workflowTypes: text("workflow_types").array(),
+  /** The admin who created it (audit keeps the full story). */
+  createdBy: text("created_by"),
   ...timestamps,
   lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
   revokedAt: timestamp("revoked_at", { withTimezone: true }),
