@@ -173,7 +173,8 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
 
 /** A real worker process; resolves once it says it started. */
 function spawnWorker(url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+  const flags = process.env.ENGINE_NODE_FLAGS?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...flags, "--import", "tsx", "scripts/worker.ts"], {
     env: { ...process.env, DATABASE_URL: url, THROUGHLINE_ROLE: "worker", DB_POOL_MAX: "16" },
     stdio: ["ignore", "pipe", "inherit"],
   });

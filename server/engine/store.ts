@@ -179,8 +179,12 @@ export async function commitStates(sql: Sql | TransactionSql, commits: Commit[])
         position int, expected text, attempts int, owner text, status operation_status, blocked_kind block_kind,
         blocked_reason text, action_required text, error jsonb, result jsonb, current_step text, terminal boolean)
     ),
+    -- By primary key (= any of the ids): a join with the recordset would let the planner
+    -- guess a hash join and scan the whole table.
     lock_op as (
-      select o.id from operations o join i on o.id = i.op and o.updated_at = i.token::timestamptz
+      select o.id from operations o
+      where o.id = any(${commits.map((c) => c.operationId)}::uuid[])
+        and o.updated_at = (select i.token::timestamptz from i where i.op = o.id)
       order by o.id for update of o
     ),
     guard_step as (
