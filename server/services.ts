@@ -1,6 +1,6 @@
 import { type Db, getDb } from "@/db/client";
 import { pauseGate } from "./actions/pauses";
-import { getRunDispatcher } from "./engine/dispatch";
+import { getRunDispatcher, type RunDispatcher } from "./engine/dispatch";
 import type { StartDispatcher } from "./operations/dispatch";
 import { OperationPresenter } from "./operations/operation-presenter";
 import { StartOperationService } from "./operations/start-operation";
@@ -13,12 +13,22 @@ export interface Services {
   registry: WorkflowRegistry;
   presenter: OperationPresenter;
   startOperation: StartOperationService;
+  /** Writes run jobs inside an operator action's transaction (the engine's normal path). */
+  runs: Pick<RunDispatcher, "enqueueWith">;
 }
+
+/** For services built without a run dispatcher: operator actions then fail loudly. */
+const NO_RUNS: Pick<RunDispatcher, "enqueueWith"> = {
+  enqueueWith: async () => {
+    throw new Error("No run dispatcher: pass `runs` to createServices to act on operations.");
+  },
+};
 
 export function createServices(options: {
   db: Db;
   registry?: WorkflowRegistry;
   dispatch: StartDispatcher;
+  runs?: Pick<RunDispatcher, "enqueueWith">;
 }): Services {
   const registry = options.registry ?? defaultRegistry;
   return {
@@ -26,6 +36,7 @@ export function createServices(options: {
     registry,
     presenter: new OperationPresenter(options.db, registry),
     startOperation: new StartOperationService(options.db, registry, options.dispatch, pauseGate(options.db)),
+    runs: options.runs ?? NO_RUNS,
   };
 }
 
@@ -35,6 +46,7 @@ export function getServices(): Services {
   globalForServices.throughlineServices ??= createServices({
     db: getDb(),
     dispatch: getRunDispatcher().dispatchStarts,
+    runs: getRunDispatcher(),
   });
   return globalForServices.throughlineServices;
 }

@@ -182,3 +182,43 @@ function apply(
 }
 
 const refuse = (message: string): PlanResult => ({ ok: false, message });
+
+export interface AvailableAction {
+  action: ActionName;
+  /** For replay and skip: the step it would act on. */
+  step: string | null;
+}
+
+/**
+ * The actions that the current state allows, for the buttons a person sees (each is
+ * planned for real, so a button never offers what the server would refuse). Replay and
+ * skip are offered for the step the operation is at.
+ */
+export function availableActions(
+  state: OperationState,
+  rows: Pick<StepRow, "name" | "status" | "leaseLive">[],
+  now: Date = new Date(),
+): AvailableAction[] {
+  if (isTerminal(state.status)) return [];
+  const current =
+    state.block?.step ??
+    state.steps.find((s) => s.status !== "succeeded" && s.status !== "skipped")?.name ??
+    null;
+  const candidates: ActionRequest[] = [
+    { action: "retry" },
+    { action: "resume" },
+    { action: "approve" },
+    { action: "reject" },
+    ...(current
+      ? [
+          { action: "replay" as const, step: current },
+          { action: "skip" as const, step: current },
+        ]
+      : []),
+    { action: "compensate" },
+    { action: "cancel" },
+  ];
+  return candidates
+    .filter((request) => planAction(state, rows, request, "availability check", now).ok)
+    .map((request) => ({ action: request.action, step: "step" in request ? request.step : null }));
+}

@@ -1,8 +1,15 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import type { Db } from "@/db/client";
 import { apiKeys } from "@/db/schema";
+import {
+  type AuditActor,
+  appendAudit,
+  NO_REQUEST,
+  type RequestMeta,
+  SYSTEM_ACTOR,
+} from "@/server/audit/write";
 import { API_KEY_SCOPES, type ApiKeyScope, type Principal } from "./principal";
 
 const PREFIX_LENGTH = 12;
@@ -13,20 +20,122 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 export const hashApiKey = (key: string) => createHash("sha256").update(key).digest("hex");
 
-/** A new key: the secret is returned once and only its hash is stored. */
-export async function createApiKey(options: { db: Db; name: string; scopes: ApiKeyScope[] }) {
+/** A new key: the secret is returned once and only its hash is stored. Audited as `api_key_created`. */
+export async function createApiKey(options: {
+  db: Db;
+  name: string;
+  scopes: ApiKeyScope[];
+  /** Limit the key to these workflow types (omitted or null: every type). */
+  workflowTypes?: string[] | null;
+  /** Who creates it; `system` when omitted (scripts, benchmarks). */
+  actor?: AuditActor;
+  request?: RequestMeta;
+}) {
   const secret = `tl_${randomBytes(24).toString("base64url")}`;
-  const [row] = await options.db
-    .insert(apiKeys)
-    .values({
-      id: uuidv7(),
-      name: options.name,
-      prefix: secret.slice(0, PREFIX_LENGTH),
-      hash: hashApiKey(secret),
-      scopes: options.scopes,
-    })
-    .returning({ id: apiKeys.id, prefix: apiKeys.prefix });
-  return { ...row!, secret };
+  const actor = options.actor ?? SYSTEM_ACTOR;
+  const workflowTypes = options.workflowTypes?.length ? [...new Set(options.workflowTypes)].sort() : null;
+  return options.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(apiKeys)
+      .values({
+        id: uuidv7(),
+        name: options.name,
+        prefix: secret.slice(0, PREFIX_LENGTH),
+        hash: hashApiKey(secret),
+        scopes: [...new Set(options.scopes)],
+        workflowTypes,
+        createdBy: actor.label,
+      })
+      .returning({ id: apiKeys.id, prefix: apiKeys.prefix });
+    await appendAudit(tx, {
+      actor,
+      action: "api_key_created",
+      request: options.request ?? NO_REQUEST,
+      details: {
+        keyId: row!.id,
+        name: options.name,
+        prefix: row!.prefix,
+        scopes: options.scopes,
+        workflowTypes,
+      },
+    });
+    return { ...row!, secret };
+  });
+}
+
+export type RevokeApiKeyResult =
+  | { type: "revoked"; prefix: string }
+  | { type: "already_done" }
+  | { type: "not_found" };
+
+/**
+ * Revokes a key for good. This process forgets it at once; other web processes within
+ * their cache time (10 s).
+ */
+export async function revokeApiKey(options: {
+  db: Db;
+  keyId: string;
+  reason: string;
+  actor: AuditActor;
+  request: RequestMeta;
+}): Promise<RevokeApiKeyResult> {
+  const result = await options.db.transaction(async (tx) => {
+    const [key] = await tx
+      .select({ prefix: apiKeys.prefix, name: apiKeys.name, revokedAt: apiKeys.revokedAt })
+      .from(apiKeys)
+      .where(eq(apiKeys.id, options.keyId))
+      .for("update");
+    if (!key) return { type: "not_found" as const };
+    if (key.revokedAt) return { type: "already_done" as const };
+    await tx
+      .update(apiKeys)
+      .set({ revokedAt: new Date(), updatedAt: new Date() })
+      .where(eq(apiKeys.id, options.keyId));
+    await appendAudit(tx, {
+      actor: options.actor,
+      action: "api_key_revoked",
+      request: options.request,
+      reason: options.reason,
+      details: { keyId: options.keyId, name: key.name, prefix: key.prefix },
+    });
+    return { type: "revoked" as const, prefix: key.prefix };
+  });
+  if (result.type === "revoked") clearApiKeyCache();
+  return result;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  workflowTypes: string[] | null;
+  createdBy: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/** The API keys page: never the hash, never the secret. */
+export class ApiKeyPresenter {
+  constructor(private readonly db: Db) {}
+
+  list(): Promise<ApiKeyRow[]> {
+    return this.db
+      .select({
+        id: apiKeys.id,
+        name: apiKeys.name,
+        prefix: apiKeys.prefix,
+        scopes: apiKeys.scopes,
+        workflowTypes: apiKeys.workflowTypes,
+        createdBy: apiKeys.createdBy,
+        createdAt: apiKeys.createdAt,
+        lastUsedAt: apiKeys.lastUsedAt,
+        revokedAt: apiKeys.revokedAt,
+      })
+      .from(apiKeys)
+      .orderBy(sql`${apiKeys.revokedAt} is not null`, desc(apiKeys.createdAt));
+  }
 }
 
 type KeyPrincipal = Extract<Principal, { kind: "key" }>;
@@ -48,7 +157,12 @@ export async function authenticateApiKey(
   if (cached && cached.until > now) return cached.principal;
 
   let [row] = await db
-    .select({ id: apiKeys.id, prefix: apiKeys.prefix, scopes: apiKeys.scopes })
+    .select({
+      id: apiKeys.id,
+      prefix: apiKeys.prefix,
+      scopes: apiKeys.scopes,
+      workflowTypes: apiKeys.workflowTypes,
+    })
     .from(apiKeys)
     .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)));
   if (!row && isBootstrapKey(key)) row = await registerBootstrapKey(db, key);
@@ -59,6 +173,7 @@ export async function authenticateApiKey(
     keyId: row.id,
     prefix: row.prefix,
     scopes: row.scopes.filter((s): s is ApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(s)),
+    workflowTypes: row.workflowTypes ?? null,
   };
   cache.set(hash, { principal, until: now + CACHE_TTL_MS });
   touchLastUsed(db, row.id, now);
@@ -73,12 +188,41 @@ function isBootstrapKey(key: string): boolean {
 
 async function registerBootstrapKey(db: Db, key: string) {
   const prefix = key.slice(0, PREFIX_LENGTH);
-  await db
-    .insert(apiKeys)
-    .values({ id: uuidv7(), name: "bootstrap", prefix, hash: hashApiKey(key), scopes: [...API_KEY_SCOPES] })
-    .onConflictDoNothing();
+  await db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(apiKeys)
+      .values({
+        id: uuidv7(),
+        name: "bootstrap",
+        prefix,
+        hash: hashApiKey(key),
+        scopes: [...API_KEY_SCOPES],
+        createdBy: "THROUGHLINE_BOOTSTRAP_API_KEY",
+      })
+      .onConflictDoNothing()
+      .returning({ id: apiKeys.id });
+    if (inserted.length === 0) return;
+    await appendAudit(tx, {
+      actor: SYSTEM_ACTOR,
+      action: "api_key_created",
+      request: NO_REQUEST,
+      reason: "Registered from THROUGHLINE_BOOTSTRAP_API_KEY on first use",
+      details: {
+        keyId: inserted[0]!.id,
+        name: "bootstrap",
+        prefix,
+        scopes: [...API_KEY_SCOPES],
+        workflowTypes: null,
+      },
+    });
+  });
   const [row] = await db
-    .select({ id: apiKeys.id, prefix: apiKeys.prefix, scopes: apiKeys.scopes })
+    .select({
+      id: apiKeys.id,
+      prefix: apiKeys.prefix,
+      scopes: apiKeys.scopes,
+      workflowTypes: apiKeys.workflowTypes,
+    })
     .from(apiKeys)
     .where(and(eq(apiKeys.hash, hashApiKey(key)), isNull(apiKeys.revokedAt)));
   return row;

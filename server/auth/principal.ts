@@ -10,7 +10,14 @@ export type StaffRole = (typeof STAFF_ROLES)[number];
 
 export type Principal =
   | { kind: "anonymous" }
-  | { kind: "key"; keyId: string; prefix: string; scopes: ApiKeyScope[] }
+  | {
+      kind: "key";
+      keyId: string;
+      prefix: string;
+      scopes: ApiKeyScope[];
+      /** The workflow types the key may see and start; null for every type. */
+      workflowTypes: string[] | null;
+    }
   | { kind: "staff"; userId: string; email: string; role: StaffRole };
 
 /** The actor string recorded on events and used as the idempotency scope. */
@@ -27,4 +34,18 @@ export function actorOf(principal: Principal): string {
 
 export function hasScope(principal: Principal, scope: ApiKeyScope): boolean {
   return principal.kind === "key" && principal.scopes.includes(scope);
+}
+
+/**
+ * Whether the principal may see operations of this workflow type. Staff see every type;
+ * a key limited to types sees only those (others answer as if they did not exist).
+ */
+export function maySeeType(principal: Principal, workflowType: string): boolean {
+  if (principal.kind !== "key" || principal.workflowTypes === null) return true;
+  return principal.workflowTypes.includes(workflowType);
+}
+
+/** The types a list must be limited to for this principal, or undefined for every type. */
+export function visibleTypes(principal: Principal): string[] | undefined {
+  return principal.kind === "key" && principal.workflowTypes !== null ? principal.workflowTypes : undefined;
 }

@@ -13,6 +13,7 @@ const key = (...scopes: ("operations:read" | "operations:write")[]): Principal =
   keyId: "k",
   prefix: "tl_x",
   scopes,
+  workflowTypes: null,
 });
 
 describe("decide", () => {

@@ -1,4 +1,4 @@
-import { actorOf } from "@/server/auth/principal";
+import { actorOf, maySeeType, visibleTypes } from "@/server/auth/principal";
 import { isTerminal } from "@/server/domain/statuses";
 import { zodIssues } from "@/server/operations/issues";
 import type { OperationWithSteps } from "@/server/operations/operation-presenter";
@@ -35,7 +35,8 @@ export function operationsApi(services: Services) {
     async listWorkflows(request: Request): Promise<Response> {
       const auth = await requireScope(db, request, "operations:read");
       if (!auth.ok) return auth.response;
-      return json({ workflows: registry.list().map(describeWorkflow) });
+      const visible = registry.list().filter((w) => maySeeType(auth.principal, w.type));
+      return json({ workflows: visible.map(describeWorkflow) });
     },
 
     async startOperation(request: Request): Promise<Response> {
@@ -58,6 +59,11 @@ export function operationsApi(services: Services) {
         });
       }
 
+      if (!maySeeType(auth.principal, parsed.data.type)) {
+        return problem("forbidden", {
+          detail: `This key may not start operations of type "${parsed.data.type}".`,
+        });
+      }
       const result = await services.startOperation.call({
         request: parsed.data,
         caller: actorOf(auth.principal),
@@ -109,7 +115,10 @@ export function operationsApi(services: Services) {
       const auth = await requireScope(db, request, "operations:read");
       if (!auth.ok) return auth.response;
       const op = await presenter.get(id);
-      if (!op) return problem("not-found", { detail: `No operation with id "${id}".` });
+      // Another type's operation answers exactly like a missing one: a key learns nothing.
+      if (!op || !maySeeType(auth.principal, op.type)) {
+        return problem("not-found", { detail: `No operation with id "${id}".` });
+      }
       return operationResponse(op, 200);
     },
 
@@ -124,7 +133,7 @@ export function operationsApi(services: Services) {
           errors: zodIssues(parsed.error).map((e) => ({ ...e, pointer: `/query${e.pointer}` })),
         });
       }
-      const page = await presenter.list(parsed.data);
+      const page = await presenter.list({ ...parsed.data, types: visibleTypes(auth.principal) });
       return json({ items: page.items.map((op) => toOperationResource(op, registry)), next: page.next });
     },
   };

@@ -51,6 +51,8 @@ export type OperationWithSteps = OperationRecord & { steps: StepRecord[] };
 export interface ListOperationsFilter {
   status?: OperationStatus;
   type?: string;
+  /** Only these types (an API key limited to workflow types); undefined: every type. */
+  types?: string[];
   subject?: string;
   reference?: string;
   /** Only operations submitted by this caller (a read key scoped to its own work). */
@@ -88,6 +90,7 @@ export class OperationPresenter {
     const where: SQL[] = [];
     if (filter.status) where.push(eq(operations.status, filter.status));
     if (filter.type) where.push(eq(operations.type, filter.type));
+    if (filter.types) where.push(inArray(operations.type, filter.types));
     if (filter.subject) where.push(eq(operations.subject, filter.subject));
     if (filter.reference) where.push(eq(operations.reference, filter.reference));
     if (filter.submittedBy) where.push(eq(operations.submittedBy, filter.submittedBy));
@@ -109,7 +112,10 @@ export class OperationPresenter {
             .orderBy(asc(steps.operationId), asc(steps.position));
     const byOp = groupBy(stepRows, (s) => s.operationId);
     return {
-      items: page.map((op) => ({ ...op, steps: (byOp.get(op.id) ?? []).map(({ operationId: _, ...s }) => s) })),
+      items: page.map((op) => ({
+        ...op,
+        steps: (byOp.get(op.id) ?? []).map(({ operationId: _, ...s }) => s),
+      })),
       next: rows.length > filter.limit ? (page.at(-1)?.id ?? null) : null,
     };
   }

@@ -1,4 +1,7 @@
 import { createCallerFactory, router } from "@/server/trpc";
+import { actionsRouter } from "./actions";
+import { adminRouter } from "./admin";
+import { auditRouter } from "./audit";
 import { authRouter } from "./auth";
 import { dashboardRouter } from "./dashboard";
 import { liveRouter } from "./live";
@@ -19,6 +22,9 @@ export const appRouter = router({
   track: trackRouter,
   sandbox: sandboxRouter,
   auth: authRouter,
+  actions: actionsRouter,
+  admin: adminRouter,
+  audit: auditRouter,
 });
 export type AppRouter = typeof appRouter;
 

@@ -1,4 +1,5 @@
-import { actorOf } from "@/server/auth/principal";
+import { TRPCError } from "@trpc/server";
+import { actorOf, maySeeType, visibleTypes } from "@/server/auth/principal";
 import { toOperationResource } from "@/server/operations/resource";
 import { waitForCompletion } from "@/server/operations/wait-for-completion";
 import { router, scopedProcedure } from "@/server/trpc";
@@ -20,6 +21,12 @@ export const operationsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { idempotencyKey, ...request } = input;
       const { services } = ctx;
+      if (!maySeeType(ctx.principal, request.type)) {
+        throw new TRPCError({
+          code: "FORBIDDEN",
+          message: `This key may not start operations of type "${request.type}".`,
+        });
+      }
       const result = await services.startOperation.call({
         request,
         caller: actorOf(ctx.principal),
@@ -65,7 +72,7 @@ export const operationsRouter = router({
     .output(ZGetOperationResponseSchema)
     .query(async ({ ctx, input }) => {
       const op = await ctx.services.presenter.get(input.id);
-      if (!op) throw domainError("not_found", "No such operation.");
+      if (!op || !maySeeType(ctx.principal, op.type)) throw domainError("not_found", "No such operation.");
       return toOperationResource(op, ctx.services.registry);
     }),
 
@@ -73,7 +80,7 @@ export const operationsRouter = router({
     .input(ZListOperationsRequestSchema)
     .output(ZListOperationsResponseSchema)
     .query(async ({ ctx, input }) => {
-      const page = await ctx.services.presenter.list(input);
+      const page = await ctx.services.presenter.list({ ...input, types: visibleTypes(ctx.principal) });
       return {
         items: page.items.map((op) => toOperationResource(op, ctx.services.registry)),
         next: page.next,

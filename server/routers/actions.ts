@@ -1,0 +1,158 @@
+import { AvailableActionsPresenter, OperationActionsService } from "@/server/actions/operation-actions";
+import { PausePresenter, pauseWorkflow, resumeWorkflow } from "@/server/actions/pauses";
+import type { ActionResult } from "@/server/actions/perform";
+import type { ActionRequest } from "@/server/actions/plans";
+import { hasRole } from "@/server/auth/roles";
+import type { ContextInner } from "@/server/context";
+import { operatorProcedure, protectedProcedure, router } from "@/server/trpc";
+import {
+  ZActionResponseSchema,
+  ZGetAvailableActionsRequestSchema,
+  ZGetAvailableActionsResponseSchema,
+  ZListPausesResponseSchema,
+  ZOperationActionRequestSchema,
+  ZPauseWorkflowRequestSchema,
+  ZPauseWorkflowResponseSchema,
+  ZResumeWorkflowRequestSchema,
+  ZResumeWorkflowResponseSchema,
+  ZSkipStepRequestSchema,
+  ZStepActionRequestSchema,
+} from "./actions.types";
+import { domainError } from "./domain-error";
+
+/** Runs one action and maps its typed outcome to the response or a domain error. */
+async function act(
+  ctx: ContextInner,
+  input: { operationId: string; reason: string },
+  request: ActionRequest,
+) {
+  const service = new OperationActionsService({ db: ctx.services.db, dispatcher: ctx.services.runs });
+  const result = await service.perform({
+    operationId: input.operationId,
+    request,
+    reason: input.reason,
+    principal: ctx.principal,
+    requestMeta: ctx.request,
+  });
+  return toResponse(result);
+}
+
+function toResponse(result: ActionResult) {
+  switch (result.type) {
+    case "done":
+      return {
+        operationId: result.operationId,
+        statusBefore: result.statusBefore,
+        statusAfter: result.statusAfter,
+        auditSeq: result.auditSeq,
+      };
+    case "already_done":
+      throw domainError("already_done", result.message);
+    case "refused":
+      throw domainError("invalid_state", result.message);
+    case "invalid_reason":
+      throw domainError("invalid_input", result.message, [{ pointer: "/reason", detail: result.message }]);
+    case "not_found":
+      throw domainError("not_found", "No such operation.");
+  }
+}
+
+/** Operator actions: operators and admins only; every one needs a reason and is audited. */
+export const actionsRouter = router({
+  /** Which actions the operation's state allows now, and whether the caller may take them. */
+  available: protectedProcedure
+    .input(ZGetAvailableActionsRequestSchema)
+    .output(ZGetAvailableActionsResponseSchema)
+    .query(async ({ ctx, input }) => {
+      const actions = await new AvailableActionsPresenter(ctx.services.db).call(input.operationId);
+      if (!actions) throw domainError("not_found", "No such operation.");
+      return { canAct: hasRole(ctx.principal, "operator"), actions };
+    }),
+
+  retry: operatorProcedure
+    .input(ZOperationActionRequestSchema)
+    .output(ZActionResponseSchema)
+    .mutation(({ ctx, input }) => act(ctx, input, { action: "retry" })),
+  replay: operatorProcedure
+    .input(ZStepActionRequestSchema)
+    .output(ZActionResponseSchema)
+    .mutation(({ ctx, input }) => act(ctx, input, { action: "replay", step: input.step })),
+  resume: operatorProcedure
+    .input(ZOperationActionRequestSchema)
+    .output(ZActionResponseSchema)
+    .mutation(({ ctx, input }) => act(ctx, input, { action: "resume" })),
+  approve: operatorProcedure
+    .input(ZOperationActionRequestSchema)
+    .output(ZActionResponseSchema)
+    .mutation(({ ctx, input }) => act(ctx, input, { action: "approve" })),
+  reject: operatorProcedure
+    .input(ZOperationActionRequestSchema)
+    .output(ZActionResponseSchema)
+    .mutation(({ ctx, input }) => act(ctx, input, { action: "reject" })),
+  skip: operatorProcedure
+    .input(ZSkipStepRequestSchema)
+    .output(ZActionResponseSchema)
+    .mutation(({ ctx, input }) =>
+      act(ctx, input, { action: "skip", step: input.step, output: input.output }),
+    ),
+  compensate: operatorProcedure
+    .input(ZOperationActionRequestSchema)
+    .output(ZActionResponseSchema)
+    .mutation(({ ctx, input }) => act(ctx, input, { action: "compensate" })),
+  cancel: operatorProcedure
+    .input(ZOperationActionRequestSchema)
+    .output(ZActionResponseSchema)
+    .mutation(({ ctx, input }) => act(ctx, input, { action: "cancel" })),
+
+  pauses: protectedProcedure
+    .output(ZListPausesResponseSchema)
+    .query(async ({ ctx }) => ({ pauses: await new PausePresenter(ctx.services.db).list() })),
+
+  pauseWorkflow: operatorProcedure
+    .input(ZPauseWorkflowRequestSchema)
+    .output(ZPauseWorkflowResponseSchema)
+    .mutation(async ({ ctx, input }) => {
+      const result = await pauseWorkflow({
+        db: ctx.services.db,
+        registry: ctx.services.registry,
+        ...input,
+        principal: ctx.principal,
+        request: ctx.request,
+      });
+      switch (result.type) {
+        case "paused":
+          return { intake: result.intake };
+        case "already_done":
+          throw domainError("already_done", result.message);
+        case "unknown_workflow":
+          throw domainError("not_found", `There is no workflow of type "${input.workflowType}".`);
+        case "invalid_reason":
+          throw domainError("invalid_input", result.message, [
+            { pointer: "/reason", detail: result.message },
+          ]);
+      }
+    }),
+
+  resumeWorkflow: operatorProcedure
+    .input(ZResumeWorkflowRequestSchema)
+    .output(ZResumeWorkflowResponseSchema)
+    .mutation(async ({ ctx, input }) => {
+      const result = await resumeWorkflow({
+        db: ctx.services.db,
+        dispatcher: ctx.services.runs,
+        ...input,
+        principal: ctx.principal,
+        request: ctx.request,
+      });
+      switch (result.type) {
+        case "resumed":
+          return { operations: result.operations };
+        case "already_done":
+          throw domainError("already_done", result.message);
+        case "invalid_reason":
+          throw domainError("invalid_input", result.message, [
+            { pointer: "/reason", detail: result.message },
+          ]);
+      }
+    }),
+});
