@@ -6,7 +6,9 @@ import { BookOpen, ExternalLink, History, ShieldCheck, Wrench } from "lucide-rea
 import Link from "next/link";
 import { useState } from "react";
 import type { AppRouter } from "@/server/routers/_app";
+import { AuditHistory } from "../../_components/audit-history";
 import { LiveIndicator } from "../../_components/live-indicator";
+import { OperationActions } from "../../_components/operation-actions";
 import { StatusBadge } from "../../_components/status-badge";
 import { absolute, formatDuration, Time } from "../../_components/time";
 import { BLOCK_KIND_LABELS, Empty, Fact, Panel } from "../../_components/ui";
@@ -152,9 +154,7 @@ export function OperationDetail({ initial }: { initial: Detail }) {
               </span>
             }
           >
-            <p className="px-4 py-3 text-sm text-zinc-500 dark:text-zinc-400">
-              Resume, retry a step, skip with a reason or cancel arrive with operator sign-in.
-            </p>
+            <OperationActions operationId={op.id} />
           </Panel>
           <Panel id="idempotency" title="Idempotency record">
             <dl className="grid grid-cols-1 gap-2 px-4 py-3">
@@ -248,9 +248,7 @@ export function OperationDetail({ initial }: { initial: Detail }) {
               </span>
             }
           >
-            <p className="px-4 py-3 text-sm text-zinc-500 dark:text-zinc-400">
-              Operator actions on this operation will be listed here, signed and in order.
-            </p>
+            <AuditHistory operationId={op.id} />
           </Panel>
           {op.trackPath && (
             <Panel

@@ -1,0 +1,266 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useEffect, useRef, useState } from "react";
+import { useTRPC } from "../_lib/trpc";
+import { Button, errorText, inputClass } from "./forms";
+
+type ActionName = "retry" | "replay" | "resume" | "approve" | "reject" | "skip" | "compensate" | "cancel";
+
+const COPY: Record<
+  ActionName,
+  {
+    label: string;
+    title: (step: string | null) => string;
+    explain: (step: string | null) => string;
+    danger?: boolean;
+  }
+> = {
+  resume: {
+    label: "Resume",
+    title: () => "Resume this operation",
+    explain: () => "The blocked step runs again and re-reads the world. Fix the cause first.",
+  },
+  retry: {
+    label: "Retry now",
+    title: () => "Retry now",
+    explain: () =>
+      "The step waiting out its backoff runs at once; its idempotency key keeps effects from repeating.",
+  },
+  replay: {
+    label: "Replay step",
+    title: (s) => `Replay "${s}"`,
+    explain: (s) =>
+      `"${s}" runs again now. Its idempotency key keeps external effects from being applied twice.`,
+  },
+  approve: {
+    label: "Approve review",
+    title: () => "Approve the review",
+    explain: () => "Records your approval on the pending review; the review step then continues.",
+  },
+  reject: {
+    label: "Reject review",
+    title: () => "Reject the review",
+    explain: () => "Records your rejection; the operation fails and its compensations run.",
+    danger: true,
+  },
+  skip: {
+    label: "Skip step…",
+    title: (s) => `Skip "${s}" with an override`,
+    explain: (s) =>
+      `Marks "${s}" as done without running it, with your reason. Enter its output if later steps need one.`,
+  },
+  compensate: {
+    label: "Compensate",
+    title: () => "Compensate",
+    explain: () => "Undoes the completed steps, latest first, then marks the operation failed.",
+    danger: true,
+  },
+  cancel: {
+    label: "Cancel operation",
+    title: () => "Cancel this operation",
+    explain: () => "Stops before the next step; the workflow's compensations run; the operation ends failed.",
+    danger: true,
+  },
+};
+
+const ORDER: ActionName[] = [
+  "resume",
+  "retry",
+  "replay",
+  "approve",
+  "reject",
+  "skip",
+  "compensate",
+  "cancel",
+];
+
+/**
+ * The operator actions the operation's current state allows, each behind a dialog that asks
+ * for a reason (and, to skip a step, optionally its output). Hidden for support: the server
+ * refuses their calls anyway.
+ */
+export function OperationActions({ operationId }: { operationId: string }) {
+  const trpc = useTRPC();
+  const available = useQuery({
+    ...trpc.actions.available.queryOptions({ operationId }),
+    refetchInterval: 3_000,
+  });
+  const [open, setOpen] = useState<{ action: ActionName; step: string | null } | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  if (available.isPending) return <p className="px-4 py-3 text-sm text-zinc-500">Loading…</p>;
+  if (available.isError || !available.data.canAct) {
+    return (
+      <p className="px-4 py-3 text-sm text-zinc-500 dark:text-zinc-400" data-testid="actions-read-only">
+        Operators and admins can act on operations; your role can read everything.
+      </p>
+    );
+  }
+  const actions = [...available.data.actions].sort(
+    (a, b) => ORDER.indexOf(a.action) - ORDER.indexOf(b.action),
+  );
+  return (
+    <div className="space-y-3 px-4 py-3">
+      {actions.length === 0 ? (
+        <p className="text-sm text-zinc-500 dark:text-zinc-400">
+          Nothing to do: no action applies in this state.
+        </p>
+      ) : (
+        <div className="flex flex-wrap gap-2">
+          {actions.map((a) => (
+            <Button
+              key={`${a.action}:${a.step}`}
+              variant={COPY[a.action].danger ? "secondary" : "primary"}
+              className={COPY[a.action].danger ? "text-status-failed" : ""}
+              onClick={() => {
+                setDone(null);
+                setOpen(a);
+              }}
+            >
+              {COPY[a.action].label}
+            </Button>
+          ))}
+        </div>
+      )}
+      {done && (
+        <p role="status" className="text-sm text-status-completed">
+          {done}
+        </p>
+      )}
+      {open && (
+        <ActionDialog
+          operationId={operationId}
+          action={open.action}
+          step={open.step}
+          onClose={(message) => {
+            setOpen(null);
+            if (message) setDone(message);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function ActionDialog({
+  operationId,
+  action,
+  step,
+  onClose,
+}: {
+  operationId: string;
+  action: ActionName;
+  step: string | null;
+  onClose: (message?: string) => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [outputError, setOutputError] = useState<string | null>(null);
+  const copy = COPY[action];
+  const onSuccess = () => {
+    // The timeline, stages, actions and audit history all changed.
+    void queryClient.invalidateQueries();
+    onClose(`${copy.label.replace("…", "")}: done. The audit history records it.`);
+  };
+  const mutations = {
+    retry: useMutation(trpc.actions.retry.mutationOptions({ onSuccess })),
+    replay: useMutation(trpc.actions.replay.mutationOptions({ onSuccess })),
+    resume: useMutation(trpc.actions.resume.mutationOptions({ onSuccess })),
+    approve: useMutation(trpc.actions.approve.mutationOptions({ onSuccess })),
+    reject: useMutation(trpc.actions.reject.mutationOptions({ onSuccess })),
+    skip: useMutation(trpc.actions.skip.mutationOptions({ onSuccess })),
+    compensate: useMutation(trpc.actions.compensate.mutationOptions({ onSuccess })),
+    cancel: useMutation(trpc.actions.cancel.mutationOptions({ onSuccess })),
+  };
+  const mutation = mutations[action];
+
+  useEffect(() => {
+    dialog.current?.showModal();
+  }, []);
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const reason = String(form.get("reason") ?? "");
+    if (action === "skip") {
+      const raw = String(form.get("output") ?? "").trim();
+      let output: unknown;
+      if (raw) {
+        try {
+          output = JSON.parse(raw);
+        } catch {
+          setOutputError('The output must be JSON, e.g. {"tracking": "TRK123"}.');
+          return;
+        }
+      }
+      setOutputError(null);
+      mutations.skip.mutate({ operationId, step: step!, reason, output });
+    } else if (action === "replay") {
+      mutations.replay.mutate({ operationId, step: step!, reason });
+    } else {
+      mutations[action].mutate({ operationId, reason });
+    }
+  }
+
+  return (
+    <dialog
+      ref={dialog}
+      aria-labelledby="action-dialog-title"
+      onClose={() => onClose()}
+      className="m-auto w-full max-w-md rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
+    >
+      <form onSubmit={submit} className="space-y-4 p-5">
+        <div className="space-y-1">
+          <h2 id="action-dialog-title" className="text-base font-semibold">
+            {copy.title(step)}
+          </h2>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">{copy.explain(step)}</p>
+        </div>
+        <div className="space-y-1">
+          <label htmlFor="action-reason" className="block text-sm font-medium">
+            Reason
+          </label>
+          <textarea
+            id="action-reason"
+            name="reason"
+            required
+            minLength={5}
+            rows={3}
+            placeholder="What you checked or fixed, in a sentence. It goes into the audit history."
+            className={inputClass}
+          />
+        </div>
+        {action === "skip" && (
+          <div className="space-y-1">
+            <label htmlFor="action-output" className="block text-sm font-medium">
+              Output (JSON, optional)
+            </label>
+            <textarea
+              id="action-output"
+              name="output"
+              rows={3}
+              className={`${inputClass} font-mono text-xs`}
+            />
+            {outputError && <p className="text-xs text-status-failed">{outputError}</p>}
+          </div>
+        )}
+        {mutation.isError && (
+          <p
+            role="alert"
+            className="rounded-md border border-status-failed/40 bg-status-failed/10 px-3 py-2 text-sm"
+          >
+            {errorText(mutation.error)}
+          </p>
+        )}
+        <div className="flex justify-end gap-2">
+          <Button onClick={() => dialog.current?.close()}>Close</Button>
+          <Button type="submit" variant={copy.danger ? "danger" : "primary"} disabled={mutation.isPending}>
+            {mutation.isPending ? "Working…" : copy.label.replace("…", "")}
+          </Button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
