@@ -114,7 +114,7 @@ export class SearchPresenter {
       from operations o
       where true
         ${term.kind === "id" ? sql`and o.id = ${term.id}::uuid` : sql``}
-        ${term.kind === "text" ? sql`and o.id in (select id from hits)` : sql``}
+        ${term.kind === "text" ? sql`and o.id = any(array(select id from hits))` : sql``}
         ${request.type ? sql`and o.type = ${request.type}` : sql``}
         ${request.version ? sql`and o.version = ${request.version}` : sql``}
         ${request.statuses?.length ? sql`and o.status = any(${request.statuses}::operation_status[])` : sql``}
@@ -164,24 +164,27 @@ export class SearchPresenter {
 
 /**
  * The operations the search box finds, as one id set: each arm is an index lookup, and the
- * error-text arms repeat the indexed expressions exactly so the trigram indexes apply.
+ * error-text arms repeat the indexed expressions exactly so the trigram indexes apply. The
+ * set is materialised and then probed by primary key (`id = any(array(…))`): joined as a
+ * subquery, the planner misjudged its size and walked the whole primary key backwards to
+ * avoid a sort (730 ms at 1,000,000 operations instead of 15 ms).
  */
 function hitsCte(sql: Sql, term: SearchTerm) {
   if (term.kind !== "text") return sql``;
   const { text, idRange, errorPattern } = term;
   return sql`
-    with hits as (
+    with hits as materialized (
       select id from operations where reference = ${text}
-      union select id from operations where lower(subject) = lower(${text}) and subject is not null
-      union select id from operations where idempotency_key = ${text}
-      ${idRange ? sql`union select id from operations where id between ${idRange.from}::uuid and ${idRange.to}::uuid` : sql``}
+      union all select id from operations where lower(subject) = lower(${text}) and subject is not null
+      union all select id from operations where idempotency_key = ${text}
+      ${idRange ? sql`union all select id from operations where id between ${idRange.from}::uuid and ${idRange.to}::uuid` : sql``}
       ${
         errorPattern
           ? sql`
-      union select id from operations
+      union all select id from operations
         where (coalesce(error->>'message', '') || ' ' || coalesce(blocked_reason, '')) ilike ${errorPattern}
           and (error is not null or blocked_reason is not null)
-      union select operation_id from steps where last_error->>'message' ilike ${errorPattern} and last_error is not null`
+      union all select operation_id from steps where last_error->>'message' ilike ${errorPattern} and last_error is not null`
           : sql``
       }
     )`;
