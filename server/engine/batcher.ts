@@ -30,7 +30,7 @@ export class GroupBatcher<I, O> {
 
   constructor(private readonly options: GroupBatcherOptions<I, O>) {
     this.maxBatch = options.maxBatch ?? 100;
-    this.maxInFlight = options.maxInFlight ?? 2;
+    this.maxInFlight = options.maxInFlight ?? 4;
   }
 
   submit(item: I): Promise<O> {

@@ -80,7 +80,7 @@ export type RunResult =
 /** The loaded operation after a successful write: new token, state and lease holder. */
 export function advanced(
   op: LoadedOperation,
-  token: string,
+  written: { token: string; input?: unknown },
   state: LoadedOperation["state"],
   leases: Record<number, "acquire" | "release">,
   owner: string,
@@ -92,5 +92,6 @@ export function advanced(
     if (lease === "release") return { ...row, ...step, leaseOwner: null, leaseLive: false };
     return { ...row, ...step };
   });
-  return { ...op, token, state, rows };
+  const input = op.token === null ? written.input : op.input;
+  return { ...op, token: written.token, input, state, rows };
 }

@@ -26,7 +26,9 @@ export class RunDispatcher {
   readonly dispatchStarts: StartDispatcher = async (tx, starts) => {
     await this.enqueue(
       tx,
-      starts.map((s) => ({ data: { operationId: s.id, reason: "start" } })),
+      starts.map((s) => ({
+        data: { operationId: s.id, reason: "start", workflow: { type: s.type, version: s.version } },
+      })),
     );
   };
 

@@ -1,7 +1,8 @@
 import type { Sql, TransactionSql } from "postgres";
 import { GroupBatcher } from "./batcher";
 import type { RunJobRequest } from "./context";
-import { type Commit, commitStates, type LoadedOperation, loadOperations } from "./store";
+import type { EventsNotifier } from "./events-notifier";
+import { type Commit, commitStates, type LoadedOperation, loadOperations, type Written } from "./store";
 
 interface CommitRequest {
   commit: Commit;
@@ -16,14 +17,17 @@ interface CommitRequest {
  */
 export class EngineStore {
   private readonly loads: GroupBatcher<string, LoadedOperation | null>;
-  private readonly commits: GroupBatcher<CommitRequest, string | null>;
+  private readonly commits: GroupBatcher<CommitRequest, Written | null>;
 
   constructor(options: {
     sql: Sql;
     enqueue(tx: TransactionSql, jobs: RunJobRequest[]): Promise<void>;
+    /** Told after every batch that wrote timeline events (see EventsNotifier). */
+    notifier?: EventsNotifier;
     maxBatch?: number;
   }) {
-    const { sql, enqueue, maxBatch } = options;
+    const { sql, enqueue, maxBatch, notifier } = options;
+    const deferNotify = Boolean(notifier);
     this.loads = new GroupBatcher({
       maxBatch,
       run: async (ids) => {
@@ -36,13 +40,16 @@ export class EngineStore {
       key: (r) => r.commit.operationId,
       run: async (requests) => {
         const commits = requests.map((r) => r.commit);
-        if (requests.every((r) => r.jobs.length === 0)) return commitStates(sql, commits);
-        return sql.begin(async (tx) => {
-          const tokens = await commitStates(tx, commits);
-          const jobs = requests.flatMap((r, i) => (tokens[i] ? r.jobs : []));
-          if (jobs.length > 0) await enqueue(tx, jobs);
-          return tokens;
-        });
+        const written = requests.every((r) => r.jobs.length === 0)
+          ? await commitStates(sql, commits, { deferNotify })
+          : await sql.begin(async (tx) => {
+              const landed = await commitStates(tx, commits, { deferNotify });
+              const jobs = requests.flatMap((r, i) => (landed[i] ? r.jobs : []));
+              if (jobs.length > 0) await enqueue(tx, jobs);
+              return landed;
+            });
+        if (written.some(Boolean)) notifier?.poke();
+        return written;
       },
     });
   }
@@ -51,8 +58,8 @@ export class EngineStore {
     return this.loads.submit(id);
   }
 
-  /** The new token, or null when the write was fenced out (nothing of it was written). */
-  commit(commit: Commit, jobs: RunJobRequest[] = []): Promise<string | null> {
+  /** The new token (and the input, for an operation that was not loaded), or null when fenced out. */
+  commit(commit: Commit, jobs: RunJobRequest[] = []): Promise<Written | null> {
     return this.commits.submit({ commit, jobs });
   }
 }

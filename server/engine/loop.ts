@@ -15,7 +15,7 @@ export interface JobLoopOptions {
   pollMs: number;
   /** How often the jobs in hand are touched, so pg-boss knows this worker is alive. */
   touchMs: number;
-  run(operationId: string): Promise<RunResult>;
+  run(operationId: string, data: RunJobData): Promise<RunResult>;
   hooks: EngineHooks;
   log(line: string): void;
 }
@@ -143,7 +143,7 @@ export class JobLoop {
     if (!duplicate) this.operations.add(operationId);
     const run = (async () => {
       try {
-        const result = duplicate ? "busy" : await this.options.run(operationId);
+        const result = duplicate ? "busy" : await this.options.run(operationId, job.data);
         if (result === "unknown_version") {
           // Another build may know this version: let pg-boss hand the job out again later.
           await this.options.boss.fail(RUN_QUEUE, { id: job.id, retryCount: job.retryCount }, { result });

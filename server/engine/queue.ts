@@ -19,6 +19,8 @@ export type RunReason = "start" | "retry" | "handoff" | "resume" | "recover";
 export interface RunJobData {
   operationId: string;
   reason: RunReason;
+  /** On start jobs: the workflow the operation was accepted under, so its first claim needs no read. */
+  workflow?: { type: string; version: number };
 }
 
 /**

@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { RETRIES_EXHAUSTED_ACTION } from "./plan";
 import { resumeOperation } from "./resume";
 import { type EngineHarness, engineHarness } from "./testing";
-import { type Behaviour, SCRIPTED_TIMEOUT_MS, scriptedWorkflow } from "./testing-workflows";
+import { type Behaviour, SHORT_TIMEOUT_MS, scriptedWorkflow } from "./testing-workflows";
 
 let t: TestDatabase;
 let h: EngineHarness;
@@ -156,11 +156,11 @@ describe("runOperation", () => {
   });
 
   it("aborts a step that runs past its timeout and retries it", async () => {
-    const id = await run({ a: ["hang"] });
+    const id = await run({ c: ["hang"] });
     expect(await h.waitFor(id)).toBe("completed");
     const failed = (await h.events(id)).find((e) => e.type === "attempt_failed")!;
-    expect(failed.data).toMatchObject({ errorClass: "transient", code: "timeout" });
-    expect(failed.data!.durationMs as number).toBeGreaterThanOrEqual(SCRIPTED_TIMEOUT_MS - 5);
+    expect(failed).toMatchObject({ step: "c", data: { errorClass: "transient", code: "timeout" } });
+    expect(failed.data!.durationMs as number).toBeGreaterThanOrEqual(SHORT_TIMEOUT_MS - 5);
   });
 
   it("starts no step of a paused workflow type, and carries on when it is un-paused", async () => {

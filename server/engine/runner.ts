@@ -1,3 +1,4 @@
+import { plannedState } from "@/server/domain/operation-state";
 import { isTerminal } from "@/server/domain/statuses";
 import type { StepDefinition, WorkflowDefinition } from "@/server/workflows/types";
 import { compensateNext } from "./compensate";
@@ -19,8 +20,14 @@ const MAX_TURNS = 200;
  * its result is committed together with the claim of the next step. A retry, a block, a
  * lost lease or a shutdown ends the run; a delayed job or a person starts the next one.
  */
-export async function runOperation(engine: Engine, operationId: string): Promise<RunResult> {
-  let op = await engine.store.load(operationId);
+export async function runOperation(
+  engine: Engine,
+  operationId: string,
+  /** From a start job: claim the first step straight away, without reading the operation first. */
+  startedUnder?: { type: string; version: number },
+): Promise<RunResult> {
+  const known = startedUnder && engine.registry.get(startedUnder.type, startedUnder.version);
+  let op = known ? asAccepted(operationId, known) : await engine.store.load(operationId);
   let claimed = false;
   for (let turn = 0; turn < MAX_TURNS; turn++) {
     if (!op) return "missing";
@@ -44,6 +51,25 @@ export async function runOperation(engine: Engine, operationId: string): Promise
   }
   engine.log(`operation ${operationId}: run stopped after ${MAX_TURNS} turns`);
   return handOff(engine, operationId);
+}
+
+/**
+ * The operation as intake wrote it (every step pending). Its first claim is fenced on the
+ * row still being `accepted` instead of a token; if it is not, the claim writes nothing and
+ * the run reads the operation as usual.
+ */
+function asAccepted(id: string, workflow: WorkflowDefinition): LoadedOperation {
+  const state = plannedState(workflow.steps.map((s) => s.name));
+  return {
+    id,
+    type: workflow.type,
+    version: workflow.version,
+    input: undefined,
+    createdAt: new Date(),
+    token: null,
+    state,
+    rows: state.steps.map((s, position) => ({ ...s, position, leaseOwner: null, leaseLive: false })),
+  };
 }
 
 function nextIndex(op: LoadedOperation): number {

@@ -18,8 +18,12 @@ export interface LoadedOperation {
   version: number;
   input: unknown;
   createdAt: Date;
-  /** `updated_at` as text, exact to the microsecond: a write only lands if it is unchanged. */
-  token: string;
+  /**
+   * `updated_at` as text, exact to the microsecond: a write only lands if it is unchanged.
+   * Null for an operation known only from its start job: the write lands only while it is
+   * still `accepted` — which pins its whole state (every step pending, untouched).
+   */
+  token: string | null;
   state: OperationState;
   rows: StepRow[];
 }
@@ -121,7 +125,7 @@ export interface EventToWrite {
 
 export interface Commit {
   operationId: string;
-  token: string;
+  token: string | null;
   owner: string;
   leaseMs: number;
   guard: CommitGuard;
@@ -142,7 +146,14 @@ export interface Commit {
  * commit, the new token, or null when it was fenced out. Operations are locked in id order
  * so two workers' batches cannot deadlock on each other.
  */
-export async function commitStates(sql: Sql | TransactionSql, commits: Commit[]): Promise<(string | null)[]> {
+export async function commitStates(
+  sql: Sql | TransactionSql,
+  commits: Commit[],
+  options: {
+    /** The caller notifies live readers itself after the commit (see migration 0007). */
+    deferNotify?: boolean;
+  } = {},
+): Promise<(Written | null)[]> {
   if (commits.length === 0) return [];
   const ops = commits.map((c) => {
     const block = c.after.block;
@@ -173,7 +184,7 @@ export async function commitStates(sql: Sql | TransactionSql, commits: Commit[])
     })),
   );
   const events = commits.flatMap((c) => c.events.map((e) => ({ ...e, op: c.operationId, actor: c.actor })));
-  const rows = await sql<{ id: string; token: string }[]>`
+  const rows = await sql<{ id: string; token: string; input: unknown }[]>`
     with i as (
       select * from jsonb_to_recordset(${JSON.stringify(ops)}::jsonb) as x(op uuid, token text, kind text,
         position int, expected text, attempts int, owner text, status operation_status, blocked_kind block_kind,
@@ -184,7 +195,8 @@ export async function commitStates(sql: Sql | TransactionSql, commits: Commit[])
     lock_op as (
       select o.id from operations o
       where o.id = any(${commits.map((c) => c.operationId)}::uuid[])
-        and o.updated_at = (select i.token::timestamptz from i where i.op = o.id)
+        and (select case when i.token is null then o.status = 'accepted' else o.updated_at = i.token::timestamptz end
+             from i where i.op = o.id)
       order by o.id for update of o
     ),
     guard_step as (
@@ -208,7 +220,7 @@ export async function commitStates(sql: Sql | TransactionSql, commits: Commit[])
         completed_at = case when i.terminal then coalesce(o.completed_at, now()) end,
         updated_at = clock_timestamp()
       from i where o.id = i.op and o.id in (select id from guard)
-      returning o.id, o.updated_at::text as token
+      returning o.id, o.updated_at::text as token, case when i.token is null then o.input end as input
     ),
     changed as (
       update steps s set status = x.status, attempts = x.attempts, output = x.output, last_error = x.last_error,
@@ -225,21 +237,32 @@ export async function commitStates(sql: Sql | TransactionSql, commits: Commit[])
       where s.operation_id = x.op and s.position = x.position and x.op in (select id from op)
       returning 1
     ),
+    -- Read by the events trigger at the end of this statement (transaction-local).
+    quiet as (select set_config('throughline.defer_notify', ${options.deferNotify ? "on" : "off"}, true) as v),
     ev as (
       insert into events (operation_id, type, step, actor, data)
       select e.op, e.type, e.step, e.actor, e.data
       from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as e(op uuid, type event_type, step text, actor text, data jsonb)
-      where e.op in (select id from op)
+      where e.op in (select id from op) and (select v from quiet) is not null
       returning 1
     )
-    select id, token from op`;
-  const tokens = new Map(rows.map((r) => [r.id, r.token]));
-  return commits.map((c) => tokens.get(c.operationId) ?? null);
+    select id, token, input from op`;
+  const written = new Map(rows.map((r) => [r.id, r]));
+  return commits.map((c) => {
+    const row = written.get(c.operationId);
+    return row ? { token: row.token, input: row.input } : null;
+  });
+}
+
+/** What a commit that landed returns: the new token, and the input when the operation was not loaded. */
+export interface Written {
+  token: string;
+  input: unknown;
 }
 
 export async function commitState(sql: Sql | TransactionSql, c: Commit): Promise<string | null> {
-  const [token] = await commitStates(sql, [c]);
-  return token ?? null;
+  const [written] = await commitStates(sql, [c]);
+  return written?.token ?? null;
 }
 
 /** The step a person would say is "current": the one being undone while failing, else the next one. */

@@ -9,10 +9,12 @@ import { NeedsPersonError, PermanentError, TransientError } from "./errors";
  * the list succeed; `slow` takes SLOW_MS), `pre.<step>` makes the precondition block or fail. Being data, the
  * script works the same in a child process.
  */
-export type Behaviour = "ok" | "transient" | "permanent" | "person" | "unknown" | "hang" | "slow";
+export type Behaviour = "ok" | "transient" | "permanent" | "person" | "unknown" | "hang" | "slow" | "sleepy";
 
 /** How long a `slow` attempt takes. */
 export const SLOW_MS = 600;
+/** How long a `sleepy` attempt takes: past any grace period in the tests. */
+export const SLEEPY_MS = 2_500;
 
 export const SCRIPTED_RETRY: RetryPolicy = {
   maxAttempts: 3,
@@ -20,13 +22,15 @@ export const SCRIPTED_RETRY: RetryPolicy = {
   backoff: 2,
   maxDelayMs: 200,
 };
-export const SCRIPTED_TIMEOUT_MS = 1_000;
+export const SCRIPTED_TIMEOUT_MS = 4_000;
+/** Step `c` times out sooner, for the timeout test. */
+export const SHORT_TIMEOUT_MS = 400;
 
 const input = z.object({
   script: z
     .record(
       z.string(),
-      z.array(z.enum(["ok", "transient", "permanent", "person", "unknown", "hang", "slow"])),
+      z.array(z.enum(["ok", "transient", "permanent", "person", "unknown", "hang", "slow", "sleepy"])),
     )
     .default({}),
   pre: z.record(z.string(), z.enum(["block", "fail"])).default({}),
@@ -74,8 +78,9 @@ function scriptedStep(name: string, overrides: Partial<StepDefinition<Input>> = 
           case "unknown":
             throw new Error(`${name} crashed oddly`);
           case "slow":
-            await new Promise((resolve) => setTimeout(resolve, SLOW_MS));
-            return { step: name, attempt, slow: true };
+          case "sleepy":
+            await new Promise((resolve) => setTimeout(resolve, behaviour === "slow" ? SLOW_MS : SLEEPY_MS));
+            return { step: name, attempt, behaviour };
           case "hang":
             await new Promise((resolve) => signal.addEventListener("abort", resolve));
             return { aborted: true };
@@ -104,7 +109,7 @@ export const scriptedWorkflow = defineWorkflow({
   steps: [
     scriptedStep("a"),
     scriptedStep("b", { compensation: { none: "Nothing to undo (test)." } }),
-    scriptedStep("c"),
+    scriptedStep("c", { timeoutMs: SHORT_TIMEOUT_MS }),
     scriptedStep("d", { retry: { ...SCRIPTED_RETRY, onExhausted: "fail" } }),
   ],
 });

@@ -6,6 +6,7 @@ import { defaultRegistry } from "@/server/workflows";
 import type { WorkflowRegistry } from "@/server/workflows/registry";
 import type { Engine, EngineHooks } from "./context";
 import { EngineStore } from "./engine-store";
+import { EventsNotifier } from "./events-notifier";
 import { LeaseKeeper } from "./leases";
 import { JobLoop } from "./loop";
 import { PauseWatcher } from "./pauses";
@@ -28,6 +29,7 @@ export const WORKER_DEFAULTS = {
   touchMs: 4_000,
   graceMs: 10_000,
   pauseRefreshMs: 1_000,
+  notifyDelayMs: 20,
 };
 
 export interface StartWorkerOptions {
@@ -55,6 +57,8 @@ export interface StartWorkerOptions {
   pollMs?: number;
   /** How long `stop()` lets running steps finish before leaving them to other workers. */
   graceMs?: number;
+  /** Live readers hear about the engine's events within this long (one NOTIFY per window). */
+  notifyDelayMs?: number;
   /** How often paused workflow types are read. */
   pauseRefreshMs?: number;
   /** Test hooks at each point of a step (crash tests kill the process there). */
@@ -105,6 +109,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   await boss.start();
 
   let stopping = false;
+  const notifier = new EventsNotifier({ sql, delayMs: settings.notifyDelayMs, log });
   const leases = new LeaseKeeper({ sql, owner: id, leaseMs: settings.leaseMs, log });
   const enqueue: Engine["enqueue"] = (tx, jobs) => insertRunJobs(boss, sqlExecutor(tx), jobs);
   const pauses = new PauseWatcher({ sql, refreshMs: settings.pauseRefreshMs, enqueue, log });
@@ -112,7 +117,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   let loop: JobLoop | null = null;
   const engine: Engine = {
     sql,
-    store: new EngineStore({ sql, enqueue }),
+    store: new EngineStore({ sql, enqueue, notifier }),
     registry,
     owner: id,
     actor: `worker:${id}`,
@@ -134,7 +139,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     fetchBatch: settings.fetchBatch,
     pollMs: settings.pollMs,
     touchMs: settings.touchMs,
-    run: (operationId) => runOperation(engine, operationId),
+    // A start job says which workflow accepted the operation: its first claim skips the read.
+    run: (operationId, data) =>
+      runOperation(engine, operationId, data.reason === "start" ? data.workflow : undefined),
     hooks: engine.hooks,
     log,
   });
@@ -168,6 +175,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           await sql`update steps set lease_expires_at = now() where lease_owner = ${id} returning 1`;
         log(`grace period over: ${left.length} step(s) left for other workers`);
       }
+      await notifier.flush();
       await sweeper.stop();
       await pauses.stop();
       await leases.stop();
