@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
-import { AlertTriangle, Clock, Inbox, RotateCcw } from "lucide-react";
+import { AlertTriangle, Clock, Inbox } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { OPERATION_STATUSES, type OperationStatus } from "@/server/domain/statuses";
@@ -64,7 +64,7 @@ function Totals({ d }: { d: Dashboard }) {
     note: IN_FLIGHT.includes(status) ? "now" : "last 24 h",
   }));
   return (
-    <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-7" aria-label="Totals">
+    <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6" aria-label="Totals">
       {tiles.map(({ status, note }) => (
         <li key={status}>
           <Link
@@ -85,13 +85,10 @@ function Totals({ d }: { d: Dashboard }) {
         <span className="inline-flex items-center gap-1.5 text-xs font-medium text-status-blocked-ink">
           <Clock className="size-3.5" aria-hidden /> stuck
         </span>
-        <p className="mt-1.5 text-2xl font-semibold tabular-nums">{d.stuck.count.toLocaleString("en")}</p>
-      </li>
-      <li className="rounded-lg border border-zinc-200 bg-white px-3 py-2.5 dark:border-zinc-800 dark:bg-zinc-900">
-        <span className="inline-flex items-center gap-1.5 text-xs font-medium text-status-processing-ink">
-          <RotateCcw className="size-3.5" aria-hidden /> retrying now
-        </span>
-        <p className="mt-1.5 text-2xl font-semibold tabular-nums">{d.retrying.toLocaleString("en")}</p>
+        <p className="mt-1.5 text-2xl font-semibold tabular-nums">
+          {d.stuck.count.toLocaleString("en")}
+          {d.stuck.atLeast && "+"}
+        </p>
       </li>
     </ul>
   );

@@ -92,7 +92,7 @@ interface Seeded {
  * workflows, mostly finished, with failures, blocks and retrying steps whose error text can
  * be searched. Written by set-based SQL in chunks (the engine would take hours).
  */
-async function seedOperations(sql: postgres.Sql, target: number): Promise<Seeded> {
+export async function seedOperations(sql: postgres.Sql, target: number): Promise<Seeded> {
   const [row] = await sql<{ n: number }[]>`select count(*)::int as n from operations`;
   const n = row?.n ?? 0;
   if (n >= target) return { total: n };

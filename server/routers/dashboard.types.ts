@@ -45,6 +45,7 @@ export const ZGetDashboardResponseSchema = z.object({
   ),
   stuck: z.object({
     count: z.number().int(),
+    atLeast: z.boolean(),
     items: z.array(
       z.object({
         id: z.uuid(),
@@ -57,7 +58,6 @@ export const ZGetDashboardResponseSchema = z.object({
       }),
     ),
   }),
-  retrying: z.number().int(),
   throughput: z.array(
     z.object({
       t: z.date(),
