@@ -2,7 +2,6 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useTRPC } from "../_lib/trpc";
 
@@ -15,7 +14,6 @@ const ADMIN_LINKS = [
 /** Who is signed in, the Audit page for staff, admin pages for admins, and sign-out. */
 export function UserMenu() {
   const trpc = useTRPC();
-  const router = useRouter();
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
   const [signingOut, setSigningOut] = useState(false);
   if (!me.data?.signedIn) return null;
@@ -24,8 +22,8 @@ export function UserMenu() {
   async function signOut() {
     setSigningOut(true);
     await fetch("/api/auth/sign-out", { method: "POST" }).catch(() => {});
-    router.replace("/sign-in");
-    router.refresh();
+    // A full load drops everything the signed-in pages cached.
+    window.location.assign("/sign-in");
   }
 
   return (

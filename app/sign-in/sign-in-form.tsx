@@ -1,6 +1,5 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { Button, Field, inputClass } from "../_components/forms";
 import { ErrorNote } from "../_components/ui";
@@ -19,7 +18,6 @@ function messageFor(status: number): string {
 }
 
 export function SignInForm({ next }: { next: string }) {
-  const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -38,8 +36,8 @@ export function SignInForm({ next }: { next: string }) {
         setError(messageFor(response.status));
         return;
       }
-      router.replace(next);
-      router.refresh();
+      // A full load: the router may hold prefetches made while signed out (redirects to here).
+      window.location.assign(next);
     } catch {
       setError("The server did not answer. Check your connection and try again.");
     } finally {

@@ -101,7 +101,9 @@ export async function performAction(deps: ActionDeps, options: PerformActionOpti
       }
     }
 
-    const eventActor = actorOf(options.principal);
+    // The timeline names people by email (readable there); the audit record keeps the id too.
+    const eventActor =
+      options.principal.kind === "staff" ? `user:${options.principal.email}` : actorOf(options.principal);
     const token = await commitState(sql, {
       operationId,
       token: op.token,

@@ -218,7 +218,15 @@ export function availableActions(
     { action: "compensate" },
     { action: "cancel" },
   ];
-  return candidates
-    .filter((request) => planAction(state, rows, request, "availability check", now).ok)
-    .map((request) => ({ action: request.action, step: "step" in request ? request.step : null }));
+  const replayable = (step: string) => {
+    const status = state.steps.find((s) => s.name === step)?.status;
+    return status === "failed" || status === "retrying" || state.block?.kind === "retries_exhausted";
+  };
+  return (
+    candidates
+      // Replaying a step that merely waits (pending, blocked on a precondition) is a resume: offer that.
+      .filter((request) => request.action !== "replay" || replayable(request.step))
+      .filter((request) => planAction(state, rows, request, "availability check", now).ok)
+      .map((request) => ({ action: request.action, step: "step" in request ? request.step : null }))
+  );
 }

@@ -12,6 +12,11 @@ describe("clientAddress", () => {
     expect(clientAddress(headers, { THROUGHLINE_PROXY_HOPS: "2" })).toBe("10.1.1.1");
   });
 
+  it("writes an IPv4 client seen through an IPv6 socket as IPv4", () => {
+    expect(clientAddress(new Headers({ "x-forwarded-for": "::ffff:127.0.0.1" }), {})).toBe("127.0.0.1");
+    expect(clientAddress(new Headers({ "x-forwarded-for": "2001:db8::1" }), {})).toBe("2001:db8::1");
+  });
+
   it("falls back to X-Real-IP, then to nothing", () => {
     expect(clientAddress(new Headers({ "x-real-ip": "10.2.2.2" }), {})).toBe("10.2.2.2");
     expect(clientAddress(new Headers(), {})).toBeNull();

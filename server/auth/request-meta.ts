@@ -22,7 +22,10 @@ export function clientAddress(
   const hops = Math.max(0, Number(env.THROUGHLINE_PROXY_HOPS ?? 0) || 0);
   const chosen = hops === 0 ? entries[0] : entries[entries.length - hops];
   const address = chosen ?? headers.get("x-real-ip")?.trim();
-  return address ? address.slice(0, 100) : null;
+  if (!address) return null;
+  // An IPv4 client seen through an IPv6 socket reads as ::ffff:a.b.c.d: keep the IPv4 form.
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  return (mapped ? mapped[1]! : address).slice(0, 100);
 }
 
 /** The request id and client address recorded with every audited action. */

@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Fact, Panel } from "../../_components/ui";
+import { WorkflowPause } from "../../_components/workflow-pause";
 import { formatDuration } from "../../_lib/format";
 import { serverCaller } from "../../_lib/server-caller";
 
@@ -49,6 +50,7 @@ export default async function WorkflowPage({ params }: { params: Promise<{ type:
         <h1 className="text-xl font-semibold">{summary.title}</h1>
         <p className="mt-1 max-w-3xl text-zinc-700 dark:text-zinc-300">{summary.description}</p>
       </header>
+      <WorkflowPause workflowType={summary.type} />
       <dl className="grid grid-cols-2 gap-4 rounded-lg border border-zinc-200 bg-white px-4 py-3 sm:grid-cols-5 dark:border-zinc-800 dark:bg-zinc-900">
         <Fact label="In flight">
           {summary.versions.map((v) => `v${v.version}: ${v.inFlight}`).join(" · ")}
