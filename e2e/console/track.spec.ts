@@ -14,6 +14,7 @@ test.describe("end-user track page", () => {
     await page.goto(order.links.track);
     await expect(page.getByTestId("track-headline")).toBeVisible();
     await expect(page.getByRole("list", { name: "Progress" })).toContainText("Reserving your items");
+    // biome-ignore lint/performance/useDomNodeTextContent: what the end user sees is the rendered text, not hidden nodes
     const text = await page.locator("body").innerText();
     for (const internal of [
       order.id,

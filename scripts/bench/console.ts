@@ -212,7 +212,10 @@ async function benchSearch(db: Db, seeded: Seeded): Promise<void> {
 /** Signs in through the endpoint the sign-in form posts to; the cookie lands in the page's context. */
 async function signIn(page: import("@playwright/test").Page, next: string): Promise<void> {
   const base = `http://127.0.0.1:${HTTP_PORT}`;
-  const res = await page.request.post(`${base}/api/auth/sign-in/email`, { data: ADMIN, headers: { origin: base } });
+  const res = await page.request.post(`${base}/api/auth/sign-in/email`, {
+    data: ADMIN,
+    headers: { origin: base },
+  });
   if (res.status() !== 200) throw new Error(`bench admin sign-in answered ${res.status()}`);
   await page.goto(`${base}${next}`);
 }

@@ -13,8 +13,6 @@ import { hourWindowStart, type QueueDepth, readQueueDepth } from "./queue-depth"
 import { asDate, asNumberOrNull } from "./rows";
 import { uuidV7Floor } from "./search-query";
 
-/** A type with no registered definition (an old version removed) is stuck after this. */
-const DEFAULT_STUCK_AFTER_MS = 10 * 60_000;
 const INBOX_ITEMS_PER_KIND = 8;
 const STUCK_ITEMS = 10;
 /** Most stuck candidates read per (status, type): enough to count a bad day, bounded for a disaster. */

@@ -9,7 +9,9 @@ import { isStepDone, type OperationStatus } from "./statuses";
  * 4. `accepted`   — nothing has started and nothing is going wrong;
  * 5. `processing` — anything else: a step is running, retrying, queued, or compensating.
  */
-export function deriveStatus(state: Pick<OperationState, "status" | "steps" | "block" | "failure">): OperationStatus {
+export function deriveStatus(
+  state: Pick<OperationState, "status" | "steps" | "block" | "failure">,
+): OperationStatus {
   if (state.status === "failed") return "failed";
   if (state.steps.length > 0 && state.steps.every((s) => isStepDone(s.status))) return "completed";
   if (state.block) return "blocked";

@@ -37,7 +37,11 @@ describe("transition", () => {
   it("completes when every step succeeded, with each output in the result", () => {
     const s = run(plannedState(STEPS), ...STEPS.flatMap(succeed));
     expect(s.status).toBe("completed");
-    expect(s.result).toEqual({ reserve: { step: "reserve" }, charge: { step: "charge" }, ship: { step: "ship" } });
+    expect(s.result).toEqual({
+      reserve: { step: "reserve" },
+      charge: { step: "charge" },
+      ship: { step: "ship" },
+    });
   });
 
   it("a retry keeps it processing and records when and why", () => {
@@ -54,7 +58,12 @@ describe("transition", () => {
   });
 
   it("blocks with a reason and action, and resumes to run the step again", () => {
-    const block = { kind: "awaiting_person" as const, reason: "risk high", actionRequired: "review", step: "charge" };
+    const block = {
+      kind: "awaiting_person" as const,
+      reason: "risk high",
+      actionRequired: "review",
+      step: "charge",
+    };
     const s = run(
       plannedState(STEPS),
       ...succeed("reserve"),
@@ -112,7 +121,9 @@ describe("transition", () => {
       ok: false,
       error: { type: "unknown_step" },
     });
-    expect(transition(plannedState(STEPS), { type: "step_succeeded", step: "reserve", output: 1 })).toMatchObject({
+    expect(
+      transition(plannedState(STEPS), { type: "step_succeeded", step: "reserve", output: 1 }),
+    ).toMatchObject({
       ok: false,
       error: { type: "step_state", status: "pending" },
     });
@@ -145,12 +156,12 @@ const arbTransition: fc.Arbitrary<Transition> = fc.oneof(
     .tuple(stepName, fc.constantFrom("", "manual fix"))
     .map(([step, reason]) => ({ type: "step_skipped" as const, step, reason })),
   stepName.map((step) => ({ type: "step_failed" as const, step, error: { message: "x" } })),
-  fc.tuple(fc.constantFrom(...BLOCK_KINDS), fc.constantFrom("", "why"), fc.constantFrom("", "do this")).map(
-    ([kind, reason, actionRequired]) => ({
+  fc
+    .tuple(fc.constantFrom(...BLOCK_KINDS), fc.constantFrom("", "why"), fc.constantFrom("", "do this"))
+    .map(([kind, reason, actionRequired]) => ({
       type: "blocked" as const,
       block: { kind, reason, actionRequired, step: null },
-    }),
-  ),
+    })),
   fc.constant({ type: "resumed" as const }),
   stepName.map((step) => ({ type: "step_replayed" as const, step })),
   stepName.map((step) => ({ type: "step_compensated" as const, step })),

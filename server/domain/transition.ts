@@ -38,7 +38,10 @@ export function transition(state: OperationState, t: Transition): TransitionResu
   if ("error" in next) return refuse(next.error);
   const status = deriveStatus(next.state);
   const result = status === "completed" ? resultOf(next.state) : next.state.result;
-  return { ok: true, state: { ...next.state, status, block: status === "completed" ? null : next.state.block, result } };
+  return {
+    ok: true,
+    state: { ...next.state, status, block: status === "completed" ? null : next.state.block, result },
+  };
 }
 
 function apply(state: OperationState, t: Transition): { state: OperationState } | { error: TransitionError } {
@@ -92,7 +95,8 @@ function apply(state: OperationState, t: Transition): { state: OperationState } 
       return { state: { ...failed.state, failure: { ...t.error, step: t.step }, block: null } };
     }
     case "blocked": {
-      if (!t.block.reason.trim() || !t.block.actionRequired.trim()) return { error: { type: "missing_reason" } };
+      if (!t.block.reason.trim() || !t.block.actionRequired.trim())
+        return { error: { type: "missing_reason" } };
       // The blocking step goes back to pending: resuming runs it again.
       const steps = state.steps.map((s) =>
         s.name === t.block.step && (s.status === "running" || s.status === "retrying")

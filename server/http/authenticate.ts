@@ -28,7 +28,10 @@ export async function requireScope(
     };
   }
   if (!hasScope(principal, scope)) {
-    return { ok: false, response: problem("forbidden", { detail: `This key lacks the \`${scope}\` scope.` }) };
+    return {
+      ok: false,
+      response: problem("forbidden", { detail: `This key lacks the \`${scope}\` scope.` }),
+    };
   }
   return { ok: true, principal };
 }

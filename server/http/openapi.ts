@@ -13,7 +13,9 @@ const problemContent = { "application/problem+json": { schema: ZProblemSchema } 
 const problemResponse = (description: string) => ({ description, content: problemContent });
 const operationContent = { "application/json": { schema: ZOperationResourceSchema } };
 const locationHeader = z.string().meta({ description: "URL of the operation resource." });
-const retryAfterHeader = z.string().meta({ description: "Seconds to wait before polling again (non-terminal only)." });
+const retryAfterHeader = z
+  .string()
+  .meta({ description: "Seconds to wait before polling again (non-terminal only)." });
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas the API validates with. */
 export function openApiDocument() {
@@ -35,7 +37,10 @@ export function openApiDocument() {
         get: {
           summary: "List workflow types",
           responses: {
-            "200": { description: "The workflows", content: { "application/json": { schema: ZWorkflowListResponseSchema } } },
+            "200": {
+              description: "The workflows",
+              content: { "application/json": { schema: ZWorkflowListResponseSchema } },
+            },
             "401": problemResponse("No or invalid API key"),
           },
         },
@@ -59,7 +64,8 @@ export function openApiDocument() {
               content: operationContent,
             },
             "200": {
-              description: "Finished within its budget (sync workflows), or an idempotent replay of a finished one.",
+              description:
+                "Finished within its budget (sync workflows), or an idempotent replay of a finished one.",
               headers: z.object({ Location: locationHeader }),
               content: operationContent,
             },
@@ -68,14 +74,19 @@ export function openApiDocument() {
             "403": problemResponse("The key lacks `operations:write`"),
             "413": problemResponse("Body over the size limit"),
             "415": problemResponse("Body is not JSON"),
-            "422": problemResponse("Unknown workflow type, or an Idempotency-Key reused for a different request"),
+            "422": problemResponse(
+              "Unknown workflow type, or an Idempotency-Key reused for a different request",
+            ),
           },
         },
         get: {
           summary: "List operations, newest first",
           requestParams: { query: ZListOperationsQuerySchema },
           responses: {
-            "200": { description: "A page", content: { "application/json": { schema: ZOperationListResponseSchema } } },
+            "200": {
+              description: "A page",
+              content: { "application/json": { schema: ZOperationListResponseSchema } },
+            },
             "400": problemResponse("Invalid query"),
             "401": problemResponse("No or invalid API key"),
           },

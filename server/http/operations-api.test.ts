@@ -14,7 +14,12 @@ let readKey: string;
 const BASE = "http://throughline.test";
 const order = {
   type: "order.fulfill",
-  input: { orderId: "ord_9", customerEmail: "bo@example.com", items: [{ sku: "A", quantity: 2 }], amountCents: 500 },
+  input: {
+    orderId: "ord_9",
+    customerEmail: "bo@example.com",
+    items: [{ sku: "A", quantity: 2 }],
+    amountCents: 500,
+  },
   subject: "bo@example.com",
   reference: "ord_9",
 };
@@ -36,7 +41,8 @@ const countOps = async () =>
 beforeAll(async () => {
   t = await createTestDatabase();
   api = operationsApi(createServices({ db: t.db, dispatch: async () => {} }));
-  writeKey = (await createApiKey({ db: t.db, name: "both", scopes: ["operations:write", "operations:read"] })).secret;
+  writeKey = (await createApiKey({ db: t.db, name: "both", scopes: ["operations:write", "operations:read"] }))
+    .secret;
   readKey = (await createApiKey({ db: t.db, name: "reader", scopes: ["operations:read"] })).secret;
 });
 afterAll(() => t.drop());
@@ -90,7 +96,10 @@ describe("POST /api/v1/operations", () => {
 
   it("names each invalid field with a JSON pointer (400) and writes nothing", async () => {
     const before = await countOps();
-    const res = await post({ ...order, input: { ...order.input, amountCents: -1, items: [{ sku: "", quantity: 1 }] } });
+    const res = await post({
+      ...order,
+      input: { ...order.input, amountCents: -1, items: [{ sku: "", quantity: 1 }] },
+    });
     expect(res.status).toBe(400);
     const body = await res.json();
     expect(body).toMatchObject({ type: "/problems/invalid-input", title: "Invalid input", status: 400 });
@@ -125,7 +134,9 @@ describe("POST /api/v1/operations", () => {
 
   it("creates exactly one operation for 50 concurrent identical POSTs with one key", async () => {
     const before = await countOps();
-    const responses = await Promise.all(Array.from({ length: 50 }, () => post(order, { "idempotency-key": "burst-50" })));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => post(order, { "idempotency-key": "burst-50" })),
+    );
     expect(responses.every((r) => r.status === 202)).toBe(true);
     const ids = new Set(await Promise.all(responses.map(async (r) => (await r.json()).id)));
     expect(ids.size).toBe(1);
@@ -152,15 +163,26 @@ describe("GET /api/v1/operations/{id} and the list", () => {
   });
 
   it("pages newest first with a cursor and filters by reference and status", async () => {
-    for (let i = 0; i < 5; i++) await post({ ...order, reference: `page-${i}`, subject: "pager@example.com" });
-    const first = await (await api.listOperations(get("/api/v1/operations?subject=pager@example.com&limit=3"))).json();
-    expect(first.items.map((o: { reference: string }) => o.reference)).toEqual(["page-4", "page-3", "page-2"]);
+    for (let i = 0; i < 5; i++)
+      await post({ ...order, reference: `page-${i}`, subject: "pager@example.com" });
+    const first = await (
+      await api.listOperations(get("/api/v1/operations?subject=pager@example.com&limit=3"))
+    ).json();
+    expect(first.items.map((o: { reference: string }) => o.reference)).toEqual([
+      "page-4",
+      "page-3",
+      "page-2",
+    ]);
     const second = await (
-      await api.listOperations(get(`/api/v1/operations?subject=pager@example.com&limit=3&cursor=${first.next}`))
+      await api.listOperations(
+        get(`/api/v1/operations?subject=pager@example.com&limit=3&cursor=${first.next}`),
+      )
     ).json();
     expect(second.items.map((o: { reference: string }) => o.reference)).toEqual(["page-1", "page-0"]);
     expect(second.next).toBeNull();
-    const byRef = await (await api.listOperations(get("/api/v1/operations?reference=page-2&status=accepted"))).json();
+    const byRef = await (
+      await api.listOperations(get("/api/v1/operations?reference=page-2&status=accepted"))
+    ).json();
     expect(byRef.items).toHaveLength(1);
     const bad = await api.listOperations(get("/api/v1/operations?status=done&limit=0"));
     expect(bad.status).toBe(400);

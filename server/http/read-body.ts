@@ -22,7 +22,8 @@ export async function readJsonBody(
   }
   const tooLarge = () =>
     problem("payload-too-large", { detail: `The body must be at most ${limitBytes} bytes.` });
-  if (Number(request.headers.get("content-length") ?? 0) > limitBytes) return { ok: false, response: tooLarge() };
+  if (Number(request.headers.get("content-length") ?? 0) > limitBytes)
+    return { ok: false, response: tooLarge() };
 
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -45,7 +46,9 @@ export async function readJsonBody(
   } catch (error) {
     return {
       ok: false,
-      response: problem("malformed-json", { detail: `The body is not valid JSON: ${(error as Error).message}` }),
+      response: problem("malformed-json", {
+        detail: `The body is not valid JSON: ${(error as Error).message}`,
+      }),
     };
   }
 }

@@ -94,12 +94,12 @@ export async function writeBatch(
   // The same (caller, key) twice in one batch: only the first is written, the rest follow it.
   const leaders = new Map<string, number>();
   const toWrite: PreparedIntake[] = [];
-  intakes.forEach((intake, i) => {
+  for (const [i, intake] of intakes.entries()) {
     const scope = idempotencyScope(intake.operation);
-    if (scope && leaders.has(scope)) return;
+    if (scope && leaders.has(scope)) continue;
     if (scope) leaders.set(scope, i);
     toWrite.push(intake);
-  });
+  }
 
   const created = await db.transaction(async (tx) => {
     // A concurrent writer of the same key makes this wait for its commit, then skip
@@ -119,7 +119,11 @@ export async function writeBatch(
     // The leader of a same-batch duplicate was created: this one is a replay of it.
     const leader = intakes[leaders.get(idempotencyScope(intake.operation) ?? "") ?? -1];
     if (leader && created.has(leader.operation.id)) {
-      return { type: "existing", id: leader.operation.id, requestHash: leader.operation.requestHash } as const;
+      return {
+        type: "existing",
+        id: leader.operation.id,
+        requestHash: leader.operation.requestHash,
+      } as const;
     }
     throw new Error(`Intake of ${intake.operation.id} was neither written nor found.`);
   });
@@ -193,4 +197,3 @@ async function findExisting(db: Db, ops: NewOperationRow[]) {
   for (const r of rows) found.set(`${r.submittedBy}\u0000${r.idempotencyKey}`, r);
   return found;
 }
-

@@ -8,7 +8,8 @@ import { createTrackToken } from "./track-token";
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 function errorMessage(value: unknown): string | null {
-  if (value && typeof value === "object" && "message" in value) return String((value as { message: unknown }).message);
+  if (value && typeof value === "object" && "message" in value)
+    return String((value as { message: unknown }).message);
   return null;
 }
 

@@ -10,8 +10,13 @@ const shortText = (max: number) => z.string().trim().min(1).max(max);
 
 export const ZStartOperationRequestSchema = z
   .object({
-    type: shortText(100).meta({ description: "Workflow type, e.g. `order.fulfill`.", example: "order.fulfill" }),
-    input: z.record(z.string(), z.unknown()).meta({ description: "Validated against the workflow's input schema." }),
+    type: shortText(100).meta({
+      description: "Workflow type, e.g. `order.fulfill`.",
+      example: "order.fulfill",
+    }),
+    input: z
+      .record(z.string(), z.unknown())
+      .meta({ description: "Validated against the workflow's input schema." }),
     subject: shortText(200)
       .nullish()
       .meta({ description: "The end user this is for (customer id or email).", example: "ada@example.com" }),
@@ -22,7 +27,11 @@ export const ZStartOperationRequestSchema = z
   .strict()
   .meta({ id: "StartOperationRequest" });
 
-export const ZIdempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, "printable ASCII, no spaces");
+export const ZIdempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, "printable ASCII, no spaces");
 
 const ZStepResourceSchema = z
   .object({
@@ -50,7 +59,9 @@ export const ZOperationResourceSchema = z
     blocked: z
       .object({ kind: z.enum(BLOCK_KINDS), reason: z.string(), actionRequired: z.string() })
       .optional(),
-    error: z.object({ message: z.string(), code: z.string().optional(), step: z.string().optional() }).optional(),
+    error: z
+      .object({ message: z.string(), code: z.string().optional(), step: z.string().optional() })
+      .optional(),
     result: z.unknown().optional(),
     traceId: z.string(),
     createdAt: z.iso.datetime(),

@@ -110,20 +110,32 @@ describe("StartOperationService.call", () => {
   });
 
   it("replays the same operation for the same key and request, and records the replay", async () => {
-    const first = await services.startOperation.call({ request: order, caller: "key:a", idempotencyKey: "k1" });
-    const again = await services.startOperation.call({ request: order, caller: "key:a", idempotencyKey: "k1" });
+    const first = await services.startOperation.call({
+      request: order,
+      caller: "key:a",
+      idempotencyKey: "k1",
+    });
+    const again = await services.startOperation.call({
+      request: order,
+      caller: "key:a",
+      idempotencyKey: "k1",
+    });
     expect(first.type).toBe("created");
     expect(again.type).toBe("replayed");
-    expect(again.type === "replayed" && first.type === "created" && again.operationId === first.operationId).toBe(
-      true,
-    );
+    expect(
+      again.type === "replayed" && first.type === "created" && again.operationId === first.operationId,
+    ).toBe(true);
     const types = (await t.db.select({ type: events.type }).from(events)).map((e) => e.type).sort();
     expect(types).toEqual(["accepted", "intake_replayed"]);
     expect((await counts()).ops).toBe(1);
   });
 
   it("refuses the same key with a different request, and records the refusal", async () => {
-    const first = await services.startOperation.call({ request: order, caller: "key:a", idempotencyKey: "k2" });
+    const first = await services.startOperation.call({
+      request: order,
+      caller: "key:a",
+      idempotencyKey: "k2",
+    });
     const other = await services.startOperation.call({
       request: { ...order, reference: "ord_2" },
       caller: "key:a",
@@ -139,7 +151,11 @@ describe("StartOperationService.call", () => {
 
   it("scopes keys to the caller: two callers with one key get two operations", async () => {
     await services.startOperation.call({ request: order, caller: "key:a", idempotencyKey: "shared" });
-    const b = await services.startOperation.call({ request: order, caller: "key:b", idempotencyKey: "shared" });
+    const b = await services.startOperation.call({
+      request: order,
+      caller: "key:b",
+      idempotencyKey: "shared",
+    });
     expect(b.type).toBe("created");
     expect((await counts()).ops).toBe(2);
   });
@@ -149,7 +165,11 @@ describe("StartOperationService.call", () => {
     const other = createServices({ db: t.db, dispatch: recordingDispatcher });
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        (i % 2 ? other : services).startOperation.call({ request: order, caller: "key:a", idempotencyKey: "burst" }),
+        (i % 2 ? other : services).startOperation.call({
+          request: order,
+          caller: "key:a",
+          idempotencyKey: "burst",
+        }),
       ),
     );
     const ids = new Set(results.map((r) => ("operationId" in r ? r.operationId : null)));

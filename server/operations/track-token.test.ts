@@ -15,11 +15,17 @@ describe("track tokens", () => {
     const [payload, sig] = token.split(".");
     const flipped = Buffer.from(payload!, "base64url");
     flipped[0] = flipped[0]! ^ 1;
-    expect(verifyTrackToken(`${flipped.toString("base64url")}.${sig}`)).toEqual({ ok: false, reason: "invalid" });
+    expect(verifyTrackToken(`${flipped.toString("base64url")}.${sig}`)).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
     expect(verifyTrackToken("garbage")).toEqual({ ok: false, reason: "invalid" });
   });
   it("refuses an expired token", () => {
     const token = createTrackToken(id, new Date("2020-01-01T00:00:00Z"), 60);
-    expect(verifyTrackToken(token, new Date("2020-01-01T00:02:00Z"))).toEqual({ ok: false, reason: "expired" });
+    expect(verifyTrackToken(token, new Date("2020-01-01T00:02:00Z"))).toEqual({
+      ok: false,
+      reason: "expired",
+    });
   });
 });

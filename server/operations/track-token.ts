@@ -14,17 +14,27 @@ function secret(): string {
 }
 
 function sign(payload: Buffer): Buffer {
-  return createHmac("sha256", secret()).update("track:").update(payload).digest().subarray(0, SIGNATURE_BYTES);
+  return createHmac("sha256", secret())
+    .update("track:")
+    .update(payload)
+    .digest()
+    .subarray(0, SIGNATURE_BYTES);
 }
 
-export function createTrackToken(operationId: string, now = new Date(), ttlSeconds = TRACK_LINK_TTL_SECONDS): string {
+export function createTrackToken(
+  operationId: string,
+  now = new Date(),
+  ttlSeconds = TRACK_LINK_TTL_SECONDS,
+): string {
   const payload = Buffer.alloc(20);
   Buffer.from(operationId.replaceAll("-", ""), "hex").copy(payload, 0);
   payload.writeUInt32BE(Math.floor(now.getTime() / 1000) + ttlSeconds, 16);
   return `${payload.toString("base64url")}.${sign(payload).toString("base64url")}`;
 }
 
-export type TrackTokenResult = { ok: true; operationId: string; expiresAt: Date } | { ok: false; reason: "invalid" | "expired" };
+export type TrackTokenResult =
+  | { ok: true; operationId: string; expiresAt: Date }
+  | { ok: false; reason: "invalid" | "expired" };
 
 export function verifyTrackToken(token: string, now = new Date()): TrackTokenResult {
   const [encoded, signature] = token.split(".");

@@ -24,7 +24,8 @@ export const demoNoop = defineWorkflow({
   },
   objective: { p95Ms: 1_000 },
   stuckAfterMs: 60_000,
-  runbook: "If probes are stuck, check that workers are running (dashboard: workers) and the queue is moving.",
+  runbook:
+    "If probes are stuck, check that workers are running (dashboard: workers) and the queue is moving.",
   steps: [
     {
       name: "first",

@@ -75,6 +75,8 @@ export interface WorkflowDefinition<TSchema extends z.ZodType = z.ZodType> {
 }
 
 /** Keeps the input type flowing into every step while the registry stores the erased form. */
-export function defineWorkflow<TSchema extends z.ZodType>(definition: WorkflowDefinition<TSchema>): WorkflowDefinition {
+export function defineWorkflow<TSchema extends z.ZodType>(
+  definition: WorkflowDefinition<TSchema>,
+): WorkflowDefinition {
   return definition as unknown as WorkflowDefinition;
 }
