@@ -46,7 +46,11 @@ with g as (
     -- In-flight work is recent; finished and blocked work spreads over the period.
     case when status in ('processing', 'accepted') then now() - r1 * interval '1 hour'
          else now() - r1 * ($3::int * interval '1 day') end as created_at,
-    'customer' || (n % 50000) || '@example.com' as email
+    'customer' || (n % 50000) || '@example.com' as email,
+    500 + (n * 37) % 20000 as amount,
+    jsonb_build_array(jsonb_build_object('sku', (array['BOOK-42','MUG-7','TEE-M','LAMP-3'])[1 + n % 4], 'quantity', 1 + n % 3)) as lines,
+    -- Verifications that stop at the manual review were high risk; most others were not.
+    case when status in ('blocked', 'failed') and type = 'account.verify' then 70 + n % 30 else (n * 13) % 75 end as score
   from t
 )
 select s.*, pg_temp.uuid7(created_at) as id,
@@ -71,8 +75,7 @@ insert into operations (id, type, version, status, input, subject, reference, su
 select o.id, o.type, 1, o.status::operation_status,
   case o.type
     when 'order.fulfill' then jsonb_build_object('orderId', 'ord_' || o.n, 'customerEmail', o.email,
-      'items', jsonb_build_array(jsonb_build_object('sku', (array['BOOK-42','MUG-7','TEE-M','LAMP-3'])[1 + o.n % 4], 'quantity', 1 + o.n % 3)),
-      'amountCents', 500 + (o.n * 37) % 20000, 'currency', 'EUR')
+      'items', o.lines, 'amountCents', o.amount, 'currency', 'EUR')
     when 'account.verify' then jsonb_build_object('accountId', 'acct_' || o.n, 'email', o.email,
       'country', (array['GB','FR','DE','NL','ES','US'])[1 + o.n % 6], 'documents', jsonb_build_array('passport', 'selfie'))
     when 'report.export' then jsonb_build_object('report', (array['orders','customers','payments'])[1 + o.n % 3],
@@ -81,8 +84,7 @@ select o.id, o.type, 1, o.status::operation_status,
   case o.type when 'report.export' then 'team-' || (o.n % 20) when 'demo.noop' then null else o.email end,
   case o.type when 'order.fulfill' then 'ord_' || o.n when 'account.verify' then 'acct_' || o.n end,
   'key:tl_seed', 'seed-' || o.n, md5(o.n::text),
-  case when o.status = 'completed' then (
-    select jsonb_object_agg(name, jsonb_build_object('seeded', true)) from unnest(w.names) as name) end,
+  r.result,
   case when o.status = 'failed' then jsonb_build_object('errorClass', 'permanent', 'step', f.step, 'message', f.message, 'code', f.code) end,
   case when o.status = 'blocked' then b.kind::block_kind end,
   case when o.status = 'blocked' then b.reason end,
@@ -92,6 +94,7 @@ select o.id, o.type, 1, o.status::operation_status,
   o.created_at + greatest(o.stop, 0) * o.step_ms * interval '1 ms',
   case when o.status in ('completed', 'failed') then o.created_at + (o.stop + 1) * o.step_ms * interval '1 ms' end
 from seed_ops o
+left join seed_results r on r.id = o.id and o.status = 'completed'
 cross join lateral (select case o.type
   when 'order.fulfill' then array['reserve_stock', 'charge_payment', 'create_shipment', 'send_confirmation']
   when 'account.verify' then array['collect_documents', 'risk_check', 'manual_review', 'activate']
@@ -110,7 +113,7 @@ cross join lateral (select
   case o.type when 'order.fulfill' then 'precondition_failed' when 'account.verify' then 'awaiting_person'
     else 'retries_exhausted' end as kind,
   case o.type when 'order.fulfill' then 'Not enough stock: LAMP-3 (2 needed, 0 available).'
-    when 'account.verify' then 'Risk score ' || (70 + o.n % 30) || ' is high: a compliance officer must review the documents.'
+    when 'account.verify' then 'Risk score ' || o.score || ' is high: a compliance officer must review the documents.'
     when 'report.export' then 'Retries exhausted after 3 attempts of "Render the report": The renderer is unavailable.'
     else 'Retries exhausted after 3 attempts of "Second step": the probe timed out.' end as reason,
   case o.type when 'order.fulfill' then 'Restock the items in the warehouse, then resume.'
@@ -121,6 +124,19 @@ cross join lateral (select
 const STAGE_STEPS = `
 create temp table seed_steps on commit drop as
 select o.n, o.id, o.created_at, o.step_ms, o.stop, o.running, o.status as op_status, p.position, p.name, x.status, x.attempts,
+  -- What each step's effect returns (later steps read some of it, e.g. the charge id).
+  case when x.status in ('succeeded', 'compensated') then case p.name
+    when 'reserve_stock' then jsonb_build_object('reservationIds', jsonb_build_array(), 'lines', o.lines)
+    when 'charge_payment' then jsonb_build_object('chargeId', 'ch_seed' || o.n, 'amountCents', o.amount, 'currency', 'EUR')
+    when 'create_shipment' then jsonb_build_object('shipmentId', 'shp_seed' || o.n, 'trackingNumber', 'TRKSEED' || o.n)
+    when 'send_confirmation' then jsonb_build_object('messageId', md5(o.n::text))
+    when 'collect_documents' then jsonb_build_object('documents', 2)
+    when 'risk_check' then jsonb_build_object('score', o.score, 'level', case when o.score >= 70 then 'high' else 'low' end, 'reasons', jsonb_build_array())
+    when 'manual_review' then case when o.score >= 70 then jsonb_build_object('review', 'approved', 'reviewer', 'user:compliance@example.com')
+      else jsonb_build_object('review', 'not_needed', 'score', o.score) end
+    when 'activate' then jsonb_build_object('accountId', 'acct_' || o.n, 'activatedAt', o.created_at)
+    when 'render' then jsonb_build_object('file', 'orders-' || o.n || '.csv', 'rows', 1000 + (o.n * 7919) % 200000)
+    else jsonb_build_object('ok', true) end end as output,
   case when x.status = 'retrying' then now() + (1 + o.n % 600) * interval '1 second' end as next_attempt_at,
   case when p.position = o.stop and o.status in ('failed', 'blocked', 'processing') and not o.running
     then jsonb_build_object('message', 'seeded failure', 'errorClass', case o.status when 'failed' then 'permanent' else 'transient' end)
@@ -138,6 +154,10 @@ cross join lateral (select
     when p.position = o.stop and o.status in ('blocked', 'failed') then 3
     when p.position = o.stop and o.status = 'processing' then 1 + o.n % 2 else 1 end as attempts) x`;
 
+const RESULTS = `
+create temp table seed_results on commit drop as
+select id, jsonb_object_agg(name, output) as result from seed_steps where op_status = 'completed' group by id`;
+
 const STEPS = `
 insert into steps (operation_id, position, name, status, attempts, started_at, finished_at, next_attempt_at,
   last_error, output, skip_reason, lease_owner, lease_expires_at, created_at, updated_at)
@@ -145,7 +165,7 @@ select s.id, s.position, s.name, s.status::step_status, s.attempts,
   case when s.attempts > 0 then s.created_at + s.position * s.step_ms * interval '1 ms' end,
   case when s.status in ('succeeded', 'failed', 'compensated') then s.created_at + (s.position + 0.8) * s.step_ms * interval '1 ms' end,
   s.next_attempt_at, s.last_error,
-  case when s.status in ('succeeded', 'compensated') then jsonb_build_object('seeded', true) end,
+  s.output,
   case when s.status = 'skipped' then 'operation failed' end,
   case when s.status = 'running' then 'seed' end,
   case when s.status = 'running' then s.created_at + s.stop * s.step_ms * interval '1 ms' end,
@@ -186,8 +206,36 @@ order by e.n, e.seq`;
 
 const REVIEWS = `
 insert into sim_reviews (operation_id, account_id, score, status, created_at)
-select id, 'acct_' || n, 70 + n % 30, 'pending', created_at from seed_ops
+select id, 'acct_' || n, score, 'pending', created_at from seed_ops
 where type = 'account.verify' and status = 'blocked' on conflict do nothing`;
+
+async function seedChunk(
+  sql: postgres.Sql,
+  chunk: { from: number; to: number; days: number; superuser: boolean },
+): Promise<void> {
+  await sql.begin(async (tx) => {
+    // A seed that dies half-way is simply run again: no need to wait for each flush.
+    await tx.unsafe("set local synchronous_commit = off");
+    await tx.unsafe("set local work_mem = '256MB'");
+    // The rows are consistent by construction: a superuser skips the per-row foreign key
+    // checks and triggers (the live-update NOTIFY included), several times faster.
+    if (chunk.superuser) await tx.unsafe("set local session_replication_role = replica");
+    await tx.unsafe(UUID7);
+    await tx.unsafe(STAGE, [chunk.from, chunk.to, chunk.days]);
+    for (const [name, statement] of Object.entries({
+      STAGE_STEPS,
+      RESULTS,
+      OPERATIONS,
+      STEPS,
+      EVENTS,
+      REVIEWS,
+    })) {
+      const t0 = performance.now();
+      await tx.unsafe(statement);
+      if (process.env.SEED_TIMING) log(`  ${name} ${Math.round(performance.now() - t0)} ms`);
+    }
+  });
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -199,35 +247,28 @@ async function main(): Promise<void> {
   const database = await openDatabase({ url: process.env.DATABASE_URL, log });
   try {
     await migrateDatabase(database.url);
-    const sql = postgres(database.url, { max: 1, onnotice: () => {} });
+    const sql = postgres(database.url, { max: 2, onnotice: () => {} });
     const started = performance.now();
     const [{ superuser } = { superuser: false }] = await sql<{ superuser: boolean }[]>`
       select rolsuper as superuser from pg_roles where rolname = current_user`;
     const [{ offset } = { offset: 0 }] = await sql<{ offset: number }[]>`
       select coalesce(max(substring(idempotency_key from 6)::bigint), 0)::int as offset from operations
       where submitted_by = 'key:tl_seed'`;
-    for (let from = 1; from <= total; from += CHUNK) {
-      const to = Math.min(total, from + CHUNK - 1);
-      await sql.begin(async (tx) => {
-        // A seed that dies half-way is simply run again: no need to wait for each flush.
-        await tx.unsafe("set local synchronous_commit = off");
-        await tx.unsafe("set local work_mem = '256MB'");
-        // The rows are consistent by construction: a superuser skips the per-row foreign key
-        // checks and triggers (the live-update NOTIFY included), several times faster.
-        if (superuser) await tx.unsafe("set local session_replication_role = replica");
-        await tx.unsafe(UUID7);
-        await tx.unsafe(STAGE, [offset + from, offset + to, days]);
-        for (const [name, statement] of Object.entries({ OPERATIONS, STAGE_STEPS, STEPS, EVENTS, REVIEWS })) {
-          const t0 = performance.now();
-          await tx.unsafe(statement);
-          if (process.env.SEED_TIMING) log(`  ${name} ${Math.round(performance.now() - t0)} ms`);
-        }
-      });
-      const seconds = (performance.now() - started) / 1000;
-      log(
-        `${to.toLocaleString()} / ${total.toLocaleString()} operations (${Math.round(to / seconds).toLocaleString()}/s)`,
-      );
-    }
+    // Chunks run on two connections at once: PostgreSQL inserts on one core per statement.
+    const chunks: [number, number][] = [];
+    for (let from = 1; from <= total; from += CHUNK) chunks.push([from, Math.min(total, from + CHUNK - 1)]);
+    let done = 0;
+    const writer = async () => {
+      for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
+        await seedChunk(sql, { from: offset + chunk[0], to: offset + chunk[1], days, superuser });
+        done += chunk[1] - chunk[0] + 1;
+        const seconds = (performance.now() - started) / 1000;
+        log(
+          `${done.toLocaleString()} / ${total.toLocaleString()} operations (${Math.round(done / seconds).toLocaleString()}/s)`,
+        );
+      }
+    };
+    await Promise.all([writer(), writer()]);
     await sql`analyze operations`;
     await sql`analyze steps`;
     await sql`analyze events`;
