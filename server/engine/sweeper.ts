@@ -69,9 +69,16 @@ export class Sweeper {
         returning s.operation_id as "operationId"`;
       const ids = [...new Set(rows.map((r) => r.operationId))];
       if (ids.length === 0) return ids;
+      // One recovery job per operation and window: under a backlog, a step swept again before
+      // its job ran does not pile up more jobs.
+      const seconds = Math.max(1, Math.ceil(requeueAfterMs / 1000));
       await this.options.enqueue(
         tx,
-        ids.map((operationId) => ({ data: { operationId, reason: "recover" } })),
+        ids.map((operationId) => ({
+          data: { operationId, reason: "recover" },
+          singletonKey: `recover:${operationId}`,
+          singletonSeconds: seconds,
+        })),
       );
       this.options.log(`recovered ${ids.length} step(s) whose lease expired`);
       return ids;

@@ -11,7 +11,7 @@ import { LeaseKeeper } from "./leases";
 import { JobLoop } from "./loop";
 import { PauseWatcher } from "./pauses";
 import { announceWorker } from "./presence";
-import { insertRunJobs, PGBOSS_SCHEMA, sqlExecutor } from "./queue";
+import { ensureQueues, insertRunJobs, PGBOSS_SCHEMA, sqlExecutor } from "./queue";
 import { runOperation } from "./runner";
 import { Sweeper } from "./sweeper";
 import { assertVersionsRegistered } from "./versions";
@@ -89,6 +89,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   if (!url) throw new Error("The worker needs DATABASE_URL (or the url option) for its queue connection.");
 
   await assertVersionsRegistered({ sql, registry });
+  // Normally done by the launcher after migrations; idempotent, so a worker started alone works too.
+  await ensureQueues(url);
 
   const boss = new PgBoss({
     connectionString: url,
