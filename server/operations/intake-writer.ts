@@ -70,7 +70,7 @@ export class IntakeWriter {
         this.dispatch,
         batch.map((p) => p.intake),
       );
-      batch.forEach((p, i) => p.resolve(outcomes[i]!));
+      for (const [i, p] of batch.entries()) p.resolve(outcomes[i]!);
     } catch (error) {
       if (batch.length === 1) {
         batch[0]!.reject(error);
