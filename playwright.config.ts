@@ -52,8 +52,12 @@ export default defineConfig({
       // The launcher creates this admin on first start; specs sign in with signIn().
       THROUGHLINE_ADMIN_EMAIL: ADMIN_EMAIL,
       THROUGHLINE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      // Its own embedded cluster, unless DATABASE_URL names a server.
-      ...(process.env.DATABASE_URL ? {} : { THROUGHLINE_DATA_DIR: ".throughline/e2e" }),
+      // Every spec signs in from 127.0.0.1, often as the same person: lift the sign-in limit.
+      THROUGHLINE_SIGN_IN_ATTEMPTS_PER_MINUTE: "1000",
+      // Its own embedded cluster (THROUGHLINE_DATA_DIR to run beside another one), unless DATABASE_URL names a server.
+      ...(process.env.DATABASE_URL
+        ? {}
+        : { THROUGHLINE_DATA_DIR: process.env.THROUGHLINE_DATA_DIR ?? ".throughline/e2e" }),
     },
     timeout: 300_000,
     reuseExistingServer: false,
