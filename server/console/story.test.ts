@@ -13,7 +13,8 @@ describe("workflowStory", () => {
       compensation: { kind: "undo" },
       onExhausted: "block",
     });
-    expect(story.steps[3]!.compensation).toEqual({ kind: "none", text: "An email cannot be unsent." });
+    const last = orderFulfill.steps[3]!.compensation;
+    expect(story.steps[3]!.compensation).toEqual({ kind: "none", text: "none" in last ? last.none : "" });
     expect(story.completion).toMatch(/^Staged/);
   });
 
