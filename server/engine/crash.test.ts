@@ -67,6 +67,6 @@ describe("a worker SIGKILLed at any point of a step", () => {
         Object.fromEntries(STEPS.map((s) => [s, 1])),
       );
     },
-    45_000,
+    90_000,
   );
 });

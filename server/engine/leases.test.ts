@@ -51,7 +51,7 @@ describe("step leases", () => {
     } finally {
       await stalled.stop();
     }
-  }, 45_000);
+  }, 90_000);
 
   it("the same operation's job delivered twice at once to two workers runs its work once", async () => {
     await h.startWorker();

@@ -134,7 +134,8 @@ export async function spawnWorkerChild(url: string, env: Record<string, string> 
       check();
     });
   await Promise.race([
-    waitForOutput("ready"),
+    // tsx compiles the engine in the child: slow when the 2-core box is busy with other suites.
+    waitForOutput("ready", 60_000),
     exited.then((how) => {
       if (!out.includes("ready"))
         throw new Error(`worker child exited (${how}) before it was ready:\n${out}`);

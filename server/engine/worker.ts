@@ -157,10 +157,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     enqueue,
     log,
   });
-  const presence = await announceWorker({ db, id, log });
   leases.start();
   await loop.start();
   sweeper.start();
+  // Last: the row says "this worker is up" (the launcher's tests wait for it).
+  const presence = await announceWorker({ db, id, log });
   log(
     `worker ${id} started (${registry.all().length} workflow versions, up to ${settings.concurrency} runs at once)`,
   );
@@ -169,6 +170,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const stop = () => {
     stopped ??= (async () => {
       stopping = true;
+      // A stopping worker recovers nobody else's work.
+      await sweeper.stop();
+      await pauses.stop();
       await loop.stopFetching();
       const finished = await loop.drain(settings.graceMs);
       if (!finished) {
@@ -178,8 +182,6 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         log(`grace period over: ${left.length} step(s) left for other workers`);
       }
       await notifier.flush();
-      await sweeper.stop();
-      await pauses.stop();
       await leases.stop();
       await boss.stop({ graceful: false, close: true });
       await presence.stop();

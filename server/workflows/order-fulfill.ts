@@ -218,7 +218,7 @@ export const orderFulfill = defineWorkflow({
           });
         },
       },
-      compensation: { none: "An email cannot be unsent, and it is the last step." },
+      compensation: { none: "An email cannot be unsent." },
       retry: PROVIDER_RETRY,
       timeoutMs: PROVIDER_TIMEOUT_MS,
       errors: { transient: "The email service is unavailable or its answer was lost." },
