@@ -1,110 +1,16 @@
 import type { Sql, TransactionSql } from "postgres";
 import type { EventType } from "@/server/domain/events";
-import type { Block, OperationState, RecordedError, StepState } from "@/server/domain/operation-state";
-import { isTerminal, type OperationStatus, type StepStatus } from "@/server/domain/statuses";
+import type { OperationState, StepState } from "@/server/domain/operation-state";
+import { isTerminal, type StepStatus } from "@/server/domain/statuses";
+import { SWEEPER_LEASE_PREFIX } from "./load";
 
-/** A step row as the engine sees it: the domain state plus who holds it. */
-export interface StepRow extends StepState {
-  position: number;
-  leaseOwner: string | null;
-  /** The lease has not expired (by the database clock). */
-  leaseLive: boolean;
-}
-
-/** An operation loaded for execution; `token` fences every write (compare-and-set). */
-export interface LoadedOperation {
-  id: string;
-  type: string;
-  version: number;
-  input: unknown;
-  createdAt: Date;
-  /**
-   * `updated_at` as text, exact to the microsecond: a write only lands if it is unchanged.
-   * Null for an operation known only from its start job: the write lands only while it is
-   * still `accepted` — which pins its whole state (every step pending, untouched).
-   */
-  token: string | null;
-  state: OperationState;
-  rows: StepRow[];
-}
-
-/** Owner prefix of a lease the sweeper took from a dead worker: anyone may claim it. */
-export const SWEEPER_LEASE_PREFIX = "sweeper:";
-
-interface OperationRow {
-  id: string;
-  type: string;
-  version: number;
-  status: OperationStatus;
-  input: unknown;
-  blockedKind: Block["kind"] | null;
-  blockedReason: string | null;
-  actionRequired: string | null;
-  error: RecordedError | null;
-  result: unknown;
-  currentStep: string | null;
-  createdAt: string | Date;
-  token: string;
-  steps: (Omit<StepRow, "nextAttemptAt"> & { nextAttemptAt: string | null })[];
-}
-
-/** Loads operations with their steps, in one round trip however many there are. */
-export async function loadOperations(
-  sql: Sql | TransactionSql,
-  ids: string[],
-  options: { lock?: boolean } = {},
-): Promise<Map<string, LoadedOperation>> {
-  const rows = await sql<OperationRow[]>`
-    select o.id, o.type, o.version, o.status, o.input, o.blocked_kind as "blockedKind",
-      o.blocked_reason as "blockedReason", o.action_required as "actionRequired", o.error, o.result,
-      o.current_step as "currentStep", o.created_at as "createdAt", o.updated_at::text as token,
-      coalesce((
-        select json_agg(json_build_object(
-          'position', s.position, 'name', s.name, 'status', s.status, 'attempts', s.attempts,
-          'output', s.output, 'lastError', s.last_error, 'skipReason', s.skip_reason,
-          'nextAttemptAt', s.next_attempt_at, 'leaseOwner', s.lease_owner,
-          'leaseLive', coalesce(s.lease_expires_at > now(), false)) order by s.position)
-        from steps s where s.operation_id = o.id), '[]'::json) as steps
-    from operations o where o.id = any(${ids}::uuid[])
-    ${options.lock ? sql`for update of o` : sql``}`;
-  return new Map(rows.map((row) => [row.id, toLoaded(row)]));
-}
-
-export async function loadOperation(sql: Sql, id: string): Promise<LoadedOperation | null> {
-  return (await loadOperations(sql, [id])).get(id) ?? null;
-}
-
-function toLoaded(row: OperationRow): LoadedOperation {
-  const rows: StepRow[] = row.steps.map((s) => ({
-    ...s,
-    nextAttemptAt: s.nextAttemptAt ? new Date(s.nextAttemptAt) : null,
-  }));
-  const block: Block | null =
-    row.blockedKind && row.blockedReason && row.actionRequired
-      ? {
-          kind: row.blockedKind,
-          reason: row.blockedReason,
-          actionRequired: row.actionRequired,
-          step: row.currentStep,
-        }
-      : null;
-  return {
-    id: row.id,
-    type: row.type,
-    version: row.version,
-    input: row.input,
-    createdAt: new Date(row.createdAt),
-    token: row.token,
-    rows,
-    state: {
-      status: row.status,
-      steps: rows.map(({ position: _p, leaseOwner: _o, leaseLive: _l, ...step }) => step),
-      block,
-      failure: row.error,
-      result: row.result,
-    },
-  };
-}
+export {
+  type LoadedOperation,
+  loadOperation,
+  loadOperations,
+  type StepRow,
+  SWEEPER_LEASE_PREFIX,
+} from "./load";
 
 /** Which step row the write is fenced on, besides the operation's token. */
 export type CommitGuard =
