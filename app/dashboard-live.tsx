@@ -82,7 +82,7 @@ function Totals({ d }: { d: Dashboard }) {
         </li>
       ))}
       <li className="rounded-lg border border-zinc-200 bg-white px-3 py-2.5 dark:border-zinc-800 dark:bg-zinc-900">
-        <span className="inline-flex items-center gap-1.5 text-xs font-medium text-status-blocked-ink">
+        <span className="inline-flex h-[22px] items-center gap-1.5 text-xs font-medium text-status-blocked-ink">
           <Clock className="size-3.5" aria-hidden /> stuck
         </span>
         <p className="mt-1.5 text-2xl font-semibold tabular-nums">
@@ -373,7 +373,7 @@ function LagPanel({ d }: { d: Dashboard }) {
         </fieldset>
       }
     >
-      <div className="grid gap-px bg-zinc-100 sm:grid-cols-2 lg:grid-cols-3 dark:bg-zinc-800">
+      <div className="grid gap-px bg-zinc-100 sm:grid-cols-2 xl:grid-cols-4 dark:bg-zinc-800">
         {d.types.map((t) => {
           const stats = t.lag[window];
           return (
