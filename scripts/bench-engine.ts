@@ -62,6 +62,20 @@ export async function benchEngine(options: { url: string }): Promise<void> {
       "≥ 500/s",
     ]);
 
+    // 2b. The engine alone: a backlog accepted while the workers were paused, drained.
+    const backlog = Number(process.env.ENGINE_BACKLOG ?? 5_000);
+    for (const w of workers) w.kill("SIGSTOP");
+    await closedIntake(INTAKE_CLIENTS, Number.POSITIVE_INFINITY, start, backlog);
+    const resumed = Date.now();
+    for (const w of workers) w.kill("SIGCONT");
+    await waitForIdle(db, 300_000);
+    const drainSeconds = (Date.now() - resumed) / 1000;
+    rows.push([
+      `engine alone: drain a backlog, ${WORKERS} worker process(es)`,
+      `${fmt(backlog / drainSeconds, 0)} completed/s (${backlog} ops in ${fmt(drainSeconds)} s)`,
+      "",
+    ]);
+
     // 3. Recovery of a SIGKILLed worker's step.
     const recovery = await measureRecovery(db, url, intake, workers);
     rows.push([
@@ -109,12 +123,18 @@ async function openLoop(rate: number, seconds: number, start: (note: string) => 
   return started;
 }
 
-async function closedIntake(clients: number, seconds: number, start: (note: string) => Promise<unknown>) {
+async function closedIntake(
+  clients: number,
+  seconds: number,
+  start: (note: string) => Promise<unknown>,
+  limit = Number.POSITIVE_INFINITY,
+) {
   const started: Started[] = [];
   const end = performance.now() + seconds * 1000;
+  let issued = 0;
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
-      for (let i = 0; performance.now() < end; i++) {
+      for (let i = 0; performance.now() < end && issued++ < limit; i++) {
         const at = Date.now();
         const t0 = performance.now();
         const r = (await start(`burst-${c}-${i}`)) as { operationId: string };
