@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { BookOpen, ExternalLink, History, ShieldCheck, Wrench } from "lucide-react";
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { AppRouter } from "@/server/routers/_app";
 import { AuditHistory } from "../../_components/audit-history";
 import { LiveIndicator } from "../../_components/live-indicator";
@@ -31,6 +31,8 @@ export function OperationDetail({ initial }: { initial: Detail }) {
   });
   const [visible, setVisible] = useState<Map<number, number>>(() => new Map());
   const [fresh, setFresh] = useState<Set<number>>(() => new Set());
+  // Events the live stream delivered before the refetch that details them: shown at once.
+  const [arrived, setArrived] = useState<LiveEventInfo[]>([]);
   const live = useLiveOperation(id, initial.cursor, (events: LiveEventInfo[]) => {
     void query.refetch();
     if (events.length === 0) return;
@@ -40,9 +42,15 @@ export function OperationDetail({ initial }: { initial: Detail }) {
       return next;
     });
     setFresh(new Set(events.map((e) => e.id)));
+    setArrived((prev) => [...prev, ...events]);
   });
   const d = query.data;
   const op = d.operation;
+  const known = new Set(d.timeline.map((e) => e.id));
+  const pending = arrived.filter((e) => !known.has(e.id));
+  useEffect(() => {
+    if (arrived.length > 0 && arrived.every((e) => known.has(e.id))) setArrived([]);
+  });
 
   return (
     <div className="space-y-5">
@@ -142,7 +150,7 @@ export function OperationDetail({ initial }: { initial: Detail }) {
 
       <div className="grid gap-5 lg:grid-cols-3">
         <div className="space-y-5 lg:col-span-2">
-          <TimelineView detail={d} visible={visible} fresh={fresh} />
+          <TimelineView detail={d} pending={pending} visible={visible} fresh={fresh} />
           <HopsView segments={d.segments} visible={visible} />
         </div>
         <div className="space-y-5">

@@ -1,5 +1,6 @@
 import { absolute, formatDuration } from "../../_components/time";
 import { BLOCK_KIND_LABELS, Empty, Panel } from "../../_components/ui";
+import type { LiveEventInfo } from "../../_lib/live";
 import type { Detail } from "./operation-detail";
 
 type Entry = Detail["timeline"][number];
@@ -64,24 +65,49 @@ function sentence(e: Entry, title: (step: string | null) => string): string {
   }
 }
 
+/** A live event before its details arrive: what the stream carries (type, step, time). */
+function announced(e: LiveEventInfo): Entry {
+  return {
+    id: e.id,
+    type: e.type as Entry["type"],
+    step: e.step,
+    actor: "",
+    at: e.at,
+    attempt: null,
+    durationMs: null,
+    errorClass: null,
+    message: null,
+    code: null,
+    retryAt: null,
+    blockKind: null,
+    actionRequired: null,
+    idempotencyKey: null,
+    requestHash: null,
+  };
+}
+
 /** Every recorded event, oldest first; live events are marked and show how fast they arrived. */
 export function TimelineView({
   detail,
+  pending,
   visible,
   fresh,
 }: {
   detail: Detail;
+  /** Events the live stream announced that the last read does not hold yet (details follow). */
+  pending: LiveEventInfo[];
   visible: Map<number, number>;
   fresh: Set<number>;
 }) {
+  const timeline = [...detail.timeline, ...pending.map(announced)];
   const titles = new Map(detail.steps.map((s) => [s.name, s.title]));
   const title = (step: string | null) => (step ? (titles.get(step) ?? step) : "");
   const start = detail.operation.createdAt.getTime();
   return (
-    <Panel id="timeline" title={`Timeline (${detail.timeline.length} events)`}>
-      {detail.timeline.length === 0 && <Empty>No events recorded yet.</Empty>}
+    <Panel id="timeline" title={`Timeline (${timeline.length} events)`}>
+      {timeline.length === 0 && <Empty>No events recorded yet.</Empty>}
       <ol className="relative px-4 py-2" data-testid="timeline">
-        {detail.timeline.map((e) => {
+        {timeline.map((e) => {
           const seen = visible.get(e.id);
           return (
             <li
