@@ -8,7 +8,7 @@ import { sqlExecutor } from "@/server/engine/queue";
 import { commitState, loadOperations } from "@/server/engine/store";
 import { type ActionRequest, AUDIT_ACTION_OF, planAction, reasonProblem } from "./plans";
 import { recordReviewDecision } from "./review";
-import { inTransaction } from "./transaction";
+import { inTransaction, type TxDb } from "./transaction";
 
 /** How long a refusal is explained as "already done" by whoever did the same thing before. */
 const ALREADY_DONE_WINDOW_MS = 15 * 60_000;
@@ -30,6 +30,8 @@ export interface PerformActionOptions {
   requestMeta: RequestMeta;
   /** Set when the action is part of a bulk action (the per-operation audit record links to it). */
   bulkActionId?: string;
+  /** Runs in the same transaction once the action is done (a bulk action records its outcome). */
+  within?: (db: TxDb) => Promise<void>;
 }
 
 export type ActionResult =
@@ -138,8 +140,10 @@ export async function performAction(deps: ActionDeps, options: PerformActionOpti
         details:
           request.action === "skip" && request.output !== undefined ? { manualOutput: request.output } : null,
       },
-      now,
+      // Stamped now, after any wait for the row lock: times follow the chain's order.
+      deps.now?.() ?? new Date(),
     );
+    await options.within?.(db);
     return {
       type: "done",
       operationId,
