@@ -28,6 +28,14 @@ export function UserMenu() {
 
   return (
     <div className="ml-auto flex items-center gap-3 text-sm">
+      {user.role !== "support" && (
+        <Link
+          href="/bulk"
+          className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100"
+        >
+          Bulk
+        </Link>
+      )}
       <Link
         href="/audit"
         className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100"

@@ -18,6 +18,7 @@ import {
   ZSkipStepRequestSchema,
   ZStepActionRequestSchema,
 } from "./actions.types";
+import { bulkRouter } from "./bulk";
 import { domainError } from "./domain-error";
 
 /** Runs one action and maps its typed outcome to the response or a domain error. */
@@ -59,6 +60,8 @@ function toResponse(result: ActionResult) {
 
 /** Operator actions: operators and admins only; every one needs a reason and is audited. */
 export const actionsRouter = router({
+  bulk: bulkRouter,
+
   /** Which actions the operation's state allows now, and whether the caller may take them. */
   available: protectedProcedure
     .input(ZGetAvailableActionsRequestSchema)

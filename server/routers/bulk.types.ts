@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { BULK_ACTION_KINDS, BULK_OUTCOMES, BULK_STATUSES } from "@/server/actions/kinds";
+import { MAX_REASON_LENGTH } from "@/server/actions/plans";
+import { OPERATION_STATUSES } from "@/server/domain/statuses";
+
+const ZReason = z.string().max(MAX_REASON_LENGTH + 100);
+
+export const ZBulkFilterSchema = z.object({
+  workflowType: z.string().min(1).max(100),
+  statuses: z.array(z.enum(OPERATION_STATUSES)).max(5).default([]),
+  step: z.string().min(1).max(100).optional(),
+  since: z.date().optional(),
+  until: z.date().optional(),
+});
+
+export const ZDryRunBulkRequestSchema = z.object({
+  filter: ZBulkFilterSchema,
+  action: z.enum(BULK_ACTION_KINDS),
+  step: z.string().min(1).max(100).optional(),
+  output: z
+    .unknown()
+    .refine((v) => v === undefined || JSON.stringify(v).length <= 16_384, "The output is larger than 16 KB.")
+    .optional(),
+  reason: ZReason,
+  canarySize: z.number().int().min(1).max(20).default(3),
+});
+export const ZDryRunBulkResponseSchema = z.object({
+  bulkActionId: z.string(),
+  count: z.number().int(),
+  canarySize: z.number().int(),
+});
+
+export const ZConfirmBulkRequestSchema = z.object({ bulkActionId: z.uuid(), count: z.number().int() });
+export const ZChangeBulkRequestSchema = z.object({
+  bulkActionId: z.uuid(),
+  change: z.enum(["pause", "resume", "abort"]),
+  reason: ZReason,
+});
+export const ZBulkStatusResponseSchema = z.object({ status: z.enum(BULK_STATUSES) });
+
+export const ZGetBulkRequestSchema = z.object({ bulkActionId: z.uuid() });
+export const ZGetBulkResponseSchema = z.object({
+  id: z.string(),
+  action: z.enum(BULK_ACTION_KINDS),
+  step: z.string().nullable(),
+  filter: z.object({
+    workflowType: z.string(),
+    statuses: z.array(z.string()),
+    step: z.string().nullable(),
+    since: z.string().nullable(),
+    until: z.string().nullable(),
+  }),
+  reason: z.string(),
+  status: z.enum(BULK_STATUSES),
+  note: z.string().nullable(),
+  targetCount: z.number().int(),
+  canarySize: z.number().int(),
+  canaryPassed: z.boolean(),
+  createdByLabel: z.string(),
+  createdAt: z.date(),
+  confirmedAt: z.date().nullable(),
+  finishedAt: z.date().nullable(),
+  counts: z.record(z.enum(BULK_OUTCOMES), z.number().int()),
+  targets: z.array(
+    z.object({
+      position: z.number().int(),
+      operationId: z.string(),
+      reference: z.string().nullable(),
+      status: z.enum(OPERATION_STATUSES).nullable(),
+      currentStep: z.string().nullable(),
+      outcome: z.enum(BULK_OUTCOMES),
+      message: z.string().nullable(),
+    }),
+  ),
+});
+
+export const ZListBulkResponseSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      action: z.enum(BULK_ACTION_KINDS),
+      step: z.string().nullable(),
+      status: z.enum(BULK_STATUSES),
+      targetCount: z.number().int(),
+      reason: z.string(),
+      createdByLabel: z.string(),
+      createdAt: z.date(),
+    }),
+  ),
+});
