@@ -217,6 +217,11 @@ export function AuditLog() {
                       {r.step ? <div>step {r.step}</div> : null}
                       {r.workflowType ? <div className="text-zinc-500">{r.workflowType}</div> : null}
                       {targetOf(r.details)}
+                      {r.bulkActionId ? (
+                        <Link href={`/bulk/${r.bulkActionId}`} className="hover:underline">
+                          bulk action →
+                        </Link>
+                      ) : null}
                     </td>
                     <td className="max-w-xs px-4 py-2">
                       {r.reason ?? <span className="text-zinc-400">—</span>}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useState } from "react";
@@ -25,6 +25,7 @@ const toDate = (value: FormDataEntryValue | null) => (value ? new Date(String(va
 export function BulkForm() {
   const trpc = useTRPC();
   const router = useRouter();
+  const queryClient = useQueryClient();
   const params = useSearchParams();
   const workflows = useQuery(trpc.workflows.list.queryOptions());
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
@@ -40,7 +41,13 @@ export function BulkForm() {
   });
   const confirm = useMutation(
     trpc.actions.bulk.confirm.mutationOptions({
-      onSuccess: () => router.push(`/bulk/${frozen!.bulkActionId}`),
+      onSuccess: async (_data, input) => {
+        // The preview cached it as a dry run; the progress page must read it fresh.
+        await queryClient.invalidateQueries({
+          queryKey: trpc.actions.bulk.get.queryKey({ bulkActionId: input.bulkActionId }),
+        });
+        router.push(`/bulk/${input.bulkActionId}`);
+      },
     }),
   );
 

@@ -31,7 +31,9 @@ export function BulkProgress({ id }: { id: string }) {
   const trpc = useTRPC();
   const bulk = useQuery({
     ...trpc.actions.bulk.get.queryOptions({ bulkActionId: id }),
-    refetchInterval: (q) => (q.state.data?.status === "running" ? 1_000 : false),
+    staleTime: 0,
+    refetchInterval: (q) =>
+      q.state.data?.status === "running" || q.state.data?.status === "dry_run" ? 1_000 : false,
   });
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
   const [change, setChange] = useState<"pause" | "resume" | "abort" | null>(null);
