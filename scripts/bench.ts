@@ -3,6 +3,7 @@
  * BENCH_SECONDS shortens each timed phase; BENCH_ONLY=intake,… picks sections.
  */
 
+import { benchConsole } from "./bench/console";
 import { benchIntake } from "./bench/intake";
 import { openBenchDatabase } from "./bench/lib";
 import { benchEngine } from "./bench-engine";
@@ -14,6 +15,8 @@ const bench = await openBenchDatabase();
 try {
   if (wants("intake")) await benchIntake({ url: bench.url });
   if (wants("engine")) await benchEngine({ url: bench.url });
+  // Last: it seeds 1,000,000 operations into the same database.
+  if (wants("console")) await benchConsole({ url: bench.url });
 } finally {
   await bench.drop();
   await bench.server.stop();
