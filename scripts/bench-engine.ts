@@ -12,7 +12,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { pathToFileURL } from "node:url";
 import { createDb, type Db } from "@/db/client";
 import { RunDispatcher } from "@/server/engine/dispatch";
-import { ensureQueues } from "@/server/engine/queue";
+import { ensureQueues, RUN_QUEUE } from "@/server/engine/queue";
 import { StartOperationService } from "@/server/operations/start-operation";
 import { defaultRegistry } from "@/server/workflows";
 import { benchSeconds, fmt, openBenchDatabase, percentile, printTable } from "./bench/lib";
@@ -177,6 +177,16 @@ async function hops(db: Db, started: Started[]): Promise<Map<string, number[]>> 
       window w as (partition by operation_id order by id)
     ) e where prev_type is not null`;
   const byHop = new Map<string, number[]>();
+  // The pickup hop split: intake transaction start → its job fetched by a worker (pg-boss times).
+  const jobs = await db.$client<{ ms: number }[]>`
+    select extract(epoch from j.started_on - o.created_at) * 1000 as ms
+    from pgboss.job j join operations o on o.id = (j.data->>'operationId')::uuid
+    where j.name = ${RUN_QUEUE} and j.data->>'reason' = 'start' and j.started_on is not null
+      and o.id = any(${started.map((s) => s.id)}::uuid[])`;
+  byHop.set(
+    "accepted → job fetched",
+    jobs.map((j) => Number(j.ms)),
+  );
   for (const r of rows) byHop.set(r.hop, [...(byHop.get(r.hop) ?? []), Number(r.ms)]);
   return byHop;
 }

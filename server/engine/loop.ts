@@ -1,10 +1,12 @@
-import type { Job, JobAttempt, PgBoss } from "pg-boss";
+import type { Db as BossDb, Job, JobAttempt, PgBoss } from "pg-boss";
 import type { Sql } from "postgres";
 import type { EngineHooks, RunResult } from "./context";
 import { PGBOSS_SCHEMA, RUN_QUEUE, type RunJobData } from "./queue";
 
 export interface JobLoopOptions {
   boss: PgBoss;
+  /** The executor fetches and completions go through (prepared statements on the worker's pool). */
+  executor: BossDb;
   /** Pool whose dedicated LISTEN connection receives pg-boss's wake-ups. */
   sql: Sql;
   /** Most runs in flight in this process; fetches only ask for free slots. */
@@ -103,7 +105,7 @@ export class JobLoop {
       const asked = Math.min(free, fetchBatch);
       let jobs: Job<RunJobData>[] = [];
       try {
-        jobs = await boss.fetch<RunJobData>(RUN_QUEUE, { batchSize: asked });
+        jobs = await boss.fetch<RunJobData>(RUN_QUEUE, { batchSize: asked, db: this.options.executor });
       } catch (error) {
         log(`fetch failed: ${(error as Error).message}`);
         await this.sleep(pollMs);
@@ -146,7 +148,12 @@ export class JobLoop {
         const result = duplicate ? "busy" : await this.options.run(operationId, job.data);
         if (result === "unknown_version") {
           // Another build may know this version: let pg-boss hand the job out again later.
-          await this.options.boss.fail(RUN_QUEUE, { id: job.id, retryCount: job.retryCount }, { result });
+          await this.options.boss.fail(
+            RUN_QUEUE,
+            { id: job.id, retryCount: job.retryCount },
+            { result },
+            { db: this.options.executor },
+          );
           return;
         }
         await this.options.hooks.beforeJobComplete?.({ operationId, result });
@@ -155,7 +162,12 @@ export class JobLoop {
       } catch (error) {
         this.options.log(`run of ${operationId} failed: ${(error as Error).message}`);
         await this.options.boss
-          .fail(RUN_QUEUE, { id: job.id, retryCount: job.retryCount }, { message: (error as Error).message })
+          .fail(
+            RUN_QUEUE,
+            { id: job.id, retryCount: job.retryCount },
+            { message: (error as Error).message },
+            { db: this.options.executor },
+          )
           .catch(() => {});
       } finally {
         const wasFull = full();
@@ -177,7 +189,7 @@ export class JobLoop {
         const batch = this.completions;
         this.completions = [];
         try {
-          await this.options.boss.complete(RUN_QUEUE, batch);
+          await this.options.boss.complete(RUN_QUEUE, batch, null, { db: this.options.executor });
         } catch (error) {
           // Left active, the jobs come back after the heartbeat timeout; their runs find nothing to do.
           this.options.log(`could not complete ${batch.length} job(s): ${(error as Error).message}`);
@@ -192,7 +204,7 @@ export class JobLoop {
   private async touch(): Promise<void> {
     const held = [...this.inFlight.values()].map((j) => ({ id: j.id, retryCount: j.retryCount }));
     if (held.length === 0) return;
-    await this.options.boss.touch(RUN_QUEUE, held).catch((error: Error) => {
+    await this.options.boss.touch(RUN_QUEUE, held, { db: this.options.executor }).catch((error: Error) => {
       this.options.log(`could not touch ${held.length} job(s): ${error.message}`);
     });
   }

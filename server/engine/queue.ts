@@ -89,19 +89,29 @@ export function poolExecutor(db: Db): BossDb {
   return sqlExecutor(db.$client);
 }
 
-/** pg-boss's executor inside a postgres.js transaction (the engine's own writes). */
+/**
+ * pg-boss's executor over postgres.js (a pool or a transaction). Statements with parameters
+ * are prepared: pg-boss's fetch and insert are planned once per connection, not per call.
+ */
 export function sqlExecutor(sql: Sql | TransactionSql): BossDb {
   return {
     async executeSql(text, values) {
-      const rows = await sql.unsafe(text, (values ?? []) as never[]);
+      const params = (values ?? []) as never[];
+      const rows = await sql.unsafe(text, params, { prepare: params.length > 0 });
       return { rows: [...rows] };
     },
   };
 }
 
-/** pg-boss's executor inside a drizzle transaction: the job commits with the caller's rows. */
+/**
+ * pg-boss's executor inside a drizzle transaction: the job commits with the caller's rows.
+ * drizzle keeps the postgres.js transaction as `session.client`; through it pg-boss's insert
+ * is a prepared statement, planned once per connection — measured 2.5 ms less per intake
+ * transaction on the 2-core box. dispatch.test.ts checks a rollback takes the job with it.
+ */
 export function txExecutor(tx: Tx): BossDb {
-  return fromDrizzle(tx, sql);
+  const client = (tx as unknown as { session?: { client?: TransactionSql } }).session?.client;
+  return typeof client?.unsafe === "function" ? sqlExecutor(client) : fromDrizzle(tx, sql);
 }
 
 /**

@@ -136,6 +136,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   };
   loop = new JobLoop({
     boss,
+    executor: sqlExecutor(sql),
     sql,
     concurrency: settings.concurrency,
     fetchBatch: settings.fetchBatch,
