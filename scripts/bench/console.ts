@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { chromium } from "@playwright/test";
 import postgres from "postgres";
@@ -6,7 +5,7 @@ import { createDb, type Db } from "@/db/client";
 import { DashboardPresenter } from "@/server/console/dashboard-presenter";
 import { SearchPresenter, type SearchRequest } from "@/server/console/search-presenter";
 import { defaultRegistry } from "@/server/workflows";
-import { fmt, percentile, printTable } from "./lib";
+import { fmt, percentile, printTable, startWeb, stopWeb } from "./lib";
 
 /**
  * The console at scale, in `npm run bench` (BENCH_ONLY=console):
@@ -34,7 +33,13 @@ export async function benchConsole(options: { url: string }): Promise<void> {
       await presenter.call();
       model.push(performance.now() - t0);
     }
-    const web = await startWeb(options.url);
+    const web = await startWeb({
+      url: options.url,
+      port: HTTP_PORT,
+      env: { THROUGHLINE_ADMIN_EMAIL: ADMIN.email, THROUGHLINE_ADMIN_PASSWORD: ADMIN.password },
+      // The admin is created just after the web answers: wait until sign-in can work.
+      ready: () => adminExists(options.url),
+    });
     try {
       const browser = await chromium.launch({
         executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -298,35 +303,6 @@ async function benchLive(browser: import("@playwright/test").Browser, db: Db): P
     .filter(Number.isFinite);
 }
 
-async function startWeb(url: string): Promise<ChildProcess> {
-  const child = spawn("npx", ["tsx", "scripts/start.ts", "--only", "web"], {
-    env: {
-      THROUGHLINE_SECRET: "bench-secret",
-      ...process.env,
-      DATABASE_URL: url,
-      PORT: String(HTTP_PORT),
-      LOG_LEVEL: "warn",
-      THROUGHLINE_ADMIN_EMAIL: ADMIN.email,
-      THROUGHLINE_ADMIN_PASSWORD: ADMIN.password,
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-    detached: true,
-  });
-  const deadline = Date.now() + 600_000;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${HTTP_PORT}/api/health`);
-      // The admin is created just after the web answers: wait until sign-in can work.
-      if (res.ok && (await adminExists(url))) return child;
-    } catch {
-      // not up yet (the first run builds the app)
-    }
-    if (child.exitCode !== null) throw new Error("the web server exited before it answered");
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("the web server did not answer within 10 minutes");
-}
-
 async function adminExists(url: string): Promise<boolean> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
@@ -339,11 +315,4 @@ async function adminExists(url: string): Promise<boolean> {
   } finally {
     await sql.end();
   }
-}
-
-async function stopWeb(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  process.kill(-child.pid!, "SIGTERM");
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
 }

@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import postgres from "postgres";
 import { createDb } from "@/db/client";
 import { createApiKey } from "@/server/auth/api-keys";
 import { RunDispatcher } from "@/server/engine/dispatch";
 import { ensureQueues } from "@/server/engine/queue";
 import { createServices } from "@/server/services";
-import { benchSeconds, closedLoop, fmt, percentile, printTable } from "./lib";
+import { benchSeconds, closedLoop, fmt, percentile, printTable, startWeb, stopWeb } from "./lib";
 
 const CONCURRENCY = 16;
 const HTTP_PORT = 3299;
@@ -63,7 +62,7 @@ export async function benchIntake(options: { url: string }) {
   await dispatcher.close();
   await db.$client.end();
   if (process.env.BENCH_INTAKE_HTTP === "0") return printIntake(rows, seconds);
-  const web = await startWeb(options.url);
+  const web = await startWeb({ url: options.url, port: HTTP_PORT });
   try {
     const http = await closedLoop({
       concurrency: CONCURRENCY,
@@ -106,36 +105,4 @@ function row(label: string, r: { perSecond: number; latencies: number[] }, basel
     fmt(percentile(r.latencies, 50), 2),
     fmt(percentile(r.latencies, 99), 2),
   ];
-}
-
-async function startWeb(url: string): Promise<ChildProcess> {
-  const child = spawn("npx", ["tsx", "scripts/start.ts", "--only", "web"], {
-    env: {
-      THROUGHLINE_SECRET: "bench-secret",
-      ...process.env,
-      DATABASE_URL: url,
-      PORT: String(HTTP_PORT),
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-    detached: true,
-  });
-  const deadline = Date.now() + 600_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${HTTP_PORT}/api/health`)).ok) return child;
-    } catch {
-      // not up yet (the first run builds the app)
-    }
-    if (child.exitCode !== null) throw new Error("the web server exited before it answered");
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("the web server did not answer within 10 minutes");
-}
-
-async function stopWeb(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  process.kill(-child.pid!, "SIGTERM");
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
 }

@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import postgres from "postgres";
@@ -74,3 +75,47 @@ export function printTable(title: string, header: string[], rows: (string | numb
 }
 
 export const benchSeconds = (fallback: number) => Number(process.env.BENCH_SECONDS ?? fallback);
+
+/**
+ * Starts the production web server (`--only web`, building first when needed) against
+ * `url` on `port`, and resolves once it answers /api/health and `ready()` holds.
+ */
+export async function startWeb(options: {
+  url: string;
+  port: number;
+  env?: Record<string, string>;
+  ready?: () => Promise<boolean>;
+}): Promise<ChildProcess> {
+  const child = spawn("npx", ["tsx", "scripts/start.ts", "--only", "web"], {
+    env: {
+      THROUGHLINE_SECRET: "bench-secret",
+      ...process.env,
+      DATABASE_URL: options.url,
+      PORT: String(options.port),
+      LOG_LEVEL: "warn",
+      ...options.env,
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+  });
+  const deadline = Date.now() + 600_000;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${options.port}/api/health`);
+      if (res.ok && (await (options.ready?.() ?? true))) return child;
+    } catch {
+      // not up yet (the first run builds the app)
+    }
+    if (child.exitCode !== null) throw new Error("the web server exited before it answered");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("the web server did not answer within 10 minutes");
+}
+
+/** SIGTERM to the web server's process group; waits up to 20 s for it to exit. */
+export async function stopWeb(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  process.kill(-child.pid!, "SIGTERM");
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+}
