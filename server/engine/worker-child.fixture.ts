@@ -20,8 +20,14 @@ setProviders(createProviders({ db }));
 const extra = process.env.EXTRA_WORKFLOWS === "scripted" ? [scriptedWorkflow] : [];
 const registry = extra.length ? new WorkflowRegistry([...WORKFLOWS, ...extra]) : defaultRegistry;
 
+/** Operations whose CRASH_STEP ran in this process: only their jobs count for beforeJobComplete. */
+const ranHere = new Set<string>();
+
 const at = (point: string) => async (info: Partial<HookInfo>) => {
-  const matches = !CRASH_STEP || info.step === undefined || info.step === CRASH_STEP;
+  if (info.step === CRASH_STEP && info.operationId) ranHere.add(info.operationId);
+  // A job left over from an earlier test (a recovery job for a finished operation) must not count.
+  const matches =
+    !CRASH_STEP || info.step === CRASH_STEP || (info.step === undefined && ranHere.has(info.operationId!));
   if (CRASH_AT === point && matches) process.kill(process.pid, "SIGKILL");
   if (PAUSE_AT === point && matches) {
     console.log(`paused ${info.operationId} ${info.step}`);
