@@ -86,6 +86,16 @@ export type ChangeRoleResult =
   | { type: "not_found" }
   | { type: "last_admin" };
 
+/** The person's row, locked until the transaction ends, so two admins' changes serialise. */
+async function lockStaffUser(tx: Tx, userId: string) {
+  const [user] = await tx
+    .select({ role: staffUsers.role, email: staffUsers.email, deactivatedAt: staffUsers.deactivatedAt })
+    .from(staffUsers)
+    .where(eq(staffUsers.id, userId))
+    .for("update");
+  return user;
+}
+
 /** Changes a person's role; takes effect on their next request. The last active admin stays admin. */
 export async function changeRole(options: {
   db: Db;
@@ -96,11 +106,7 @@ export async function changeRole(options: {
   request: RequestMeta;
 }): Promise<ChangeRoleResult> {
   return options.db.transaction(async (tx) => {
-    const [user] = await tx
-      .select({ role: staffUsers.role, email: staffUsers.email, deactivatedAt: staffUsers.deactivatedAt })
-      .from(staffUsers)
-      .where(eq(staffUsers.id, options.userId))
-      .for("update");
+    const user = await lockStaffUser(tx, options.userId);
     if (!user) return { type: "not_found" as const };
     if (user.role === options.role) return { type: "unchanged" as const };
     if (user.role === "admin" && !user.deactivatedAt && !(await anotherActiveAdmin(tx, options.userId))) {
@@ -140,11 +146,7 @@ export async function setStaffActive(options: {
   request: RequestMeta;
 }): Promise<SetActiveResult> {
   return options.db.transaction(async (tx) => {
-    const [user] = await tx
-      .select({ role: staffUsers.role, email: staffUsers.email, deactivatedAt: staffUsers.deactivatedAt })
-      .from(staffUsers)
-      .where(eq(staffUsers.id, options.userId))
-      .for("update");
+    const user = await lockStaffUser(tx, options.userId);
     if (!user) return { type: "not_found" as const };
     if (Boolean(user.deactivatedAt) === !options.active) return { type: "unchanged" as const };
     if (!options.active && user.role === "admin" && !(await anotherActiveAdmin(tx, options.userId))) {
