@@ -2,6 +2,7 @@
 
 import { Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatDuration } from "../../_lib/format";
+import { hhmm, TIME_X_AXIS } from "./time-axis";
 
 export interface LagPoint {
   t: Date;
@@ -9,8 +10,6 @@ export interface LagPoint {
   p95Ms: number | null;
   count: number;
 }
-
-const hhmm = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
 
 /** Completion lag p50/p95 per bucket; a dashed line marks the workflow's p95 objective. */
 export function LagChart({
@@ -35,16 +34,7 @@ export function LagChart({
     <figure className="h-28 w-full" aria-label={label}>
       <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 320, height: 112 }}>
         <LineChart data={data} margin={{ top: 6, right: 6, bottom: 0, left: 0 }}>
-          <XAxis
-            dataKey="t"
-            type="number"
-            domain={["dataMin", "dataMax"]}
-            tickFormatter={(t: number) => hhmm.format(t)}
-            tick={{ fontSize: 10, fill: "currentColor" }}
-            stroke="currentColor"
-            strokeOpacity={0.3}
-            minTickGap={24}
-          />
+          <XAxis {...TIME_X_AXIS} />
           <YAxis
             width={44}
             tickFormatter={(v: number) => formatDuration(v)}

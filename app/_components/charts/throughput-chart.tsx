@@ -1,6 +1,7 @@
 "use client";
 
 import { Bar, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { hhmm, TIME_X_AXIS } from "./time-axis";
 
 export interface ThroughputPoint {
   t: Date;
@@ -9,8 +10,6 @@ export interface ThroughputPoint {
   failed: number;
   jobs: number;
 }
-
-const hhmm = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
 
 /**
  * Per minute: operations accepted and finished (business) against run jobs done
@@ -22,16 +21,7 @@ export function ThroughputChart({ points }: { points: ThroughputPoint[] }) {
     <figure className="h-36 w-full" aria-label="Throughput per minute over the last hour">
       <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 320, height: 144 }}>
         <ComposedChart data={data} margin={{ top: 6, right: 6, bottom: 0, left: 0 }}>
-          <XAxis
-            dataKey="t"
-            type="number"
-            domain={["dataMin", "dataMax"]}
-            tickFormatter={(t: number) => hhmm.format(t)}
-            tick={{ fontSize: 10, fill: "currentColor" }}
-            stroke="currentColor"
-            strokeOpacity={0.3}
-            minTickGap={24}
-          />
+          <XAxis {...TIME_X_AXIS} />
           <YAxis
             width={36}
             allowDecimals={false}
