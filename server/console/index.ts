@@ -1,5 +1,5 @@
+import { type Dashboard, DashboardPresenter } from "@/server/presenters/dashboard/dashboard-presenter";
 import type { Services } from "@/server/services";
-import { type Dashboard, DashboardPresenter } from "./dashboard-presenter";
 import { FaultSettingsService } from "./fault-settings";
 import { OperationDetailPresenter } from "./operation-detail-presenter";
 import { SearchPresenter } from "./search-presenter";

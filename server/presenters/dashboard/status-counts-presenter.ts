@@ -1,0 +1,30 @@
+import type { Db } from "@/db/client";
+import type { OperationStatus } from "@/server/domain/statuses";
+import { DAY } from "./windows";
+
+export interface StatusCount {
+  type: string;
+  status: OperationStatus;
+  n: number;
+}
+
+/**
+ * Operations per type and status. In flight: exact (status index). Finished: the last 24 h
+ * (completion index, index-only).
+ */
+export class StatusCountsPresenter {
+  constructor(private readonly db: Db) {}
+
+  call({ now }: { now: Date }): Promise<StatusCount[]> {
+    const sql = this.db.$client;
+    const dayAgo = new Date(now.getTime() - DAY);
+    return sql<StatusCount[]>`
+      select type, status, count(*)::int as n from operations
+      where status in ('accepted', 'processing', 'blocked')
+      group by type, status
+      union all
+      select type, status, count(*)::int from operations
+      where completed_at >= ${dayAgo.toISOString()}::timestamptz and completed_at is not null
+      group by type, status`;
+  }
+}
