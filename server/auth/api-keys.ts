@@ -143,7 +143,17 @@ const cache = new Map<string, { principal: KeyPrincipal; until: number }>();
 const lastUsedWritten = new Map<string, number>();
 
 /**
- * Resolves `Authorization: Bearer <key>` to a key principal, or null. The bootstrap
+ * Who an `Authorization` header names: the key principal of a valid `Bearer <key>`, else
+ * anonymous. The one API-key check, for the HTTP API and the tRPC context alike.
+ */
+export async function principalFromAuthorization(db: Db, header: string | null): Promise<Principal> {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? "");
+  if (!match) return { kind: "anonymous" };
+  return (await authenticateApiKey(db, match[1]!)) ?? { kind: "anonymous" };
+}
+
+/**
+ * Resolves a bearer key to a key principal, or null. The bootstrap
  * key from THROUGHLINE_BOOTSTRAP_API_KEY is registered (as a hash) on first use.
  */
 export async function authenticateApiKey(

@@ -1,4 +1,4 @@
-import { createCallerFactory, router } from "@/server/trpc";
+import { createCallerFactory, router } from "@/server/trpc/init";
 import { actionsRouter } from "./actions";
 import { adminRouter } from "./admin";
 import { auditRouter } from "./audit";

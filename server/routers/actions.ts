@@ -3,8 +3,9 @@ import { PausePresenter, pauseWorkflow, resumeWorkflow } from "@/server/actions/
 import type { ActionResult } from "@/server/actions/perform";
 import type { ActionRequest } from "@/server/actions/plans";
 import { hasRole } from "@/server/auth/roles";
-import type { ContextInner } from "@/server/context";
-import { operatorProcedure, protectedProcedure, router } from "@/server/trpc";
+import type { ContextInner } from "@/server/trpc/context";
+import { domainError } from "@/server/trpc/domain-error";
+import { operatorProcedure, protectedProcedure, router } from "@/server/trpc/init";
 import {
   ZActionResponseSchema,
   ZGetAvailableActionsRequestSchema,
@@ -19,7 +20,6 @@ import {
   ZStepActionRequestSchema,
 } from "./actions.types";
 import { bulkRouter } from "./bulk";
-import { domainError } from "./domain-error";
 
 /** Runs one action and maps its typed outcome to the response or a domain error. */
 async function act(

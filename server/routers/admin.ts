@@ -2,7 +2,8 @@ import { reasonProblem } from "@/server/actions/plans";
 import { auditActorOf } from "@/server/audit/write";
 import { ApiKeyPresenter, createApiKey, revokeApiKey } from "@/server/auth/api-keys";
 import { changeRole, createStaffUser, StaffPresenter, setStaffActive } from "@/server/auth/people";
-import { adminProcedure, router } from "@/server/trpc";
+import { domainError } from "@/server/trpc/domain-error";
+import { adminProcedure, router } from "@/server/trpc/init";
 import {
   ZCreateApiKeyRequestSchema,
   ZCreateApiKeyResponseSchema,
@@ -17,7 +18,6 @@ import {
   ZSetRoleRequestSchema,
   ZSetRoleResponseSchema,
 } from "./admin.types";
-import { domainError } from "./domain-error";
 
 function requireReason(reason: string) {
   const problem = reasonProblem(reason);

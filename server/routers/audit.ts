@@ -1,6 +1,6 @@
 import { AuditPresenter } from "@/server/audit/presenter";
 import { verifyAuditChain } from "@/server/audit/verify";
-import { adminProcedure, protectedProcedure, router } from "@/server/trpc";
+import { adminProcedure, protectedProcedure, router } from "@/server/trpc/init";
 import { ZListAuditRequestSchema, ZListAuditResponseSchema, ZVerifyAuditResponseSchema } from "./audit.types";
 
 /** The audit history: every staff member may read it; checking the chain is for admins. */

@@ -1,6 +1,7 @@
 import { completeSetup, isSetupTokenValid } from "@/server/auth/first-admin";
 import { StaffPresenter } from "@/server/auth/people";
-import { publicProcedure, router } from "@/server/trpc";
+import { domainError } from "@/server/trpc/domain-error";
+import { publicProcedure, router } from "@/server/trpc/init";
 import {
   ZCompleteSetupRequestSchema,
   ZCompleteSetupResponseSchema,
@@ -8,7 +9,6 @@ import {
   ZGetSetupStatusRequestSchema,
   ZGetSetupStatusResponseSchema,
 } from "./auth.types";
-import { domainError } from "./domain-error";
 
 /** Who is signed in, and first-run setup. Signing in and out are better-auth's own endpoints (/api/auth). */
 export const authRouter = router({

@@ -6,9 +6,10 @@ import {
   dryRunBulk,
   kickBulk,
 } from "@/server/actions/bulk";
-import type { ContextInner } from "@/server/context";
 import { logger } from "@/server/logger";
-import { operatorProcedure, protectedProcedure, router } from "@/server/trpc";
+import type { ContextInner } from "@/server/trpc/context";
+import { domainError } from "@/server/trpc/domain-error";
+import { operatorProcedure, protectedProcedure, router } from "@/server/trpc/init";
 import {
   ZBulkStatusResponseSchema,
   ZChangeBulkRequestSchema,
@@ -19,7 +20,6 @@ import {
   ZGetBulkResponseSchema,
   ZListBulkResponseSchema,
 } from "./bulk.types";
-import { domainError } from "./domain-error";
 
 function kick(ctx: ContextInner, bulkActionId: string) {
   kickBulk({ db: ctx.services.db, dispatcher: ctx.services.runs }, bulkActionId, (error) =>

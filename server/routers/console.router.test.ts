@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "@/server/auth/principal";
-import { createContextInner } from "@/server/context";
 import { liveHubFor } from "@/server/live";
 import { createTrackToken } from "@/server/operations/track-token";
 import { createServices, type Services } from "@/server/services";
+import { createContextInner } from "@/server/trpc/context";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { insertEvents } from "@/test/fixtures/operations";
 import { createCaller } from "./_app";

@@ -1,6 +1,6 @@
 import { consoleFor } from "@/server/console";
 import { liveHubFor } from "@/server/live";
-import { protectedProcedure, router } from "@/server/trpc";
+import { protectedProcedure, router } from "@/server/trpc/init";
 import { ZGetDashboardResponseSchema } from "./dashboard.types";
 
 export const dashboardRouter = router({

@@ -1,7 +1,7 @@
 import { tracked } from "@trpc/server";
 import { liveHubFor } from "@/server/live";
 import { watch } from "@/server/live/watch";
-import { protectedProcedure, router } from "@/server/trpc";
+import { protectedProcedure, router } from "@/server/trpc/init";
 import { ZWatchChangesRequestSchema, ZWatchOperationRequestSchema } from "./live.types";
 
 /**

@@ -2,8 +2,8 @@ import { TRPCError } from "@trpc/server";
 import { actorOf, maySeeType, visibleTypes } from "@/server/auth/principal";
 import { toOperationResource } from "@/server/operations/resource";
 import { waitForCompletion } from "@/server/operations/wait-for-completion";
-import { router, scopedProcedure } from "@/server/trpc";
-import { domainError } from "./domain-error";
+import { domainError } from "@/server/trpc/domain-error";
+import { router, scopedProcedure } from "@/server/trpc/init";
 import {
   ZGetOperationRequestSchema,
   ZGetOperationResponseSchema,

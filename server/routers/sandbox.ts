@@ -1,5 +1,5 @@
 import { consoleFor } from "@/server/console";
-import { operatorProcedure, protectedProcedure, router } from "@/server/trpc";
+import { operatorProcedure, protectedProcedure, router } from "@/server/trpc/init";
 import {
   ZListFaultsResponseSchema,
   ZResetFaultsResponseSchema,

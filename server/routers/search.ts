@@ -1,6 +1,6 @@
 import { consoleFor } from "@/server/console";
-import { protectedProcedure, router } from "@/server/trpc";
-import { domainError } from "./domain-error";
+import { domainError } from "@/server/trpc/domain-error";
+import { protectedProcedure, router } from "@/server/trpc/init";
 import {
   ZGetOperationDetailRequestSchema,
   ZGetOperationDetailResponseSchema,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { OPERATION_STATUSES } from "@/server/domain/statuses";
 import { OverviewPresenter } from "@/server/system/overview-presenter";
-import { protectedProcedure, router } from "@/server/trpc";
+import { protectedProcedure, router } from "@/server/trpc/init";
 
 const ZSystemOverviewResponseSchema = z.object({
   postgresVersion: z.string(),

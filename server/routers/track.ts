@@ -2,7 +2,7 @@ import { tracked } from "@trpc/server";
 import { consoleFor } from "@/server/console";
 import { liveHubFor } from "@/server/live";
 import { watch } from "@/server/live/watch";
-import { publicProcedure, router } from "@/server/trpc";
+import { publicProcedure, router } from "@/server/trpc/init";
 import { ZGetTrackRequestSchema, ZGetTrackResponseSchema, ZWatchTrackRequestSchema } from "./track.types";
 
 /** How often a watching track page re-checks that its link has not expired meanwhile. */

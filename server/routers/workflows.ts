@@ -1,8 +1,8 @@
 import { consoleFor } from "@/server/console";
 import { ZWorkflowListResponseSchema } from "@/server/operations/schemas";
-import { protectedProcedure, router, scopedProcedure } from "@/server/trpc";
+import { domainError } from "@/server/trpc/domain-error";
+import { protectedProcedure, router, scopedProcedure } from "@/server/trpc/init";
 import { describeWorkflow } from "@/server/workflows/registry";
-import { domainError } from "./domain-error";
 import {
   ZGetWorkflowStoryRequestSchema,
   ZGetWorkflowStoryResponseSchema,

@@ -1,6 +1,7 @@
 import { AuditPresenter } from "@/server/audit/presenter";
+import { getAuth } from "@/server/auth/auth";
+import { principalFromHeaders } from "@/server/auth/authenticate";
 import { decide } from "@/server/auth/roles";
-import { principalFromHeaders } from "@/server/context";
 import { problem } from "@/server/http/problem";
 import { route } from "@/server/http/route";
 import { ZAuditFilterSchema } from "@/server/routers/audit.types";
@@ -14,7 +15,7 @@ export const dynamic = "force-dynamic";
  */
 export const GET = route(async (request: Request) => {
   const services = getServices();
-  const { principal } = await principalFromHeaders(services, request.headers);
+  const { principal } = await principalFromHeaders({ db: services.db, auth: getAuth() }, request.headers);
   const gate = decide(principal, { role: "support" });
   if (!gate.ok)
     return problem(gate.code === "UNAUTHORIZED" ? "unauthorized" : "forbidden", { detail: gate.message });

@@ -1,7 +1,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { createContext } from "@/server/context";
 import { logger } from "@/server/logger";
 import { appRouter } from "@/server/routers/_app";
+import { createContext } from "@/server/trpc/context";
 
 export const dynamic = "force-dynamic";
 

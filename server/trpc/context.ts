@@ -1,14 +1,10 @@
 import type { RequestMeta } from "@/server/audit/write";
 import { getAuth } from "@/server/auth/auth";
+import { type AuthenticatedVia, principalFromHeaders } from "@/server/auth/authenticate";
 import { authSettings, isTrustedOrigin } from "@/server/auth/config";
 import type { Principal } from "@/server/auth/principal";
 import { requestMetaFrom } from "@/server/auth/request-meta";
-import { staffFromHeaders } from "@/server/auth/session";
-import { principalFromRequest } from "@/server/http/authenticate";
 import { getServices, type Services } from "@/server/services";
-
-/** How the principal was established: a staff session cookie, a bearer API key, or neither. */
-export type AuthenticatedVia = "session" | "key" | "none";
 
 export interface ContextInner {
   principal: Principal;
@@ -38,26 +34,13 @@ export function createContextInner(options: {
   };
 }
 
-/**
- * Who is asking, from the request: a bearer API key when one is sent (cookies are then
- * ignored), else the staff session cookie, else anonymous.
- */
-export async function principalFromHeaders(
-  services: Services,
-  headers: Headers,
-): Promise<{ principal: Principal; via: AuthenticatedVia }> {
-  if (headers.get("authorization")) {
-    const key = await principalFromRequest(services.db, new Request("http://internal/", { headers }));
-    return { principal: key, via: key.kind === "key" ? "key" : "none" };
-  }
-  const staff = await staffFromHeaders(getAuth(), headers);
-  return staff ? { principal: staff, via: "session" } : { principal: { kind: "anonymous" }, via: "none" };
-}
-
 /** The fetch adapter's context. */
 export async function createContext(options: { req: Request }): Promise<ContextInner> {
   const services = getServices();
-  const { principal, via } = await principalFromHeaders(services, options.req.headers);
+  const { principal, via } = await principalFromHeaders(
+    { db: services.db, auth: getAuth() },
+    options.req.headers,
+  );
   return createContextInner({
     principal,
     services,

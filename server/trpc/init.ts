@@ -4,7 +4,7 @@ import type { ApiKeyScope, Principal, StaffRole } from "@/server/auth/principal"
 import { decide, type Gate } from "@/server/auth/roles";
 import type { StaffPrincipal } from "@/server/auth/session";
 import type { ContextInner } from "./context";
-import { DomainError } from "./routers/domain-error";
+import { DomainError } from "./domain-error";
 
 const t = initTRPC.context<ContextInner>().create({
   transformer: superjson,
@@ -43,11 +43,10 @@ function gated<P extends Principal>(gate: Gate) {
 }
 
 /** Signed-in staff of at least `role`. */
-export const staffProcedureFor = (role: StaffRole) => gated<StaffPrincipal>({ role });
+const staffProcedureFor = (role: StaffRole) => gated<StaffPrincipal>({ role });
 
 /** Any signed-in staff member (support, operator, admin): reading and searching. */
 export const protectedProcedure = staffProcedureFor("support");
-export const staffProcedure = protectedProcedure;
 /** Operators and admins: actions that change operations. */
 export const operatorProcedure = staffProcedureFor("operator");
 /** Admins: people, roles, API keys, settings, the audit chain. */
