@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
+import { DashboardLive } from "./_components/dashboard/dashboard-live";
 import { serverCaller } from "./_lib/server-caller";
-import { DashboardLive } from "./dashboard-live";
 
 export const metadata: Metadata = { title: "Operations overview" };
 export const dynamic = "force-dynamic";

@@ -1,16 +1,15 @@
 "use client";
 
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
-import type { inferRouterOutputs } from "@trpc/server";
 import { ArrowDown, ArrowUp, ArrowUpDown } from "lucide-react";
 import Link from "next/link";
 import type { SearchSort } from "@/server/console/search-sorts";
-import type { AppRouter } from "@/server/routers/_app";
 import { StatusBadge } from "../_components/status-badge";
 import { Time } from "../_components/time";
 import { Empty } from "../_components/ui";
+import type { RouterOutputs } from "../_lib/router-types";
 
-type Row = inferRouterOutputs<AppRouter>["search"]["operations"]["rows"][number];
+type Row = RouterOutputs["search"]["operations"]["rows"][number];
 
 const MATCHED: Record<NonNullable<Row["matched"]>, string> = {
   id: "id",

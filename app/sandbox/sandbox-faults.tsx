@@ -1,14 +1,13 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { inferRouterOutputs } from "@trpc/server";
 import { type FormEvent, useState } from "react";
-import type { AppRouter } from "@/server/routers/_app";
 import { Time } from "../_components/time";
 import { ErrorNote, Panel } from "../_components/ui";
+import type { RouterOutputs } from "../_lib/router-types";
 import { useTRPC } from "../_lib/trpc";
 
-type Provider = inferRouterOutputs<AppRouter>["sandbox"]["faults"]["providers"][number];
+type Provider = RouterOutputs["sandbox"]["faults"]["providers"][number];
 
 const DESCRIPTIONS: Record<string, string> = {
   payments: "Charges and refunds",

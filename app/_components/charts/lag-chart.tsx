@@ -1,15 +1,9 @@
 "use client";
 
 import { Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { LagPoint } from "@/server/presenters/dashboard/lag-series-presenter";
 import { formatDuration } from "../../_lib/format";
 import { hhmm, TIME_X_AXIS } from "./time-axis";
-
-export interface LagPoint {
-  t: Date;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  count: number;
-}
 
 /** Completion lag p50/p95 per bucket; a dashed line marks the workflow's p95 objective. */
 export function LagChart({

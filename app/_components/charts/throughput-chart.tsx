@@ -1,15 +1,8 @@
 "use client";
 
 import { Bar, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { ThroughputPoint } from "@/server/presenters/dashboard/throughput-presenter";
 import { hhmm, TIME_X_AXIS } from "./time-axis";
-
-export interface ThroughputPoint {
-  t: Date;
-  accepted: number;
-  completed: number;
-  failed: number;
-  jobs: number;
-}
 
 /**
  * Per minute: operations accepted and finished (business) against run jobs done

@@ -1,11 +1,9 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { inferRouterOutputs } from "@trpc/server";
 import { BookOpen, ExternalLink, History, ShieldCheck, Wrench } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import type { AppRouter } from "@/server/routers/_app";
 import { AuditHistory } from "../../_components/audit-history";
 import { LiveIndicator } from "../../_components/live-indicator";
 import { OperationActions } from "../../_components/operation-actions";
@@ -13,12 +11,13 @@ import { StatusBadge } from "../../_components/status-badge";
 import { absolute, formatDuration, Time } from "../../_components/time";
 import { BLOCK_KIND_LABELS, Empty, Fact, Panel } from "../../_components/ui";
 import { type LiveEventInfo, useLiveOperation } from "../../_lib/live";
+import type { RouterOutputs } from "../../_lib/router-types";
 import { useTRPC } from "../../_lib/trpc";
 import { HopsView } from "./hops-view";
 import { StagesView } from "./stages-view";
 import { TimelineView } from "./timeline-view";
 
-export type Detail = inferRouterOutputs<AppRouter>["search"]["operation"];
+export type Detail = RouterOutputs["search"]["operation"];
 
 /** One operation for staff: live while it runs. */
 export function OperationDetail({ initial }: { initial: Detail }) {

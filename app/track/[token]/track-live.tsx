@@ -1,14 +1,13 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { inferRouterOutputs } from "@trpc/server";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { Check, CircleAlert, Loader, X } from "lucide-react";
 import { useState } from "react";
-import type { AppRouter } from "@/server/routers/_app";
+import type { RouterOutputs } from "../../_lib/router-types";
 import { useTRPC } from "../../_lib/trpc";
 
-type Track = Extract<inferRouterOutputs<AppRouter>["track"]["get"], { type: "ok" }>;
+type Track = Extract<RouterOutputs["track"]["get"], { type: "ok" }>;
 type View = Track["view"];
 
 function remaining(estimate: View["estimate"]): string | null {
