@@ -49,11 +49,6 @@ async function countApplied(client: postgres.Sql): Promise<number> {
   return count?.n ?? 0;
 }
 
-/** How many migrations the database has applied, or null when it cannot be reached. */
-export async function appliedMigrationCount(client: postgres.Sql): Promise<number> {
-  return countApplied(client);
-}
-
 /**
  * What the database has applied: the count, and the tag of the newest applied migration
  * (drizzle records each one's journal `when` as `created_at`). The tag is `none` before the

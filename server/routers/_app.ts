@@ -8,12 +8,10 @@ import { liveRouter } from "./live";
 import { operationsRouter } from "./operations";
 import { sandboxRouter } from "./sandbox";
 import { searchRouter } from "./search";
-import { systemRouter } from "./system";
 import { trackRouter } from "./track";
 import { workflowsRouter } from "./workflows";
 
 export const appRouter = router({
-  system: systemRouter,
   workflows: workflowsRouter,
   operations: operationsRouter,
   dashboard: dashboardRouter,

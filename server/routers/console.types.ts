@@ -7,14 +7,6 @@ export const ZStatus = z.enum(OPERATION_STATUSES);
 export const ZCursor = z.string().max(16_384);
 const ms = z.number().nullable();
 
-export const ZLiveEventSchema = z.object({
-  id: z.number().int(),
-  operationId: z.uuid(),
-  type: z.enum(EVENT_TYPES),
-  step: z.string().nullable(),
-  at: z.date(),
-});
-
 export const ZTimelineEntrySchema = z.object({
   id: z.number().int(),
   type: z.enum(EVENT_TYPES),

@@ -1,9 +1,6 @@
 import { z } from "zod";
-import { ZCursor, ZLiveEventSchema } from "./console.types";
+import { ZCursor } from "./console.types";
 
 /** tRPC's httpSubscriptionLink sends back the last tracked id as `lastEventId` on reconnect. */
 export const ZWatchChangesRequestSchema = z.object({ lastEventId: ZCursor.nullish() });
 export const ZWatchOperationRequestSchema = z.object({ id: z.uuid(), lastEventId: ZCursor.nullish() });
-
-export const ZChangesBatchSchema = z.object({ count: z.number().int(), resync: z.boolean() });
-export const ZOperationBatchSchema = z.object({ events: z.array(ZLiveEventSchema), resync: z.boolean() });

@@ -30,5 +30,3 @@ export const ZGetTrackResponseSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("invalid") }),
   z.object({ type: z.literal("expired") }),
 ]);
-
-export const ZTrackChangeSchema = z.object({ changed: z.literal(true) });
