@@ -5,6 +5,7 @@ import { verifyAuditChain } from "@/server/audit/verify";
 import type { Principal } from "@/server/auth/principal";
 import { type EngineHarness, engineHarness } from "@/server/engine/testing";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { eventually } from "@/test/eventually";
 import { TEST_OPERATOR } from "@/test/principals";
 import { type ActionDeps, performAction } from "./perform";
 import type { ActionRequest } from "./plans";
@@ -302,12 +303,8 @@ describe("audit and state change are one", () => {
   });
 });
 
-async function waitForStep(operationId: string, step: string, status: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+const waitForStep = (operationId: string, step: string, status: string) =>
+  eventually(async () => {
     const rows = await harness.steps(operationId);
-    if (rows.find((r) => r.name === step)?.status === status) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`step ${step} of ${operationId} never became ${status}`);
-}
+    expect(rows.find((r) => r.name === step)?.status, `step ${step} of ${operationId}`).toBe(status);
+  });

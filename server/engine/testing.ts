@@ -6,6 +6,7 @@ import { StartOperationService } from "@/server/operations/start-operation";
 import { createProviders, setProviders } from "@/server/providers";
 import { defaultRegistry } from "@/server/workflows";
 import type { WorkflowRegistry } from "@/server/workflows/registry";
+import { eventually } from "@/test/eventually";
 import { RunDispatcher } from "./dispatch";
 import { ensureQueues } from "./queue";
 import { type RunningWorker, type StartWorkerOptions, startWorker } from "./worker";
@@ -27,7 +28,10 @@ export interface EngineHarness {
   /** Accepts an operation through real intake (one transaction with its run job). */
   start(type: string, input: unknown, registry?: WorkflowRegistry): Promise<string>;
   startWorker(options?: Partial<StartWorkerOptions>): Promise<RunningWorker>;
-  /** Resolves when the operation reaches one of `statuses` (default: any terminal one). */
+  /**
+   * Resolves when the operation reaches one of `statuses` (default: any terminal one);
+   * fails after `timeoutMs` (default: `eventually`'s).
+   */
   waitFor(id: string, statuses?: OperationStatus[], timeoutMs?: number): Promise<OperationStatus>;
   events(id: string): Promise<{ type: string; step: string | null; data: Record<string, unknown> | null }[]>;
   steps(id: string): Promise<{ name: string; status: string; attempts: number; leaseOwner: string | null }[]>;
@@ -65,19 +69,18 @@ export async function engineHarness(options: {
       workers.push(worker);
       return worker;
     },
-    async waitFor(id, statuses, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      let status: OperationStatus | undefined;
-      while (Date.now() < deadline) {
-        const [row] = await sql<
-          { status: OperationStatus }[]
-        >`select status from operations where id = ${id}`;
-        status = row?.status;
-        if (status && (statuses ? statuses.includes(status) : isTerminal(status))) return status;
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      throw new Error(`operation ${id} is still ${status} after ${timeoutMs} ms`);
-    },
+    waitFor: (id, statuses, timeoutMs) =>
+      eventually(
+        async () => {
+          const [row] = await sql<
+            { status: OperationStatus }[]
+          >`select status from operations where id = ${id}`;
+          const status = row?.status;
+          if (status && (statuses ? statuses.includes(status) : isTerminal(status))) return status;
+          throw new Error(`is ${status}, waiting for ${statuses?.join(" or ") ?? "a terminal status"}`);
+        },
+        { timeoutMs, intervalMs: 25, message: `operation ${id}` },
+      ),
     events: (id) => sql`select type, step, data from events where operation_id = ${id} order by id` as never,
     steps: (id) =>
       sql`select name, status, attempts, lease_owner as "leaseOwner" from steps

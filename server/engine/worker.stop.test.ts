@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WorkflowRegistry } from "@/server/workflows/registry";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { eventually } from "@/test/eventually";
 import { type EngineHarness, engineHarness } from "./testing";
 import { scriptedWorkflow } from "./testing-workflows";
 
@@ -17,14 +18,11 @@ afterAll(async () => {
   await t?.drop();
 });
 
-async function untilStarted(id: string, step: string) {
-  for (let i = 0; i < 400; i++) {
-    const events = await h.events(id);
-    if (events.some((e) => e.type === "step_started" && e.step === step)) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`step ${step} never started`);
-}
+const untilStarted = (id: string, step: string) =>
+  eventually(async () => {
+    const started = (await h.events(id)).filter((e) => e.type === "step_started").map((e) => e.step);
+    expect(started).toContain(step);
+  });
 
 const actors = (id: string) =>
   t.db.$client<{ type: string; step: string; actor: string }[]>`
@@ -32,12 +30,11 @@ const actors = (id: string) =>
 
 describe("worker.stop", () => {
   it("lets the running step finish, hands the rest to another worker, and records the stop", async () => {
-    const first = await h.startWorker({ workerId: "first", graceMs: 5_000 });
+    // A grace period longer than the test may take: stop resolves because the step finished.
+    const first = await h.startWorker({ workerId: "first", graceMs: 10 * 60_000 });
     const id = await h.start("test.scripted", { script: { a: ["slow"] } });
     await untilStarted(id, "a");
-    const stopping = performance.now();
     await first.stop();
-    expect(performance.now() - stopping).toBeLessThan(5_000);
     const afterStop = await actors(id);
     expect(afterStop.map((e) => `${e.type}:${e.step}:${e.actor}`)).toEqual([
       "step_started:a:worker:first",
