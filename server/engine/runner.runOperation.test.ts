@@ -1,20 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WorkflowRegistry } from "@/server/workflows/registry";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { eventually } from "@/test/eventually";
 import { RETRIES_EXHAUSTED_ACTION } from "./plan";
 import { resumeOperation } from "./resume";
 import { type EngineHarness, engineHarness } from "./testing";
 import { type Behaviour, SHORT_TIMEOUT_MS, scriptedWorkflow } from "./testing-workflows";
+import type { RunningWorker } from "./worker";
 
 let t: TestDatabase;
 let h: EngineHarness;
-const registry = new WorkflowRegistry([scriptedWorkflow]);
+let worker: RunningWorker;
+/** The scripted workflow under another type name, never paused: the positive control. */
+const UNPAUSED_TYPE = "test.scripted.unpaused";
+const registry = new WorkflowRegistry([scriptedWorkflow, { ...scriptedWorkflow, type: UNPAUSED_TYPE }]);
 
 beforeAll(async () => {
   t = await createTestDatabase();
   h = await engineHarness({ db: t.db, url: t.url, registry });
   // No jitter: retry times are exact.
-  await h.startWorker({ random: () => 0 });
+  worker = await h.startWorker({ random: () => 0 });
 });
 afterAll(async () => {
   await h?.close();
@@ -167,10 +172,25 @@ describe("runOperation", () => {
     await t.db.$client`
       insert into workflow_pauses (workflow_type, intake, reason, paused_by)
       values ('test.scripted', 'queue', 'provider incident', 'user:ops@example.com')`;
-    await new Promise((r) => setTimeout(r, 300));
+    // A worker reads the pauses before it fetches a job: this one knows of the pause from the start.
+    await worker.stop();
+    const ranJobOf: string[] = [];
+    worker = await h.startWorker({
+      random: () => 0,
+      hooks: {
+        beforeJobComplete: ({ operationId }) => {
+          ranJobOf.push(operationId);
+        },
+      },
+    });
     const id = await run({});
-    await new Promise((r) => setTimeout(r, 500));
+    // Positive control: an operation of a type that is not paused, submitted after, completes…
+    const control = await h.start(UNPAUSED_TYPE, {});
+    expect(await h.waitFor(control)).toBe("completed");
+    // …and the paused one's own run job has been through the worker: it had every chance to start a step.
+    await eventually(() => expect(ranJobOf).toContain(id));
     expect((await operation(id)).status).toBe("accepted");
+    expect((await h.steps(id)).map((s) => s.status)).toEqual(["pending", "pending", "pending", "pending"]);
     await t.db.$client`delete from workflow_pauses where workflow_type = 'test.scripted'`;
     expect(await h.waitFor(id)).toBe("completed");
   });
