@@ -3,23 +3,37 @@ import { auditRecords } from "@/db/schema";
 import { type EngineHarness, engineHarness } from "@/server/engine/testing";
 import { operationsApi } from "@/server/http/operations-api";
 import { createServices } from "@/server/services";
+import { WorkflowRegistry } from "@/server/workflows/registry";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { eventually } from "@/test/eventually";
 import { TEST_OPERATOR } from "@/test/principals";
 import { pauseWorkflow, resumeWorkflow } from "./pauses";
-import { GATE_TYPE, type GateControls, gateControls, gateRegistry } from "./test-workflow.fixture";
+import {
+  GATE_TYPE,
+  type GateControls,
+  gateControls,
+  gateRegistry,
+  gateWorkflow,
+} from "./test-workflow.fixture";
 
 let t: TestDatabase;
 let harness: EngineHarness;
 let controls: GateControls;
 const meta = { requestId: null, clientAddress: null };
 const KEY = "tl_pause_test_key_0123456789";
+/** The gate workflow under another type name, never paused: the positive control. */
+const UNPAUSED_TYPE = "test.gate.unpaused";
 
 beforeAll(async () => {
   process.env.THROUGHLINE_BOOTSTRAP_API_KEY = KEY;
   t = await createTestDatabase();
   controls = gateControls();
-  harness = await engineHarness({ db: t.db, url: t.url, registry: gateRegistry(t.db, controls) });
-  await harness.startWorker({ pauseRefreshMs: 100 });
+  const gate = gateWorkflow(t.db, controls);
+  harness = await engineHarness({
+    db: t.db,
+    url: t.url,
+    registry: new WorkflowRegistry([gate, { ...gate, type: UNPAUSED_TYPE }]),
+  });
 });
 afterAll(async () => {
   await harness.close();
@@ -27,7 +41,6 @@ afterAll(async () => {
 });
 
 const registry = () => gateRegistry(t.db, controls);
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("pausing a workflow type", () => {
   it("queue mode: intake keeps accepting, no step starts until the type is resumed", async () => {
@@ -41,10 +54,23 @@ describe("pausing a workflow type", () => {
       request: meta,
     });
     expect(paused).toEqual({ type: "paused", intake: "queue" });
-    await wait(300);
+    // A worker reads the pauses before it fetches a job: started now, it knows of this one.
+    const ranJobOf: string[] = [];
+    await harness.startWorker({
+      pauseRefreshMs: 100,
+      hooks: {
+        beforeJobComplete: ({ operationId }) => {
+          ranJobOf.push(operationId);
+        },
+      },
+    });
     const id = await harness.start(GATE_TYPE, {});
     controls.open.add(id);
-    await wait(1_000);
+    // Positive control: an operation of a type that is not paused, submitted after, runs to its closed gate…
+    const control = await harness.start(UNPAUSED_TYPE, {});
+    expect(await harness.waitFor(control, ["blocked"])).toBe("blocked");
+    // …and the paused one's own run job has been through the worker: it had every chance to start a step.
+    await eventually(() => expect(ranJobOf).toContain(id));
     expect((await harness.steps(id)).map((s) => s.status)).toEqual(["pending", "pending", "pending"]);
 
     const resumed = await resumeWorkflow({
@@ -102,12 +128,14 @@ describe("pausing a workflow type", () => {
       principal: TEST_OPERATOR,
       request: meta,
     });
-    await wait(1_100); // the intake gate reads pauses at most once a second
-    const accepted = await services.startOperation.call({
-      request: { type: GATE_TYPE, input: {} },
-      caller: "key:x",
+    // The intake gate reads pauses at most once a second: it accepts again once it has.
+    await eventually(async () => {
+      const accepted = await services.startOperation.call({
+        request: { type: GATE_TYPE, input: {} },
+        caller: "key:x",
+      });
+      expect(accepted.type).toBe("created");
     });
-    expect(accepted.type).toBe("created");
   });
 
   it("audits every pause and resume with the intake mode", async () => {
