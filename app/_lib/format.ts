@@ -16,3 +16,10 @@ export function formatDuration(ms: number | null | undefined): string {
   if (ms < 3_600_000) return `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`;
   return `${(ms / 3_600_000).toFixed(1)} h`;
 }
+
+/** A `datetime-local` input's value for a Date: local time, "YYYY-MM-DDTHH:mm" ("" for none). */
+export function toLocalInput(d: Date | null): string {
+  if (!d) return "";
+  const local = new Date(d.getTime() - d.getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 16);
+}

@@ -11,9 +11,12 @@ import {
 } from "nuqs";
 import { type FormEvent, useMemo } from "react";
 import { AUDIT_ACTION_LABELS, AUDIT_ACTIONS } from "@/server/audit/actions";
-import { Button, errorText, inputClass } from "../_components/forms";
+import { Button, inputClass } from "../_components/forms";
+import { QueryBody } from "../_components/query-body";
 import { Time } from "../_components/time";
-import { Empty, ErrorNote, Panel } from "../_components/ui";
+import { Empty, Panel } from "../_components/ui";
+import { WorkflowTypeSelect } from "../_components/workflow-type-select";
+import { toLocalInput } from "../_lib/format";
 import { useTRPC } from "../_lib/trpc";
 
 /** Every filter lives in the URL, so a view of the audit history is a link to share. */
@@ -27,10 +30,14 @@ const filterParsers = {
 };
 
 const PAGE = 50;
+const DATE_FILTERS = [
+  { name: "from", label: "From" },
+  { name: "to", label: "To" },
+] as const;
+/** The records table's columns, in order (the cells below follow it). */
+const RECORD_COLUMNS = ["#", "When", "Who", "Action", "Target", "Reason", "Status", "From"];
 
-/** A datetime-local value (local time, minutes) for a Date, and back. */
-const toLocalInput = (d: Date | null) =>
-  d ? new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : "";
+/** A datetime-local value back to a Date (toLocalInput is the way there). */
 const fromLocalInput = (s: FormDataEntryValue | null) => (s ? new Date(String(s)) : null);
 
 export function AuditLog() {
@@ -122,33 +129,25 @@ export function AuditLog() {
         </label>
         <label className="space-y-1 text-sm">
           <span className="block font-medium">Workflow type</span>
-          <select name="workflowType" defaultValue={filters.workflowType ?? ""} className={inputClass}>
-            <option value="">Any</option>
-            {workflows.data?.workflows.map((w) => (
-              <option key={w.type} value={w.type}>
-                {w.type}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="space-y-1 text-sm">
-          <span className="block font-medium">From</span>
-          <input
-            type="datetime-local"
-            name="from"
-            defaultValue={toLocalInput(filters.from)}
+          <WorkflowTypeSelect
+            workflows={workflows.data?.workflows}
+            emptyLabel="Any"
+            name="workflowType"
+            defaultValue={filters.workflowType ?? ""}
             className={inputClass}
           />
         </label>
-        <label className="space-y-1 text-sm">
-          <span className="block font-medium">To</span>
-          <input
-            type="datetime-local"
-            name="to"
-            defaultValue={toLocalInput(filters.to)}
-            className={inputClass}
-          />
-        </label>
+        {DATE_FILTERS.map(({ name, label }) => (
+          <label key={name} className="space-y-1 text-sm">
+            <span className="block font-medium">{label}</span>
+            <input
+              type="datetime-local"
+              name={name}
+              defaultValue={toLocalInput(filters[name])}
+              className={inputClass}
+            />
+          </label>
+        ))}
         <div className="flex items-end gap-2">
           <Button type="submit" variant="primary">
             Filter
@@ -170,72 +169,67 @@ export function AuditLog() {
         </div>
       </form>
       <Panel id="records" title="Records">
-        {records.isPending ? (
-          <Empty>Loading…</Empty>
-        ) : records.isError ? (
-          <div className="p-4">
-            <ErrorNote>{errorText(records.error)}</ErrorNote>
-          </div>
-        ) : items.length === 0 ? (
-          <Empty>No record matches these filters.</Empty>
-        ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm">
-              <thead className="text-left text-xs text-zinc-500 dark:text-zinc-400">
-                <tr>
-                  <th className="px-4 py-2 font-medium">#</th>
-                  <th className="px-4 py-2 font-medium">When</th>
-                  <th className="px-4 py-2 font-medium">Who</th>
-                  <th className="px-4 py-2 font-medium">Action</th>
-                  <th className="px-4 py-2 font-medium">Target</th>
-                  <th className="px-4 py-2 font-medium">Reason</th>
-                  <th className="px-4 py-2 font-medium">Status</th>
-                  <th className="px-4 py-2 font-medium">From</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-100 align-top dark:divide-zinc-800">
-                {items.map((r) => (
-                  <tr key={r.seq} data-testid="audit-row">
-                    <td className="px-4 py-2 font-mono text-xs text-zinc-500">{r.seq}</td>
-                    <td className="whitespace-nowrap px-4 py-2 text-xs">
-                      <Time value={r.at} />
-                      <div className="text-zinc-500">
-                        {r.at.toISOString().slice(0, 19).replace("T", " ")} UTC
-                      </div>
-                    </td>
-                    <td className="px-4 py-2">
-                      <div>{r.actorLabel}</div>
-                      <div className="text-xs text-zinc-500">{r.actorRole}</div>
-                    </td>
-                    <td className="px-4 py-2">{AUDIT_ACTION_LABELS[r.action]}</td>
-                    <td className="px-4 py-2 text-xs">
-                      {r.operationId ? (
-                        <Link href={`/operations/${r.operationId}`} className="font-mono hover:underline">
-                          {r.operationId.slice(0, 8)}…
-                        </Link>
-                      ) : null}
-                      {r.step ? <div>step {r.step}</div> : null}
-                      {r.workflowType ? <div className="text-zinc-500">{r.workflowType}</div> : null}
-                      {targetOf(r.details)}
-                      {r.bulkActionId ? (
-                        <Link href={`/bulk/${r.bulkActionId}`} className="hover:underline">
-                          bulk action →
-                        </Link>
-                      ) : null}
-                    </td>
-                    <td className="max-w-xs px-4 py-2">
-                      {r.reason ?? <span className="text-zinc-400">—</span>}
-                    </td>
-                    <td className="whitespace-nowrap px-4 py-2 text-xs">
-                      {r.statusBefore && r.statusAfter ? `${r.statusBefore} → ${r.statusAfter}` : ""}
-                    </td>
-                    <td className="px-4 py-2 text-xs text-zinc-500">{r.clientAddress ?? ""}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <QueryBody query={records}>
+          {() =>
+            items.length === 0 ? (
+              <Empty>No record matches these filters.</Empty>
+            ) : (
+              <div className="overflow-x-auto">
+                <table className="w-full text-sm">
+                  <thead className="text-left text-xs text-zinc-500 dark:text-zinc-400">
+                    <tr>
+                      {RECORD_COLUMNS.map((c) => (
+                        <th key={c} className="px-4 py-2 font-medium">
+                          {c}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody className="divide-y divide-zinc-100 align-top dark:divide-zinc-800">
+                    {items.map((r) => (
+                      <tr key={r.seq} data-testid="audit-row">
+                        <td className="px-4 py-2 font-mono text-xs text-zinc-500">{r.seq}</td>
+                        <td className="whitespace-nowrap px-4 py-2 text-xs">
+                          <Time value={r.at} />
+                          <div className="text-zinc-500">
+                            {r.at.toISOString().slice(0, 19).replace("T", " ")} UTC
+                          </div>
+                        </td>
+                        <td className="px-4 py-2">
+                          <div>{r.actorLabel}</div>
+                          <div className="text-xs text-zinc-500">{r.actorRole}</div>
+                        </td>
+                        <td className="px-4 py-2">{AUDIT_ACTION_LABELS[r.action]}</td>
+                        <td className="px-4 py-2 text-xs">
+                          {r.operationId ? (
+                            <Link href={`/operations/${r.operationId}`} className="font-mono hover:underline">
+                              {r.operationId.slice(0, 8)}…
+                            </Link>
+                          ) : null}
+                          {r.step ? <div>step {r.step}</div> : null}
+                          {r.workflowType ? <div className="text-zinc-500">{r.workflowType}</div> : null}
+                          {targetOf(r.details)}
+                          {r.bulkActionId ? (
+                            <Link href={`/bulk/${r.bulkActionId}`} className="hover:underline">
+                              bulk action →
+                            </Link>
+                          ) : null}
+                        </td>
+                        <td className="max-w-xs px-4 py-2">
+                          {r.reason ?? <span className="text-zinc-400">—</span>}
+                        </td>
+                        <td className="whitespace-nowrap px-4 py-2 text-xs">
+                          {r.statusBefore && r.statusAfter ? `${r.statusBefore} → ${r.statusAfter}` : ""}
+                        </td>
+                        <td className="px-4 py-2 text-xs text-zinc-500">{r.clientAddress ?? ""}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )
+          }
+        </QueryBody>
         {records.hasNextPage && (
           <div className="border-t border-zinc-100 p-3 text-center dark:border-zinc-800">
             <Button onClick={() => void records.fetchNextPage()} disabled={records.isFetchingNextPage}>

@@ -7,6 +7,8 @@ import { type FormEvent, useEffect, useRef, useState } from "react";
 import { OPERATION_STATUSES, type OperationStatus } from "@/server/domain/statuses";
 import { StatusBadge } from "../_components/status-badge";
 import { ErrorNote } from "../_components/ui";
+import { WorkflowTypeSelect } from "../_components/workflow-type-select";
+import { toLocalInput } from "../_lib/format";
 import { useTRPC } from "../_lib/trpc";
 import { OperationsTable } from "./operations-table";
 import { searchParsers } from "./search-params";
@@ -15,13 +17,6 @@ import { StartOperationForm } from "./start-operation-form";
 const PAGE_SIZE = 50;
 const control =
   "h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-950 focus:outline-2 focus:outline-offset-1 focus:outline-status-processing";
-
-/** datetime-local wants local "YYYY-MM-DDTHH:mm". */
-function toLocalInput(d: Date | null): string {
-  if (!d) return "";
-  const local = new Date(d.getTime() - d.getTimezoneOffset() * 60_000);
-  return local.toISOString().slice(0, 16);
-}
 
 /**
  * Support search: one box (id, idempotency key, reference, customer, error text) plus
@@ -158,18 +153,13 @@ export function OperationsSearch() {
         </fieldset>
         <label className="flex flex-col gap-0.5">
           <span className="text-xs text-zinc-500 dark:text-zinc-400">Type</span>
-          <select
+          <WorkflowTypeSelect
+            workflows={workflows.data?.workflows}
+            emptyLabel="Any type"
             className={control}
             value={params.type ?? ""}
             onChange={(e) => set({ type: e.target.value || null, version: null, step: null })}
-          >
-            <option value="">Any type</option>
-            {workflows.data?.workflows.map((w) => (
-              <option key={w.type} value={w.type}>
-                {w.type}
-              </option>
-            ))}
-          </select>
+          />
         </label>
         <label className="flex flex-col gap-0.5">
           <span className="text-xs text-zinc-500 dark:text-zinc-400">Version</span>

@@ -4,9 +4,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { API_KEY_SCOPES, type ApiKeyScope } from "@/server/auth/principal";
 import { Button, errorText, Field, inputClass } from "../../_components/forms";
+import { QueryBody } from "../../_components/query-body";
 import { ReasonDialog } from "../../_components/reason-dialog";
 import { Time } from "../../_components/time";
-import { Empty, ErrorNote, Panel } from "../../_components/ui";
+import { Empty, Panel } from "../../_components/ui";
 import { useTRPC } from "../../_lib/trpc";
 
 const SCOPE_TEXT: Record<ApiKeyScope, string> = {
@@ -40,56 +41,54 @@ export function ApiKeysAdmin() {
       </header>
       <CreateKey onCreated={refresh} />
       <Panel id="keys" title="Keys">
-        {keys.isPending ? (
-          <Empty>Loading…</Empty>
-        ) : keys.isError ? (
-          <div className="p-4">
-            <ErrorNote>{errorText(keys.error)}</ErrorNote>
-          </div>
-        ) : keys.data.keys.length === 0 ? (
-          <Empty>No keys yet.</Empty>
-        ) : (
-          <table className="w-full text-sm">
-            <thead className="text-left text-xs text-zinc-500 dark:text-zinc-400">
-              <tr>
-                <th className="px-4 py-2 font-medium">Key</th>
-                <th className="px-4 py-2 font-medium">Scopes</th>
-                <th className="px-4 py-2 font-medium">Workflow types</th>
-                <th className="px-4 py-2 font-medium">Created</th>
-                <th className="px-4 py-2 font-medium">Last used</th>
-                <th className="px-4 py-2" />
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-              {keys.data.keys.map((k) => (
-                <tr key={k.id} className={k.revokedAt ? "text-zinc-400" : ""}>
-                  <td className="px-4 py-2">
-                    <div className="font-medium">{k.name}</div>
-                    <div className="font-mono text-xs text-zinc-500">{k.prefix}…</div>
-                  </td>
-                  <td className="px-4 py-2 text-xs">{k.scopes.join(", ")}</td>
-                  <td className="px-4 py-2 text-xs">{k.workflowTypes?.join(", ") ?? "all"}</td>
-                  <td className="px-4 py-2 text-xs">
-                    <Time value={k.createdAt} />
-                    {k.createdBy ? <div className="text-zinc-500">by {k.createdBy}</div> : null}
-                  </td>
-                  <td className="px-4 py-2 text-xs">
-                    <Time value={k.lastUsedAt} />
-                  </td>
-                  <td className="px-4 py-2 text-right text-xs">
-                    {k.revokedAt ? (
-                      <span>
-                        Revoked <Time value={k.revokedAt} />
-                      </span>
-                    ) : (
-                      <Button onClick={() => setRevoking(k)}>Revoke</Button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <QueryBody query={keys}>
+          {(data) =>
+            data.keys.length === 0 ? (
+              <Empty>No keys yet.</Empty>
+            ) : (
+              <table className="w-full text-sm">
+                <thead className="text-left text-xs text-zinc-500 dark:text-zinc-400">
+                  <tr>
+                    <th className="px-4 py-2 font-medium">Key</th>
+                    <th className="px-4 py-2 font-medium">Scopes</th>
+                    <th className="px-4 py-2 font-medium">Workflow types</th>
+                    <th className="px-4 py-2 font-medium">Created</th>
+                    <th className="px-4 py-2 font-medium">Last used</th>
+                    <th className="px-4 py-2" />
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+                  {data.keys.map((k) => (
+                    <tr key={k.id} className={k.revokedAt ? "text-zinc-400" : ""}>
+                      <td className="px-4 py-2">
+                        <div className="font-medium">{k.name}</div>
+                        <div className="font-mono text-xs text-zinc-500">{k.prefix}…</div>
+                      </td>
+                      <td className="px-4 py-2 text-xs">{k.scopes.join(", ")}</td>
+                      <td className="px-4 py-2 text-xs">{k.workflowTypes?.join(", ") ?? "all"}</td>
+                      <td className="px-4 py-2 text-xs">
+                        <Time value={k.createdAt} />
+                        {k.createdBy ? <div className="text-zinc-500">by {k.createdBy}</div> : null}
+                      </td>
+                      <td className="px-4 py-2 text-xs">
+                        <Time value={k.lastUsedAt} />
+                      </td>
+                      <td className="px-4 py-2 text-right text-xs">
+                        {k.revokedAt ? (
+                          <span>
+                            Revoked <Time value={k.revokedAt} />
+                          </span>
+                        ) : (
+                          <Button onClick={() => setRevoking(k)}>Revoke</Button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )
+          }
+        </QueryBody>
       </Panel>
       {revoking && (
         <ReasonDialog

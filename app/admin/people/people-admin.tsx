@@ -4,9 +4,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { STAFF_ROLES, type StaffRole } from "@/server/auth/principal";
 import { Button, errorText, Field, inputClass } from "../../_components/forms";
+import { QueryBody } from "../../_components/query-body";
 import { ReasonDialog } from "../../_components/reason-dialog";
 import { Time } from "../../_components/time";
-import { Empty, ErrorNote, Panel } from "../../_components/ui";
+import { Panel } from "../../_components/ui";
 import { useTRPC } from "../../_lib/trpc";
 
 const ROLE_TEXT: Record<StaffRole, string> = {
@@ -52,73 +53,69 @@ export function PeopleAdmin() {
         </p>
       </header>
       <Panel id="people" title="Staff">
-        {people.isPending ? (
-          <Empty>Loading…</Empty>
-        ) : people.isError ? (
-          <div className="p-4">
-            <ErrorNote>{errorText(people.error)}</ErrorNote>
-          </div>
-        ) : (
-          <table className="w-full text-sm">
-            <thead className="text-left text-xs text-zinc-500 dark:text-zinc-400">
-              <tr>
-                <th className="px-4 py-2 font-medium">Person</th>
-                <th className="px-4 py-2 font-medium">Role</th>
-                <th className="px-4 py-2 font-medium">Last sign-in</th>
-                <th className="px-4 py-2 font-medium">Status</th>
-                <th className="px-4 py-2" />
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-              {people.data.people.map((p) => (
-                <tr key={p.id} className={p.active ? "" : "text-zinc-400"}>
-                  <td className="px-4 py-2">
-                    <div className="font-medium">{p.name}</div>
-                    <div className="text-xs text-zinc-500">{p.email}</div>
-                  </td>
-                  <td className="px-4 py-2">
-                    <label className="sr-only" htmlFor={`role-${p.id}`}>
-                      Role of {p.email}
-                    </label>
-                    <select
-                      id={`role-${p.id}`}
-                      value={p.role}
-                      disabled={!p.active}
-                      onChange={(e) =>
-                        setPending({
-                          kind: "role",
-                          userId: p.id,
-                          email: p.email,
-                          role: e.target.value as StaffRole,
-                        })
-                      }
-                      className={inputClass.replace("w-full", "w-32")}
-                    >
-                      {STAFF_ROLES.map((r) => (
-                        <option key={r} value={r}>
-                          {r}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td className="px-4 py-2 text-xs">
-                    <Time value={p.lastSignInAt} />
-                  </td>
-                  <td className="px-4 py-2 text-xs">{p.active ? "Active" : "Deactivated"}</td>
-                  <td className="px-4 py-2 text-right">
-                    <Button
-                      onClick={() =>
-                        setPending({ kind: "active", userId: p.id, email: p.email, active: !p.active })
-                      }
-                    >
-                      {p.active ? "Deactivate" : "Reactivate"}
-                    </Button>
-                  </td>
+        <QueryBody query={people}>
+          {(data) => (
+            <table className="w-full text-sm">
+              <thead className="text-left text-xs text-zinc-500 dark:text-zinc-400">
+                <tr>
+                  <th className="px-4 py-2 font-medium">Person</th>
+                  <th className="px-4 py-2 font-medium">Role</th>
+                  <th className="px-4 py-2 font-medium">Last sign-in</th>
+                  <th className="px-4 py-2 font-medium">Status</th>
+                  <th className="px-4 py-2" />
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+              </thead>
+              <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+                {data.people.map((p) => (
+                  <tr key={p.id} className={p.active ? "" : "text-zinc-400"}>
+                    <td className="px-4 py-2">
+                      <div className="font-medium">{p.name}</div>
+                      <div className="text-xs text-zinc-500">{p.email}</div>
+                    </td>
+                    <td className="px-4 py-2">
+                      <label className="sr-only" htmlFor={`role-${p.id}`}>
+                        Role of {p.email}
+                      </label>
+                      <select
+                        id={`role-${p.id}`}
+                        value={p.role}
+                        disabled={!p.active}
+                        onChange={(e) =>
+                          setPending({
+                            kind: "role",
+                            userId: p.id,
+                            email: p.email,
+                            role: e.target.value as StaffRole,
+                          })
+                        }
+                        className={inputClass.replace("w-full", "w-32")}
+                      >
+                        {STAFF_ROLES.map((r) => (
+                          <option key={r} value={r}>
+                            {r}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                    <td className="px-4 py-2 text-xs">
+                      <Time value={p.lastSignInAt} />
+                    </td>
+                    <td className="px-4 py-2 text-xs">{p.active ? "Active" : "Deactivated"}</td>
+                    <td className="px-4 py-2 text-right">
+                      <Button
+                        onClick={() =>
+                          setPending({ kind: "active", userId: p.id, email: p.email, active: !p.active })
+                        }
+                      >
+                        {p.active ? "Deactivate" : "Reactivate"}
+                      </Button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </QueryBody>
       </Panel>
       <AddPerson onAdded={refresh} />
       {pending?.kind === "role" && (
