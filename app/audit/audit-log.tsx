@@ -13,9 +13,9 @@ import { type FormEvent, useMemo } from "react";
 import { AUDIT_ACTION_LABELS, AUDIT_ACTIONS } from "@/server/audit/actions";
 import { Button, inputClass } from "../_components/forms";
 import { QueryBody } from "../_components/query-body";
+import { Select, WorkflowTypeSelect } from "../_components/select";
 import { Time } from "../_components/time";
 import { Empty, Panel } from "../_components/ui";
-import { WorkflowTypeSelect } from "../_components/workflow-type-select";
 import { toLocalInput } from "../_lib/format";
 import { useTRPC } from "../_lib/trpc";
 
@@ -30,6 +30,7 @@ const filterParsers = {
 };
 
 const PAGE = 50;
+const ACTION_OPTIONS = AUDIT_ACTIONS.map((a) => ({ value: a, label: AUDIT_ACTION_LABELS[a] }));
 const DATE_FILTERS = [
   { name: "from", label: "From" },
   { name: "to", label: "To" },
@@ -118,14 +119,13 @@ export function AuditLog() {
         </label>
         <label className="space-y-1 text-sm">
           <span className="block font-medium">Action</span>
-          <select name="action" defaultValue={filters.action ?? ""} className={inputClass}>
-            <option value="">Any</option>
-            {AUDIT_ACTIONS.map((a) => (
-              <option key={a} value={a}>
-                {AUDIT_ACTION_LABELS[a]}
-              </option>
-            ))}
-          </select>
+          <Select
+            name="action"
+            defaultValue={filters.action ?? ""}
+            className={inputClass}
+            emptyLabel="Any"
+            options={ACTION_OPTIONS}
+          />
         </label>
         <label className="space-y-1 text-sm">
           <span className="block font-medium">Workflow type</span>

@@ -5,9 +5,9 @@ import { Plus, Search, X } from "lucide-react";
 import { useQueryStates } from "nuqs";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { OPERATION_STATUSES, type OperationStatus } from "@/server/domain/statuses";
+import { Select, WorkflowTypeSelect } from "../_components/select";
 import { StatusBadge } from "../_components/status-badge";
 import { ErrorNote } from "../_components/ui";
-import { WorkflowTypeSelect } from "../_components/workflow-type-select";
 import { toLocalInput } from "../_lib/format";
 import { useTRPC } from "../_lib/trpc";
 import { OperationsTable } from "./operations-table";
@@ -15,6 +15,15 @@ import { searchParsers } from "./search-params";
 import { StartOperationForm } from "./start-operation-form";
 
 const PAGE_SIZE = 50;
+/** The two ends of the "accepted between" filter. */
+const ACCEPTED_RANGE = [
+  { key: "from", label: "Accepted from" },
+  { key: "to", label: "to" },
+] as const;
+const TRAFFIC = [
+  { value: "real", label: "Real only" },
+  { value: "synthetic", label: "Synthetic only" },
+];
 const control =
   "h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-950 focus:outline-2 focus:outline-offset-1 focus:outline-status-processing";
 
@@ -163,67 +172,48 @@ export function OperationsSearch() {
         </label>
         <label className="flex flex-col gap-0.5">
           <span className="text-xs text-zinc-500 dark:text-zinc-400">Version</span>
-          <select
+          <Select
             className={control}
             value={params.version ?? ""}
             disabled={!params.type}
             onChange={(e) => set({ version: e.target.value ? Number(e.target.value) : null })}
-          >
-            <option value="">Any</option>
-            {versions.map((v) => (
-              <option key={v.version} value={v.version}>
-                v{v.version}
-              </option>
-            ))}
-          </select>
+            emptyLabel="Any"
+            options={versions.map((v) => ({ value: v.version, label: `v${v.version}` }))}
+          />
         </label>
         <label className="flex flex-col gap-0.5">
           <span className="text-xs text-zinc-500 dark:text-zinc-400">Current step</span>
-          <select
+          <Select
             className={control}
             value={params.step ?? ""}
             disabled={!params.type}
             onChange={(e) => set({ step: e.target.value || null })}
-          >
-            <option value="">Any</option>
-            {steps.map((s) => (
-              <option key={s.name} value={s.name}>
-                {s.title}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col gap-0.5">
-          <span className="text-xs text-zinc-500 dark:text-zinc-400">Accepted from</span>
-          <input
-            type="datetime-local"
-            className={control}
-            value={toLocalInput(params.from)}
-            onChange={(e) => set({ from: e.target.value ? new Date(e.target.value) : null })}
+            emptyLabel="Any"
+            options={steps.map((s) => ({ value: s.name, label: s.title }))}
           />
         </label>
-        <label className="flex flex-col gap-0.5">
-          <span className="text-xs text-zinc-500 dark:text-zinc-400">to</span>
-          <input
-            type="datetime-local"
-            className={control}
-            value={toLocalInput(params.to)}
-            onChange={(e) => set({ to: e.target.value ? new Date(e.target.value) : null })}
-          />
-        </label>
+        {ACCEPTED_RANGE.map(({ key, label }) => (
+          <label key={key} className="flex flex-col gap-0.5">
+            <span className="text-xs text-zinc-500 dark:text-zinc-400">{label}</span>
+            <input
+              type="datetime-local"
+              className={control}
+              value={toLocalInput(params[key])}
+              onChange={(e) => set({ [key]: e.target.value ? new Date(e.target.value) : null })}
+            />
+          </label>
+        ))}
         <label className="flex flex-col gap-0.5">
           <span className="text-xs text-zinc-500 dark:text-zinc-400">Traffic</span>
-          <select
+          <Select
             className={control}
             value={params.synthetic === null ? "" : params.synthetic ? "synthetic" : "real"}
             onChange={(e) =>
               set({ synthetic: e.target.value === "" ? null : e.target.value === "synthetic" })
             }
-          >
-            <option value="">Real and synthetic</option>
-            <option value="real">Real only</option>
-            <option value="synthetic">Synthetic only</option>
-          </select>
+            emptyLabel="Real and synthetic"
+            options={TRAFFIC}
+          />
         </label>
         {filtered && (
           <button

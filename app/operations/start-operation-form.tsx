@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { type FormEvent, useEffect, useState } from "react";
+import { Select } from "../_components/select";
 import { useTRPC } from "../_lib/trpc";
 
 const field =
@@ -60,13 +61,12 @@ export function StartOperationForm() {
       </h2>
       <label className="block space-y-1 text-sm">
         <span>Workflow</span>
-        <select className={field} value={type} onChange={(e) => choose(e.target.value)}>
-          {list.map((w) => (
-            <option key={w.type} value={w.type}>
-              {w.title} ({w.type})
-            </option>
-          ))}
-        </select>
+        <Select
+          className={field}
+          value={type}
+          onChange={(e) => choose(e.target.value)}
+          options={list.map((w) => ({ value: w.type, label: `${w.title} (${w.type})` }))}
+        />
       </label>
       <label className="block space-y-1 text-sm">
         <span>Input (JSON)</span>

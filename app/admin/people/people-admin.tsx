@@ -6,6 +6,7 @@ import { STAFF_ROLES, type StaffRole } from "@/server/auth/principal";
 import { Button, errorText, Field, inputClass } from "../../_components/forms";
 import { QueryBody } from "../../_components/query-body";
 import { ReasonDialog } from "../../_components/reason-dialog";
+import { Select } from "../../_components/select";
 import { Time } from "../../_components/time";
 import { Panel } from "../../_components/ui";
 import { useTRPC } from "../../_lib/trpc";
@@ -76,7 +77,7 @@ export function PeopleAdmin() {
                       <label className="sr-only" htmlFor={`role-${p.id}`}>
                         Role of {p.email}
                       </label>
-                      <select
+                      <Select
                         id={`role-${p.id}`}
                         value={p.role}
                         disabled={!p.active}
@@ -89,13 +90,8 @@ export function PeopleAdmin() {
                           })
                         }
                         className={inputClass.replace("w-full", "w-32")}
-                      >
-                        {STAFF_ROLES.map((r) => (
-                          <option key={r} value={r}>
-                            {r}
-                          </option>
-                        ))}
-                      </select>
+                        options={STAFF_ROLES.map((r) => ({ value: r, label: r }))}
+                      />
                     </td>
                     <td className="px-4 py-2 text-xs">
                       <Time value={p.lastSignInAt} />
@@ -193,13 +189,13 @@ function AddPerson({ onAdded }: { onAdded: () => void }) {
           <input id="new-email" name="email" type="email" required className={inputClass} />
         </Field>
         <Field id="new-role" label="Role">
-          <select id="new-role" name="role" defaultValue="support" className={inputClass}>
-            {STAFF_ROLES.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_TEXT[r]}
-              </option>
-            ))}
-          </select>
+          <Select
+            id="new-role"
+            name="role"
+            defaultValue="support"
+            className={inputClass}
+            options={STAFF_ROLES.map((r) => ({ value: r, label: ROLE_TEXT[r] }))}
+          />
         </Field>
         <Field id="new-password" label="Initial password" hint="At least 10 characters; share it privately.">
           <input
