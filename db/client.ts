@@ -3,7 +3,6 @@ import postgres, { type Sql } from "postgres";
 import * as schema from "./schema";
 
 export type Db = PostgresJsDatabase<typeof schema> & { $client: Sql };
-export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 export interface DbOptions {
   /** Pool size; the web and worker processes size it for their own concurrency. */

@@ -1,15 +1,14 @@
 import { asc, sql as dsql, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { workflowPauses } from "@/db/schema";
+import { transaction } from "@/db/transaction";
 import { appendAudit, auditActorOf, type RequestMeta } from "@/server/audit/write";
 import type { Principal } from "@/server/auth/principal";
 import type { RunDispatcher } from "@/server/engine/dispatch";
-import { sqlExecutor } from "@/server/engine/queue";
 import type { IntakeGate } from "@/server/operations/start-operation";
 import type { WorkflowRegistry } from "@/server/workflows/registry";
 import type { PauseIntakeMode } from "./kinds";
 import { reasonProblem } from "./plans";
-import { inTransaction } from "./transaction";
 
 /**
  * Pausing a workflow type when its downstream is failing. While paused, workers start no
@@ -44,7 +43,8 @@ export async function pauseWorkflow(options: PauseOptions): Promise<PauseResult>
   if (!options.registry.latest(options.workflowType)) return { type: "unknown_workflow" };
   const actor = auditActorOf(options.principal);
   const reason = options.reason.trim();
-  return inTransaction(options.db, async ({ db }) => {
+  return transaction(options.db, async (tx) => {
+    const { db } = tx;
     const [before] = await db
       .select({ intake: workflowPauses.intake })
       .from(workflowPauses)
@@ -60,7 +60,7 @@ export async function pauseWorkflow(options: PauseOptions): Promise<PauseResult>
         target: workflowPauses.workflowType,
         set: { intake: options.intake, reason, pausedBy: actor.label, pausedAt: dsql`now()` },
       });
-    await appendAudit(db, {
+    await appendAudit(tx, {
       actor,
       action: "workflow_paused",
       request: options.request,
@@ -80,7 +80,7 @@ export type ResumeWorkflowResult =
 /** Un-pauses a type and writes a run job for each of its in-flight operations, in one transaction. */
 export async function resumeWorkflow(options: {
   db: Db;
-  dispatcher: Pick<RunDispatcher, "enqueueWith">;
+  dispatcher: Pick<RunDispatcher, "enqueue">;
   workflowType: string;
   reason: string;
   principal: Principal;
@@ -89,7 +89,8 @@ export async function resumeWorkflow(options: {
   const problem = reasonProblem(options.reason);
   if (problem) return { type: "invalid_reason", message: problem };
   const actor = auditActorOf(options.principal);
-  return inTransaction(options.db, async ({ sql, db }) => {
+  return transaction(options.db, async (tx) => {
+    const { sql, db } = tx;
     const removed = await db
       .delete(workflowPauses)
       .where(eq(workflowPauses.workflowType, options.workflowType))
@@ -100,15 +101,15 @@ export async function resumeWorkflow(options: {
     const ops = await sql<{ id: string }[]>`
       select id from operations where type = ${options.workflowType} and status in ('accepted', 'processing')`;
     // The same singleton key as the workers' own wake-up (server/engine/pauses.ts): one job each.
-    await options.dispatcher.enqueueWith(
-      sqlExecutor(sql),
+    await options.dispatcher.enqueue(
+      tx,
       ops.map((o) => ({
         data: { operationId: o.id, reason: "resume" as const },
         singletonKey: `unpause:${o.id}`,
         singletonSeconds: 10,
       })),
     );
-    await appendAudit(db, {
+    await appendAudit(tx, {
       actor,
       action: "workflow_resumed",
       request: options.request,

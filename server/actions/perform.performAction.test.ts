@@ -265,7 +265,7 @@ describe("audit and state change are one", () => {
     const failingDispatcher: ActionDeps = {
       db: t.db,
       dispatcher: {
-        enqueueWith: async () => {
+        enqueue: async () => {
           throw new Error("queue unavailable");
         },
       },

@@ -1,14 +1,13 @@
 import type { Db } from "@/db/client";
+import { type Queryable, transaction } from "@/db/transaction";
 import { appendAudit, auditActorOf, latestAuditFor, type RequestMeta } from "@/server/audit/write";
 import type { Principal } from "@/server/auth/principal";
 import { actorOf } from "@/server/auth/principal";
 import type { OperationStatus } from "@/server/domain/statuses";
 import type { RunDispatcher } from "@/server/engine/dispatch";
-import { sqlExecutor } from "@/server/engine/queue";
 import { commitState, loadOperations } from "@/server/engine/store";
 import { type ActionRequest, AUDIT_ACTION_OF, planAction, reasonProblem } from "./plans";
 import { recordReviewDecision } from "./review";
-import { inTransaction, type TxDb } from "./transaction";
 
 /** How long a refusal is explained as "already done" by whoever did the same thing before. */
 const ALREADY_DONE_WINDOW_MS = 15 * 60_000;
@@ -16,7 +15,7 @@ const ALREADY_DONE_WINDOW_MS = 15 * 60_000;
 export interface ActionDeps {
   db: Db;
   /** Writes the run job in the action's transaction (the engine's normal path). */
-  dispatcher: Pick<RunDispatcher, "enqueueWith">;
+  dispatcher: Pick<RunDispatcher, "enqueue">;
   now?: () => Date;
 }
 
@@ -31,7 +30,7 @@ export interface PerformActionOptions {
   /** Set when the action is part of a bulk action (the per-operation audit record links to it). */
   bulkActionId?: string;
   /** Runs in the same transaction once the action is done (a bulk action records its outcome). */
-  within?: (db: TxDb) => Promise<void>;
+  within?: (db: Queryable) => Promise<void>;
 }
 
 export type ActionResult =
@@ -66,13 +65,13 @@ export async function performAction(deps: ActionDeps, options: PerformActionOpti
   const actor = auditActorOf(options.principal);
   const action = AUDIT_ACTION_OF[request.action];
 
-  return inTransaction(deps.db, async ({ sql, db }) => {
-    const op = (await loadOperations(sql, [operationId], { lock: true })).get(operationId);
+  return transaction(deps.db, async (tx) => {
+    const op = (await loadOperations(tx.sql, [operationId], { lock: true })).get(operationId);
     if (!op) return { type: "not_found" } as const;
     const planned = planAction(op.state, op.rows, request, reason, now);
     if (!planned.ok) {
       const since = new Date(now.getTime() - ALREADY_DONE_WINDOW_MS);
-      const by = await latestAuditFor(db, { operationId, action, since });
+      const by = await latestAuditFor(tx.db, { operationId, action, since });
       if (by) {
         const when = by.at.toISOString().slice(11, 19);
         return {
@@ -86,7 +85,7 @@ export async function performAction(deps: ActionDeps, options: PerformActionOpti
     const { plan } = planned;
 
     if (request.action === "approve" || request.action === "reject") {
-      const decision = await recordReviewDecision(sql, {
+      const decision = await recordReviewDecision(tx, {
         operationId,
         decision: request.action === "approve" ? "approved" : "rejected",
         reviewer: `user:${actor.label}`,
@@ -106,7 +105,7 @@ export async function performAction(deps: ActionDeps, options: PerformActionOpti
     // The timeline names people by email (readable there); the audit record keeps the id too.
     const eventActor =
       options.principal.kind === "staff" ? `user:${options.principal.email}` : actorOf(options.principal);
-    const token = await commitState(sql, {
+    const token = await commitState(tx.sql, {
       operationId,
       token: op.token,
       owner: eventActor,
@@ -122,10 +121,10 @@ export async function performAction(deps: ActionDeps, options: PerformActionOpti
     // The row is locked, so the token cannot have moved; if it did, roll everything back.
     if (!token) throw new Error(`Operation ${operationId} changed while locked for an operator action.`);
     if (plan.run) {
-      await deps.dispatcher.enqueueWith(sqlExecutor(sql), [{ data: { operationId, reason: plan.run } }]);
+      await deps.dispatcher.enqueue(tx, [{ data: { operationId, reason: plan.run } }]);
     }
     const audit = await appendAudit(
-      db,
+      tx,
       {
         actor,
         action,
@@ -143,7 +142,7 @@ export async function performAction(deps: ActionDeps, options: PerformActionOpti
       // Stamped now, after any wait for the row lock: times follow the chain's order.
       deps.now?.() ?? new Date(),
     );
-    await options.within?.(db);
+    await options.within?.(tx.db);
     return {
       type: "done",
       operationId,

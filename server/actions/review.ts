@@ -1,4 +1,4 @@
-import type { TransactionSql } from "postgres";
+import type { Tx } from "@/db/transaction";
 
 export type ReviewDecision = "approved" | "rejected";
 export type RecordDecisionResult = "recorded" | "already_decided" | "no_review";
@@ -10,15 +10,15 @@ export type RecordDecisionResult = "recorded" | "already_decided" | "no_review";
  * decision when it runs again: approved continues, rejected fails the operation.
  */
 export async function recordReviewDecision(
-  sql: TransactionSql,
+  tx: Tx,
   options: { operationId: string; decision: ReviewDecision; reviewer: string; note: string },
 ): Promise<RecordDecisionResult> {
-  const decided = await sql`
+  const decided = await tx.sql`
     update sim_reviews set status = ${options.decision}::sim_review_status, reviewer = ${options.reviewer},
       note = ${options.note}, decided_at = now()
     where operation_id = ${options.operationId} and status = 'pending'
     returning operation_id`;
   if (decided.length > 0) return "recorded";
-  const [existing] = await sql`select status from sim_reviews where operation_id = ${options.operationId}`;
+  const [existing] = await tx.sql`select status from sim_reviews where operation_id = ${options.operationId}`;
   return existing ? "already_decided" : "no_review";
 }

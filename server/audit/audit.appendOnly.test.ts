@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { transaction } from "@/db/transaction";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { verifyAuditChain } from "./verify";
 import { appendAudit, NO_REQUEST, SYSTEM_ACTOR } from "./write";
@@ -10,7 +11,7 @@ beforeAll(async () => {
   // Twenty writers at once: the advisory lock keeps the chain gapless and linked.
   await Promise.all(
     Array.from({ length: 20 }, (_, i) =>
-      t.db.transaction((tx) =>
+      transaction(t.db, (tx) =>
         appendAudit(tx, {
           actor: SYSTEM_ACTOR,
           action: "operation_resumed",

@@ -1,7 +1,6 @@
-import { and, desc, eq, gt, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import { and, desc, eq, gt } from "drizzle-orm";
 import { auditRecords } from "@/db/schema";
-import type { TxDb } from "@/server/actions/transaction";
+import type { Queryable, Tx } from "@/db/transaction";
 import type { Principal } from "@/server/auth/principal";
 import type { OperationStatus } from "@/server/domain/statuses";
 import type { AuditAction, AuditActorKind } from "./actions";
@@ -68,13 +67,9 @@ export interface WrittenAudit {
  * lock: concurrent writers queue here until the holder commits, so `seq` stays gapless
  * and each record links to the one committed just before it.
  */
-export async function appendAudit(
-  tx: Tx | TxDb,
-  entry: AuditEntry,
-  now: Date = new Date(),
-): Promise<WrittenAudit> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-  const [last] = await tx
+export async function appendAudit(tx: Tx, entry: AuditEntry, now: Date = new Date()): Promise<WrittenAudit> {
+  await tx.sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
+  const [last] = await tx.db
     .select({ seq: auditRecords.seq, hash: auditRecords.hash })
     .from(auditRecords)
     .orderBy(desc(auditRecords.seq))
@@ -101,7 +96,7 @@ export async function appendAudit(
     prevHash: last?.hash ?? GENESIS_HASH,
   };
   const hash = hashRecord(fields);
-  await tx.insert(auditRecords).values({
+  await tx.db.insert(auditRecords).values({
     ...fields,
     actorKind: entry.actor.kind,
     action: entry.action,
@@ -114,10 +109,10 @@ export async function appendAudit(
 
 /** The latest record of `action` on an operation since `since`: who did it, for "already done". */
 export async function latestAuditFor(
-  tx: Tx | TxDb,
+  db: Queryable,
   options: { operationId: string; action: AuditAction; since: Date },
 ): Promise<{ actorLabel: string; at: Date } | null> {
-  const [row] = await tx
+  const [row] = await db
     .select({ actorLabel: auditRecords.actorLabel, at: auditRecords.at })
     .from(auditRecords)
     .where(

@@ -3,6 +3,7 @@ import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import type { Db } from "@/db/client";
 import { apiKeys } from "@/db/schema";
+import { transaction } from "@/db/transaction";
 import {
   type AuditActor,
   appendAudit,
@@ -34,8 +35,8 @@ export async function createApiKey(options: {
   const secret = `tl_${randomBytes(24).toString("base64url")}`;
   const actor = options.actor ?? SYSTEM_ACTOR;
   const workflowTypes = options.workflowTypes?.length ? [...new Set(options.workflowTypes)].sort() : null;
-  return options.db.transaction(async (tx) => {
-    const [row] = await tx
+  return transaction(options.db, async (tx) => {
+    const [row] = await tx.db
       .insert(apiKeys)
       .values({
         id: uuidv7(),
@@ -79,15 +80,15 @@ export async function revokeApiKey(options: {
   actor: AuditActor;
   request: RequestMeta;
 }): Promise<RevokeApiKeyResult> {
-  const result = await options.db.transaction(async (tx) => {
-    const [key] = await tx
+  const result = await transaction(options.db, async (tx) => {
+    const [key] = await tx.db
       .select({ prefix: apiKeys.prefix, name: apiKeys.name, revokedAt: apiKeys.revokedAt })
       .from(apiKeys)
       .where(eq(apiKeys.id, options.keyId))
       .for("update");
     if (!key) return { type: "not_found" as const };
     if (key.revokedAt) return { type: "already_done" as const };
-    await tx
+    await tx.db
       .update(apiKeys)
       .set({ revokedAt: new Date(), updatedAt: new Date() })
       .where(eq(apiKeys.id, options.keyId));
@@ -198,8 +199,8 @@ function isBootstrapKey(key: string): boolean {
 
 async function registerBootstrapKey(db: Db, key: string) {
   const prefix = key.slice(0, PREFIX_LENGTH);
-  await db.transaction(async (tx) => {
-    const inserted = await tx
+  await transaction(db, async (tx) => {
+    const inserted = await tx.db
       .insert(apiKeys)
       .values({
         id: uuidv7(),

@@ -5,6 +5,7 @@ import { eq, sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import { type Db, getDb } from "@/db/client";
 import { authRateLimits, authVerifications, staffAccounts, staffSessions, staffUsers } from "@/db/schema";
+import { transaction } from "@/db/transaction";
 import { appendAudit } from "@/server/audit/write";
 import { logger } from "@/server/logger";
 import { type AuthSettings, authSettings } from "./config";
@@ -158,7 +159,7 @@ async function auditSession(
       .where(eq(staffUsers.id, userId));
     if (!user) return;
     const meta = requestMetaFrom(headers ?? new Headers());
-    await db.transaction((tx) =>
+    await transaction(db, (tx) =>
       appendAudit(tx, {
         actor: { kind: "user", id: userId, label: user.email, role: user.role },
         action,

@@ -1,8 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
-import type { Db, Tx } from "@/db/client";
+import type { Db } from "@/db/client";
 import { authVerifications, staffUsers } from "@/db/schema";
+import { type Queryable, type Tx, transaction } from "@/db/transaction";
 import { NO_REQUEST, type RequestMeta, SYSTEM_ACTOR } from "@/server/audit/write";
 import { type CreateStaffResult, createStaffUser } from "./people";
 
@@ -65,9 +66,9 @@ export async function ensureFirstAdmin(options: {
 
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + SETUP_TTL_MS);
-  await db.transaction(async (tx) => {
-    await tx.delete(authVerifications).where(eq(authVerifications.identifier, SETUP_IDENTIFIER));
-    await tx.insert(authVerifications).values({
+  await transaction(db, async (tx) => {
+    await tx.db.delete(authVerifications).where(eq(authVerifications.identifier, SETUP_IDENTIFIER));
+    await tx.db.insert(authVerifications).values({
       id: uuidv7(),
       identifier: SETUP_IDENTIFIER,
       value: hashToken(token),
@@ -105,7 +106,7 @@ export async function completeSetup(options: {
         refusal = "admin_exists";
         return false;
       }
-      const consumed = await tx
+      const consumed = await tx.db
         .delete(authVerifications)
         .where(
           and(
@@ -132,7 +133,7 @@ export async function isSetupTokenValid(db: Db, token: string, now = new Date())
   return rows.some((r) => r.value.length === given.length && timingSafeEqual(Buffer.from(r.value), given));
 }
 
-export async function hasActiveAdmin(db: Db | Tx): Promise<boolean> {
+export async function hasActiveAdmin(db: Queryable): Promise<boolean> {
   const rows = await db
     .select({ id: staffUsers.id })
     .from(staffUsers)
@@ -142,8 +143,8 @@ export async function hasActiveAdmin(db: Db | Tx): Promise<boolean> {
 }
 
 async function noAdminYet(tx: Tx): Promise<boolean> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${FIRST_ADMIN_LOCK})`);
-  return !(await hasActiveAdmin(tx));
+  await tx.sql`select pg_advisory_xact_lock(${FIRST_ADMIN_LOCK})`;
+  return !(await hasActiveAdmin(tx.db));
 }
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");

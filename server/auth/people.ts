@@ -1,8 +1,9 @@
 import { hashPassword } from "better-auth/crypto";
 import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
-import type { Db, Tx } from "@/db/client";
+import type { Db } from "@/db/client";
 import { auditRecords, staffAccounts, staffSessions, staffUsers } from "@/db/schema";
+import { type Queryable, type Tx, transaction } from "@/db/transaction";
 import type { AuditAction } from "@/server/audit/actions";
 import { type AuditActor, appendAudit, type RequestMeta } from "@/server/audit/write";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./auth";
@@ -47,10 +48,10 @@ export async function createStaffUser(
   if (problem) return { type: "invalid_password", message: problem };
   const email = options.email.trim().toLowerCase();
   const passwordHash = await hashPassword(options.password);
-  return options.db.transaction(async (tx) => {
+  return transaction(options.db, async (tx) => {
     if (options.guard && !(await options.guard(tx))) return { type: "refused" as const };
     const userId = uuidv7();
-    const inserted = await tx
+    const inserted = await tx.db
       .insert(staffUsers)
       .values({
         id: userId,
@@ -62,7 +63,7 @@ export async function createStaffUser(
       .onConflictDoNothing({ target: staffUsers.email })
       .returning({ id: staffUsers.id });
     if (inserted.length === 0) return { type: "email_taken" as const };
-    await tx.insert(staffAccounts).values({
+    await tx.db.insert(staffAccounts).values({
       id: uuidv7(),
       accountId: userId,
       providerId: "credential",
@@ -87,8 +88,8 @@ export type ChangeRoleResult =
   | { type: "last_admin" };
 
 /** The person's row, locked until the transaction ends, so two admins' changes serialise. */
-async function lockStaffUser(tx: Tx, userId: string) {
-  const [user] = await tx
+async function lockStaffUser(db: Queryable, userId: string) {
+  const [user] = await db
     .select({ role: staffUsers.role, email: staffUsers.email, deactivatedAt: staffUsers.deactivatedAt })
     .from(staffUsers)
     .where(eq(staffUsers.id, userId))
@@ -105,14 +106,14 @@ export async function changeRole(options: {
   actor: AuditActor;
   request: RequestMeta;
 }): Promise<ChangeRoleResult> {
-  return options.db.transaction(async (tx) => {
-    const user = await lockStaffUser(tx, options.userId);
+  return transaction(options.db, async (tx) => {
+    const user = await lockStaffUser(tx.db, options.userId);
     if (!user) return { type: "not_found" as const };
     if (user.role === options.role) return { type: "unchanged" as const };
-    if (user.role === "admin" && !user.deactivatedAt && !(await anotherActiveAdmin(tx, options.userId))) {
+    if (user.role === "admin" && !user.deactivatedAt && !(await anotherActiveAdmin(tx.db, options.userId))) {
       return { type: "last_admin" as const };
     }
-    await tx
+    await tx.db
       .update(staffUsers)
       .set({ role: options.role, updatedAt: new Date() })
       .where(eq(staffUsers.id, options.userId));
@@ -145,18 +146,18 @@ export async function setStaffActive(options: {
   actor: AuditActor;
   request: RequestMeta;
 }): Promise<SetActiveResult> {
-  return options.db.transaction(async (tx) => {
-    const user = await lockStaffUser(tx, options.userId);
+  return transaction(options.db, async (tx) => {
+    const user = await lockStaffUser(tx.db, options.userId);
     if (!user) return { type: "not_found" as const };
     if (Boolean(user.deactivatedAt) === !options.active) return { type: "unchanged" as const };
-    if (!options.active && user.role === "admin" && !(await anotherActiveAdmin(tx, options.userId))) {
+    if (!options.active && user.role === "admin" && !(await anotherActiveAdmin(tx.db, options.userId))) {
       return { type: "last_admin" as const };
     }
-    await tx
+    await tx.db
       .update(staffUsers)
       .set({ deactivatedAt: options.active ? null : new Date(), updatedAt: new Date() })
       .where(eq(staffUsers.id, options.userId));
-    if (!options.active) await tx.delete(staffSessions).where(eq(staffSessions.userId, options.userId));
+    if (!options.active) await tx.db.delete(staffSessions).where(eq(staffSessions.userId, options.userId));
     await appendAudit(tx, {
       actor: options.actor,
       action: options.active ? "user_reactivated" : "user_deactivated",
@@ -169,8 +170,8 @@ export async function setStaffActive(options: {
 }
 
 /** Locks the other active admins' rows, so two demotions cannot both pass this check. */
-async function anotherActiveAdmin(tx: Tx, except: string): Promise<boolean> {
-  const rows = await tx
+async function anotherActiveAdmin(db: Queryable, except: string): Promise<boolean> {
+  const rows = await db
     .select({ id: staffUsers.id })
     .from(staffUsers)
     .where(and(eq(staffUsers.role, "admin"), isNull(staffUsers.deactivatedAt), ne(staffUsers.id, except)))

@@ -1,4 +1,5 @@
-import type { Sql, TransactionSql } from "postgres";
+import type { Db } from "@/db/client";
+import type { Tx } from "@/db/transaction";
 import type { WorkflowRegistry } from "@/server/workflows/registry";
 import type { EngineStore } from "./engine-store";
 import type { LeaseKeeper } from "./leases";
@@ -33,7 +34,8 @@ export interface RunJobRequest {
 
 /** Everything a run needs, wired once per worker. */
 export interface Engine {
-  sql: Sql;
+  /** The worker's pool (postgres.js as `db.$client`). */
+  db: Db;
   /** Grouped loads and commits (the hot path). */
   store: EngineStore;
   registry: WorkflowRegistry;
@@ -49,7 +51,7 @@ export interface Engine {
   log(line: string): void;
   hooks: EngineHooks;
   /** Writes run jobs inside `tx`, so they commit with the state that needs them. */
-  enqueue(tx: TransactionSql, jobs: RunJobRequest[]): Promise<void>;
+  enqueue(tx: Tx, jobs: RunJobRequest[]): Promise<void>;
   /** True once the worker is shutting down: finish the step in hand, hand the rest over. */
   isStopping(): boolean;
   /** An operator paused this workflow type: start no new step of it. */

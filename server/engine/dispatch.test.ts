@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { transaction } from "@/db/transaction";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { RunDispatcher } from "./dispatch";
 import { RUN_QUEUE } from "./queue";
@@ -30,14 +31,14 @@ const starts = (n: number, prefix: string) =>
 describe("RunDispatcher.dispatchStarts", () => {
   it("writes one job per accepted operation inside the intake transaction, without any worker", async () => {
     const batch = starts(50, "00000000-0000-4000-8000-");
-    await t.db.transaction((tx) => dispatcher.dispatchStarts(tx, batch));
+    await transaction(t.db, (tx) => dispatcher.dispatchStarts(tx, batch));
     expect(await jobsFor(batch.map((s) => s.id))).toHaveLength(50);
   });
 
   it("writes nothing when the intake transaction rolls back", async () => {
     const batch = starts(3, "00000000-0000-4000-9000-");
     await expect(
-      t.db.transaction(async (tx) => {
+      transaction(t.db, async (tx) => {
         await dispatcher.dispatchStarts(tx, batch);
         throw new Error("intake failed after the job was written");
       }),

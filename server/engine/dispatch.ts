@@ -1,8 +1,9 @@
 import type { Db as BossDb, PgBoss } from "pg-boss";
-import { type Db, getDb, type Tx } from "@/db/client";
+import { type Db, getDb } from "@/db/client";
+import type { Tx } from "@/db/transaction";
 import type { StartDispatcher } from "@/server/operations/dispatch";
 import type { RunJobRequest } from "./context";
-import { insertRunJobs, type RunReason, startProducer, txExecutor } from "./queue";
+import { insertRunJobs, type RunReason, sqlExecutor, startProducer } from "./queue";
 
 export interface RunDispatcherOptions {
   /** The process's pool; pg-boss writes through it (no pool of its own). */
@@ -41,7 +42,7 @@ export class RunDispatcher {
   }
 
   async enqueue(tx: Tx, jobs: RunJobRequest[]): Promise<void> {
-    await this.enqueueWith(txExecutor(tx), jobs);
+    await this.enqueueWith(sqlExecutor(tx.sql), jobs);
   }
 
   /** The same through any pg-boss executor (e.g. a postgres.js transaction: `sqlExecutor(tx)`). */

@@ -1,4 +1,5 @@
-import type { Sql, TransactionSql } from "postgres";
+import type { Db } from "@/db/client";
+import { type Tx, transaction } from "@/db/transaction";
 import { GroupBatcher } from "./batcher";
 import type { RunJobRequest } from "./context";
 import type { EventsNotifier } from "./events-notifier";
@@ -20,13 +21,14 @@ export class EngineStore {
   private readonly commits: GroupBatcher<CommitRequest, Written | null>;
 
   constructor(options: {
-    sql: Sql;
-    enqueue(tx: TransactionSql, jobs: RunJobRequest[]): Promise<void>;
+    db: Db;
+    enqueue(tx: Tx, jobs: RunJobRequest[]): Promise<void>;
     /** Told after every batch that wrote timeline events (see EventsNotifier). */
     notifier?: EventsNotifier;
     maxBatch?: number;
   }) {
-    const { sql, enqueue, maxBatch, notifier } = options;
+    const { db, enqueue, maxBatch, notifier } = options;
+    const sql = db.$client;
     const deferNotify = Boolean(notifier);
     this.loads = new GroupBatcher({
       maxBatch,
@@ -42,8 +44,8 @@ export class EngineStore {
         const commits = requests.map((r) => r.commit);
         const written = requests.every((r) => r.jobs.length === 0)
           ? await commitStates(sql, commits, { deferNotify })
-          : await sql.begin(async (tx) => {
-              const landed = await commitStates(tx, commits, { deferNotify });
+          : await transaction(db, async (tx) => {
+              const landed = await commitStates(tx.sql, commits, { deferNotify });
               const jobs = requests.flatMap((r, i) => (landed[i] ? r.jobs : []));
               if (jobs.length > 0) await enqueue(tx, jobs);
               return landed;

@@ -1,4 +1,4 @@
-import type { Sql, TransactionSql } from "postgres";
+import type { SqlQueryable } from "@/db/transaction";
 import type { Block, OperationState, RecordedError, StepState } from "@/server/domain/operation-state";
 import type { OperationStatus } from "@/server/domain/statuses";
 
@@ -49,7 +49,7 @@ interface OperationRow {
 
 /** Loads operations with their steps, in one round trip however many there are. */
 export async function loadOperations(
-  sql: Sql | TransactionSql,
+  sql: SqlQueryable,
   ids: string[],
   options: { lock?: boolean } = {},
 ): Promise<Map<string, LoadedOperation>> {
@@ -69,7 +69,7 @@ export async function loadOperations(
   return new Map(rows.map((row) => [row.id, toLoaded(row)]));
 }
 
-export async function loadOperation(sql: Sql, id: string): Promise<LoadedOperation | null> {
+export async function loadOperation(sql: SqlQueryable, id: string): Promise<LoadedOperation | null> {
   return (await loadOperations(sql, [id])).get(id) ?? null;
 }
 

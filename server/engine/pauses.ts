@@ -1,4 +1,5 @@
-import type { Sql, TransactionSql } from "postgres";
+import type { Db } from "@/db/client";
+import { type Tx, transaction } from "@/db/transaction";
 import type { RunJobRequest } from "./context";
 
 /**
@@ -14,9 +15,9 @@ export class PauseWatcher {
 
   constructor(
     private readonly options: {
-      sql: Sql;
+      db: Db;
       refreshMs: number;
-      enqueue(tx: TransactionSql, jobs: RunJobRequest[]): Promise<void>;
+      enqueue(tx: Tx, jobs: RunJobRequest[]): Promise<void>;
       log(line: string): void;
     },
   ) {}
@@ -41,7 +42,7 @@ export class PauseWatcher {
   }
 
   async refresh(): Promise<void> {
-    const rows = await this.options.sql<
+    const rows = await this.options.db.$client<
       { type: string }[]
     >`select workflow_type as type from workflow_pauses`;
     const now = new Set(rows.map((r) => r.type));
@@ -51,8 +52,8 @@ export class PauseWatcher {
   }
 
   private async wakeUp(types: string[]): Promise<void> {
-    await this.options.sql.begin(async (tx) => {
-      const ops = await tx<{ id: string }[]>`
+    await transaction(this.options.db, async (tx) => {
+      const ops = await tx.sql<{ id: string }[]>`
         select id from operations where type = any(${types}) and status in ('accepted', 'processing')`;
       await this.options.enqueue(
         tx,

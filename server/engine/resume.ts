@@ -1,9 +1,8 @@
-import type { TransactionSql } from "postgres";
 import type { Db } from "@/db/client";
+import { type Tx, transaction } from "@/db/transaction";
 import type { Actor } from "@/server/domain/events";
 import { describeTransitionError, transition } from "@/server/domain/transition";
 import type { RunDispatcher } from "./dispatch";
-import { sqlExecutor } from "./queue";
 import { commitState, loadOperations } from "./store";
 
 export type ResumeResult =
@@ -21,7 +20,7 @@ export interface ResumeOperationOptions {
   /** Why, in a sentence, shown on the timeline. */
   reason: string;
   /** Runs first, in the same transaction (e.g. recording the decision that unblocks it). */
-  before?: (tx: TransactionSql) => Promise<void>;
+  before?: (tx: Tx) => Promise<void>;
 }
 
 /**
@@ -31,14 +30,14 @@ export interface ResumeOperationOptions {
  */
 export async function resumeOperation(options: ResumeOperationOptions): Promise<ResumeResult> {
   const { db, operationId } = options;
-  return db.$client.begin(async (tx) => {
+  return transaction(db, async (tx) => {
     await options.before?.(tx);
-    const op = (await loadOperations(tx, [operationId], { lock: true })).get(operationId);
+    const op = (await loadOperations(tx.sql, [operationId], { lock: true })).get(operationId);
     if (!op) return { type: "not_found", operationId } as const;
     const next = transition(op.state, { type: "resumed" });
     if (!next.ok)
       return { type: "refused", operationId, message: describeTransitionError(next.error) } as const;
-    const token = await commitState(tx, {
+    const token = await commitState(tx.sql, {
       operationId,
       token: op.token,
       owner: options.actor,
@@ -52,7 +51,7 @@ export async function resumeOperation(options: ResumeOperationOptions): Promise<
       positions: op.rows.map((r) => r.position),
     });
     if (!token) throw new Error(`Operation ${operationId} changed while it was being resumed.`);
-    await options.dispatcher.enqueueWith(sqlExecutor(tx), [{ data: { operationId, reason: "resume" } }]);
+    await options.dispatcher.enqueue(tx, [{ data: { operationId, reason: "resume" } }]);
     return { type: "resumed", operationId } as const;
-  }) as Promise<ResumeResult>;
+  });
 }

@@ -1,3 +1,4 @@
+import { transaction } from "@/db/transaction";
 import { plannedState } from "@/server/domain/operation-state";
 import { isTerminal } from "@/server/domain/statuses";
 import type { StepDefinition, WorkflowDefinition } from "@/server/workflows/types";
@@ -106,7 +107,7 @@ async function claimNextStep(
       const wait = (step.nextAttemptAt?.getTime() ?? 0) - engine.now().getTime();
       if (wait > EARLY_SLACK_MS) {
         // Early (a duplicate or recovery job): make sure the retry still has its own job.
-        await engine.sql.begin((tx) => engine.enqueue(tx, [retryJob(op.id, step.nextAttemptAt!)]));
+        await transaction(engine.db, (tx) => engine.enqueue(tx, [retryJob(op.id, step.nextAttemptAt!)]));
         return done("waiting");
       }
       plan = planStart(op.state, step.name);
@@ -246,6 +247,6 @@ function retryJob(operationId: string, at: Date): RunJobRequest {
 }
 
 async function handOff(engine: Engine, operationId: string): Promise<RunResult> {
-  await engine.sql.begin((tx) => engine.enqueue(tx, [{ data: { operationId, reason: "handoff" } }]));
+  await transaction(engine.db, (tx) => engine.enqueue(tx, [{ data: { operationId, reason: "handoff" } }]));
   return "handed_off";
 }

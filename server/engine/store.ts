@@ -1,4 +1,4 @@
-import type { Sql, TransactionSql } from "postgres";
+import type { SqlQueryable } from "@/db/transaction";
 import type { EventType } from "@/server/domain/events";
 import type { OperationState, StepState } from "@/server/domain/operation-state";
 import { isTerminal, type StepStatus } from "@/server/domain/statuses";
@@ -53,7 +53,7 @@ export interface Commit {
  * so two workers' batches cannot deadlock on each other.
  */
 export async function commitStates(
-  sql: Sql | TransactionSql,
+  sql: SqlQueryable,
   commits: Commit[],
   options: {
     /** The caller notifies live readers itself after the commit (see migration 0007). */
@@ -166,7 +166,7 @@ export interface Written {
   input: unknown;
 }
 
-export async function commitState(sql: Sql | TransactionSql, c: Commit): Promise<string | null> {
+export async function commitState(sql: SqlQueryable, c: Commit): Promise<string | null> {
   const [written] = await commitStates(sql, [c]);
   return written?.token ?? null;
 }

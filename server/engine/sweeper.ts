@@ -1,4 +1,5 @@
-import type { Sql, TransactionSql } from "postgres";
+import type { Db } from "@/db/client";
+import { type Tx, transaction } from "@/db/transaction";
 import type { RunJobRequest } from "./context";
 import { SWEEPER_LEASE_PREFIX } from "./store";
 
@@ -6,7 +7,7 @@ import { SWEEPER_LEASE_PREFIX } from "./store";
 const ORPHAN_SWEEP_LOCK = 7_130_005;
 
 export interface SweeperOptions {
-  sql: Sql;
+  db: Db;
   owner: string;
   /** How often expired leases are looked for. Recovery of a dead worker's step ≈ lease + this. */
   sweepMs: number;
@@ -16,7 +17,7 @@ export interface SweeperOptions {
   orphanSweepMs: number;
   /** How long an in-flight operation may go without progress before it counts as orphaned. */
   staleAfterMs: number;
-  enqueue(tx: TransactionSql, jobs: RunJobRequest[]): Promise<void>;
+  enqueue(tx: Tx, jobs: RunJobRequest[]): Promise<void>;
   log(line: string): void;
 }
 
@@ -54,9 +55,9 @@ export class Sweeper {
 
   /** Expired leases → sweeper's lease + a recovery job. Returns the operations recovered. */
   async sweepLeases(): Promise<string[]> {
-    const { sql, owner, requeueAfterMs } = this.options;
-    return sql.begin(async (tx) => {
-      const rows = await tx<{ operationId: string }[]>`
+    const { db, owner, requeueAfterMs } = this.options;
+    return transaction(db, async (tx) => {
+      const rows = await tx.sql<{ operationId: string }[]>`
         with expired as (
           select operation_id, position from steps
           where lease_owner is not null and lease_expires_at < now()
@@ -87,13 +88,13 @@ export class Sweeper {
 
   /** Stale in-flight operations with nobody working on them → a recovery job each. */
   async sweepOrphans(): Promise<string[]> {
-    const { sql, staleAfterMs } = this.options;
-    return sql.begin(async (tx) => {
-      const [lock] = await tx<
+    const { db, staleAfterMs } = this.options;
+    return transaction(db, async (tx) => {
+      const [lock] = await tx.sql<
         { ok: boolean }[]
       >`select pg_try_advisory_xact_lock(${ORPHAN_SWEEP_LOCK}) as ok`;
       if (!lock?.ok) return [];
-      const rows = await tx<{ id: string }[]>`
+      const rows = await tx.sql<{ id: string }[]>`
         select o.id from operations o
         where o.status in ('accepted', 'processing')
           and o.type not in (select workflow_type from workflow_pauses)

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Db } from "@/db/client";
 import { isTerminal, type OperationStatus } from "@/server/domain/statuses";
-import { StartOperationService } from "@/server/operations/start-operation";
+import { IntakeService } from "@/server/operations/intake";
 import { createProviders, setProviders } from "@/server/providers";
 import { defaultRegistry } from "@/server/workflows";
 import type { WorkflowRegistry } from "@/server/workflows/registry";
@@ -59,7 +59,7 @@ export async function engineHarness(options: {
   return {
     dispatcher,
     async start(type, input, reg = registry) {
-      const intake = new StartOperationService(db, reg, dispatcher.dispatchStarts);
+      const intake = new IntakeService(db, reg, dispatcher.dispatchStarts);
       const result = await intake.call({ request: { type, input }, caller: "key:test" });
       if (result.type !== "created") throw new Error(`intake refused: ${JSON.stringify(result)}`);
       return result.operationId;

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { PgBoss } from "pg-boss";
 import type { Db } from "@/db/client";
+import { startBulkWork } from "@/server/bulk/work";
 import { defaultRegistry } from "@/server/workflows";
 import type { WorkflowRegistry } from "@/server/workflows/registry";
 import type { Engine, EngineHooks } from "./context";
@@ -113,13 +114,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   let stopping = false;
   const notifier = new EventsNotifier({ sql, delayMs: settings.notifyDelayMs, log });
   const leases = new LeaseKeeper({ sql, owner: id, leaseMs: settings.leaseMs, log });
-  const enqueue: Engine["enqueue"] = (tx, jobs) => insertRunJobs(boss, sqlExecutor(tx), jobs);
-  const pauses = new PauseWatcher({ sql, refreshMs: settings.pauseRefreshMs, enqueue, log });
+  const enqueue: Engine["enqueue"] = (tx, jobs) => insertRunJobs(boss, sqlExecutor(tx.sql), jobs);
+  const pauses = new PauseWatcher({ db, refreshMs: settings.pauseRefreshMs, enqueue, log });
   await pauses.start();
   let loop: JobLoop | null = null;
   const engine: Engine = {
-    sql,
-    store: new EngineStore({ sql, enqueue, notifier }),
+    db,
+    store: new EngineStore({ db, enqueue, notifier }),
     registry,
     owner: id,
     actor: `worker:${id}`,
@@ -149,7 +150,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     log,
   });
   const sweeper = new Sweeper({
-    sql,
+    db,
     owner: id,
     sweepMs: settings.sweepMs,
     requeueAfterMs: settings.requeueAfterMs,
@@ -161,6 +162,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   leases.start();
   await loop.start();
   sweeper.start();
+  // Bulk actions are worker work too (server/bulk): one operation at a time through operator actions.
+  const bulk = await startBulkWork({
+    boss,
+    deps: { db, dispatcher: { enqueue }, runnerId: id },
+    pollMs: settings.pollMs,
+    log,
+  });
   // Last: the row says "this worker is up" (the launcher's tests wait for it).
   const presence = await announceWorker({ db, id, log });
   log(
@@ -175,6 +183,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       await sweeper.stop();
       await pauses.stop();
       await loop.stopFetching();
+      await bulk.stop();
       const finished = await loop.drain(settings.graceMs);
       if (!finished) {
         // Leave the rest to other workers now rather than after the lease runs out.

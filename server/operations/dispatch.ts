@@ -1,4 +1,4 @@
-import type { Tx } from "@/db/client";
+import type { Tx } from "@/db/transaction";
 
 /** An operation whose execution must start once its intake transaction commits. */
 export interface StartRequest {

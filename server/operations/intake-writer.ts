@@ -1,6 +1,7 @@
 import { and, eq, or, sql } from "drizzle-orm";
-import type { Db, Tx } from "@/db/client";
+import type { Db } from "@/db/client";
 import { operations } from "@/db/schema";
+import { type Tx, transaction } from "@/db/transaction";
 import type { StartDispatcher } from "./dispatch";
 
 export type NewOperationRow = typeof operations.$inferInsert & { id: string; submittedBy: string };
@@ -101,7 +102,7 @@ export async function writeBatch(
     toWrite.push(intake);
   }
 
-  const created = await db.transaction(async (tx) => {
+  const created = await transaction(db, async (tx) => {
     // A concurrent writer of the same key makes this wait for its commit, then skip
     // the row: one operation per key, never two and never an error.
     const ids = new Set((await insertOperations(tx, toWrite)).map((r) => r.id));
@@ -138,7 +139,7 @@ const param = <T>(values: T[]) => sql.param(values);
 function insertOperations(tx: Tx, intakes: PreparedIntake[]) {
   const ops = intakes.map((i) => i.operation);
   const col = <T>(pick: (o: NewOperationRow) => T) => param(ops.map(pick));
-  return tx.execute<{ id: string }>(sql`
+  return tx.db.execute<{ id: string }>(sql`
     insert into operations (id, type, version, status, input, subject, reference, submitted_by,
                             idempotency_key, request_hash, current_step, trace_id, synthetic)
     select * from unnest(
@@ -158,11 +159,11 @@ async function writeChildren(tx: Tx, dispatch: StartDispatcher, fresh: PreparedI
   );
   const ops = fresh.map((i) => i.operation);
   await Promise.all([
-    tx.execute(sql`
+    tx.db.execute(sql`
       insert into steps (operation_id, position, name)
       select * from unnest(${param(stepRows.map((s) => s.id))}::uuid[],
         ${param(stepRows.map((s) => s.position))}::int[], ${param(stepRows.map((s) => s.name))}::text[])`),
-    tx.execute(sql`
+    tx.db.execute(sql`
       insert into events (operation_id, type, actor, data)
       select id, 'accepted', actor, data from unnest(${param(ops.map((o) => o.id))}::uuid[],
         ${param(ops.map((o) => o.submittedBy))}::text[],

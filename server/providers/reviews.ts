@@ -42,7 +42,7 @@ async function decide(
     actor: reviewer,
     reason: `Review ${status} by ${reviewer}: ${note}`,
     before: async (tx) => {
-      const decided = await tx`
+      const decided = await tx.sql`
         update sim_reviews set status = ${status}::sim_review_status, reviewer = ${reviewer}, note = ${note},
           decided_at = now()
         where operation_id = ${operationId} and status = 'pending'

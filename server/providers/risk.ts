@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
 import { simAccounts, simDocuments, simReviews, simRiskAssessments } from "@/db/schema";
+import type { Queryable } from "@/db/transaction";
 import { callProvider, type ProviderRuntime } from "./runtime";
 
 /** Scores from here up need a compliance officer. */
@@ -146,7 +146,7 @@ export function riskProvider(rt: ProviderRuntime) {
 export type RiskProvider = ReturnType<typeof riskProvider>;
 
 /** A review as the compliance officer left it (read fresh: it is the authoritative decision). */
-export async function getReview(db: ProviderRuntime["db"] | Tx, operationId: string) {
+export async function getReview(db: Queryable, operationId: string) {
   const [row] = await db
     .select({
       status: simReviews.status,

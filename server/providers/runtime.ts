@@ -1,6 +1,7 @@
-import { and, eq, sql } from "drizzle-orm";
-import type { Db, Tx } from "@/db/client";
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
 import { type ProviderName, simEffects, simFaults } from "@/db/schema";
+import { type Queryable, transaction } from "@/db/transaction";
 import { PermanentError, TransientError } from "@/server/engine/errors";
 
 /** What every simulated provider call needs; tests inject the randomness. */
@@ -40,8 +41,11 @@ export interface ProviderCall<T> {
   /** The caller's idempotency key: a repeat returns the first answer and applies nothing. */
   idempotencyKey: string;
   signal?: AbortSignal;
-  /** Changes the provider's own tables; runs at most once per key. Throw to refuse (nothing is kept). */
-  apply(tx: Tx): Promise<T>;
+  /**
+   * Changes the provider's own tables inside the ledger's transaction (`tx` is its drizzle
+   * face); runs at most once per key. Throw to refuse (nothing is kept).
+   */
+  apply(tx: Queryable): Promise<T>;
 }
 
 /**
@@ -75,18 +79,16 @@ export async function callProvider<T>(rt: ProviderRuntime, call: ProviderCall<T>
 }
 
 async function applyOnce<T>(db: Db, call: ProviderCall<T>): Promise<T> {
-  return db.transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     // Same key at the same time: the second waits for the first, then finds its answer.
-    await tx.execute(
-      sql`select pg_advisory_xact_lock(hashtextextended(${`${call.provider}:${call.idempotencyKey}`}, 0))`,
-    );
-    const [existing] = await tx
+    await tx.sql`select pg_advisory_xact_lock(hashtextextended(${`${call.provider}:${call.idempotencyKey}`}, 0))`;
+    const [existing] = await tx.db
       .select({ response: simEffects.response })
       .from(simEffects)
       .where(and(eq(simEffects.provider, call.provider), eq(simEffects.idempotencyKey, call.idempotencyKey)));
     if (existing) return existing.response as T;
-    const response = await call.apply(tx);
-    await tx.insert(simEffects).values({
+    const response = await call.apply(tx.db);
+    await tx.db.insert(simEffects).values({
       provider: call.provider,
       idempotencyKey: call.idempotencyKey,
       action: call.action,
