@@ -1,9 +1,10 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { useTRPC } from "../_lib/trpc";
-import { Button, errorText, inputClass } from "./forms";
+import { Button, inputClass } from "./forms";
+import { FormDialog, ReasonField } from "./reason-dialog";
 
 type ActionName = "retry" | "replay" | "resume" | "approve" | "reject" | "skip" | "compensate" | "cancel";
 
@@ -156,7 +157,6 @@ function ActionDialog({
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const dialog = useRef<HTMLDialogElement>(null);
   const [outputError, setOutputError] = useState<string | null>(null);
   const copy = COPY[action];
   const onSuccess = () => {
@@ -176,13 +176,7 @@ function ActionDialog({
   };
   const mutation = mutations[action];
 
-  useEffect(() => {
-    dialog.current?.showModal();
-  }, []);
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
+  function submit(form: FormData) {
     const reason = String(form.get("reason") ?? "");
     if (action === "skip") {
       const raw = String(form.get("output") ?? "").trim();
@@ -205,62 +199,30 @@ function ActionDialog({
   }
 
   return (
-    <dialog
-      ref={dialog}
-      aria-labelledby="action-dialog-title"
+    <FormDialog
+      titleId="action-dialog-title"
+      title={copy.title(step)}
+      explain={<p className="text-sm text-zinc-600 dark:text-zinc-400">{copy.explain(step)}</p>}
+      confirmLabel={copy.label.replace("…", "")}
+      danger={copy.danger}
+      pending={mutation.isPending}
+      error={mutation.isError ? mutation.error : null}
+      onSubmit={submit}
       onClose={() => onClose()}
-      className="m-auto w-full max-w-md rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
     >
-      <form onSubmit={submit} className="space-y-4 p-5">
+      <ReasonField
+        id="action-reason"
+        placeholder="What you checked or fixed, in a sentence. It goes into the audit history."
+      />
+      {action === "skip" && (
         <div className="space-y-1">
-          <h2 id="action-dialog-title" className="text-base font-semibold">
-            {copy.title(step)}
-          </h2>
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">{copy.explain(step)}</p>
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="action-reason" className="block text-sm font-medium">
-            Reason
+          <label htmlFor="action-output" className="block text-sm font-medium">
+            Output (JSON, optional)
           </label>
-          <textarea
-            id="action-reason"
-            name="reason"
-            required
-            minLength={5}
-            rows={3}
-            placeholder="What you checked or fixed, in a sentence. It goes into the audit history."
-            className={inputClass}
-          />
+          <textarea id="action-output" name="output" rows={3} className={`${inputClass} font-mono text-xs`} />
+          {outputError && <p className="text-xs text-status-failed">{outputError}</p>}
         </div>
-        {action === "skip" && (
-          <div className="space-y-1">
-            <label htmlFor="action-output" className="block text-sm font-medium">
-              Output (JSON, optional)
-            </label>
-            <textarea
-              id="action-output"
-              name="output"
-              rows={3}
-              className={`${inputClass} font-mono text-xs`}
-            />
-            {outputError && <p className="text-xs text-status-failed">{outputError}</p>}
-          </div>
-        )}
-        {mutation.isError && (
-          <p
-            role="alert"
-            className="rounded-md border border-status-failed/40 bg-status-failed/10 px-3 py-2 text-sm"
-          >
-            {errorText(mutation.error)}
-          </p>
-        )}
-        <div className="flex justify-end gap-2">
-          <Button onClick={() => dialog.current?.close()}>Close</Button>
-          <Button type="submit" variant={copy.danger ? "danger" : "primary"} disabled={mutation.isPending}>
-            {mutation.isPending ? "Working…" : copy.label.replace("…", "")}
-          </Button>
-        </div>
-      </form>
-    </dialog>
+      )}
+    </FormDialog>
   );
 }

@@ -2,28 +2,63 @@
 
 import { type FormEvent, type ReactNode, useEffect, useRef } from "react";
 import { Button, errorText, inputClass } from "./forms";
+import { ErrorNote } from "./ui";
+
+/** What every console dialog is told: what it is, what confirming does, and how the last try went. */
+interface DialogProps {
+  title: string;
+  confirmLabel: string;
+  danger?: boolean;
+  pending: boolean;
+  error: unknown;
+  onClose: () => void;
+}
 
 /** A modal asking for the reason every audited change needs; the caller runs the mutation. */
 export function ReasonDialog({
+  explain,
+  onConfirm,
+  children,
+  ...dialog
+}: DialogProps & {
+  explain: ReactNode;
+  onConfirm: (reason: string) => void;
+  /** Fields asked before the reason. */
+  children?: ReactNode;
+}) {
+  return (
+    <FormDialog
+      {...dialog}
+      titleId="reason-dialog-title"
+      explain={<div className="text-sm text-zinc-600 dark:text-zinc-400">{explain}</div>}
+      onSubmit={(form) => onConfirm(String(form.get("reason") ?? ""))}
+    >
+      {children}
+      <ReasonField id="reason" placeholder="Why, in a sentence. It goes into the audit history." />
+    </FormDialog>
+  );
+}
+
+/**
+ * The console's modal form, open from the moment it mounts: a title and what will happen,
+ * the fields, the error of the last try, then Close and the confirming button.
+ */
+export function FormDialog({
+  titleId,
   title,
   explain,
   confirmLabel,
   danger = false,
   pending,
   error,
-  onConfirm,
+  onSubmit,
   onClose,
   children,
-}: {
-  title: string;
+}: DialogProps & {
+  titleId: string;
   explain: ReactNode;
-  confirmLabel: string;
-  danger?: boolean;
-  pending: boolean;
-  error: unknown;
-  onConfirm: (reason: string) => void;
-  onClose: () => void;
-  children?: ReactNode;
+  onSubmit: (form: FormData) => void;
+  children: ReactNode;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -32,46 +67,25 @@ export function ReasonDialog({
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    onConfirm(String(new FormData(event.currentTarget).get("reason") ?? ""));
+    onSubmit(new FormData(event.currentTarget));
   }
 
   return (
     <dialog
       ref={dialog}
-      aria-labelledby="reason-dialog-title"
+      aria-labelledby={titleId}
       onClose={onClose}
       className="m-auto w-full max-w-md rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
     >
       <form onSubmit={submit} className="space-y-4 p-5">
         <div className="space-y-1">
-          <h2 id="reason-dialog-title" className="text-base font-semibold">
+          <h2 id={titleId} className="text-base font-semibold">
             {title}
           </h2>
-          <div className="text-sm text-zinc-600 dark:text-zinc-400">{explain}</div>
+          {explain}
         </div>
         {children}
-        <div className="space-y-1">
-          <label htmlFor="reason" className="block text-sm font-medium">
-            Reason
-          </label>
-          <textarea
-            id="reason"
-            name="reason"
-            required
-            minLength={5}
-            rows={3}
-            placeholder="Why, in a sentence. It goes into the audit history."
-            className={inputClass}
-          />
-        </div>
-        {Boolean(error) && (
-          <p
-            role="alert"
-            className="rounded-md border border-status-failed/40 bg-status-failed/10 px-3 py-2 text-sm"
-          >
-            {errorText(error)}
-          </p>
-        )}
+        {Boolean(error) && <ErrorNote>{errorText(error)}</ErrorNote>}
         <div className="flex justify-end gap-2">
           <Button onClick={() => dialog.current?.close()}>Close</Button>
           <Button type="submit" variant={danger ? "danger" : "primary"} disabled={pending}>
@@ -80,5 +94,25 @@ export function ReasonDialog({
         </div>
       </form>
     </dialog>
+  );
+}
+
+/** The reason an audited change is made for: required, a sentence at least. */
+export function ReasonField({ id, placeholder }: { id: string; placeholder: string }) {
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="block text-sm font-medium">
+        Reason
+      </label>
+      <textarea
+        id={id}
+        name="reason"
+        required
+        minLength={5}
+        rows={3}
+        placeholder={placeholder}
+        className={inputClass}
+      />
+    </div>
   );
 }

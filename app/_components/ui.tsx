@@ -1,3 +1,5 @@
+import type { LucideIcon } from "lucide-react";
+import Link from "next/link";
 import type { ReactNode } from "react";
 
 /** A titled panel: the console's one card. */
@@ -30,6 +32,63 @@ export function Panel({
       )}
       {children}
     </section>
+  );
+}
+
+/** A panel title led by its icon. */
+export function IconTitle({
+  icon: Icon,
+  iconClassName,
+  children,
+}: {
+  icon: LucideIcon;
+  iconClassName?: string;
+  children: ReactNode;
+}) {
+  return (
+    <span className="inline-flex items-center gap-2">
+      <Icon className={iconClassName ? `size-4 ${iconClassName}` : "size-4"} aria-hidden /> {children}
+    </span>
+  );
+}
+
+/** A page's title and the sentence under it that says what the page is for. */
+export function PageHeader({
+  title,
+  className,
+  children,
+}: {
+  title: ReactNode;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <header className={className}>
+      <h1 className="text-xl font-semibold">{title}</h1>
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">{children}</p>
+    </header>
+  );
+}
+
+/** "List / this one": the way back from a page about one thing to the list it is in. */
+export function Breadcrumb({
+  href,
+  label,
+  current,
+  className = "text-xs text-zinc-500 dark:text-zinc-400",
+}: {
+  href: string;
+  label: string;
+  current: string;
+  className?: string;
+}) {
+  return (
+    <nav aria-label="Breadcrumb" className={className}>
+      <Link href={href} className="hover:underline">
+        {label}
+      </Link>{" "}
+      / <span className="font-mono">{current}</span>
+    </nav>
   );
 }
 

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { WorkflowTitle } from "../_components/links";
 import { StatusBadge } from "../_components/status-badge";
 import { Panel } from "../_components/ui";
 import { formatDuration } from "../_lib/format";
@@ -46,13 +46,7 @@ export default async function WorkflowsPage() {
                 className="border-b border-zinc-100 align-top last:border-0 dark:border-zinc-800"
               >
                 <th scope="row" className="px-4 py-2.5 text-left font-normal">
-                  <Link
-                    href={`/workflows/${encodeURIComponent(w.type)}`}
-                    className="font-medium hover:underline"
-                  >
-                    {w.title}
-                  </Link>
-                  <div className="font-mono text-[11px] text-zinc-500 dark:text-zinc-400">{w.type}</div>
+                  <WorkflowTitle type={w.type} title={w.title} />
                   <p className="mt-0.5 max-w-md text-xs text-zinc-600 dark:text-zinc-400">{w.description}</p>
                 </th>
                 <td className="px-3 py-2.5 text-xs text-zinc-700 dark:text-zinc-300">

@@ -1,7 +1,8 @@
 import { Inbox } from "lucide-react";
 import Link from "next/link";
+import { OperationLink } from "../links";
 import { Age } from "../time";
-import { BLOCK_KIND_LABELS, Empty, Panel } from "../ui";
+import { BLOCK_KIND_LABELS, Empty, IconTitle, Panel } from "../ui";
 import type { Dashboard } from "./dashboard-data";
 
 /** Blocked operations grouped by why, oldest first: what is waiting for a person. */
@@ -12,12 +13,12 @@ export function BlockedInbox({ d }: { d: Dashboard }) {
       id="inbox"
       className="lg:col-span-2"
       title={
-        <span className="inline-flex items-center gap-2">
-          <Inbox className="size-4 text-status-blocked" aria-hidden /> Blocked: operator inbox
+        <IconTitle icon={Inbox} iconClassName="text-status-blocked">
+          Blocked: operator inbox
           <span className="rounded-full bg-status-blocked/15 px-2 text-xs text-zinc-700 dark:text-zinc-200">
             {total}
           </span>
-        </span>
+        </IconTitle>
       }
       action={
         <Link
@@ -46,9 +47,7 @@ export function BlockedInbox({ d }: { d: Dashboard }) {
                 {group.items.map((item) => (
                   <li key={item.id} className="grid grid-cols-[1fr_auto] gap-x-4 px-4 py-2 text-sm">
                     <div className="min-w-0">
-                      <Link href={`/operations/${item.id}`} className="font-medium hover:underline">
-                        {item.reference ?? item.id.slice(0, 8)}
-                      </Link>
+                      <OperationLink id={item.id} reference={item.reference} />
                       <span className="ml-2 font-mono text-[11px] text-zinc-500 dark:text-zinc-400">
                         {item.type}
                       </span>

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { OPERATION_STATUSES } from "@/server/domain/statuses";
+import { WorkflowTitle } from "../links";
 import { STATUS_INK } from "../status-badge";
 import { formatDuration } from "../time";
 import { Panel } from "../ui";
@@ -50,13 +51,7 @@ export function BusinessTable({ d }: { d: Dashboard }) {
             {d.types.map((t) => (
               <tr key={t.type} className="border-b border-zinc-100 last:border-0 dark:border-zinc-800">
                 <th scope="row" className="px-4 py-2 text-left font-normal">
-                  <Link
-                    href={`/workflows/${encodeURIComponent(t.type)}`}
-                    className="font-medium hover:underline"
-                  >
-                    {t.title}
-                  </Link>
-                  <div className="font-mono text-[11px] text-zinc-500 dark:text-zinc-400">{t.type}</div>
+                  <WorkflowTitle type={t.type} title={t.title} />
                 </th>
                 {OPERATION_STATUSES.map((s) => (
                   <td key={s} className="px-2 py-2 text-right tabular-nums">

@@ -1,8 +1,8 @@
 import { AlertTriangle } from "lucide-react";
-import Link from "next/link";
+import { OperationLink } from "../links";
 import { StatusBadge } from "../status-badge";
 import { Age, formatDuration } from "../time";
-import { Empty, Panel } from "../ui";
+import { Empty, IconTitle, Panel } from "../ui";
 import type { Dashboard } from "./dashboard-data";
 
 /** In-flight operations idle past their workflow's threshold, longest idle first. */
@@ -11,10 +11,9 @@ export function StuckPanel({ d }: { d: Dashboard }) {
     <Panel
       id="stuck"
       title={
-        <span className="inline-flex items-center gap-2">
-          <AlertTriangle className="size-4 text-status-blocked" aria-hidden /> Stuck: no progress past the
-          threshold
-        </span>
+        <IconTitle icon={AlertTriangle} iconClassName="text-status-blocked">
+          Stuck: no progress past the threshold
+        </IconTitle>
       }
     >
       {d.stuck.items.length === 0 ? (
@@ -24,9 +23,7 @@ export function StuckPanel({ d }: { d: Dashboard }) {
           {d.stuck.items.map((s) => (
             <li key={s.id} className="flex items-center justify-between gap-3 px-4 py-2">
               <div className="min-w-0">
-                <Link href={`/operations/${s.id}`} className="font-medium hover:underline">
-                  {s.reference ?? s.id.slice(0, 8)}
-                </Link>
+                <OperationLink id={s.id} reference={s.reference} />
                 <div className="truncate text-xs text-zinc-500 dark:text-zinc-400">
                   {s.type} · {s.currentStep ?? "not started"}
                 </div>

@@ -7,7 +7,7 @@ import { Button, errorText, Field, inputClass } from "../../_components/forms";
 import { QueryBody } from "../../_components/query-body";
 import { ReasonDialog } from "../../_components/reason-dialog";
 import { Time } from "../../_components/time";
-import { Empty, Panel } from "../../_components/ui";
+import { Empty, PageHeader, Panel } from "../../_components/ui";
 import { useTRPC } from "../../_lib/trpc";
 
 const SCOPE_TEXT: Record<ApiKeyScope, string> = {
@@ -32,13 +32,10 @@ export function ApiKeysAdmin() {
 
   return (
     <div className="space-y-5">
-      <header>
-        <h1 className="text-xl font-semibold">API keys</h1>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          Keys let other services call the HTTP API. Only a hash is stored: a key's secret is shown once, when
-          it is created.
-        </p>
-      </header>
+      <PageHeader title="API keys">
+        Keys let other services call the HTTP API. Only a hash is stored: a key's secret is shown once, when
+        it is created.
+      </PageHeader>
       <CreateKey onCreated={refresh} />
       <Panel id="keys" title="Keys">
         <QueryBody query={keys}>

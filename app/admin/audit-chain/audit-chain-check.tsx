@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Button, errorText } from "../../_components/forms";
-import { ErrorNote, Panel } from "../../_components/ui";
+import { ErrorNote, PageHeader, Panel } from "../../_components/ui";
 import { useTRPC } from "../../_lib/trpc";
 
 /** Checks every link of the audit chain and names the first broken record. */
@@ -12,14 +12,11 @@ export function AuditChainCheck() {
   const check = useQuery({ ...trpc.audit.verify.queryOptions(), staleTime: 0, gcTime: 0 });
   return (
     <div className="space-y-5">
-      <header className="space-y-1">
-        <h1 className="text-xl font-semibold">Audit chain</h1>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          Every audit record carries a SHA-256 hash of its contents and of the record before it, and the
-          database refuses to change or delete records. This check recomputes the whole chain (also:{" "}
-          <code className="text-xs">npm run audit:verify</code>).
-        </p>
-      </header>
+      <PageHeader title="Audit chain" className="space-y-1">
+        Every audit record carries a SHA-256 hash of its contents and of the record before it, and the
+        database refuses to change or delete records. This check recomputes the whole chain (also:{" "}
+        <code className="text-xs">npm run audit:verify</code>).
+      </PageHeader>
       <Panel
         id="chain"
         title="Result"

@@ -8,7 +8,7 @@ import { QueryBody } from "../../_components/query-body";
 import { ReasonDialog } from "../../_components/reason-dialog";
 import { Select } from "../../_components/select";
 import { Time } from "../../_components/time";
-import { Panel } from "../../_components/ui";
+import { PageHeader, Panel } from "../../_components/ui";
 import { useTRPC } from "../../_lib/trpc";
 
 const ROLE_TEXT: Record<StaffRole, string> = {
@@ -27,32 +27,20 @@ export function PeopleAdmin() {
   const people = useQuery(trpc.admin.people.list.queryOptions());
   const [pending, setPending] = useState<Pending | null>(null);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.admin.people.list.queryKey() });
-  const setRole = useMutation(
-    trpc.admin.people.setRole.mutationOptions({
-      onSuccess: () => {
-        setPending(null);
-        refresh();
-      },
-    }),
-  );
-  const setActive = useMutation(
-    trpc.admin.people.setActive.mutationOptions({
-      onSuccess: () => {
-        setPending(null);
-        refresh();
-      },
-    }),
-  );
+  /** A change went through: close its dialog and read the list again. */
+  const changed = () => {
+    setPending(null);
+    refresh();
+  };
+  const setRole = useMutation(trpc.admin.people.setRole.mutationOptions({ onSuccess: changed }));
+  const setActive = useMutation(trpc.admin.people.setActive.mutationOptions({ onSuccess: changed }));
 
   return (
     <div className="space-y-5">
-      <header>
-        <h1 className="text-xl font-semibold">People</h1>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          Staff who can sign in. Role changes take effect on their next request; deactivating ends their
-          sessions.
-        </p>
-      </header>
+      <PageHeader title="People">
+        Staff who can sign in. Role changes take effect on their next request; deactivating ends their
+        sessions.
+      </PageHeader>
       <Panel id="people" title="Staff">
         <QueryBody query={people}>
           {(data) => (

@@ -9,7 +9,7 @@ import { LiveIndicator } from "../../_components/live-indicator";
 import { OperationActions } from "../../_components/operation-actions";
 import { StatusBadge } from "../../_components/status-badge";
 import { absolute, formatDuration, Time } from "../../_components/time";
-import { BLOCK_KIND_LABELS, Empty, Fact, Panel } from "../../_components/ui";
+import { BLOCK_KIND_LABELS, Breadcrumb, Empty, Fact, IconTitle, Panel } from "../../_components/ui";
 import { type LiveEventInfo, useLiveOperation } from "../../_lib/live";
 import type { RouterOutputs } from "../../_lib/router-types";
 import { useTRPC } from "../../_lib/trpc";
@@ -54,12 +54,7 @@ export function OperationDetail({ initial }: { initial: Detail }) {
   return (
     <div className="space-y-5">
       <header className="space-y-2">
-        <nav aria-label="Breadcrumb" className="text-xs text-zinc-500 dark:text-zinc-400">
-          <Link href="/operations" className="hover:underline">
-            Operations
-          </Link>{" "}
-          / <span className="font-mono">{op.id}</span>
-        </nav>
+        <Breadcrumb href="/operations" label="Operations" current={op.id} />
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="text-xl font-semibold">{op.reference ?? op.title}</h1>
           <StatusBadge status={op.status} />
@@ -153,14 +148,7 @@ export function OperationDetail({ initial }: { initial: Detail }) {
           <HopsView segments={d.segments} visible={visible} />
         </div>
         <div className="space-y-5">
-          <Panel
-            id="actions"
-            title={
-              <span className="inline-flex items-center gap-2">
-                <Wrench className="size-4" aria-hidden /> Actions
-              </span>
-            }
-          >
+          <Panel id="actions" title={<IconTitle icon={Wrench}>Actions</IconTitle>}>
             <OperationActions operationId={op.id} />
           </Panel>
           <Panel id="idempotency" title="Idempotency record">
@@ -232,14 +220,7 @@ export function OperationDetail({ initial }: { initial: Detail }) {
               </ul>
             )}
           </Panel>
-          <Panel
-            id="runbook"
-            title={
-              <span className="inline-flex items-center gap-2">
-                <BookOpen className="size-4" aria-hidden /> Runbook
-              </span>
-            }
-          >
+          <Panel id="runbook" title={<IconTitle icon={BookOpen}>Runbook</IconTitle>}>
             <p className="px-4 py-3 text-sm">{op.runbook ?? "No runbook for this workflow."}</p>
             <p className="px-4 pb-3 text-xs">
               <Link href={`/workflows/${encodeURIComponent(op.type)}`} className="hover:underline">
@@ -247,25 +228,11 @@ export function OperationDetail({ initial }: { initial: Detail }) {
               </Link>
             </p>
           </Panel>
-          <Panel
-            id="audit"
-            title={
-              <span className="inline-flex items-center gap-2">
-                <History className="size-4" aria-hidden /> Audit history
-              </span>
-            }
-          >
+          <Panel id="audit" title={<IconTitle icon={History}>Audit history</IconTitle>}>
             <AuditHistory operationId={op.id} />
           </Panel>
           {op.trackPath && (
-            <Panel
-              id="end-user"
-              title={
-                <span className="inline-flex items-center gap-2">
-                  <ShieldCheck className="size-4" aria-hidden /> End user's view
-                </span>
-              }
-            >
+            <Panel id="end-user" title={<IconTitle icon={ShieldCheck}>End user's view</IconTitle>}>
               <p className="px-4 py-3 text-sm">
                 <a
                   href={op.trackPath}

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Fact, Panel } from "../../_components/ui";
+import { Breadcrumb, Fact, Panel } from "../../_components/ui";
 import { WorkflowPause } from "../../_components/workflow-pause";
 import { formatDuration } from "../../_lib/format";
 import { serverCaller } from "../../_lib/server-caller";
@@ -40,12 +40,7 @@ export default async function WorkflowPage({ params }: { params: Promise<{ type:
   const { summary, stories } = found;
   return (
     <div className="space-y-5">
-      <nav aria-label="Breadcrumb" className="text-xs text-zinc-500 dark:text-zinc-400">
-        <Link href="/workflows" className="hover:underline">
-          Workflows
-        </Link>{" "}
-        / <span className="font-mono">{summary.type}</span>
-      </nav>
+      <Breadcrumb href="/workflows" label="Workflows" current={summary.type} />
       <header>
         <h1 className="text-xl font-semibold">{summary.title}</h1>
         <p className="mt-1 max-w-3xl text-zinc-700 dark:text-zinc-300">{summary.description}</p>
