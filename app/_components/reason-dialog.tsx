@@ -14,14 +14,27 @@ interface DialogProps {
   onClose: () => void;
 }
 
-/** A modal asking for the reason every audited change needs; the caller runs the mutation. */
+/** The mutation a dialog confirms: how it is going, and `reset` to forget its error on close. */
+interface DialogMutation {
+  isPending: boolean;
+  error: unknown;
+  reset: () => void;
+}
+
+/**
+ * A modal asking for the reason every audited change needs. The caller runs `mutation` in
+ * `onConfirm`; closing the dialog resets it, then tells the caller (`onClose`).
+ */
 export function ReasonDialog({
   explain,
+  mutation,
   onConfirm,
+  onClose,
   children,
   ...dialog
-}: DialogProps & {
+}: Omit<DialogProps, "pending" | "error"> & {
   explain: ReactNode;
+  mutation: DialogMutation;
   onConfirm: (reason: string) => void;
   /** Fields asked before the reason. */
   children?: ReactNode;
@@ -29,6 +42,12 @@ export function ReasonDialog({
   return (
     <FormDialog
       {...dialog}
+      pending={mutation.isPending}
+      error={mutation.error}
+      onClose={() => {
+        mutation.reset();
+        onClose();
+      }}
       titleId="reason-dialog-title"
       explain={<div className="text-sm text-zinc-600 dark:text-zinc-400">{explain}</div>}
       onSubmit={(form) => onConfirm(String(form.get("reason") ?? ""))}

@@ -62,13 +62,9 @@ export function WorkflowPause({ workflowType }: { workflowType: string }) {
           title={`Pause ${workflowType}`}
           explain="Workers start no new step of this type; a step already running finishes."
           confirmLabel="Pause"
-          pending={pause.isPending}
-          error={pause.error}
+          mutation={pause}
           onConfirm={(reason) => pause.mutate({ workflowType, intake, reason })}
-          onClose={() => {
-            pause.reset();
-            setDialog(null);
-          }}
+          onClose={() => setDialog(null)}
         >
           <fieldset className="space-y-1 text-sm">
             <legend className="font-medium">Meanwhile, new requests…</legend>
@@ -98,13 +94,9 @@ export function WorkflowPause({ workflowType }: { workflowType: string }) {
           title={`Resume ${workflowType}`}
           explain="Every in-flight operation of this type continues; intake accepts again."
           confirmLabel="Resume"
-          pending={resume.isPending}
-          error={resume.error}
+          mutation={resume}
           onConfirm={(reason) => resume.mutate({ workflowType, reason })}
-          onClose={() => {
-            resume.reset();
-            setDialog(null);
-          }}
+          onClose={() => setDialog(null)}
         />
       )}
     </div>

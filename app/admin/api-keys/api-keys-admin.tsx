@@ -93,13 +93,9 @@ export function ApiKeysAdmin() {
           explain="Calls with this key are refused from now on (within 10 seconds on every web process). This cannot be undone."
           confirmLabel="Revoke key"
           danger
-          pending={revoke.isPending}
-          error={revoke.error}
+          mutation={revoke}
           onConfirm={(reason) => revoke.mutate({ keyId: revoking.id, reason })}
-          onClose={() => {
-            revoke.reset();
-            setRevoking(null);
-          }}
+          onClose={() => setRevoking(null)}
         />
       )}
     </div>

@@ -107,13 +107,9 @@ export function PeopleAdmin() {
           title={`Make ${pending.email} ${pending.role}`}
           explain={ROLE_TEXT[pending.role]}
           confirmLabel="Change role"
-          pending={setRole.isPending}
-          error={setRole.error}
+          mutation={setRole}
           onConfirm={(reason) => setRole.mutate({ userId: pending.userId, role: pending.role, reason })}
-          onClose={() => {
-            setRole.reset();
-            setPending(null);
-          }}
+          onClose={() => setPending(null)}
         />
       )}
       {pending?.kind === "active" && (
@@ -126,13 +122,9 @@ export function PeopleAdmin() {
           }
           confirmLabel={pending.active ? "Reactivate" : "Deactivate"}
           danger={!pending.active}
-          pending={setActive.isPending}
-          error={setActive.error}
+          mutation={setActive}
           onConfirm={(reason) => setActive.mutate({ userId: pending.userId, active: pending.active, reason })}
-          onClose={() => {
-            setActive.reset();
-            setPending(null);
-          }}
+          onClose={() => setPending(null)}
         />
       )}
     </div>

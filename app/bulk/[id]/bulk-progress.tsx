@@ -187,13 +187,9 @@ export function BulkProgress({ id }: { id: string }) {
           }
           confirmLabel={`${change[0]!.toUpperCase()}${change.slice(1)}`}
           danger={change === "abort"}
-          pending={mutate.isPending}
-          error={mutate.error}
+          mutation={mutate}
           onConfirm={(reason) => mutate.mutate({ bulkActionId: id, change, reason })}
-          onClose={() => {
-            mutate.reset();
-            setChange(null);
-          }}
+          onClose={() => setChange(null)}
         />
       )}
     </div>
