@@ -1,49 +1,14 @@
 /**
  * The launcher as a person runs it: a real process, against this file's own database.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { workers } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
-
-const ROOT = path.resolve(import.meta.dirname, "..");
-const TSX = path.join(ROOT, "node_modules/.bin/tsx");
-
-interface Launched {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function launch(args: string[], env: Record<string, string>): Launched {
-  const child = spawn(TSX, ["scripts/start.ts", ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { eventually } from "@/test/eventually";
+import { launch } from "@/test/launcher";
 
 describe("scripts/start.ts --only worker", () => {
   let t: TestDatabase;
@@ -66,10 +31,15 @@ describe("scripts/start.ts --only worker", () => {
       THROUGHLINE_BOOTSTRAP_API_KEY: "tl_test_key",
     });
     try {
-      const row = await until(async () => {
-        const [found] = await t.db.select().from(workers);
-        return found;
-      }, 45_000); // a real launcher, tsx compile and the engine's start: slow on a busy 2-core box
+      // A real launcher, tsx compile and the engine's start: slow on a busy 2-core box.
+      const row = await eventually(
+        async () => {
+          const [found] = await t.db.select().from(workers);
+          if (!found) throw new Error("no worker row yet");
+          return found;
+        },
+        { timeoutMs: 60_000 },
+      );
       expect(row.stoppedAt).toBeNull();
 
       run.child.kill("SIGTERM");

