@@ -8,6 +8,7 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Throughline", template: "%s · Throughline" },
   description: "What happens to a request after the API answers.",
+  icons: { icon: "/icon.svg" }, // browsers without SVG icons ask for public/favicon.ico
 };
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
