@@ -29,7 +29,7 @@ beforeAll(async () => {
   controls = gateControls();
   harness = await engineHarness({ db: t.db, url: t.url, registry: gateRegistry(t.db, controls) });
   await harness.startWorker();
-  deps = { db: t.db, dispatcher: harness.dispatcher };
+  deps = { db: t.db, runs: harness.runs };
 });
 afterAll(async () => {
   await harness.close();
@@ -264,7 +264,7 @@ describe("audit and state change are one", () => {
     const id = await blockedAtGate();
     const failingDispatcher: ActionDeps = {
       db: t.db,
-      dispatcher: {
+      runs: {
         enqueue: async () => {
           throw new Error("queue unavailable");
         },

@@ -4,7 +4,7 @@ import { appendAudit, auditActorOf, latestAuditFor, type RequestMeta } from "@/s
 import type { Principal } from "@/server/auth/principal";
 import { actorOf } from "@/server/auth/principal";
 import type { OperationStatus } from "@/server/domain/statuses";
-import type { RunDispatcher } from "@/server/engine/dispatch";
+import type { RunQueue } from "@/server/engine/run-queue";
 import { commitState, loadOperations } from "@/server/engine/store";
 import { type ActionRequest, AUDIT_ACTION_OF, planAction, reasonProblem } from "./plans";
 import { recordReviewDecision } from "./review";
@@ -15,7 +15,7 @@ const ALREADY_DONE_WINDOW_MS = 15 * 60_000;
 export interface ActionDeps {
   db: Db;
   /** Writes the run job in the action's transaction (the engine's normal path). */
-  dispatcher: Pick<RunDispatcher, "enqueue">;
+  runs: Pick<RunQueue, "enqueue">;
   now?: () => Date;
 }
 
@@ -121,7 +121,7 @@ export async function performAction(deps: ActionDeps, options: PerformActionOpti
     // The row is locked, so the token cannot have moved; if it did, roll everything back.
     if (!token) throw new Error(`Operation ${operationId} changed while locked for an operator action.`);
     if (plan.run) {
-      await deps.dispatcher.enqueue(tx, [{ data: { operationId, reason: plan.run } }]);
+      await deps.runs.enqueue(tx, [{ data: { operationId, reason: plan.run } }]);
     }
     const audit = await appendAudit(
       tx,

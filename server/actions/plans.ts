@@ -3,7 +3,7 @@ import type { OperationState } from "@/server/domain/operation-state";
 import { assertNever, isTerminal } from "@/server/domain/statuses";
 import { describeTransitionError, type Transition, transition } from "@/server/domain/transition";
 import { COMPENSATION_ACTION } from "@/server/engine/compensate";
-import type { RunReason } from "@/server/engine/queue";
+import type { RunReason } from "@/server/engine/run-queue";
 import type { EventToWrite, StepRow } from "@/server/engine/store";
 
 /**

@@ -1,9 +1,8 @@
 import type { Db } from "@/db/client";
-import type { Tx } from "@/db/transaction";
 import type { WorkflowRegistry } from "@/server/workflows/registry";
 import type { EngineStore } from "./engine-store";
 import type { LeaseKeeper } from "./leases";
-import type { RunJobData } from "./queue";
+import type { RunQueue } from "./run-queue";
 import type { LoadedOperation } from "./store";
 
 /** Where a step is when a hook runs; crash tests kill the worker process at these points. */
@@ -24,14 +23,6 @@ export interface EngineHooks {
   beforeJobComplete?(info: { operationId: string; result: RunResult }): Promise<void> | void;
 }
 
-export interface RunJobRequest {
-  data: RunJobData;
-  startAfter?: Date;
-  /** With `singletonSeconds`: at most one such job per key and time slot (pg-boss throttling). */
-  singletonKey?: string;
-  singletonSeconds?: number;
-}
-
 /** Everything a run needs, wired once per worker. */
 export interface Engine {
   /** The worker's pool (postgres.js as `db.$client`). */
@@ -50,8 +41,8 @@ export interface Engine {
   random(): number;
   log(line: string): void;
   hooks: EngineHooks;
-  /** Writes run jobs inside `tx`, so they commit with the state that needs them. */
-  enqueue(tx: Tx, jobs: RunJobRequest[]): Promise<void>;
+  /** Writes run jobs inside the caller's transaction, so they commit with the state that needs them. */
+  runs: Pick<RunQueue, "enqueue">;
   /** True once the worker is shutting down: finish the step in hand, hand the rest over. */
   isStopping(): boolean;
   /** An operator paused this workflow type: start no new step of it. */

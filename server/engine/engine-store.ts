@@ -1,14 +1,14 @@
 import type { Db } from "@/db/client";
-import { type Tx, transaction } from "@/db/transaction";
+import { transaction } from "@/db/transaction";
 import { GroupBatcher } from "./batcher";
-import type { RunJobRequest } from "./context";
 import type { EventsNotifier } from "./events-notifier";
+import type { RunJob, RunQueue } from "./run-queue";
 import { type Commit, commitStates, type LoadedOperation, loadOperations, type Written } from "./store";
 
 interface CommitRequest {
   commit: Commit;
   /** Run jobs that must commit with this state (a scheduled retry, a hand-off). */
-  jobs: RunJobRequest[];
+  jobs: RunJob[];
 }
 
 /**
@@ -22,12 +22,12 @@ export class EngineStore {
 
   constructor(options: {
     db: Db;
-    enqueue(tx: Tx, jobs: RunJobRequest[]): Promise<void>;
+    runs: Pick<RunQueue, "enqueue">;
     /** Told after every batch that wrote timeline events (see EventsNotifier). */
     notifier?: EventsNotifier;
     maxBatch?: number;
   }) {
-    const { db, enqueue, maxBatch, notifier } = options;
+    const { db, runs, maxBatch, notifier } = options;
     const sql = db.$client;
     const deferNotify = Boolean(notifier);
     this.loads = new GroupBatcher({
@@ -47,7 +47,7 @@ export class EngineStore {
           : await transaction(db, async (tx) => {
               const landed = await commitStates(tx.sql, commits, { deferNotify });
               const jobs = requests.flatMap((r, i) => (landed[i] ? r.jobs : []));
-              if (jobs.length > 0) await enqueue(tx, jobs);
+              if (jobs.length > 0) await runs.enqueue(tx, jobs);
               return landed;
             });
         if (written.some(Boolean)) notifier?.poke();
@@ -61,7 +61,7 @@ export class EngineStore {
   }
 
   /** The new token (and the input, for an operation that was not loaded), or null when fenced out. */
-  commit(commit: Commit, jobs: RunJobRequest[] = []): Promise<Written | null> {
+  commit(commit: Commit, jobs: RunJob[] = []): Promise<Written | null> {
     return this.commits.submit({ commit, jobs });
   }
 }

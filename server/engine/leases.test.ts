@@ -60,7 +60,7 @@ describe("step leases", () => {
     await t.db.$client`update sim_faults set latency_ms = 300 where provider = 'warehouse'`;
     try {
       const id = await h.start("order.fulfill", order("ord_twice"));
-      await transaction(t.db, (tx) => h.dispatcher.enqueueRuns(tx, [id], "recover"));
+      await transaction(t.db, (tx) => h.runs.enqueue(tx, [{ data: { operationId: id, reason: "recover" } }]));
       expect(await h.waitFor(id)).toBe("completed");
       expect((await ledger(id)).map((r) => r.n)).toEqual([1, 1, 1, 1]);
       const succeeded = await t.db.$client`

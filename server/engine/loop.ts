@@ -1,7 +1,8 @@
 import type { Db as BossDb, Job, JobAttempt, PgBoss } from "pg-boss";
 import type { Sql } from "postgres";
 import type { EngineHooks, RunResult } from "./context";
-import { PGBOSS_SCHEMA, RUN_QUEUE, type RunJobData } from "./queue";
+import { PGBOSS_SCHEMA, RUN_QUEUE } from "./queue";
+import type { RunJobData } from "./run-queue";
 
 export interface JobLoopOptions {
   boss: PgBoss;

@@ -1,6 +1,6 @@
 import type { Db } from "@/db/client";
-import { type Tx, transaction } from "@/db/transaction";
-import type { RunJobRequest } from "./context";
+import { transaction } from "@/db/transaction";
+import type { RunQueue } from "./run-queue";
 
 /**
  * Which workflow types an operator has paused (`workflow_pauses`): while paused, no new
@@ -17,7 +17,7 @@ export class PauseWatcher {
     private readonly options: {
       db: Db;
       refreshMs: number;
-      enqueue(tx: Tx, jobs: RunJobRequest[]): Promise<void>;
+      runs: Pick<RunQueue, "enqueue">;
       log(line: string): void;
     },
   ) {}
@@ -55,7 +55,7 @@ export class PauseWatcher {
     await transaction(this.options.db, async (tx) => {
       const ops = await tx.sql<{ id: string }[]>`
         select id from operations where type = any(${types}) and status in ('accepted', 'processing')`;
-      await this.options.enqueue(
+      await this.options.runs.enqueue(
         tx,
         ops.map((o) => ({
           data: { operationId: o.id, reason: "resume" as const },

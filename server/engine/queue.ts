@@ -1,6 +1,6 @@
 import { type Db as BossDb, type JobInsert, PgBoss, type Queue } from "pg-boss";
 import type { Db } from "@/db/client";
-import type { SqlQueryable } from "@/db/transaction";
+import type { SqlQueryable, Tx } from "@/db/transaction";
 
 /**
  * pg-boss is the transport, never the truth: a job only says "look at this operation".
@@ -12,15 +12,6 @@ export const PGBOSS_SCHEMA = "pgboss";
 export const RUN_QUEUE = "throughline_run";
 /** Jobs that failed every pg-boss retry (a worker crashing on them again and again) land here. */
 export const DEAD_QUEUE = "throughline_run_dead";
-
-/** Why a run job was written; shown in logs and used by the console to tell hops apart. */
-export type RunReason = "start" | "retry" | "handoff" | "resume" | "recover";
-export interface RunJobData {
-  operationId: string;
-  reason: RunReason;
-  /** On start jobs: the workflow the operation was accepted under, so its first claim needs no read. */
-  workflow?: { type: string; version: number };
-}
 
 /**
  * Explicit per-queue settings; pg-boss's defaults recover a dead worker's job only after
@@ -152,19 +143,40 @@ export async function startProducer(db: Db, url?: string): Promise<PgBoss> {
   return startProducer(db);
 }
 
-/** Run jobs for operations, written through `executor` (a transaction, usually). */
-export async function insertRunJobs(
-  boss: PgBoss,
-  executor: BossDb,
-  jobs: { data: RunJobData; startAfter?: Date; singletonKey?: string; singletonSeconds?: number }[],
-): Promise<void> {
-  if (jobs.length === 0) return;
-  const rows: JobInsert[] = jobs.map((j) => ({
-    data: j.data,
-    ...(j.startAfter ? { startAfter: j.startAfter.toISOString() } : {}),
-    ...(j.singletonKey ? { singletonKey: j.singletonKey, singletonSeconds: j.singletonSeconds } : {}),
-  }));
-  await boss.insert(RUN_QUEUE, rows, { db: executor });
+/**
+ * Writes jobs in the caller's transaction through a pg-boss producer started on first use (or
+ * by `start()`), so a job commits with the rows that need it and rolls back with them. Works in
+ * a process that runs no workers (the web process): the producer only inserts jobs.
+ */
+export class JobProducer {
+  private producer: Promise<PgBoss> | undefined;
+
+  constructor(private readonly options: { db: Db; url?: string }) {}
+
+  async insert(tx: Tx, queue: string, jobs: JobInsert[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await insertJobs(await this.boss(), queue, sqlExecutor(tx.sql), jobs);
+  }
+
+  /** Starts the producer now rather than inside the first transaction that writes a job. */
+  async start(): Promise<void> {
+    await this.boss();
+  }
+
+  async close(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.then((boss) => boss.stop({ graceful: false, close: false })).catch(() => {});
+  }
+
+  private boss(): Promise<PgBoss> {
+    // A failed start (database down) is tried again by the next write, not kept.
+    this.producer ??= startProducer(this.options.db, this.options.url).catch((error: unknown) => {
+      this.producer = undefined;
+      throw error;
+    });
+    return this.producer;
+  }
 }
 
 /** Jobs for any of the project's queues, written through `executor` (the caller's transaction, usually). */

@@ -2,7 +2,7 @@ import type { Db } from "@/db/client";
 import { type Tx, transaction } from "@/db/transaction";
 import type { Actor } from "@/server/domain/events";
 import { describeTransitionError, transition } from "@/server/domain/transition";
-import type { RunDispatcher } from "./dispatch";
+import type { RunQueue } from "./run-queue";
 import { commitState, loadOperations } from "./store";
 
 export type ResumeResult =
@@ -13,7 +13,7 @@ export type ResumeResult =
 export interface ResumeOperationOptions {
   db: Db;
   /** Writes the run job that picks the operation up again, in the same transaction. */
-  dispatcher: RunDispatcher;
+  runs: Pick<RunQueue, "enqueue">;
   operationId: string;
   /** Who resumed it, for the timeline (`user:…` for a person, `system` for a decision service). */
   actor: Actor;
@@ -51,7 +51,7 @@ export async function resumeOperation(options: ResumeOperationOptions): Promise<
       positions: op.rows.map((r) => r.position),
     });
     if (!token) throw new Error(`Operation ${operationId} changed while it was being resumed.`);
-    await options.dispatcher.enqueue(tx, [{ data: { operationId, reason: "resume" } }]);
+    await options.runs.enqueue(tx, [{ data: { operationId, reason: "resume" } }]);
     return { type: "resumed", operationId } as const;
   });
 }

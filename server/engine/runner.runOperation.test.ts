@@ -91,7 +91,7 @@ describe("runOperation", () => {
     expect((await timeline(id)).slice(-2)).toEqual(["attempt_failed:a", "blocked:a"]);
     const resumed = await resumeOperation({
       db: t.db,
-      dispatcher: h.dispatcher,
+      runs: h.runs,
       operationId: id,
       actor: "user:ops@example.com",
       reason: "fixed the blip",

@@ -3,9 +3,10 @@ import { plannedState } from "@/server/domain/operation-state";
 import { isTerminal } from "@/server/domain/statuses";
 import type { StepDefinition, WorkflowDefinition } from "@/server/workflows/types";
 import { compensateNext } from "./compensate";
-import { advanced, type Engine, type RunJobRequest, type RunResult } from "./context";
+import { advanced, type Engine, type RunResult } from "./context";
 import { executeStep } from "./execute";
 import { type Plan, planOutcome, planStart, planTakeover, type StepOutcome } from "./plan";
+import type { RunJob } from "./run-queue";
 import { type Commit, type LeaseChange, type LoadedOperation, SWEEPER_LEASE_PREFIX } from "./store";
 import { commitBase, done, reload, type Turn } from "./turn";
 
@@ -107,7 +108,7 @@ async function claimNextStep(
       const wait = (step.nextAttemptAt?.getTime() ?? 0) - engine.now().getTime();
       if (wait > EARLY_SLACK_MS) {
         // Early (a duplicate or recovery job): make sure the retry still has its own job.
-        await transaction(engine.db, (tx) => engine.enqueue(tx, [retryJob(op.id, step.nextAttemptAt!)]));
+        await transaction(engine.db, (tx) => engine.runs.enqueue(tx, [retryJob(op.id, step.nextAttemptAt!)]));
         return done("waiting");
       }
       plan = planStart(op.state, step.name);
@@ -211,7 +212,7 @@ async function settle(
           });
         }
       }
-      const jobs: RunJobRequest[] = [];
+      const jobs: RunJob[] = [];
       if (plan.retryAt) jobs.push(retryJob(op.id, plan.retryAt));
       else if (stopping && !isTerminal(plan.after.status) && !plan.after.block) {
         jobs.push({ data: { operationId: op.id, reason: "handoff" } });
@@ -242,11 +243,13 @@ async function settle(
   return done("fenced");
 }
 
-function retryJob(operationId: string, at: Date): RunJobRequest {
+function retryJob(operationId: string, at: Date): RunJob {
   return { data: { operationId, reason: "retry" }, startAfter: at };
 }
 
 async function handOff(engine: Engine, operationId: string): Promise<RunResult> {
-  await transaction(engine.db, (tx) => engine.enqueue(tx, [{ data: { operationId, reason: "handoff" } }]));
+  await transaction(engine.db, (tx) =>
+    engine.runs.enqueue(tx, [{ data: { operationId, reason: "handoff" } }]),
+  );
   return "handed_off";
 }

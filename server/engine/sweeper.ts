@@ -1,6 +1,6 @@
 import type { Db } from "@/db/client";
-import { type Tx, transaction } from "@/db/transaction";
-import type { RunJobRequest } from "./context";
+import { transaction } from "@/db/transaction";
+import type { RunQueue } from "./run-queue";
 import { SWEEPER_LEASE_PREFIX } from "./store";
 
 // Any constant works: only one worker at a time needs to look for orphans.
@@ -17,7 +17,7 @@ export interface SweeperOptions {
   orphanSweepMs: number;
   /** How long an in-flight operation may go without progress before it counts as orphaned. */
   staleAfterMs: number;
-  enqueue(tx: Tx, jobs: RunJobRequest[]): Promise<void>;
+  runs: Pick<RunQueue, "enqueue">;
   log(line: string): void;
 }
 
@@ -73,7 +73,7 @@ export class Sweeper {
       // One recovery job per operation and window: under a backlog, a step swept again before
       // its job ran does not pile up more jobs.
       const seconds = Math.max(1, Math.ceil(requeueAfterMs / 1000));
-      await this.options.enqueue(
+      await this.options.runs.enqueue(
         tx,
         ids.map((operationId) => ({
           data: { operationId, reason: "recover" },
@@ -106,7 +106,7 @@ export class Sweeper {
         order by o.updated_at limit 500`;
       if (rows.length === 0) return [];
       const seconds = Math.max(1, Math.ceil(staleAfterMs / 1000));
-      await this.options.enqueue(
+      await this.options.runs.enqueue(
         tx,
         rows.map((r) => ({
           data: { operationId: r.id, reason: "recover" },

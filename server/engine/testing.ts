@@ -7,8 +7,8 @@ import { createProviders, setProviders } from "@/server/providers";
 import { defaultRegistry } from "@/server/workflows";
 import type { WorkflowRegistry } from "@/server/workflows/registry";
 import { eventually } from "@/test/eventually";
-import { RunDispatcher } from "./dispatch";
 import { ensureQueues } from "./queue";
+import { RunQueue } from "./run-queue";
 import { type RunningWorker, type StartWorkerOptions, startWorker } from "./worker";
 
 /** Short times so engine tests finish in seconds; every test can override them. */
@@ -24,7 +24,8 @@ export const TEST_WORKER_OPTIONS = {
 } satisfies Partial<StartWorkerOptions>;
 
 export interface EngineHarness {
-  dispatcher: RunDispatcher;
+  /** The run queue intake and the tests write jobs through. */
+  runs: RunQueue;
   /** Accepts an operation through real intake (one transaction with its run job). */
   start(type: string, input: unknown, registry?: WorkflowRegistry): Promise<string>;
   startWorker(options?: Partial<StartWorkerOptions>): Promise<RunningWorker>;
@@ -52,14 +53,14 @@ export async function engineHarness(options: {
   const registry = options.registry ?? defaultRegistry;
   await ensureQueues(url);
   setProviders(createProviders({ db, random: options.random }));
-  const dispatcher = new RunDispatcher({ db, url });
+  const runs = new RunQueue({ db, url });
   const workers: RunningWorker[] = [];
   const sql = db.$client;
 
   return {
-    dispatcher,
+    runs,
     async start(type, input, reg = registry) {
-      const intake = new IntakeService(db, reg, dispatcher.dispatchStarts);
+      const intake = new IntakeService(db, reg, runs);
       const result = await intake.call({ request: { type, input }, caller: "key:test" });
       if (result.type !== "created") throw new Error(`intake refused: ${JSON.stringify(result)}`);
       return result.operationId;
@@ -87,7 +88,7 @@ export async function engineHarness(options: {
           where operation_id = ${id} order by position` as never,
     async close() {
       await Promise.all(workers.map((w) => w.stop()));
-      await dispatcher.close();
+      await runs.close();
     },
   };
 }

@@ -12,7 +12,8 @@ import { LeaseKeeper } from "./leases";
 import { JobLoop } from "./loop";
 import { PauseWatcher } from "./pauses";
 import { announceWorker } from "./presence";
-import { ensureQueues, insertRunJobs, PGBOSS_SCHEMA, sqlExecutor } from "./queue";
+import { ensureQueues, PGBOSS_SCHEMA, sqlExecutor } from "./queue";
+import { RunQueue } from "./run-queue";
 import { runOperation } from "./runner";
 import { Sweeper } from "./sweeper";
 import { assertVersionsRegistered } from "./versions";
@@ -42,6 +43,8 @@ export interface StartWorkerOptions {
   workerId?: string;
   /** For pg-boss's own pool (LISTEN, maintenance); defaults to DATABASE_URL. */
   url?: string;
+  /** Where retries, hand-offs and recoveries write their run jobs; one over `db` when absent. */
+  runs?: RunQueue;
   /** The workflows this build runs; defaults to every registered one. */
   registry?: WorkflowRegistry;
   /** Most operations run at once in this process. */
@@ -114,13 +117,16 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   let stopping = false;
   const notifier = new EventsNotifier({ sql, delayMs: settings.notifyDelayMs, log });
   const leases = new LeaseKeeper({ sql, owner: id, leaseMs: settings.leaseMs, log });
-  const enqueue: Engine["enqueue"] = (tx, jobs) => insertRunJobs(boss, sqlExecutor(tx.sql), jobs);
-  const pauses = new PauseWatcher({ db, refreshMs: settings.pauseRefreshMs, enqueue, log });
+  const ownRuns = options.runs ? null : new RunQueue({ db, url });
+  const runs = options.runs ?? ownRuns!;
+  // Started before any commit needs it, so no transaction waits on pg-boss starting up.
+  await runs.start();
+  const pauses = new PauseWatcher({ db, refreshMs: settings.pauseRefreshMs, runs, log });
   await pauses.start();
   let loop: JobLoop | null = null;
   const engine: Engine = {
     db,
-    store: new EngineStore({ db, enqueue, notifier }),
+    store: new EngineStore({ db, runs, notifier }),
     registry,
     owner: id,
     actor: `worker:${id}`,
@@ -130,7 +136,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     random: options.random ?? Math.random,
     log,
     hooks: options.hooks ?? {},
-    enqueue,
+    runs,
     isStopping: () => stopping,
     isPaused: (type) => pauses.isPaused(type),
     onRetryScheduled: (at) => loop?.wakeAt(at),
@@ -156,7 +162,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     requeueAfterMs: settings.requeueAfterMs,
     orphanSweepMs: settings.orphanSweepMs,
     staleAfterMs: settings.staleAfterMs,
-    enqueue,
+    runs,
     log,
   });
   leases.start();
@@ -165,7 +171,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   // Bulk actions are worker work too (server/bulk): one operation at a time through operator actions.
   const bulk = await startBulkWork({
     boss,
-    deps: { db, dispatcher: { enqueue }, runnerId: id },
+    deps: { db, runs, runnerId: id },
     pollMs: settings.pollMs,
     log,
   });
@@ -194,6 +200,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       await notifier.flush();
       await leases.stop();
       await boss.stop({ graceful: false, close: true });
+      await ownRuns?.close();
       await presence.stop();
       log(`worker ${id} stopped`);
     })();

@@ -2,7 +2,7 @@ import { and, eq, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { operations } from "@/db/schema";
 import { type Tx, transaction } from "@/db/transaction";
-import type { StartDispatcher } from "./dispatch";
+import type { RunQueue } from "@/server/engine/run-queue";
 
 export type NewOperationRow = typeof operations.$inferInsert & { id: string; submittedBy: string };
 
@@ -42,7 +42,7 @@ export class IntakeWriter {
 
   constructor(
     private readonly db: Db,
-    private readonly dispatch: StartDispatcher,
+    private readonly runs: Pick<RunQueue, "enqueue">,
   ) {}
 
   write(intake: PreparedIntake): Promise<WriteOutcome> {
@@ -68,7 +68,7 @@ export class IntakeWriter {
     try {
       const outcomes = await writeBatch(
         this.db,
-        this.dispatch,
+        this.runs,
         batch.map((p) => p.intake),
       );
       for (const [i, p] of batch.entries()) p.resolve(outcomes[i]!);
@@ -89,7 +89,7 @@ const idempotencyScope = (op: NewOperationRow) =>
 /** Writes a batch in one transaction; returns, per intake, whether it was created or already existed. */
 export async function writeBatch(
   db: Db,
-  dispatch: StartDispatcher,
+  runs: Pick<RunQueue, "enqueue">,
   intakes: PreparedIntake[],
 ): Promise<WriteOutcome[]> {
   // The same (caller, key) twice in one batch: only the first is written, the rest follow it.
@@ -107,7 +107,7 @@ export async function writeBatch(
     // the row: one operation per key, never two and never an error.
     const ids = new Set((await insertOperations(tx, toWrite)).map((r) => r.id));
     const fresh = toWrite.filter((i) => ids.has(i.operation.id));
-    if (fresh.length > 0) await writeChildren(tx, dispatch, fresh);
+    if (fresh.length > 0) await writeChildren(tx, runs, fresh);
     return ids;
   });
 
@@ -153,7 +153,11 @@ function insertOperations(tx: Tx, intakes: PreparedIntake[]) {
     returning id`);
 }
 
-async function writeChildren(tx: Tx, dispatch: StartDispatcher, fresh: PreparedIntake[]): Promise<void> {
+async function writeChildren(
+  tx: Tx,
+  runs: Pick<RunQueue, "enqueue">,
+  fresh: PreparedIntake[],
+): Promise<void> {
   const stepRows = fresh.flatMap(({ operation, stepNames }) =>
     stepNames.map((name, position) => ({ id: operation.id, position, name })),
   );
@@ -169,9 +173,12 @@ async function writeChildren(tx: Tx, dispatch: StartDispatcher, fresh: PreparedI
         ${param(ops.map((o) => o.submittedBy))}::text[],
         ${param(ops.map((o) => JSON.stringify({ version: o.version, idempotencyKey: o.idempotencyKey ?? null })))}::jsonb[])
         as t(id, actor, data)`),
-    dispatch(
+    // The start job: execution begins once this commits, and never without the operation.
+    runs.enqueue(
       tx,
-      ops.map((o) => ({ id: o.id, type: o.type, version: o.version })),
+      ops.map((o) => ({
+        data: { operationId: o.id, reason: "start", workflow: { type: o.type, version: o.version } },
+      })),
     ),
   ]);
 }

@@ -1,10 +1,10 @@
 import type { Db } from "@/db/client";
-import type { RunDispatcher } from "@/server/engine/dispatch";
 import { type ResumeResult, resumeOperation } from "@/server/engine/resume";
+import type { RunQueue } from "@/server/engine/run-queue";
 
 export interface ReviewDecisionOptions {
   db: Db;
-  dispatcher: RunDispatcher;
+  runs: Pick<RunQueue, "enqueue">;
   /** The verification (operation) whose review is decided. */
   operationId: string;
   /** Who decided, e.g. `user:ada@example.com`; recorded on the review and the timeline. */
@@ -37,7 +37,7 @@ async function decide(
   let pending = true;
   const result = await resumeOperation({
     db: options.db,
-    dispatcher: options.dispatcher,
+    runs: options.runs,
     operationId,
     actor: reviewer,
     reason: `Review ${status} by ${reviewer}: ${note}`,

@@ -100,7 +100,7 @@ describe("order.fulfill", () => {
     const { resumeOperation } = await import("@/server/engine/resume");
     const resumed = await resumeOperation({
       db: t.db,
-      dispatcher: h.dispatcher,
+      runs: h.runs,
       operationId: id,
       actor: "user:ops@example.com",
       reason: "restocked",
@@ -132,7 +132,7 @@ describe("account.verify", () => {
     expect(op).toMatchObject({ blocked_kind: "awaiting_person", current_step: "manual_review" });
     const decided = await approveReview({
       db: t.db,
-      dispatcher: h.dispatcher,
+      runs: h.runs,
       operationId: id,
       reviewer: "user:cleo@example.com",
       note: "documents check out",
@@ -146,7 +146,7 @@ describe("account.verify", () => {
     await h.waitFor(id, ["blocked"]);
     const decided = await rejectReview({
       db: t.db,
-      dispatcher: h.dispatcher,
+      runs: h.runs,
       operationId: id,
       reviewer: "user:cleo@example.com",
       note: "forged passport",
@@ -157,7 +157,7 @@ describe("account.verify", () => {
     expect(docs.map((d) => d.status)).toEqual(["deleted", "deleted"]);
     const again = await approveReview({
       db: t.db,
-      dispatcher: h.dispatcher,
+      runs: h.runs,
       operationId: id,
       reviewer: "user:cleo@example.com",
       note: "too late",
