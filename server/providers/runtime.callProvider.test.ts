@@ -62,16 +62,26 @@ describe("callProvider", () => {
     expect(await chargesFor("k-lost")).toBe(1);
   });
 
-  it("waits out the injected latency", async () => {
+  it("waits out the injected latency; an abort (the step's timeout) ends the wait with nothing applied", async () => {
+    const send = (signal?: AbortSignal) =>
+      createProviders({ db: t.db }).email.send({
+        to: "a@example.com",
+        subject: "s",
+        body: "b",
+        idempotencyKey: "k-slow",
+        signal,
+      });
+    // Longer than any test runs: only the abort can end this wait.
+    await faults("email", { latency_ms: 3_600_000 });
+    const aborted = new AbortController();
+    const waiting = send(aborted.signal);
+    aborted.abort(new Error("step timed out"));
+    await expect(waiting).rejects.toThrow("step timed out");
+    expect(await chargesFor("k-slow")).toBe(0);
+
     await faults("email", { latency_ms: 150 });
-    const started = performance.now();
-    await createProviders({ db: t.db }).email.send({
-      to: "a@example.com",
-      subject: "s",
-      body: "b",
-      idempotencyKey: "k-slow",
-    });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    expect(await send()).toMatchObject({ messageId: expect.any(String) });
+    expect(await chargesFor("k-slow")).toBe(1);
   });
 
   it("a business refusal is not recorded, so a later attempt is judged afresh", async () => {

@@ -3,11 +3,12 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@/db/client";
 import { latestMigrationTag } from "@/db/migrate";
+import { health } from "@/server/http/health";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { GET } from "./route";
 
-/** getDb() keeps its pool here; each test points it at the database it needs. */
-const globalForDb = globalThis as unknown as { throughlineDb?: Db };
+/** The route answers `health` over the process's pool; each test points it at the database it needs. */
+let pointed: Db | undefined;
+const GET = () => health(() => pointed!);
 
 describe("GET /api/health", () => {
   let t: TestDatabase;
@@ -18,7 +19,7 @@ describe("GET /api/health", () => {
   const pointAt = (url: string) => {
     const db = createDb(url, { max: 1 });
     pools.push(db);
-    globalForDb.throughlineDb = db;
+    pointed = db;
   };
 
   beforeAll(async () => {
@@ -29,7 +30,7 @@ describe("GET /api/health", () => {
     silentPort = (silent.address() as net.AddressInfo).port;
   });
   afterAll(async () => {
-    globalForDb.throughlineDb = undefined;
+    pointed = undefined;
     for (const socket of sockets) socket.destroy();
     await Promise.all(pools.map((db) => db.$client.end({ timeout: 0 })));
     silent?.close();
@@ -37,7 +38,7 @@ describe("GET /api/health", () => {
   });
 
   it("answers 200 with the applied migration when the database is reachable", async () => {
-    globalForDb.throughlineDb = t.db;
+    pointed = t.db;
     const response = await GET();
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
@@ -58,14 +59,13 @@ describe("GET /api/health", () => {
     expect(await response.json()).toEqual({ status: "unavailable", database: "unreachable" });
   });
 
-  it("answers 503 within about two seconds when the database does not answer", async () => {
+  // How long it waits (its two-second deadline) is a figure in `npm run bench` (BENCH_ONLY=waits).
+  it("answers 503, rather than hanging, when the database accepts the connection and never answers", async () => {
     pointAt(`postgres://postgres@127.0.0.1:${silentPort}/x`);
-    const startedAt = Date.now();
     const response = await GET();
-    const elapsed = Date.now() - startedAt;
+    expect(sockets.size).toBeGreaterThan(0);
     expect(response.status).toBe(503);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
-    expect(elapsed).toBeGreaterThanOrEqual(1_900);
-    expect(elapsed).toBeLessThan(5_000);
+    expect(await response.json()).toEqual({ status: "unavailable", database: "unreachable" });
   });
 });
