@@ -92,6 +92,19 @@ export function Breadcrumb({
   );
 }
 
+/** A table's header row: one cell per column name ("" over a column of buttons). */
+export function HeadRow({ columns }: { columns: readonly string[] }) {
+  return (
+    <tr>
+      {columns.map((c, i) => (
+        <th key={i} className={c ? "px-4 py-2 font-medium" : "px-4 py-2"}>
+          {c}
+        </th>
+      ))}
+    </tr>
+  );
+}
+
 export function Empty({ children }: { children: ReactNode }) {
   return <p className="px-4 py-6 text-center text-sm text-zinc-500 dark:text-zinc-400">{children}</p>;
 }

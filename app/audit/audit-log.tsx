@@ -15,7 +15,7 @@ import { Button, inputClass } from "../_components/forms";
 import { QueryBody } from "../_components/query-body";
 import { Select, WorkflowTypeSelect } from "../_components/select";
 import { Time } from "../_components/time";
-import { Empty, Panel } from "../_components/ui";
+import { Empty, HeadRow, Panel } from "../_components/ui";
 import { toLocalInput } from "../_lib/format";
 import { useTRPC } from "../_lib/trpc";
 
@@ -177,13 +177,7 @@ export function AuditLog() {
               <div className="overflow-x-auto">
                 <table className="w-full text-sm">
                   <thead className="text-left text-xs text-zinc-500 dark:text-zinc-400">
-                    <tr>
-                      {RECORD_COLUMNS.map((c) => (
-                        <th key={c} className="px-4 py-2 font-medium">
-                          {c}
-                        </th>
-                      ))}
-                    </tr>
+                    <HeadRow columns={RECORD_COLUMNS} />
                   </thead>
                   <tbody className="divide-y divide-zinc-100 align-top dark:divide-zinc-800">
                     {items.map((r) => (

@@ -7,7 +7,7 @@ import { Button, errorText, Field, inputClass } from "../../_components/forms";
 import { QueryBody } from "../../_components/query-body";
 import { ReasonDialog } from "../../_components/reason-dialog";
 import { Time } from "../../_components/time";
-import { Empty, PageHeader, Panel } from "../../_components/ui";
+import { Empty, HeadRow, PageHeader, Panel } from "../../_components/ui";
 import { useTRPC } from "../../_lib/trpc";
 
 const SCOPE_TEXT: Record<ApiKeyScope, string> = {
@@ -45,14 +45,7 @@ export function ApiKeysAdmin() {
             ) : (
               <table className="w-full text-sm">
                 <thead className="text-left text-xs text-zinc-500 dark:text-zinc-400">
-                  <tr>
-                    <th className="px-4 py-2 font-medium">Key</th>
-                    <th className="px-4 py-2 font-medium">Scopes</th>
-                    <th className="px-4 py-2 font-medium">Workflow types</th>
-                    <th className="px-4 py-2 font-medium">Created</th>
-                    <th className="px-4 py-2 font-medium">Last used</th>
-                    <th className="px-4 py-2" />
-                  </tr>
+                  <HeadRow columns={["Key", "Scopes", "Workflow types", "Created", "Last used", ""]} />
                 </thead>
                 <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
                   {data.keys.map((k) => (

@@ -8,7 +8,7 @@ import { QueryBody } from "../../_components/query-body";
 import { ReasonDialog } from "../../_components/reason-dialog";
 import { Select } from "../../_components/select";
 import { Time } from "../../_components/time";
-import { PageHeader, Panel } from "../../_components/ui";
+import { HeadRow, PageHeader, Panel } from "../../_components/ui";
 import { useTRPC } from "../../_lib/trpc";
 
 const ROLE_TEXT: Record<StaffRole, string> = {
@@ -46,13 +46,7 @@ export function PeopleAdmin() {
           {(data) => (
             <table className="w-full text-sm">
               <thead className="text-left text-xs text-zinc-500 dark:text-zinc-400">
-                <tr>
-                  <th className="px-4 py-2 font-medium">Person</th>
-                  <th className="px-4 py-2 font-medium">Role</th>
-                  <th className="px-4 py-2 font-medium">Last sign-in</th>
-                  <th className="px-4 py-2 font-medium">Status</th>
-                  <th className="px-4 py-2" />
-                </tr>
+                <HeadRow columns={["Person", "Role", "Last sign-in", "Status", ""]} />
               </thead>
               <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
                 {data.people.map((p) => (
