@@ -1,9 +1,10 @@
 /**
  * `npm run workflows:check` (also part of `npm test`): fails when a registered workflow,
- * any version, lacks part of its execution story — see server/engine/workflow-check.ts.
+ * any version, lacks part of its execution story — see server/workflows/kit/check.ts.
  */
-import { checkWorkflow } from "@/server/engine/workflow-check";
+
 import { WORKFLOWS } from "@/server/workflows";
+import { checkWorkflow } from "@/server/workflows/kit/check";
 
 const problems = WORKFLOWS.flatMap(checkWorkflow);
 if (problems.length > 0) {

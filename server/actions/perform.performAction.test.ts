@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditRecords, steps } from "@/db/schema";
 import { verifyAuditChain } from "@/server/audit/verify";
 import type { Principal } from "@/server/auth/principal";
-import { type EngineHarness, engineHarness } from "@/server/engine/testing";
+import { type EngineHarness, engineHarness } from "@/test/engine/harness";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { eventually } from "@/test/eventually";
 import { TEST_OPERATOR } from "@/test/principals";

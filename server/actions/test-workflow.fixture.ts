@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { TransientError } from "@/server/engine/errors";
-import { WorkflowRegistry } from "@/server/workflows/registry";
-import { defineWorkflow } from "@/server/workflows/types";
+import { TransientError } from "@/server/workflows/kit/errors";
+import { WorkflowRegistry } from "@/server/workflows/kit/registry";
+import { defineWorkflow } from "@/server/workflows/kit/types";
 
 /**
  * A workflow for operator-action tests whose every turn is under the test's control:

@@ -1,7 +1,7 @@
 import type { OperationState } from "@/server/domain/operation-state";
-import type { StepDefinition, WorkflowDefinition } from "@/server/workflows/types";
+import type { StepDefinition, WorkflowDefinition } from "@/server/workflows/kit/types";
+import { classifyError } from "./classify";
 import { advanced, type Engine } from "./context";
-import { classifyError } from "./errors";
 import { untilAborted, withTimeout } from "./execute";
 import { applyAll, type Plan } from "./plan";
 import { decideRetry } from "./retry";

@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import type { WorkflowRegistry } from "@/server/workflows/registry";
+import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import type { EngineStore } from "./engine-store";
 import type { LeaseKeeper } from "./leases";
 import type { RunQueue } from "./run-queue";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { type EngineHarness, engineHarness, spawnWorkerChild, type WorkerChild } from "./testing";
+import { type EngineHarness, engineHarness, spawnWorkerChild, type WorkerChild } from "@/test/engine/harness";
 
 const STEPS = ["reserve_stock", "charge_payment", "create_shipment", "send_confirmation"];
 

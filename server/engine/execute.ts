@@ -1,6 +1,15 @@
-import type { StepContext, StepDefinition } from "@/server/workflows/types";
-import { classifyError, StepTimeoutError, TransientError } from "./errors";
+import { TransientError } from "@/server/workflows/kit/errors";
+import type { StepContext, StepDefinition } from "@/server/workflows/kit/types";
+import { classifyError } from "./classify";
 import type { StepOutcome } from "./plan";
+
+/** The step ran past its timeout; the effect was told to stop through its AbortSignal. */
+export class StepTimeoutError extends TransientError {
+  override name = "StepTimeoutError";
+  constructor(timeoutMs: number) {
+    super(`The step did not finish within its ${timeoutMs} ms timeout.`, { code: "timeout" });
+  }
+}
 
 /** Why a run stopped waiting for its effect before the effect said so. */
 export class LeaseLostError extends TransientError {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { transaction } from "@/db/transaction";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { type EngineHarness, engineHarness, spawnWorkerChild } from "./testing";
+import { type EngineHarness, engineHarness, spawnWorkerChild } from "@/test/engine/harness";
 
 let t: TestDatabase;
 let h: EngineHarness;

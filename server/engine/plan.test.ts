@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { plannedState } from "@/server/domain/operation-state";
-import type { StepDefinition } from "@/server/workflows/types";
-import { classifyError, NeedsPersonError, PermanentError } from "./errors";
+import { NeedsPersonError, PermanentError } from "@/server/workflows/kit/errors";
+import type { StepDefinition } from "@/server/workflows/kit/types";
+import { classifyError } from "./classify";
 import { applyAll, planOutcome, planStart, planTakeover, WORKER_LOST_MESSAGE } from "./plan";
 
 const def: StepDefinition = {

@@ -1,7 +1,7 @@
 import type { OperationState, RecordedError } from "@/server/domain/operation-state";
 import { type Transition, transition } from "@/server/domain/transition";
-import type { PreconditionResult, StepDefinition } from "@/server/workflows/types";
-import type { ClassifiedError } from "./errors";
+import type { PreconditionResult, StepDefinition } from "@/server/workflows/kit/types";
+import type { ClassifiedError } from "./classify";
 import { decideRetry } from "./retry";
 import type { EventToWrite } from "./store";
 

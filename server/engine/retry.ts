@@ -1,4 +1,4 @@
-import type { RetryPolicy } from "@/server/workflows/types";
+import type { RetryPolicy } from "@/server/workflows/kit/types";
 
 /** What to do after a transient failure of attempt number `attempt` (1-based). */
 export type RetryDecision =

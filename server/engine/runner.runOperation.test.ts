@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WorkflowRegistry } from "@/server/workflows/registry";
+import { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { type EngineHarness, engineHarness } from "@/test/engine/harness";
+import { type Behaviour, SHORT_TIMEOUT_MS, scriptedWorkflow } from "@/test/engine/scripted-workflow";
 import { eventually } from "@/test/eventually";
 import { RETRIES_EXHAUSTED_ACTION } from "./plan";
 import { resumeOperation } from "./resume";
-import { type EngineHarness, engineHarness } from "./testing";
-import { type Behaviour, SHORT_TIMEOUT_MS, scriptedWorkflow } from "./testing-workflows";
 import type { RunningWorker } from "./worker";
 
 let t: TestDatabase;

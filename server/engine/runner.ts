@@ -1,7 +1,7 @@
 import { transaction } from "@/db/transaction";
 import { plannedState } from "@/server/domain/operation-state";
 import { isTerminal } from "@/server/domain/statuses";
-import type { StepDefinition, WorkflowDefinition } from "@/server/workflows/types";
+import type { StepDefinition, WorkflowDefinition } from "@/server/workflows/kit/types";
 import { compensateNext } from "./compensate";
 import { advanced, type Engine, type RunResult } from "./context";
 import { executeStep } from "./execute";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { WorkflowRegistry } from "@/server/workflows/registry";
-import { defineWorkflow, type StepDefinition } from "@/server/workflows/types";
+import { WorkflowRegistry } from "@/server/workflows/kit/registry";
+import { defineWorkflow, type StepDefinition } from "@/server/workflows/kit/types";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { type EngineHarness, engineHarness } from "./testing";
+import { type EngineHarness, engineHarness } from "@/test/engine/harness";
 import { MissingWorkflowVersionError } from "./versions";
 
 const step = (name: string, version: number): StepDefinition => ({

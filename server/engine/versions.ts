@@ -1,5 +1,5 @@
 import type { Sql } from "postgres";
-import type { WorkflowRegistry } from "@/server/workflows/registry";
+import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 
 export interface MissingVersion {
   type: string;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WorkflowRegistry } from "@/server/workflows/registry";
+import { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { type EngineHarness, engineHarness } from "@/test/engine/harness";
+import { scriptedWorkflow } from "@/test/engine/scripted-workflow";
 import { eventually } from "@/test/eventually";
-import { type EngineHarness, engineHarness } from "./testing";
-import { scriptedWorkflow } from "./testing-workflows";
 
 let t: TestDatabase;
 let h: EngineHarness;

@@ -4,7 +4,7 @@ import { PgBoss } from "pg-boss";
 import type { Db } from "@/db/client";
 import { startBulkWork } from "@/server/bulk/work";
 import { defaultRegistry } from "@/server/workflows";
-import type { WorkflowRegistry } from "@/server/workflows/registry";
+import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import type { Engine, EngineHooks } from "./context";
 import { EngineStore } from "./engine-store";
 import { EventsNotifier } from "./events-notifier";

@@ -1,6 +1,6 @@
 import type { OperationStatus } from "@/server/domain/statuses";
 import { assertNever } from "@/server/domain/statuses";
-import type { WorkflowDefinition } from "@/server/workflows/types";
+import type { WorkflowDefinition } from "@/server/workflows/kit/types";
 
 /**
  * The product-language line for an operation, as the end user reads it. Only words

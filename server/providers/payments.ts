@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { simCharges } from "@/db/schema";
-import { PermanentError } from "@/server/engine/errors";
+import { PermanentError } from "@/server/workflows/kit/errors";
 import { callProvider, type ProviderRuntime } from "./runtime";
 
 /** Above this a card is declined: the sample domain's permanent business error. */

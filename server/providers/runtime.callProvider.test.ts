@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { PermanentError, TransientError } from "@/server/engine/errors";
+import { PermanentError, TransientError } from "@/server/workflows/kit/errors";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { createProviders } from ".";
 

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type ProviderName, simEffects, simFaults } from "@/db/schema";
 import { type Queryable, transaction } from "@/db/transaction";
-import { PermanentError, TransientError } from "@/server/engine/errors";
+import { PermanentError, TransientError } from "@/server/workflows/kit/errors";
 
 /** What every simulated provider call needs; tests inject the randomness. */
 export interface ProviderRuntime {

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { simOrders, simReservations, simStock } from "@/db/schema";
-import { NeedsPersonError, PermanentError } from "@/server/engine/errors";
+import { NeedsPersonError, PermanentError } from "@/server/workflows/kit/errors";
 import { callProvider, type ProviderRuntime } from "./runtime";
 
 export interface OrderLine {

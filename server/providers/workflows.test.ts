@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EngineHarness, engineHarness } from "@/server/engine/testing";
 import { approveReview, rejectReview } from "@/server/providers/reviews";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { type EngineHarness, engineHarness } from "@/test/engine/harness";
 import { createProviders } from ".";
 
 let t: TestDatabase;

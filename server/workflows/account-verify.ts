@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { NeedsPersonError, PermanentError } from "@/server/engine/errors";
 import { providers } from "@/server/providers";
-import { PROVIDER_RETRY, QUICK_RETRY } from "./policies";
-import { defineWorkflow, type PreconditionResult } from "./types";
+import { NeedsPersonError, PermanentError } from "@/server/workflows/kit/errors";
+import { PROVIDER_RETRY, QUICK_RETRY } from "./kit/policies";
+import { defineWorkflow, type PreconditionResult } from "./kit/types";
 
 /**
  * Verify a new customer account: collect documents → automated risk check → manual review

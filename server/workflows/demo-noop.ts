@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { QUICK_RETRY } from "./policies";
-import { defineWorkflow } from "./types";
+import { QUICK_RETRY } from "./kit/policies";
+import { defineWorkflow } from "./kit/types";
 
 /**
  * Three steps that do nothing but record that they ran. It measures the engine's own

@@ -1,7 +1,7 @@
 import { accountVerify } from "./account-verify";
 import { demoNoop } from "./demo-noop";
+import { WorkflowRegistry } from "./kit/registry";
 import { orderFulfill } from "./order-fulfill";
-import { WorkflowRegistry } from "./registry";
 import { reportExport } from "./report-export";
 
 /** Every workflow this build runs. Keep old versions here while operations under them are in flight. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { providers } from "@/server/providers";
-import { PROVIDER_RETRY } from "./policies";
-import { defineWorkflow, type PreconditionResult } from "./types";
+import { PROVIDER_RETRY } from "./kit/policies";
+import { defineWorkflow, type PreconditionResult } from "./kit/types";
 
 /**
  * Fulfil a customer's order: reserve stock → charge payment → create shipment → email

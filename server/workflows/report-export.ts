@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { QUICK_RETRY } from "./policies";
-import { defineWorkflow } from "./types";
+import { QUICK_RETRY } from "./kit/policies";
+import { defineWorkflow } from "./kit/types";
 
 /**
  * A synchronous-completion workflow: the caller waits up to the budget. Small exports

@@ -1,7 +1,7 @@
 import type { Db } from "@/db/client";
 import type { OperationStatus } from "@/server/domain/statuses";
 import { currentCursor, type FeedCursor } from "@/server/live/feed";
-import type { WorkflowRegistry } from "@/server/workflows/registry";
+import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { type InboxGroup, InboxPresenter } from "./inbox-presenter";
 import { LagPresenter } from "./lag-presenter";
 import { LagSeriesPresenter } from "./lag-series-presenter";

@@ -1,5 +1,5 @@
 import { OPERATION_STATUSES, type OperationStatus } from "@/server/domain/statuses";
-import type { WorkflowRegistry } from "@/server/workflows/registry";
+import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import type { LagStats, TypeLag } from "./lag-presenter";
 import { noLag } from "./lag-presenter";
 import type { LagPoint } from "./lag-series-presenter";

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { RetryPolicy, StepDefinition } from "@/server/workflows/types";
-import { defineWorkflow } from "@/server/workflows/types";
-import { NeedsPersonError, PermanentError, TransientError } from "./errors";
+import { NeedsPersonError, PermanentError, TransientError } from "@/server/workflows/kit/errors";
+import type { RetryPolicy, StepDefinition } from "@/server/workflows/kit/types";
+import { defineWorkflow } from "@/server/workflows/kit/types";
 
 /**
  * A workflow scripted by its input, for engine tests: `script.<step>` lists what each

@@ -2,14 +2,14 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Db } from "@/db/client";
 import { isTerminal, type OperationStatus } from "@/server/domain/statuses";
+import { ensureQueues } from "@/server/engine/queue";
+import { RunQueue } from "@/server/engine/run-queue";
+import { type RunningWorker, type StartWorkerOptions, startWorker } from "@/server/engine/worker";
 import { IntakeService } from "@/server/operations/intake";
 import { createProviders, setProviders } from "@/server/providers";
 import { defaultRegistry } from "@/server/workflows";
-import type { WorkflowRegistry } from "@/server/workflows/registry";
+import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { eventually } from "@/test/eventually";
-import { ensureQueues } from "./queue";
-import { RunQueue } from "./run-queue";
-import { type RunningWorker, type StartWorkerOptions, startWorker } from "./worker";
 
 /** Short times so engine tests finish in seconds; every test can override them. */
 export const TEST_WORKER_OPTIONS = {
@@ -104,7 +104,7 @@ export interface WorkerChild {
   stop(): Promise<void>;
 }
 
-/** A real worker process (server/engine/worker-child.fixture.ts); resolves once it is ready. */
+/** A real worker process (test/engine/worker-child.fixture.ts); resolves once it is ready. */
 export async function spawnWorkerChild(url: string, env: Record<string, string> = {}): Promise<WorkerChild> {
   const script = fileURLToPath(new URL("./worker-child.fixture.ts", import.meta.url));
   const child = spawn(process.execPath, ["--import", "tsx", script], {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { WORKFLOWS } from "@/server/workflows";
-import type { WorkflowDefinition } from "@/server/workflows/types";
-import { scriptedWorkflow } from "./testing-workflows";
-import { checkWorkflow } from "./workflow-check";
+import type { WorkflowDefinition } from "@/server/workflows/kit/types";
+import { scriptedWorkflow } from "@/test/engine/scripted-workflow";
+import { checkWorkflow } from "./check";
 
 describe("checkWorkflow", () => {
   it("passes every registered workflow", () => {

@@ -1,4 +1,4 @@
-import type { RetryPolicy, StepDefinition, WorkflowDefinition } from "@/server/workflows/types";
+import type { RetryPolicy, StepDefinition, WorkflowDefinition } from "@/server/workflows/kit/types";
 
 /** One missing or broken part of a workflow's execution story. */
 export interface StoryProblem {

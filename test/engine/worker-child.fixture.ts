@@ -1,17 +1,17 @@
 /**
- * A worker process for crash tests: `node --import tsx server/engine/worker-child.fixture.ts`
+ * A worker process for crash tests: `node --import tsx test/engine/worker-child.fixture.ts`
  * with DATABASE_URL. CRASH_AT (beforeClaim | beforeEffect | afterEffect | beforeJobComplete)
  * and CRASH_STEP make it SIGKILL itself at that point; PAUSE_AT makes it print `paused` and
  * wait there (the test then SIGSTOPs it). Every run's result is printed as `run <id> <result>`.
  */
 import { createDb } from "@/db/client";
+import type { HookInfo } from "@/server/engine/context";
+import { startWorker } from "@/server/engine/worker";
 import { createProviders, setProviders } from "@/server/providers";
 import { defaultRegistry, WORKFLOWS } from "@/server/workflows";
-import { WorkflowRegistry } from "@/server/workflows/registry";
-import type { HookInfo } from "./context";
-import { TEST_WORKER_OPTIONS } from "./testing";
-import { scriptedWorkflow } from "./testing-workflows";
-import { startWorker } from "./worker";
+import { WorkflowRegistry } from "@/server/workflows/kit/registry";
+import { TEST_WORKER_OPTIONS } from "./harness";
+import { scriptedWorkflow } from "./scripted-workflow";
 
 const url = process.env.DATABASE_URL!;
 const { CRASH_AT, CRASH_STEP, PAUSE_AT } = process.env;
