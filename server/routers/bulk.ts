@@ -1,13 +1,9 @@
-import {
-  type BulkChangeResult,
-  BulkPresenter,
-  changeBulk,
-  confirmBulk,
-  dryRunBulk,
-  kickBulk,
-} from "@/server/actions/bulk";
-import { logger } from "@/server/logger";
-import type { ContextInner } from "@/server/trpc/context";
+import type { BulkChangeResult } from "@/server/bulk/bulk-action";
+import { changeBulk } from "@/server/bulk/change";
+import { confirmBulk } from "@/server/bulk/confirm";
+import { dryRunBulk } from "@/server/bulk/dry-run";
+import { BulkListPresenter } from "@/server/presenters/bulk/bulk-list-presenter";
+import { BulkPresenter } from "@/server/presenters/bulk/bulk-presenter";
 import { domainError } from "@/server/trpc/domain-error";
 import { operatorProcedure, protectedProcedure, router } from "@/server/trpc/init";
 import {
@@ -20,12 +16,6 @@ import {
   ZGetBulkResponseSchema,
   ZListBulkResponseSchema,
 } from "./bulk.types";
-
-function kick(ctx: ContextInner, bulkActionId: string) {
-  kickBulk({ db: ctx.services.db, dispatcher: ctx.services.runs }, bulkActionId, (error) =>
-    logger.error({ err: error, bulkActionId }, "bulk action runner failed"),
-  );
-}
 
 function toStatus(result: BulkChangeResult) {
   switch (result.type) {
@@ -40,14 +30,16 @@ function toStatus(result: BulkChangeResult) {
   }
 }
 
-/** Bulk actions on a search result: operators start and steer them; staff may watch. */
+/**
+ * Bulk actions on a search result: operators start and steer them; staff may watch. A
+ * worker runs them (server/bulk/work.ts); `get` only reads their progress.
+ */
 export const bulkRouter = router({
   dryRun: operatorProcedure
     .input(ZDryRunBulkRequestSchema)
     .output(ZDryRunBulkResponseSchema)
     .mutation(async ({ ctx, input }) => {
-      const result = await dryRunBulk({
-        db: ctx.services.db,
+      const result = await dryRunBulk(ctx.services.bulk, {
         principal: ctx.principal,
         filter: input.filter,
         request: { action: input.action, step: input.step, output: input.output },
@@ -72,37 +64,31 @@ export const bulkRouter = router({
   confirm: operatorProcedure
     .input(ZConfirmBulkRequestSchema)
     .output(ZBulkStatusResponseSchema)
-    .mutation(async ({ ctx, input }) => {
-      const result = toStatus(
-        await confirmBulk({ db: ctx.services.db, ...input, principal: ctx.principal, request: ctx.request }),
-      );
-      kick(ctx, input.bulkActionId);
-      return result;
-    }),
+    .mutation(async ({ ctx, input }) =>
+      toStatus(
+        await confirmBulk(ctx.services.bulk, { ...input, principal: ctx.principal, request: ctx.request }),
+      ),
+    ),
 
   change: operatorProcedure
     .input(ZChangeBulkRequestSchema)
     .output(ZBulkStatusResponseSchema)
-    .mutation(async ({ ctx, input }) => {
-      const result = toStatus(
-        await changeBulk({ db: ctx.services.db, ...input, principal: ctx.principal, request: ctx.request }),
-      );
-      if (result.status === "running") kick(ctx, input.bulkActionId);
-      return result;
-    }),
+    .mutation(async ({ ctx, input }) =>
+      toStatus(
+        await changeBulk(ctx.services.bulk, { ...input, principal: ctx.principal, request: ctx.request }),
+      ),
+    ),
 
   get: protectedProcedure
     .input(ZGetBulkRequestSchema)
     .output(ZGetBulkResponseSchema)
     .query(async ({ ctx, input }) => {
-      const view = await new BulkPresenter(ctx.services.db).get(input.bulkActionId);
+      const view = await new BulkPresenter(ctx.services.db).call({ bulkActionId: input.bulkActionId });
       if (!view) throw domainError("not_found", "No such bulk action.");
-      // A running bulk action whose runner died (a restart) is picked up by whoever watches it.
-      if (view.status === "running") kick(ctx, view.id);
       return view;
     }),
 
   list: protectedProcedure
     .output(ZListBulkResponseSchema)
-    .query(async ({ ctx }) => ({ items: await new BulkPresenter(ctx.services.db).recent() })),
+    .query(async ({ ctx }) => ({ items: await new BulkListPresenter(ctx.services.db).call() })),
 });
