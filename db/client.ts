@@ -20,6 +20,20 @@ export function createDb(url: string, options: DbOptions = {}): Db {
   return drizzle(client, { schema, casing: "snake_case" }) as Db;
 }
 
+/**
+ * A process's pool from the launcher's environment: DATABASE_URL (the launcher sets it for
+ * the web and worker processes), DB_POOL_MAX and THROUGHLINE_ROLE (shown in pg_stat_activity).
+ */
+export function databaseFromEnv(env: NodeJS.ProcessEnv = process.env): { db: Db; url: string } {
+  const url = env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set: start Throughline with `npm start`.");
+  const db = createDb(url, {
+    max: Number(env.DB_POOL_MAX ?? 10),
+    applicationName: env.THROUGHLINE_ROLE ?? "throughline",
+  });
+  return { db, url };
+}
+
 const globalForDb = globalThis as unknown as { throughlineDb?: Db };
 
 /**

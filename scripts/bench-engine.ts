@@ -11,9 +11,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { pathToFileURL } from "node:url";
 import { createDb, type Db } from "@/db/client";
-import { RunDispatcher } from "@/server/engine/dispatch";
 import { ensureQueues, RUN_QUEUE } from "@/server/engine/queue";
-import { StartOperationService } from "@/server/operations/start-operation";
+import { RunQueue } from "@/server/engine/run-queue";
+import { IntakeService } from "@/server/operations/intake";
 import { defaultRegistry } from "@/server/workflows";
 import { benchSeconds, fmt, openBenchDatabase, percentile, printTable } from "./bench/lib";
 
@@ -25,8 +25,8 @@ export async function benchEngine(options: { url: string }): Promise<void> {
   const { url } = options;
   await ensureQueues(url);
   const db = createDb(url, { max: 16, applicationName: "bench-engine" });
-  const dispatcher = new RunDispatcher({ db, url });
-  const intake = new StartOperationService(db, defaultRegistry, dispatcher.dispatchStarts);
+  const runs = new RunQueue({ db, url });
+  const intake = new IntakeService(db, defaultRegistry, runs);
   const start = (note: string) =>
     intake.call({ request: { type: "demo.noop", input: { note } }, caller: "key:bench" });
   const workers = await Promise.all(Array.from({ length: WORKERS }, () => spawnWorker(url)));
@@ -88,7 +88,7 @@ export async function benchEngine(options: { url: string }): Promise<void> {
     await Promise.all(
       workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : w.once("exit", r)))),
     );
-    await dispatcher.close();
+    await runs.close();
     await db.$client.end();
   }
   printTable("Engine (demo.noop: 3 no-op steps, POST → completed)", ["what", "measured", "target"], rows);
@@ -207,7 +207,7 @@ async function waitForIdle(db: Db, timeoutMs: number): Promise<void> {
  * the others are started after the claim, the first is SIGKILLed, and the time until
  * another worker's `step_started` is the recovery time.
  */
-async function measureRecovery(db: Db, url: string, intake: StartOperationService, others: ChildProcess[]) {
+async function measureRecovery(db: Db, url: string, intake: IntakeService, others: ChildProcess[]) {
   for (const w of others) w.kill("SIGSTOP");
   const victim = await spawnWorker(url);
   const r = await intake.call({

@@ -2,14 +2,16 @@
  * The worker process. The launcher (`npm start`, `npm run worker`) starts it with
  * DATABASE_URL and THROUGHLINE_ROLE=worker; SIGTERM or SIGINT stop it cleanly (exit 0).
  */
-import { getDb } from "@/db/client";
+import { databaseFromEnv } from "@/db/client";
 import { startWorker } from "@/server/engine/worker";
+import { createServices } from "@/server/services";
 
 const log = (line: string) => console.log(`[worker] ${line}`);
 
 async function main(): Promise<void> {
-  const db = getDb();
-  const worker = await startWorker({ db, log });
+  const { db, url } = databaseFromEnv();
+  const services = createServices({ db, url });
+  const worker = await startWorker({ db, url, registry: services.registry, runs: services.runs, log });
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
@@ -19,6 +21,7 @@ async function main(): Promise<void> {
     let code = 0;
     try {
       await worker.stop();
+      await services.close();
     } catch (error) {
       log(`could not record the stop: ${(error as Error).message}`);
       code = 1;

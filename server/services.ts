@@ -1,52 +1,93 @@
-import { type Db, getDb } from "@/db/client";
-import { pauseGate } from "./actions/pauses";
-import { getRunDispatcher, type RunDispatcher } from "./engine/dispatch";
-import type { StartDispatcher } from "./operations/dispatch";
-import { OperationPresenter } from "./operations/operation-presenter";
+import type { Db } from "@/db/client";
+import { OperationActionsService } from "./actions/operation-actions";
+import { type Auth, createAuth } from "./auth/auth";
+import { type BulkDeps, BulkQueue } from "./bulk/queue";
+import { RunQueue } from "./engine/run-queue";
+import { LiveHub } from "./live/hub";
+import { logger } from "./logger";
+import { IntakeService } from "./operations/intake";
+import { pauseGate } from "./operations/pause-gate";
 import { StartOperationService } from "./operations/start-operation";
+import { createPresenters, type Presenters } from "./presenters";
+import { createProviders, type Providers } from "./providers";
+import { FaultSettingsService } from "./providers/fault-settings";
 import { defaultRegistry } from "./workflows";
-import type { WorkflowRegistry } from "./workflows/registry";
+import type { WorkflowRegistry } from "./workflows/kit/registry";
 
-/** The domain services one process uses, wired once. Tests build their own with createServices. */
+/** What a process's services are built from; everything but `db` has a default. */
+export interface ServiceDeps {
+  /** The process's pool; the caller owns it (and ends it). */
+  db: Db;
+  /** Lets the job queues install pg-boss's schema on first use when the launcher has not. */
+  url?: string;
+  registry?: WorkflowRegistry;
+  /** Writes run jobs in the caller's transaction: intake, operator actions, resuming a type. */
+  runs?: RunQueue;
+  /** Writes bulk jobs in the confirming transaction. */
+  bulkQueue?: BulkQueue;
+  /** The simulated systems the sample workflows' steps call. */
+  providers?: Providers;
+  /** Staff sign-in; built on first use (it needs THROUGHLINE_SECRET). */
+  auth?: Auth;
+  /** One LISTEN connection per process for live pages; it connects on first subscriber. */
+  live?: LiveHub;
+  now?: () => Date;
+}
+
+/** Everything one process uses, built once by createServices. */
 export interface Services {
   db: Db;
   registry: WorkflowRegistry;
-  presenter: OperationPresenter;
+  runs: RunQueue;
+  /** What the bulk commands (server/bulk/) need: the pool and the bulk job queue. */
+  bulk: BulkDeps;
+  providers: Providers;
+  readonly auth: Auth;
+  live: LiveHub;
+  /** The start use case both transports call. */
   startOperation: StartOperationService;
-  /** Writes run jobs inside an operator action's transaction (the engine's normal path). */
-  runs: Pick<RunDispatcher, "enqueueWith">;
+  /** Intake alone: recording an operation (the engine's harness and benchmarks use it). */
+  intake: IntakeService;
+  actions: OperationActionsService;
+  faults: FaultSettingsService;
+  presenters: Presenters;
+  /** Stops what the services started (job producers, the live hub); the pool stays the caller's. */
+  close(): Promise<void>;
 }
 
-/** For services built without a run dispatcher: operator actions then fail loudly. */
-const NO_RUNS: Pick<RunDispatcher, "enqueueWith"> = {
-  enqueueWith: async () => {
-    throw new Error("No run dispatcher: pass `runs` to createServices to act on operations.");
-  },
-};
-
-export function createServices(options: {
-  db: Db;
-  registry?: WorkflowRegistry;
-  dispatch: StartDispatcher;
-  runs?: Pick<RunDispatcher, "enqueueWith">;
-}): Services {
-  const registry = options.registry ?? defaultRegistry;
+/**
+ * The composition root: builds every service of one process from its dependencies, each
+ * passed in or defaulted, so a test builds the real thing over its own database. The web
+ * process keeps its one instance in app/_lib/services.ts; the worker builds its own.
+ */
+export function createServices(deps: ServiceDeps): Services {
+  const { db } = deps;
+  const registry = deps.registry ?? defaultRegistry;
+  const now = deps.now ?? (() => new Date());
+  const runs = deps.runs ?? new RunQueue({ db, url: deps.url });
+  const bulkQueue = deps.bulkQueue ?? new BulkQueue({ db, url: deps.url });
+  const live = deps.live ?? new LiveHub({ sql: db.$client, log: (line) => logger.warn(line) });
+  const intake = new IntakeService(db, registry, runs, pauseGate(db));
+  const presenters = createPresenters({ db, registry, now });
+  let auth = deps.auth;
   return {
-    db: options.db,
+    db,
     registry,
-    presenter: new OperationPresenter(options.db, registry),
-    startOperation: new StartOperationService(options.db, registry, options.dispatch, pauseGate(options.db)),
-    runs: options.runs ?? NO_RUNS,
+    runs,
+    bulk: { db, queue: bulkQueue },
+    providers: deps.providers ?? createProviders({ db }),
+    get auth() {
+      auth ??= createAuth({ db });
+      return auth;
+    },
+    live,
+    intake,
+    startOperation: new StartOperationService(intake, presenters.operation),
+    actions: new OperationActionsService({ db, runs, now }),
+    faults: new FaultSettingsService(db),
+    presenters,
+    async close() {
+      await Promise.all([live.stop(), runs.close(), bulkQueue.close()]);
+    },
   };
-}
-
-const globalForServices = globalThis as unknown as { throughlineServices?: Services };
-
-export function getServices(): Services {
-  globalForServices.throughlineServices ??= createServices({
-    db: getDb(),
-    dispatch: getRunDispatcher().dispatchStarts,
-    runs: getRunDispatcher(),
-  });
-  return globalForServices.throughlineServices;
 }

@@ -1,18 +1,17 @@
 import "server-only";
 import { headers } from "next/headers";
 import { cache } from "react";
-import { getAuth } from "@/server/auth/auth";
+import { processServices } from "@/app/_lib/services";
 import { principalFromHeaders } from "@/server/auth/authenticate";
 import { requestMetaFrom } from "@/server/auth/request-meta";
 import { createCaller } from "@/server/routers/_app";
-import { getServices } from "@/server/services";
 import { createContextInner } from "@/server/trpc/context";
 
 /** Who is asking, from this request's cookies; resolved once per render. */
 const requestContext = cache(async () => {
   const h = await headers();
-  const services = getServices();
-  const { principal, via } = await principalFromHeaders({ db: services.db, auth: getAuth() }, h);
+  const services = processServices();
+  const { principal, via } = await principalFromHeaders(services, h);
   // Renders are reads; server-side mutations (server actions) get Next's own origin check.
   return createContextInner({ principal, services, via, request: requestMetaFrom(h), originTrusted: true });
 });

@@ -3,7 +3,7 @@
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { ArrowDown, ArrowUp, ArrowUpDown } from "lucide-react";
 import Link from "next/link";
-import type { SearchSort } from "@/server/console/search-sorts";
+import type { SearchSort } from "@/server/presenters/search/search-sorts";
 import { StatusBadge } from "../_components/status-badge";
 import { Time } from "../_components/time";
 import { Empty } from "../_components/ui";

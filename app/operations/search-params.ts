@@ -6,8 +6,8 @@ import {
   parseAsString,
   parseAsStringLiteral,
 } from "nuqs";
-import { SEARCH_SORTS } from "@/server/console/search-sorts";
 import { OPERATION_STATUSES } from "@/server/domain/statuses";
+import { SEARCH_SORTS } from "@/server/presenters/search/search-sorts";
 
 /** Every search setting lives in the URL, so a search is a link to share. */
 export const searchParsers = {

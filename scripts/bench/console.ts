@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { chromium } from "@playwright/test";
 import postgres from "postgres";
 import { createDb, type Db } from "@/db/client";
-import { SearchPresenter, type SearchRequest } from "@/server/console/search-presenter";
 import { DashboardPresenter } from "@/server/presenters/dashboard/dashboard-presenter";
+import { SearchPresenter, type SearchRequest } from "@/server/presenters/search/search-presenter";
 import { defaultRegistry } from "@/server/workflows";
 import { fmt, percentile, printTable, startWeb, stopWeb } from "./lib";
 

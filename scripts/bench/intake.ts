@@ -1,8 +1,8 @@
 import postgres from "postgres";
 import { createDb } from "@/db/client";
 import { createApiKey } from "@/server/auth/api-keys";
-import { RunDispatcher } from "@/server/engine/dispatch";
 import { ensureQueues } from "@/server/engine/queue";
+import { RunQueue } from "@/server/engine/run-queue";
 import { createServices } from "@/server/services";
 import { benchSeconds, closedLoop, fmt, percentile, printTable, startWeb, stopWeb } from "./lib";
 
@@ -43,13 +43,13 @@ export async function benchIntake(options: { url: string }) {
   const db = createDb(options.url, { max: CONCURRENCY });
   // The real path: each intake batch also writes its pg-boss start jobs in the same commit.
   await ensureQueues(options.url);
-  const dispatcher = new RunDispatcher({ db });
-  const services = createServices({ db, dispatch: dispatcher.dispatchStarts });
+  const runs = new RunQueue({ db });
+  const services = createServices({ db, runs });
   const domain = await closedLoop({
     concurrency: CONCURRENCY,
     seconds,
     task: (w, i) =>
-      services.startOperation.call({
+      services.intake.call({
         request: order(w * 1e7 + i),
         caller: "key:bench",
         idempotencyKey: `d-${w}-${i}`,
@@ -59,7 +59,7 @@ export async function benchIntake(options: { url: string }) {
 
   const key = (await createApiKey({ db, name: "bench", scopes: ["operations:write", "operations:read"] }))
     .secret;
-  await dispatcher.close();
+  await runs.close();
   await db.$client.end();
   if (process.env.BENCH_INTAKE_HTTP === "0") return printIntake(rows, seconds);
   const web = await startWeb({ url: options.url, port: HTTP_PORT });

@@ -3,7 +3,7 @@ import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { eq, sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
-import { type Db, getDb } from "@/db/client";
+import type { Db } from "@/db/client";
 import { authRateLimits, authVerifications, staffAccounts, staffSessions, staffUsers } from "@/db/schema";
 import { transaction } from "@/db/transaction";
 import { appendAudit } from "@/server/audit/write";
@@ -171,12 +171,4 @@ async function auditSession(
     // The session stands either way; a missing sign-in record is logged loudly.
     logger.error({ err: error, userId, action }, "could not audit a sign-in");
   }
-}
-
-const globalForAuth = globalThis as unknown as { throughlineAuth?: Auth };
-
-/** The process-wide instance over `getDb()`. */
-export function getAuth(): Auth {
-  globalForAuth.throughlineAuth ??= createAuth({ db: getDb() });
-  return globalForAuth.throughlineAuth;
 }

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "@/server/auth/api-keys";
-import { createServices } from "@/server/services";
+import type { Services } from "@/server/services";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { insertOperation } from "@/test/fixtures/operations";
+import { testServices } from "@/test/services";
 import { operationsApi } from "./operations-api";
 
 let t: TestDatabase;
+let services: Services;
 let api: ReturnType<typeof operationsApi>;
 let ordersOnly: string;
 let orderId: string;
@@ -17,7 +19,8 @@ const get = (path: string, key: string) =>
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  api = operationsApi(createServices({ db: t.db, dispatch: async () => {} }));
+  services = testServices(t);
+  api = operationsApi(services);
   ordersOnly = (
     await createApiKey({
       db: t.db,
@@ -29,7 +32,10 @@ beforeAll(async () => {
   orderId = await insertOperation(t.db.$client, { type: "order.fulfill" });
   verificationId = await insertOperation(t.db.$client, { type: "account.verify" });
 });
-afterAll(() => t.drop());
+afterAll(async () => {
+  await services.close();
+  await t.drop();
+});
 
 describe("an API key limited to workflow types", () => {
   it("reads its own types' operations", async () => {

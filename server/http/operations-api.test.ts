@@ -1,12 +1,14 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "@/server/auth/api-keys";
-import { createServices } from "@/server/services";
+import type { Services } from "@/server/services";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { testServices } from "@/test/services";
 import { openApiDocument } from "./openapi";
 import { operationsApi } from "./operations-api";
 
 let t: TestDatabase;
+let services: Services;
 let api: ReturnType<typeof operationsApi>;
 let writeKey: string;
 let readKey: string;
@@ -40,12 +42,16 @@ const countOps = async () =>
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  api = operationsApi(createServices({ db: t.db, dispatch: async () => {} }));
+  services = testServices(t);
+  api = operationsApi(services);
   writeKey = (await createApiKey({ db: t.db, name: "both", scopes: ["operations:write", "operations:read"] }))
     .secret;
   readKey = (await createApiKey({ db: t.db, name: "reader", scopes: ["operations:read"] })).secret;
 });
-afterAll(() => t.drop());
+afterAll(async () => {
+  await services.close();
+  await t.drop();
+});
 
 describe("POST /api/v1/operations", () => {
   it("answers 202 with Location, Retry-After and the operation resource", async () => {

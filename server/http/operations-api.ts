@@ -1,16 +1,15 @@
-import { actorOf, maySeeType, visibleTypes } from "@/server/auth/principal";
+import { maySeeType, visibleTypes } from "@/server/auth/principal";
 import { isTerminal } from "@/server/domain/statuses";
 import { zodIssues } from "@/server/operations/issues";
-import type { OperationWithSteps } from "@/server/operations/operation-presenter";
 import { toOperationResource } from "@/server/operations/resource";
 import {
   ZIdempotencyKeySchema,
   ZListOperationsQuerySchema,
   ZStartOperationRequestSchema,
 } from "@/server/operations/schemas";
-import { waitForCompletion } from "@/server/operations/wait-for-completion";
+import type { OperationWithSteps } from "@/server/presenters/operation-presenter";
 import type { Services } from "@/server/services";
-import { describeWorkflow } from "@/server/workflows/registry";
+import { describeWorkflow } from "@/server/workflows/kit/registry";
 import { requireScope } from "./authenticate";
 import { json, problem } from "./problem";
 import { readJsonBody } from "./read-body";
@@ -23,7 +22,7 @@ const POLL_AFTER_SECONDS = "1";
  * forward to these; the rules live in the domain services they call.
  */
 export function operationsApi(services: Services) {
-  const { db, presenter, registry } = services;
+  const { db, presenters, registry } = services;
 
   function operationResponse(op: OperationWithSteps, status: number, extra: Record<string, string> = {}) {
     const headers: Record<string, string> = { location: `/api/v1/operations/${op.id}`, ...extra };
@@ -59,18 +58,17 @@ export function operationsApi(services: Services) {
         });
       }
 
-      if (!maySeeType(auth.principal, parsed.data.type)) {
-        return problem("forbidden", {
-          detail: `This key may not start operations of type "${parsed.data.type}".`,
-        });
-      }
       const result = await services.startOperation.call({
         request: parsed.data,
-        caller: actorOf(auth.principal),
+        principal: auth.principal,
         idempotencyKey: key,
         traceId: traceIdFrom(request),
       });
       switch (result.type) {
+        case "forbidden_type":
+          return problem("forbidden", {
+            detail: `This key may not start operations of type "${result.workflowType}".`,
+          });
         case "unknown_workflow":
           return problem("unknown-workflow", {
             detail: `There is no workflow of type "${result.workflowType}". GET /api/v1/workflows lists them.`,
@@ -90,31 +88,20 @@ export function operationsApi(services: Services) {
             detail: `Operations of type "${result.workflowType}" are paused by an operator; try again later.`,
             headers: { "retry-after": String(result.retryAfterSeconds) },
           });
-        case "replayed": {
-          const op = await presenter.get(result.operationId);
-          return operationResponse(op!, isTerminal(op!.status) ? 200 : 202, {
+        case "replayed":
+          return operationResponse(result.operation, doneStatus(result.operation), {
             "idempotent-replayed": "true",
           });
-        }
-        case "created": {
-          const completion = result.workflow.completion;
-          if (completion.mode === "sync") {
-            const op = await waitForCompletion({
-              presenter,
-              id: result.operationId,
-              budgetMs: completion.budgetMs,
-            });
-            return operationResponse(op!, isTerminal(op!.status) ? 200 : 202);
-          }
-          return operationResponse((await presenter.get(result.operationId))!, 202);
-        }
+        case "created":
+          // An asynchronous workflow's answer is always "accepted"; a sync one's tells if it finished.
+          return operationResponse(result.operation, result.sync ? doneStatus(result.operation) : 202);
       }
     },
 
     async getOperation(request: Request, id: string): Promise<Response> {
       const auth = await requireScope(db, request, "operations:read");
       if (!auth.ok) return auth.response;
-      const op = await presenter.get(id);
+      const op = await presenters.operation.call(id);
       // Another type's operation answers exactly like a missing one: a key learns nothing.
       if (!op || !maySeeType(auth.principal, op.type)) {
         return problem("not-found", { detail: `No operation with id "${id}".` });
@@ -133,11 +120,14 @@ export function operationsApi(services: Services) {
           errors: zodIssues(parsed.error).map((e) => ({ ...e, pointer: `/query${e.pointer}` })),
         });
       }
-      const page = await presenter.list({ ...parsed.data, types: visibleTypes(auth.principal) });
+      const page = await presenters.operations.call({ ...parsed.data, types: visibleTypes(auth.principal) });
       return json({ items: page.items.map((op) => toOperationResource(op, registry)), next: page.next });
     },
   };
 }
+
+/** 200 once the operation is done, else 202 (poll its Location). */
+const doneStatus = (op: OperationWithSteps) => (isTerminal(op.status) ? 200 : 202);
 
 /** W3C traceparent's trace id when the caller sent one, so our trace joins theirs. */
 function traceIdFrom(request: Request): string | null {

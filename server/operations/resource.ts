@@ -1,6 +1,6 @@
 import { isTerminal } from "@/server/domain/statuses";
-import type { WorkflowRegistry } from "@/server/workflows/registry";
-import type { OperationWithSteps } from "./operation-presenter";
+import type { OperationWithSteps } from "@/server/presenters/operation-presenter";
+import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import type { OperationResource } from "./schemas";
 import { statusText } from "./status-text";
 import { createTrackToken } from "./track-token";

@@ -1,103 +1,79 @@
-import { randomBytes } from "node:crypto";
-import { v7 as uuidv7 } from "uuid";
-import type { z } from "zod";
-import type { Db } from "@/db/client";
-import { events } from "@/db/schema";
-import type { WorkflowRegistry } from "@/server/workflows/registry";
-import type { WorkflowDefinition } from "@/server/workflows/types";
-import type { StartDispatcher } from "./dispatch";
-import { IntakeWriter } from "./intake-writer";
-import { type FieldIssue, zodIssues } from "./issues";
-import { requestHash } from "./request-hash";
-
-export interface StartRequestBody {
-  type: string;
-  input: unknown;
-  subject?: string | null;
-  reference?: string | null;
-}
-
-export type StartOperationResult =
-  | { type: "created"; operationId: string; workflow: WorkflowDefinition }
-  | { type: "replayed"; operationId: string; workflow: WorkflowDefinition }
-  | { type: "unknown_workflow"; workflowType: string }
-  | { type: "invalid_input"; issues: FieldIssue[] }
-  | { type: "idempotency_conflict"; operationId: string }
-  /** An operator paused this workflow type and chose to refuse new work meanwhile. */
-  | { type: "workflow_paused"; workflowType: string; retryAfterSeconds: number };
-
-/** Asked before accepting work of a type: null to accept, or how long the caller should wait. */
-export type IntakeGate = (workflowType: string) => Promise<{ retryAfterSeconds: number } | null>;
+import { actorOf, maySeeType, type Principal } from "@/server/auth/principal";
+import type { OperationPresenter, OperationWithSteps } from "@/server/presenters/operation-presenter";
+import type { IntakeResult, IntakeService, StartRequestBody } from "./intake";
+import { waitForCompletion } from "./wait-for-completion";
 
 export interface StartOperationOptions {
   request: StartRequestBody;
-  /** Who is asking, e.g. `key:tl_ab12cd` — also the scope of idempotency keys. */
-  caller: string;
+  /** Who asks: decides which types it may start, and scopes its idempotency keys. */
+  principal: Principal;
   idempotencyKey?: string | null;
-  /** Propagated from the caller's trace, or made up here. */
+  /** Propagated from the caller's trace, or made up by intake. */
   traceId?: string | null;
-  synthetic?: boolean;
 }
 
+export type StartOperationResult =
+  /** An API key limited to other workflow types. */
+  | { type: "forbidden_type"; workflowType: string }
+  | Exclude<IntakeResult, { type: "created" } | { type: "replayed" }>
+  /**
+   * Recorded now. `sync`: the workflow answers in the request, so `operation` is as done as
+   * it got within the workflow's budget; otherwise it is as accepted.
+   */
+  | { type: "created"; operation: OperationWithSteps; sync: boolean }
+  /** The same idempotency key and request again: the operation as it is now. */
+  | { type: "replayed"; operation: OperationWithSteps };
+
 /**
- * Intake: validates a command against its workflow and records it durably —
- * operation, planned steps, `accepted` event and starting job in one commit —
- * before anything else happens. Nothing is sent, charged or called here.
+ * Starting an operation, the one use case behind `POST /api/v1/operations` and the
+ * `operations.start` procedure: the principal's type visibility, intake, then for a `sync`
+ * workflow a wait up to its budget (else one read). The transports only map the result.
  */
 export class StartOperationService {
-  private readonly writer: IntakeWriter;
-
   constructor(
-    private readonly db: Db,
-    private readonly registry: WorkflowRegistry,
-    dispatch: StartDispatcher,
-    /** Paused workflow types (server/actions/pauses.ts); absent = always accept. */
-    private readonly gate?: IntakeGate,
-  ) {
-    this.writer = new IntakeWriter(db, dispatch);
-  }
+    private readonly intake: IntakeService,
+    private readonly operations: OperationPresenter,
+  ) {}
 
   async call(options: StartOperationOptions): Promise<StartOperationResult> {
-    const { request, caller } = options;
-    const workflow = this.registry.latest(request.type);
-    if (!workflow) return { type: "unknown_workflow", workflowType: request.type };
-    const paused = await this.gate?.(workflow.type);
-    if (paused) return { type: "workflow_paused", workflowType: workflow.type, ...paused };
-
-    const parsed = (workflow.input as z.ZodType).safeParse(request.input);
-    if (!parsed.success) return { type: "invalid_input", issues: zodIssues(parsed.error, "/input") };
-
-    const hash = requestHash(request);
-    const id = uuidv7();
-    const outcome = await this.writer.write({
-      operation: {
-        id,
-        type: workflow.type,
-        version: workflow.version,
-        status: "accepted",
-        input: parsed.data as object,
-        subject: request.subject ?? null,
-        reference: request.reference ?? null,
-        submittedBy: caller,
-        idempotencyKey: options.idempotencyKey ?? null,
-        requestHash: hash,
-        currentStep: workflow.steps[0]?.name ?? null,
-        traceId: options.traceId ?? randomBytes(16).toString("hex"),
-        synthetic: options.synthetic ?? false,
-      },
-      stepNames: workflow.steps.map((s) => s.name),
+    const { request, principal } = options;
+    if (!maySeeType(principal, request.type)) return { type: "forbidden_type", workflowType: request.type };
+    const result = await this.intake.call({
+      request,
+      caller: actorOf(principal),
+      idempotencyKey: options.idempotencyKey,
+      traceId: options.traceId,
     });
-    if (outcome.type === "created") return { type: "created", operationId: id, workflow };
-
-    // The key was used before: the same request replays, a different one is refused.
-    const sameRequest = outcome.requestHash === hash;
-    await this.db.insert(events).values({
-      operationId: outcome.id,
-      type: sameRequest ? "intake_replayed" : "intake_conflict",
-      actor: caller,
-      data: { idempotencyKey: options.idempotencyKey, requestHash: hash },
-    });
-    if (!sameRequest) return { type: "idempotency_conflict", operationId: outcome.id };
-    return { type: "replayed", operationId: outcome.id, workflow };
+    switch (result.type) {
+      case "created": {
+        const { completion } = result.workflow;
+        const operation =
+          completion.mode === "sync"
+            ? await waitForCompletion({
+                operations: this.operations,
+                id: result.operationId,
+                budgetMs: completion.budgetMs,
+              })
+            : await this.operations.call(result.operationId);
+        return {
+          type: "created",
+          operation: recorded(operation, result.operationId),
+          sync: completion.mode === "sync",
+        };
+      }
+      case "replayed":
+        return {
+          type: "replayed",
+          operation: recorded(await this.operations.call(result.operationId), result.operationId),
+        };
+      default:
+        return result;
+    }
   }
+}
+
+/** Intake committed it, so it is there: a missing row is a bug, not a refusal. */
+function recorded(operation: OperationWithSteps | null, id: string): OperationWithSteps {
+  if (!operation) throw new Error(`Operation ${id} was accepted but cannot be read back.`);
+  return operation;
 }

@@ -1,5 +1,4 @@
-import { AvailableActionsPresenter, OperationActionsService } from "@/server/actions/operation-actions";
-import { PausePresenter, pauseWorkflow, resumeWorkflow } from "@/server/actions/pauses";
+import { pauseWorkflow, resumeWorkflow } from "@/server/actions/pause-workflow";
 import type { ActionResult } from "@/server/actions/perform";
 import type { ActionRequest } from "@/server/actions/plans";
 import { hasRole } from "@/server/auth/roles";
@@ -27,8 +26,7 @@ async function act(
   input: { operationId: string; reason: string },
   request: ActionRequest,
 ) {
-  const service = new OperationActionsService({ db: ctx.services.db, dispatcher: ctx.services.runs });
-  const result = await service.perform({
+  const result = await ctx.services.actions.perform({
     operationId: input.operationId,
     request,
     reason: input.reason,
@@ -67,7 +65,7 @@ export const actionsRouter = router({
     .input(ZGetAvailableActionsRequestSchema)
     .output(ZGetAvailableActionsResponseSchema)
     .query(async ({ ctx, input }) => {
-      const actions = await new AvailableActionsPresenter(ctx.services.db).call(input.operationId);
+      const actions = await ctx.services.presenters.availableActions.call(input.operationId);
       if (!actions) throw domainError("not_found", "No such operation.");
       return { canAct: hasRole(ctx.principal, "operator"), actions };
     }),
@@ -109,15 +107,13 @@ export const actionsRouter = router({
 
   pauses: protectedProcedure
     .output(ZListPausesResponseSchema)
-    .query(async ({ ctx }) => ({ pauses: await new PausePresenter(ctx.services.db).list() })),
+    .query(async ({ ctx }) => ({ pauses: await ctx.services.presenters.pauses.call() })),
 
   pauseWorkflow: operatorProcedure
     .input(ZPauseWorkflowRequestSchema)
     .output(ZPauseWorkflowResponseSchema)
     .mutation(async ({ ctx, input }) => {
-      const result = await pauseWorkflow({
-        db: ctx.services.db,
-        registry: ctx.services.registry,
+      const result = await pauseWorkflow(ctx.services, {
         ...input,
         principal: ctx.principal,
         request: ctx.request,
@@ -140,9 +136,7 @@ export const actionsRouter = router({
     .input(ZResumeWorkflowRequestSchema)
     .output(ZResumeWorkflowResponseSchema)
     .mutation(async ({ ctx, input }) => {
-      const result = await resumeWorkflow({
-        db: ctx.services.db,
-        dispatcher: ctx.services.runs,
+      const result = await resumeWorkflow(ctx.services, {
         ...input,
         principal: ctx.principal,
         request: ctx.request,

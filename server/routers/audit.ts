@@ -1,4 +1,3 @@
-import { AuditPresenter } from "@/server/audit/presenter";
 import { verifyAuditChain } from "@/server/audit/verify";
 import { adminProcedure, protectedProcedure, router } from "@/server/trpc/init";
 import { ZListAuditRequestSchema, ZListAuditResponseSchema, ZVerifyAuditResponseSchema } from "./audit.types";
@@ -8,10 +7,7 @@ export const auditRouter = router({
   list: protectedProcedure
     .input(ZListAuditRequestSchema)
     .output(ZListAuditResponseSchema)
-    .query(({ ctx, input }) => {
-      const { cursor, limit, ...filter } = input;
-      return new AuditPresenter(ctx.services.db).list(filter, { cursor, limit });
-    }),
+    .query(({ ctx, input }) => ctx.services.presenters.audit.call(input)),
 
   verify: adminProcedure.output(ZVerifyAuditResponseSchema).query(async ({ ctx }) => {
     const startedAt = performance.now();

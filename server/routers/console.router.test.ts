@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "@/server/auth/principal";
-import { liveHubFor } from "@/server/live";
 import { createTrackToken } from "@/server/operations/track-token";
-import { createServices, type Services } from "@/server/services";
+import type { Services } from "@/server/services";
 import { createContextInner } from "@/server/trpc/context";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { insertEvents } from "@/test/fixtures/operations";
+import { testServices } from "@/test/services";
 import { createCaller } from "./_app";
 
 let t: TestDatabase;
@@ -24,7 +24,7 @@ const OPERATOR: Principal = {
 beforeAll(async () => {
   process.env.THROUGHLINE_SECRET ??= "test-secret";
   t = await createTestDatabase();
-  services = createServices({ db: t.db, dispatch: async () => {} });
+  services = testServices(t);
   staff = createCaller(createContextInner({ principal: OPERATOR, services }));
   anonymous = createCaller(createContextInner({ principal: { kind: "anonymous" }, services }));
   const started = await staff.operations.start({
@@ -55,7 +55,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await liveHubFor(t.db).stop();
+  await services.close();
   await t.drop();
 });
 
@@ -130,7 +130,7 @@ describe("console procedures", () => {
     const stream = await caller.track.watch({ token, lastEventId: page.cursor });
     const iterator = stream[Symbol.asyncIterator]();
     const first = iterator.next();
-    await new Promise((r) => setTimeout(r, 100));
+    // After the page's cursor: the stream's catch-up read or the hub delivers it, whichever is first.
     await insertEvents(t.db.$client, operationId, [
       { type: "step_started", step: "reserve_stock", data: { attempt: 1 } },
     ]);

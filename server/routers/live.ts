@@ -1,5 +1,4 @@
 import { tracked } from "@trpc/server";
-import { liveHubFor } from "@/server/live";
 import { watch } from "@/server/live/watch";
 import { protectedProcedure, router } from "@/server/trpc/init";
 import { ZWatchChangesRequestSchema, ZWatchOperationRequestSchema } from "./live.types";
@@ -16,9 +15,8 @@ export const liveRouter = router({
     input,
     signal,
   }) {
-    const hub = liveHubFor(ctx.services.db);
     for await (const batch of watch({
-      hub,
+      hub: ctx.services.live,
       sql: ctx.services.db.$client,
       filter: { countOnly: true },
       since: input.lastEventId,
@@ -34,9 +32,8 @@ export const liveRouter = router({
     input,
     signal,
   }) {
-    const hub = liveHubFor(ctx.services.db);
     for await (const batch of watch({
-      hub,
+      hub: ctx.services.live,
       sql: ctx.services.db.$client,
       filter: { operationId: input.id },
       since: input.lastEventId,

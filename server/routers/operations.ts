@@ -1,7 +1,6 @@
 import { TRPCError } from "@trpc/server";
-import { actorOf, maySeeType, visibleTypes } from "@/server/auth/principal";
+import { maySeeType, visibleTypes } from "@/server/auth/principal";
 import { toOperationResource } from "@/server/operations/resource";
-import { waitForCompletion } from "@/server/operations/wait-for-completion";
 import { domainError } from "@/server/trpc/domain-error";
 import { router, scopedProcedure } from "@/server/trpc/init";
 import {
@@ -20,19 +19,17 @@ export const operationsRouter = router({
     .output(ZStartOperationResponseSchema)
     .mutation(async ({ ctx, input }) => {
       const { idempotencyKey, ...request } = input;
-      const { services } = ctx;
-      if (!maySeeType(ctx.principal, request.type)) {
-        throw new TRPCError({
-          code: "FORBIDDEN",
-          message: `This key may not start operations of type "${request.type}".`,
-        });
-      }
-      const result = await services.startOperation.call({
+      const result = await ctx.services.startOperation.call({
         request,
-        caller: actorOf(ctx.principal),
+        principal: ctx.principal,
         idempotencyKey,
       });
       switch (result.type) {
+        case "forbidden_type":
+          throw new TRPCError({
+            code: "FORBIDDEN",
+            message: `This key may not start operations of type "${result.workflowType}".`,
+          });
         case "unknown_workflow":
           throw domainError("unknown_workflow", `There is no workflow of type "${result.workflowType}".`);
         case "invalid_input":
@@ -52,18 +49,8 @@ export const operationsRouter = router({
             `Operations of type "${result.workflowType}" are paused by an operator; try again later.`,
           );
         case "created":
-        case "replayed": {
-          const completion = result.workflow.completion;
-          const op =
-            completion.mode === "sync" && result.type === "created"
-              ? await waitForCompletion({
-                  presenter: services.presenter,
-                  id: result.operationId,
-                  budgetMs: completion.budgetMs,
-                })
-              : await services.presenter.get(result.operationId);
-          return toOperationResource(op!, services.registry);
-        }
+        case "replayed":
+          return toOperationResource(result.operation, ctx.services.registry);
       }
     }),
 
@@ -71,7 +58,7 @@ export const operationsRouter = router({
     .input(ZGetOperationRequestSchema)
     .output(ZGetOperationResponseSchema)
     .query(async ({ ctx, input }) => {
-      const op = await ctx.services.presenter.get(input.id);
+      const op = await ctx.services.presenters.operation.call(input.id);
       if (!op || !maySeeType(ctx.principal, op.type)) throw domainError("not_found", "No such operation.");
       return toOperationResource(op, ctx.services.registry);
     }),
@@ -80,7 +67,10 @@ export const operationsRouter = router({
     .input(ZListOperationsRequestSchema)
     .output(ZListOperationsResponseSchema)
     .query(async ({ ctx, input }) => {
-      const page = await ctx.services.presenter.list({ ...input, types: visibleTypes(ctx.principal) });
+      const page = await ctx.services.presenters.operations.call({
+        ...input,
+        types: visibleTypes(ctx.principal),
+      });
       return {
         items: page.items.map((op) => toOperationResource(op, ctx.services.registry)),
         next: page.next,

@@ -16,11 +16,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "@/server/auth/api-keys";
 import type { Principal } from "@/server/auth/principal";
 import { createTrackToken } from "@/server/operations/track-token";
-import { createServices, type Services } from "@/server/services";
+import type { Services } from "@/server/services";
 import { createContextInner } from "@/server/trpc/context";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { insertOperation } from "@/test/fixtures/operations";
 import { TEST_ADMIN, TEST_OPERATOR, TEST_SUPPORT } from "@/test/principals";
+import { testServices } from "@/test/services";
 import { appRouter, createCaller } from "./_app";
 
 const SUBJECTS = ["anonymous", "track", "support", "operator", "admin", "key:read", "key:write"] as const;
@@ -203,11 +204,14 @@ function principalOf(subject: Subject): Principal {
 beforeAll(async () => {
   process.env.THROUGHLINE_SECRET ??= "matrix-secret";
   t = await createTestDatabase();
-  services = createServices({ db: t.db, dispatch: async () => {} });
+  services = testServices(t);
   operationId = await insertOperation(t.db.$client, { type: "order.fulfill", subject: "ada@example.com" });
   trackToken = createTrackToken(operationId);
 });
-afterAll(() => t.drop());
+afterAll(async () => {
+  await services.close();
+  await t.drop();
+});
 
 type AnyProcedure = { _def: { type: "query" | "mutation" | "subscription"; inputs: unknown[] } };
 // At run time `procedures` is flat, keyed by dotted path (`record` holds the nested tree).
@@ -293,10 +297,10 @@ describe("every /api route has a rule, and answers by it", () => {
   const headersBySubject = {} as Record<Subject, Record<string, string>>;
 
   beforeAll(async () => {
-    // The route modules use the process-wide services and auth over DATABASE_URL.
+    // The route modules use the web process's services (app/_lib/services.ts) over DATABASE_URL.
     process.env.DATABASE_URL = t.url;
     const { createStaffUser } = await import("@/server/auth/people");
-    const { getAuth } = await import("@/server/auth/auth");
+    const { processServices } = await import("@/app/_lib/services");
     const { handleAuthRequest } = await import("@/server/auth/handler");
     const { SYSTEM_ACTOR, NO_REQUEST } = await import("@/server/audit/write");
     for (const role of ["support", "operator", "admin"] as const) {
@@ -311,7 +315,7 @@ describe("every /api route has a rule, and answers by it", () => {
         request: NO_REQUEST,
       });
       const res = await handleAuthRequest(
-        getAuth(),
+        processServices().auth,
         new Request("http://localhost:3000/api/auth/sign-in/email", {
           method: "POST",
           headers: { "content-type": "application/json", "x-forwarded-for": `10.7.0.${role.length}` },

@@ -1,4 +1,3 @@
-import { consoleFor } from "@/server/console";
 import { operatorProcedure, protectedProcedure, router } from "@/server/trpc/init";
 import {
   ZListFaultsResponseSchema,
@@ -11,16 +10,16 @@ import {
 export const sandboxRouter = router({
   faults: protectedProcedure
     .output(ZListFaultsResponseSchema)
-    .query(async ({ ctx }) => ({ providers: await consoleFor(ctx.services).faults.list() })),
+    .query(async ({ ctx }) => ({ providers: await ctx.services.faults.list() })),
 
   // Changing faults changes how every operation runs: operators and admins only.
   setFault: operatorProcedure
     .input(ZSetFaultRequestSchema)
     .output(ZSetFaultResponseSchema)
-    .mutation(({ ctx, input }) => consoleFor(ctx.services).faults.set(input)),
+    .mutation(({ ctx, input }) => ctx.services.faults.set(input)),
 
   reset: operatorProcedure.output(ZResetFaultsResponseSchema).mutation(async ({ ctx }) => {
-    await consoleFor(ctx.services).faults.reset();
+    await ctx.services.faults.reset();
     return { ok: true as const };
   }),
 });

@@ -1,4 +1,3 @@
-import { consoleFor } from "@/server/console";
 import { domainError } from "@/server/trpc/domain-error";
 import { protectedProcedure, router } from "@/server/trpc/init";
 import {
@@ -13,13 +12,13 @@ export const searchRouter = router({
   operations: protectedProcedure
     .input(ZSearchOperationsRequestSchema)
     .output(ZSearchOperationsResponseSchema)
-    .query(({ ctx, input }) => consoleFor(ctx.services).search.call(input)),
+    .query(({ ctx, input }) => ctx.services.presenters.search.call(input)),
 
   operation: protectedProcedure
     .input(ZGetOperationDetailRequestSchema)
     .output(ZGetOperationDetailResponseSchema)
     .query(async ({ ctx, input }) => {
-      const detail = await consoleFor(ctx.services).detail.call(input.id);
+      const detail = await ctx.services.presenters.detail.call(input.id);
       if (!detail) throw domainError("not_found", "No such operation.");
       return detail;
     }),

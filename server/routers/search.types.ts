@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SEARCH_SORTS } from "@/server/console/search-presenter";
+import { SEARCH_SORTS } from "@/server/presenters/search/search-sorts";
 import {
   ZAttemptSchema,
   ZBlockKind,

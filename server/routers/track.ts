@@ -1,7 +1,6 @@
 import { tracked } from "@trpc/server";
-import { consoleFor } from "@/server/console";
-import { liveHubFor } from "@/server/live";
 import { watch } from "@/server/live/watch";
+import { verifyTrackToken } from "@/server/operations/track-token";
 import { publicProcedure, router } from "@/server/trpc/init";
 import { ZGetTrackRequestSchema, ZGetTrackResponseSchema, ZWatchTrackRequestSchema } from "./track.types";
 
@@ -18,7 +17,7 @@ export const trackRouter = router({
     .input(ZGetTrackRequestSchema)
     .output(ZGetTrackResponseSchema)
     .query(async ({ ctx, input }) => {
-      const result = await consoleFor(ctx.services).track.call(input.token);
+      const result = await ctx.services.presenters.track.call(input.token);
       if (result.type !== "ok") return { type: result.type };
       return { type: "ok" as const, view: result.view, cursor: result.cursor };
     }),
@@ -29,19 +28,18 @@ export const trackRouter = router({
     input,
     signal,
   }) {
-    const track = consoleFor(ctx.services).track;
-    const granted = track.authorise(input.token);
-    if (granted.type !== "ok") return;
+    const granted = verifyTrackToken(input.token);
+    if (!granted.ok) return;
     let checkedAt = Date.now();
     for await (const batch of watch({
-      hub: liveHubFor(ctx.services.db),
+      hub: ctx.services.live,
       sql: ctx.services.db.$client,
       filter: { operationId: granted.operationId },
       since: input.lastEventId,
       signal,
     })) {
       if (Date.now() - checkedAt > RECHECK_MS) {
-        if (track.authorise(input.token).type !== "ok") return;
+        if (!verifyTrackToken(input.token).ok) return;
         checkedAt = Date.now();
       }
       yield tracked(batch.cursor, { changed: true as const });

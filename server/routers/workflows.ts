@@ -1,8 +1,7 @@
-import { consoleFor } from "@/server/console";
 import { ZWorkflowListResponseSchema } from "@/server/operations/schemas";
 import { domainError } from "@/server/trpc/domain-error";
 import { protectedProcedure, router, scopedProcedure } from "@/server/trpc/init";
-import { describeWorkflow } from "@/server/workflows/registry";
+import { describeWorkflow } from "@/server/workflows/kit/registry";
 import {
   ZGetWorkflowStoryRequestSchema,
   ZGetWorkflowStoryResponseSchema,
@@ -17,14 +16,14 @@ export const workflowsRouter = router({
   /** Each type with versions, in-flight work per version, success rate and lag (last 24 h). */
   summaries: protectedProcedure
     .output(ZListWorkflowSummariesResponseSchema)
-    .query(async ({ ctx }) => ({ workflows: await consoleFor(ctx.services).workflows.list() })),
+    .query(async ({ ctx }) => ({ workflows: await ctx.services.presenters.workflows.call() })),
 
   /** One type's summary and the execution story of each registered version. */
   story: protectedProcedure
     .input(ZGetWorkflowStoryRequestSchema)
     .output(ZGetWorkflowStoryResponseSchema)
     .query(async ({ ctx, input }) => {
-      const found = await consoleFor(ctx.services).workflows.get(input.type);
+      const found = await ctx.services.presenters.workflowStory.call(input.type);
       if (!found) throw domainError("not_found", `There is no workflow of type "${input.type}".`);
       return found;
     }),

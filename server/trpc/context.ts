@@ -1,10 +1,9 @@
 import type { RequestMeta } from "@/server/audit/write";
-import { getAuth } from "@/server/auth/auth";
 import { type AuthenticatedVia, principalFromHeaders } from "@/server/auth/authenticate";
 import { authSettings, isTrustedOrigin } from "@/server/auth/config";
 import type { Principal } from "@/server/auth/principal";
 import { requestMetaFrom } from "@/server/auth/request-meta";
-import { getServices, type Services } from "@/server/services";
+import type { Services } from "@/server/services";
 
 export interface ContextInner {
   principal: Principal;
@@ -19,7 +18,7 @@ export interface ContextInner {
 /** The context without a request: tests and server components build it directly. */
 export function createContextInner(options: {
   principal: Principal;
-  services?: Services;
+  services: Services;
   request?: RequestMeta;
   via?: AuthenticatedVia;
   originTrusted?: boolean;
@@ -27,25 +26,22 @@ export function createContextInner(options: {
   const { principal } = options;
   return {
     principal,
-    services: options.services ?? getServices(),
+    services: options.services,
     request: options.request ?? { requestId: null, clientAddress: null },
     via: options.via ?? (principal.kind === "staff" ? "session" : principal.kind === "key" ? "key" : "none"),
     originTrusted: options.originTrusted ?? true,
   };
 }
 
-/** The fetch adapter's context. */
-export async function createContext(options: { req: Request }): Promise<ContextInner> {
-  const services = getServices();
-  const { principal, via } = await principalFromHeaders(
-    { db: services.db, auth: getAuth() },
-    options.req.headers,
-  );
+/** The fetch adapter's context, over the process's services. */
+export async function createContext(options: { req: Request; services: Services }): Promise<ContextInner> {
+  const { req, services } = options;
+  const { principal, via } = await principalFromHeaders(services, req.headers);
   return createContextInner({
     principal,
     services,
     via,
-    request: requestMetaFrom(options.req.headers),
-    originTrusted: isTrustedOrigin(options.req.headers, authSettings()),
+    request: requestMetaFrom(req.headers),
+    originTrusted: isTrustedOrigin(req.headers, authSettings()),
   });
 }

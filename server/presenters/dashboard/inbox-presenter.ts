@@ -1,6 +1,6 @@
 import type { Db } from "@/db/client";
-import { asDate } from "@/server/console/rows";
 import { BLOCK_KINDS, type BlockKind } from "@/server/domain/statuses";
+import { asDate } from "@/server/presenters/rows";
 
 const INBOX_ITEMS_PER_KIND = 8;
 

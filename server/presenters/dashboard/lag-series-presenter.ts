@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import { asNumberOrNull } from "@/server/console/rows";
+import { asNumberOrNull } from "@/server/presenters/rows";
 
 export interface LagPoint {
   /** Start of the bucket. */

@@ -1,6 +1,6 @@
 import type { Db } from "@/db/client";
-import { asNumberOrNull } from "@/server/console/rows";
 import { DEAD_QUEUE, PGBOSS_SCHEMA, RUN_QUEUE } from "@/server/engine/queue";
+import { asNumberOrNull } from "@/server/presenters/rows";
 import { hourWindowStart } from "./windows";
 
 /** The transport's side of the dashboard: pg-boss's run queue, read from its own tables. */

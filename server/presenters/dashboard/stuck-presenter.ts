@@ -1,8 +1,7 @@
 import type { Db } from "@/db/client";
-import { asDate } from "@/server/console/rows";
-import { uuidV7Floor } from "@/server/console/search-query";
 import type { OperationStatus } from "@/server/domain/statuses";
-import type { WorkflowRegistry } from "@/server/workflows/registry";
+import { asDate, uuidV7Floor } from "@/server/presenters/rows";
+import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 
 const STUCK_ITEMS = 10;
 /** Most stuck candidates read per (status, type): enough to count a bad day, bounded for a disaster. */

@@ -1,6 +1,6 @@
 import type { Db } from "@/db/client";
-import { uuidV7Floor } from "@/server/console/search-query";
 import type { OperationStatus } from "@/server/domain/statuses";
+import { uuidV7Floor } from "@/server/presenters/rows";
 import { hourWindowStart, MINUTE } from "./windows";
 
 export interface ThroughputPoint {

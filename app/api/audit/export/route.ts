@@ -1,11 +1,9 @@
-import { AuditPresenter } from "@/server/audit/presenter";
-import { getAuth } from "@/server/auth/auth";
+import { processServices } from "@/app/_lib/services";
 import { principalFromHeaders } from "@/server/auth/authenticate";
 import { decide } from "@/server/auth/roles";
 import { problem } from "@/server/http/problem";
 import { route } from "@/server/http/route";
 import { ZAuditFilterSchema } from "@/server/routers/audit.types";
-import { getServices } from "@/server/services";
 
 export const dynamic = "force-dynamic";
 
@@ -14,8 +12,8 @@ export const dynamic = "force-dynamic";
  * as CSV, for signed-in staff (the session cookie; API keys cannot read the audit).
  */
 export const GET = route(async (request: Request) => {
-  const services = getServices();
-  const { principal } = await principalFromHeaders({ db: services.db, auth: getAuth() }, request.headers);
+  const services = processServices();
+  const { principal } = await principalFromHeaders(services, request.headers);
   const gate = decide(principal, { role: "support" });
   if (!gate.ok)
     return problem(gate.code === "UNAUTHORIZED" ? "unauthorized" : "forbidden", { detail: gate.message });
@@ -30,7 +28,7 @@ export const GET = route(async (request: Request) => {
   });
   if (!parsed.success) return problem("invalid-request", { detail: "Unknown filter values." });
 
-  const { text, truncated } = await new AuditPresenter(services.db).csv(parsed.data);
+  const { text, truncated } = await services.presenters.auditCsv.call(parsed.data);
   const stamp = new Date().toISOString().replaceAll(":", "").slice(0, 15);
   return new Response(text, {
     headers: {

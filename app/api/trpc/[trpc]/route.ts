@@ -1,4 +1,5 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { processServices } from "@/app/_lib/services";
 import { logger } from "@/server/logger";
 import { appRouter } from "@/server/routers/_app";
 import { createContext } from "@/server/trpc/context";
@@ -10,7 +11,7 @@ const handler = (req: Request) =>
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: () => createContext({ req }),
+    createContext: () => createContext({ req, services: processServices() }),
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR")
         logger.error({ err: error.cause ?? error, path }, "tRPC error");

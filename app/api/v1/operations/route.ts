@@ -1,8 +1,8 @@
+import { processServices } from "@/app/_lib/services";
 import { operationsApi } from "@/server/http/operations-api";
 import { route } from "@/server/http/route";
-import { getServices } from "@/server/services";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route((request: Request) => operationsApi(getServices()).startOperation(request));
-export const GET = route((request: Request) => operationsApi(getServices()).listOperations(request));
+export const POST = route((request: Request) => operationsApi(processServices()).startOperation(request));
+export const GET = route((request: Request) => operationsApi(processServices()).listOperations(request));

@@ -1,9 +1,9 @@
+import { processServices } from "@/app/_lib/services";
 import { operationsApi } from "@/server/http/operations-api";
 import { route } from "@/server/http/route";
-import { getServices } from "@/server/services";
 
 export const dynamic = "force-dynamic";
 
 export const GET = route(async (request: Request, context: { params: Promise<{ id: string }> }) =>
-  operationsApi(getServices()).getOperation(request, (await context.params).id),
+  operationsApi(processServices()).getOperation(request, (await context.params).id),
 );

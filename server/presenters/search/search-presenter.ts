@@ -1,20 +1,16 @@
 import type { Sql } from "postgres";
 import type { Db } from "@/db/client";
 import { type BlockKind, isTerminal, type OperationStatus } from "@/server/domain/statuses";
-import type { WorkflowRegistry } from "@/server/workflows/registry";
-import { asDate, asDateOrNull } from "./rows";
+import { asDate, asDateOrNull, uuidV7Floor } from "@/server/presenters/rows";
+import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import {
   decodeCursor,
   encodeCursor,
   parseSearchTerm,
   type SearchCursor,
   type SearchTerm,
-  uuidV7Floor,
 } from "./search-query";
-
 import type { SearchSort } from "./search-sorts";
-
-export { SEARCH_SORTS, type SearchSort } from "./search-sorts";
 
 export interface SearchRequest {
   /** The one search box: id, idempotency key, reference, subject or error text. */

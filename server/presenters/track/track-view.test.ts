@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { WorkflowDefinition } from "@/server/workflows/kit/types";
 import { orderFulfill } from "@/server/workflows/order-fulfill";
-import type { WorkflowDefinition } from "@/server/workflows/types";
 import { deriveTrackView, type TrackInput } from "./track-view";
 
 const t0 = new Date("2026-01-01T10:00:00Z");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultRegistry } from "@/server/workflows";
+import { NO_RETRY, PROVIDER_RETRY } from "@/server/workflows/kit/policies";
 import { orderFulfill } from "@/server/workflows/order-fulfill";
-import { NO_RETRY, PROVIDER_RETRY } from "@/server/workflows/policies";
 import { duration, retrySentence, workflowStory } from "./story";
 
 describe("workflowStory", () => {

@@ -1,14 +1,17 @@
+import { LRUCache } from "lru-cache";
 import type { Db } from "@/db/client";
 import type { OperationStatus, StepStatus } from "@/server/domain/statuses";
 import { currentCursor, type FeedCursor } from "@/server/live/feed";
 import { verifyTrackToken } from "@/server/operations/track-token";
-import type { WorkflowRegistry } from "@/server/workflows/registry";
-import { asDate, asDateOrNull, asNumberOrNull } from "./rows";
+import { asDate, asDateOrNull, asNumberOrNull } from "@/server/presenters/rows";
+import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { type CompletionStats, deriveTrackView, type TrackView } from "./track-view";
 
 /** Recent completions per type change slowly; many track pages share one read. */
 const STATS_TTL_MS = 30_000;
 const STATS_WINDOW_MS = 24 * 3_600_000;
+/** Workflow types kept at once: more than a deployment registers. */
+const STATS_TYPES = 100;
 
 export type TrackResult =
   | { type: "ok"; operationId: string; view: TrackView; cursor: FeedCursor }
@@ -21,24 +24,25 @@ export type TrackResult =
  * A token for an operation that does not exist reads as invalid, like a forged one.
  */
 export class TrackPresenter {
-  private readonly stats = new Map<string, { at: number; value: Promise<CompletionStats> }>();
+  /** Per workflow type, shared by the track pages of the moment (lru-cache). */
+  private readonly stats: LRUCache<string, CompletionStats, Date>;
 
   constructor(
     private readonly db: Db,
     private readonly registry: WorkflowRegistry,
     private readonly now: () => Date = () => new Date(),
-  ) {}
-
-  /** The operation a token grants, or why not; no database read. */
-  authorise(token: string): { type: "ok"; operationId: string } | { type: "invalid" } | { type: "expired" } {
-    const verified = verifyTrackToken(token, this.now());
-    if (!verified.ok) return { type: verified.reason };
-    return { type: "ok", operationId: verified.operationId };
+  ) {
+    this.stats = new LRUCache({
+      max: STATS_TYPES,
+      ttl: STATS_TTL_MS,
+      perf: { now: () => this.now().getTime() },
+      fetchMethod: (type, _stale, { context }) => this.readCompletionStats(type, context),
+    });
   }
 
   async call(token: string): Promise<TrackResult> {
-    const granted = this.authorise(token);
-    if (granted.type !== "ok") return granted;
+    const granted = verifyTrackToken(token, this.now());
+    if (!granted.ok) return { type: granted.reason };
     const sql = this.db.$client;
     const cursor = await currentCursor(sql);
     const [op] = await sql<
@@ -70,22 +74,20 @@ export class TrackPresenter {
     return { type: "ok", operationId: granted.operationId, view, cursor };
   }
 
-  private completionStats(type: string, now: Date): Promise<CompletionStats> {
-    const cached = this.stats.get(type);
-    if (cached && now.getTime() - cached.at < STATS_TTL_MS) return cached.value;
-    const value = this.db.$client<{ p50: string | null; p95: string | null; n: number }[]>`
+  private async completionStats(type: string, now: Date): Promise<CompletionStats> {
+    const stats = await this.stats.fetch(type, { context: now });
+    if (!stats) throw new Error(`Completion stats of ${type} were aborted.`);
+    return stats;
+  }
+
+  private async readCompletionStats(type: string, now: Date): Promise<CompletionStats> {
+    const [r] = await this.db.$client<{ p50: string | null; p95: string | null; n: number }[]>`
       select percentile_cont(0.5) within group (order by extract(epoch from completed_at - created_at) * 1000) as p50,
         percentile_cont(0.95) within group (order by extract(epoch from completed_at - created_at) * 1000) as p95,
         count(*)::int as n
       from operations
       where completed_at >= ${new Date(now.getTime() - STATS_WINDOW_MS).toISOString()}::timestamptz
-        and completed_at is not null and status = 'completed' and type = ${type}`.then(([r]) => ({
-      p50Ms: asNumberOrNull(r?.p50),
-      p95Ms: asNumberOrNull(r?.p95),
-      count: r?.n ?? 0,
-    }));
-    value.catch(() => this.stats.delete(type));
-    this.stats.set(type, { at: now.getTime(), value });
-    return value;
+        and completed_at is not null and status = 'completed' and type = ${type}`;
+    return { p50Ms: asNumberOrNull(r?.p50), p95Ms: asNumberOrNull(r?.p95), count: r?.n ?? 0 };
   }
 }

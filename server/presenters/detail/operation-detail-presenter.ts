@@ -5,9 +5,9 @@ import { RUN_QUEUE } from "@/server/engine/queue";
 import { currentCursor, type FeedCursor } from "@/server/live/feed";
 import { statusText } from "@/server/operations/status-text";
 import { createTrackToken } from "@/server/operations/track-token";
-import type { WorkflowRegistry } from "@/server/workflows/registry";
+import { asDate, asDateOrNull } from "@/server/presenters/rows";
+import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { redact } from "./redact";
-import { asDate, asDateOrNull } from "./rows";
 import {
   type Attempt,
   deriveAttempts,

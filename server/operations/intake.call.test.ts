@@ -1,20 +1,24 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { events, operations, steps } from "@/db/schema";
+import type { Tx } from "@/db/transaction";
+import { type RunJob, RunQueue } from "@/server/engine/run-queue";
 import { createServices, type Services } from "@/server/services";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
-import type { StartDispatcher } from "./dispatch";
 
 let t: TestDatabase;
 let services: Services;
 
-/** Records starts in a real table through the intake transaction, as the engine's queue does. */
-const recordingDispatcher: StartDispatcher = async (tx, starts) => {
-  await tx.execute(
-    sql`insert into test_starts (operation_id)
-        select value::uuid from jsonb_array_elements_text(${JSON.stringify(starts.map((s) => s.id))}::jsonb)`,
-  );
-};
+/** Records start jobs in a real table through the intake transaction, as the engine's queue does. */
+class RecordingRuns extends RunQueue {
+  override async enqueue(tx: Tx, jobs: RunJob[]): Promise<void> {
+    const ids = jobs.map((j) => j.data.operationId);
+    await tx.db.execute(
+      sql`insert into test_starts (operation_id)
+          select value::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)`,
+    );
+  }
+}
 
 const order = {
   type: "order.fulfill",
@@ -38,16 +42,16 @@ async function counts() {
 beforeAll(async () => {
   t = await createTestDatabase();
   await t.db.execute(sql`create table test_starts (operation_id uuid not null)`);
-  services = createServices({ db: t.db, dispatch: recordingDispatcher });
+  services = createServices({ db: t.db, runs: new RecordingRuns({ db: t.db }) });
 });
 afterAll(() => t.drop());
 beforeEach(async () => {
   await t.db.execute(sql`truncate operations, test_starts cascade`);
 });
 
-describe("StartOperationService.call", () => {
+describe("IntakeService.call", () => {
   it("records the operation, its planned steps, the accepted event and its start in one commit", async () => {
-    const result = await services.startOperation.call({ request: order, caller: "key:tl_test" });
+    const result = await services.intake.call({ request: order, caller: "key:tl_test" });
     expect(result.type).toBe("created");
     if (result.type !== "created") return;
 
@@ -75,7 +79,7 @@ describe("StartOperationService.call", () => {
   });
 
   it("writes nothing when the input fails the workflow's schema, and names each field", async () => {
-    const result = await services.startOperation.call({
+    const result = await services.intake.call({
       request: { ...order, input: { ...order.input, customerEmail: "nope", items: [] } },
       caller: "key:tl_test",
     });
@@ -87,7 +91,7 @@ describe("StartOperationService.call", () => {
   });
 
   it("refuses an unknown workflow type and writes nothing", async () => {
-    const result = await services.startOperation.call({
+    const result = await services.intake.call({
       request: { ...order, type: "nope.nothing" },
       caller: "key:tl_test",
     });
@@ -96,26 +100,26 @@ describe("StartOperationService.call", () => {
   });
 
   it("is atomic: a failure after the operation insert leaves nothing behind", async () => {
-    const failing = createServices({
-      db: t.db,
-      dispatch: async (tx, starts) => {
-        await recordingDispatcher(tx, starts);
+    class FailingRuns extends RecordingRuns {
+      override async enqueue(tx: Tx, jobs: RunJob[]): Promise<void> {
+        await super.enqueue(tx, jobs);
         throw new Error("queue unavailable");
-      },
-    });
-    await expect(failing.startOperation.call({ request: order, caller: "key:tl_test" })).rejects.toThrow(
+      }
+    }
+    const failing = createServices({ db: t.db, runs: new FailingRuns({ db: t.db }) });
+    await expect(failing.intake.call({ request: order, caller: "key:tl_test" })).rejects.toThrow(
       "queue unavailable",
     );
     expect(await counts()).toEqual({ ops: 0, steps: 0, events: 0, starts: 0 });
   });
 
   it("replays the same operation for the same key and request, and records the replay", async () => {
-    const first = await services.startOperation.call({
+    const first = await services.intake.call({
       request: order,
       caller: "key:a",
       idempotencyKey: "k1",
     });
-    const again = await services.startOperation.call({
+    const again = await services.intake.call({
       request: order,
       caller: "key:a",
       idempotencyKey: "k1",
@@ -131,12 +135,12 @@ describe("StartOperationService.call", () => {
   });
 
   it("refuses the same key with a different request, and records the refusal", async () => {
-    const first = await services.startOperation.call({
+    const first = await services.intake.call({
       request: order,
       caller: "key:a",
       idempotencyKey: "k2",
     });
-    const other = await services.startOperation.call({
+    const other = await services.intake.call({
       request: { ...order, reference: "ord_2" },
       caller: "key:a",
       idempotencyKey: "k2",
@@ -150,8 +154,8 @@ describe("StartOperationService.call", () => {
   });
 
   it("scopes keys to the caller: two callers with one key get two operations", async () => {
-    await services.startOperation.call({ request: order, caller: "key:a", idempotencyKey: "shared" });
-    const b = await services.startOperation.call({
+    await services.intake.call({ request: order, caller: "key:a", idempotencyKey: "shared" });
+    const b = await services.intake.call({
       request: order,
       caller: "key:b",
       idempotencyKey: "shared",
@@ -162,10 +166,10 @@ describe("StartOperationService.call", () => {
 
   it("creates exactly one operation for 50 concurrent identical calls with one key, across processes' writers", async () => {
     // Two independent service stacks stand in for two web processes with their own batching.
-    const other = createServices({ db: t.db, dispatch: recordingDispatcher });
+    const other = createServices({ db: t.db, runs: new RecordingRuns({ db: t.db }) });
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        (i % 2 ? other : services).startOperation.call({
+        (i % 2 ? other : services).intake.call({
           request: order,
           caller: "key:a",
           idempotencyKey: "burst",
@@ -181,7 +185,7 @@ describe("StartOperationService.call", () => {
   it("writes concurrent distinct intakes together and keeps each one whole", async () => {
     const results = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        services.startOperation.call({
+        services.intake.call({
           request: { ...order, reference: `ord_${i}` },
           caller: "key:a",
           idempotencyKey: `many-${i}`,

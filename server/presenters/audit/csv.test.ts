@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvCell } from "./presenter";
+import { csvCell } from "./audit-csv-presenter";
 
 describe("csvCell", () => {
   it("quotes commas, quotes and line breaks (RFC 4180)", () => {

@@ -1,6 +1,6 @@
 import type { OperationStatus, StepStatus } from "@/server/domain/statuses";
 import { statusText } from "@/server/operations/status-text";
-import type { WorkflowDefinition } from "@/server/workflows/types";
+import type { WorkflowDefinition } from "@/server/workflows/kit/types";
 
 /**
  * What the end user sees of one operation: only the words the workflow defines for them.

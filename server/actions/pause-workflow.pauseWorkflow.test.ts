@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditRecords } from "@/db/schema";
-import { type EngineHarness, engineHarness } from "@/server/engine/testing";
 import { operationsApi } from "@/server/http/operations-api";
 import { createServices } from "@/server/services";
-import { WorkflowRegistry } from "@/server/workflows/registry";
+import { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { type EngineHarness, engineHarness } from "@/test/engine/harness";
 import { eventually } from "@/test/eventually";
 import { TEST_OPERATOR } from "@/test/principals";
-import { pauseWorkflow, resumeWorkflow } from "./pauses";
+import { pauseWorkflow, resumeWorkflow } from "./pause-workflow";
 import {
   GATE_TYPE,
   type GateControls,
@@ -44,15 +44,16 @@ const registry = () => gateRegistry(t.db, controls);
 
 describe("pausing a workflow type", () => {
   it("queue mode: intake keeps accepting, no step starts until the type is resumed", async () => {
-    const paused = await pauseWorkflow({
-      db: t.db,
-      registry: registry(),
-      workflowType: GATE_TYPE,
-      intake: "queue",
-      reason: "Warehouse API is down",
-      principal: TEST_OPERATOR,
-      request: meta,
-    });
+    const paused = await pauseWorkflow(
+      { db: t.db, registry: registry() },
+      {
+        workflowType: GATE_TYPE,
+        intake: "queue",
+        reason: "Warehouse API is down",
+        principal: TEST_OPERATOR,
+        request: meta,
+      },
+    );
     expect(paused).toEqual({ type: "paused", intake: "queue" });
     // A worker reads the pauses before it fetches a job: started now, it knows of this one.
     const ranJobOf: string[] = [];
@@ -73,41 +74,44 @@ describe("pausing a workflow type", () => {
     await eventually(() => expect(ranJobOf).toContain(id));
     expect((await harness.steps(id)).map((s) => s.status)).toEqual(["pending", "pending", "pending"]);
 
-    const resumed = await resumeWorkflow({
-      db: t.db,
-      dispatcher: harness.dispatcher,
-      workflowType: GATE_TYPE,
-      reason: "Warehouse API is back",
-      principal: TEST_OPERATOR,
-      request: meta,
-    });
+    const resumed = await resumeWorkflow(
+      { db: t.db, runs: harness.runs },
+      {
+        workflowType: GATE_TYPE,
+        reason: "Warehouse API is back",
+        principal: TEST_OPERATOR,
+        request: meta,
+      },
+    );
     expect(resumed).toMatchObject({ type: "resumed" });
     expect(await harness.waitFor(id)).toBe("completed");
-    const again = await resumeWorkflow({
-      db: t.db,
-      dispatcher: harness.dispatcher,
-      workflowType: GATE_TYPE,
-      reason: "Resume twice",
-      principal: TEST_OPERATOR,
-      request: meta,
-    });
+    const again = await resumeWorkflow(
+      { db: t.db, runs: harness.runs },
+      {
+        workflowType: GATE_TYPE,
+        reason: "Resume twice",
+        principal: TEST_OPERATOR,
+        request: meta,
+      },
+    );
     expect(again.type).toBe("already_done");
   });
 
   it("reject mode: intake answers 503 with Retry-After until resumed", async () => {
-    await pauseWorkflow({
-      db: t.db,
-      registry: registry(),
-      workflowType: GATE_TYPE,
-      intake: "reject",
-      reason: "Stop taking orders for now",
-      principal: TEST_OPERATOR,
-      request: meta,
-    });
+    await pauseWorkflow(
+      { db: t.db, registry: registry() },
+      {
+        workflowType: GATE_TYPE,
+        intake: "reject",
+        reason: "Stop taking orders for now",
+        principal: TEST_OPERATOR,
+        request: meta,
+      },
+    );
     const services = createServices({
       db: t.db,
       registry: registry(),
-      dispatch: harness.dispatcher.dispatchStarts,
+      runs: harness.runs,
     });
     const response = await operationsApi(services).startOperation(
       new Request("http://localhost/api/v1/operations", {
@@ -120,17 +124,18 @@ describe("pausing a workflow type", () => {
     expect(response.headers.get("retry-after")).toBe("60");
     expect(await response.json()).toMatchObject({ type: "/problems/unavailable" });
 
-    await resumeWorkflow({
-      db: t.db,
-      dispatcher: harness.dispatcher,
-      workflowType: GATE_TYPE,
-      reason: "Taking orders again",
-      principal: TEST_OPERATOR,
-      request: meta,
-    });
+    await resumeWorkflow(
+      { db: t.db, runs: harness.runs },
+      {
+        workflowType: GATE_TYPE,
+        reason: "Taking orders again",
+        principal: TEST_OPERATOR,
+        request: meta,
+      },
+    );
     // The intake gate reads pauses at most once a second: it accepts again once it has.
     await eventually(async () => {
-      const accepted = await services.startOperation.call({
+      const accepted = await services.intake.call({
         request: { type: GATE_TYPE, input: {} },
         caller: "key:x",
       });

@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from "uuid";
 import { describe, expect, it } from "vitest";
-import { decodeCursor, encodeCursor, escapeLike, parseSearchTerm, uuidV7Floor } from "./search-query";
+import { escapeLike, uuidV7Floor } from "@/server/presenters/rows";
+import { decodeCursor, encodeCursor, parseSearchTerm } from "./search-query";
 
 describe("parseSearchTerm", () => {
   it("reads a whole id as an id", () => {

@@ -1,5 +1,5 @@
 import { ERROR_CLASSES, type ErrorClass } from "@/server/domain/statuses";
-import type { RetryPolicy, WorkflowDefinition } from "@/server/workflows/types";
+import type { RetryPolicy, WorkflowDefinition } from "@/server/workflows/kit/types";
 
 /**
  * A workflow's execution story, generated from its definition: what the team reviews

@@ -16,3 +16,22 @@ export function asNumberOrNull(value: string | number | null | undefined): numbe
   const n = typeof value === "number" ? value : Number(value);
   return Number.isFinite(n) ? n : null;
 }
+
+/** LIKE's own wildcards in user text match themselves. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** 32 hex digits in the 8-4-4-4-12 form of a UUID. */
+export function toUuid(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * The smallest UUIDv7 of a millisecond: ids start with their creation time, so a time
+ * range is an id range and uses the primary key (no created_at index needed).
+ */
+export function uuidV7Floor(at: Date): string {
+  const ms = Math.max(0, Math.min(at.getTime(), 2 ** 48 - 1));
+  return toUuid(`${ms.toString(16).padStart(12, "0")}${"0".repeat(20)}`);
+}

@@ -1,7 +1,7 @@
 import type { Db } from "@/db/client";
-import type { WorkflowRegistry } from "@/server/workflows/registry";
-import { asNumberOrNull } from "./rows";
-import { type WorkflowStory, workflowStory } from "./story";
+import { asNumberOrNull } from "@/server/presenters/rows";
+import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
+import { workflowStory } from "./story";
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -27,7 +27,7 @@ export interface WorkflowSummary {
   objectiveP95Ms: number;
 }
 
-/** Each workflow type with its versions, in-flight work and recent health; and its story. */
+/** Each workflow type with its versions, in-flight work and recent health (the Workflows page). */
 export class WorkflowsPresenter {
   constructor(
     private readonly db: Db,
@@ -35,7 +35,7 @@ export class WorkflowsPresenter {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async list(): Promise<WorkflowSummary[]> {
+  async call(): Promise<WorkflowSummary[]> {
     const sql = this.db.$client;
     const since = new Date(this.now().getTime() - DAY_MS).toISOString();
     const [inFlight, finished] = await Promise.all([
@@ -81,17 +81,5 @@ export class WorkflowsPresenter {
         objectiveP95Ms: latest.objective.p95Ms,
       };
     });
-  }
-
-  /** One type: its summary and the story of each registered version, newest first. */
-  async get(type: string): Promise<{ summary: WorkflowSummary; stories: WorkflowStory[] } | null> {
-    const summary = (await this.list()).find((w) => w.type === type);
-    if (!summary) return null;
-    const stories = this.registry
-      .all()
-      .filter((d) => d.type === type)
-      .sort((a, b) => b.version - a.version)
-      .map(workflowStory);
-    return { summary, stories };
   }
 }

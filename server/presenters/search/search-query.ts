@@ -1,3 +1,5 @@
+import { escapeLike, toUuid } from "@/server/presenters/rows";
+
 /**
  * How the one search box reads what was typed (pure, no database):
  * - a whole operation id → that operation;
@@ -30,24 +32,6 @@ export function parseSearchTerm(raw: string | null | undefined): SearchTerm {
     idRange,
     errorPattern: text.length >= MIN_ERROR_TEXT ? `%${escapeLike(text)}%` : null,
   };
-}
-
-/** LIKE's own wildcards in user text match themselves. */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-function toUuid(hex: string): string {
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-
-/**
- * The smallest UUIDv7 of a millisecond: ids start with their creation time, so a time
- * range is an id range and uses the primary key (no created_at index needed).
- */
-export function uuidV7Floor(at: Date): string {
-  const ms = Math.max(0, Math.min(at.getTime(), 2 ** 48 - 1));
-  return toUuid(`${ms.toString(16).padStart(12, "0")}${"0".repeat(20)}`);
 }
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)?$/;

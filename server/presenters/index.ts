@@ -1,0 +1,62 @@
+import type { Db } from "@/db/client";
+import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
+import { AuditCsvPresenter } from "./audit/audit-csv-presenter";
+import { AuditPresenter } from "./audit/audit-presenter";
+import { AvailableActionsPresenter } from "./available-actions-presenter";
+import { BulkListPresenter } from "./bulk/bulk-list-presenter";
+import { BulkPresenter } from "./bulk/bulk-presenter";
+import { type Dashboard, DashboardPresenter } from "./dashboard/dashboard-presenter";
+import { OperationDetailPresenter } from "./detail/operation-detail-presenter";
+import { OperationListPresenter } from "./operation-list-presenter";
+import { OperationPresenter } from "./operation-presenter";
+import { PausePresenter } from "./pause-presenter";
+import { SearchPresenter } from "./search/search-presenter";
+import { SharedRead } from "./shared-read";
+import { TrackPresenter } from "./track/track-presenter";
+import { WorkflowStoryPresenter } from "./workflows/workflow-story-presenter";
+import { WorkflowsPresenter } from "./workflows/workflows-presenter";
+
+/** A dashboard is at most this old: live updates arrive within a second either way. */
+const DASHBOARD_SHARE_MS = 400;
+
+/** Every read model of a process, one per query; each has a single entry point, `call`. */
+export interface Presenters {
+  /** The dashboard, shared by the pages open at the same moment (`call(freshAfter)`). */
+  dashboard: SharedRead<Dashboard>;
+  operation: OperationPresenter;
+  operations: OperationListPresenter;
+  detail: OperationDetailPresenter;
+  search: SearchPresenter;
+  track: TrackPresenter;
+  workflows: WorkflowsPresenter;
+  workflowStory: WorkflowStoryPresenter;
+  availableActions: AvailableActionsPresenter;
+  pauses: PausePresenter;
+  audit: AuditPresenter;
+  auditCsv: AuditCsvPresenter;
+  bulk: BulkPresenter;
+  bulkList: BulkListPresenter;
+}
+
+export function createPresenters(deps: { db: Db; registry: WorkflowRegistry; now: () => Date }): Presenters {
+  const { db, registry, now } = deps;
+  const dashboard = new DashboardPresenter({ db, registry, now });
+  const workflows = new WorkflowsPresenter(db, registry, now);
+  const audit = new AuditPresenter(db);
+  return {
+    dashboard: new SharedRead(() => dashboard.call(), DASHBOARD_SHARE_MS),
+    operation: new OperationPresenter(db),
+    operations: new OperationListPresenter(db),
+    detail: new OperationDetailPresenter(db, registry, now),
+    search: new SearchPresenter(db, registry),
+    track: new TrackPresenter(db, registry, now),
+    workflows,
+    workflowStory: new WorkflowStoryPresenter(workflows, registry),
+    availableActions: new AvailableActionsPresenter(db),
+    pauses: new PausePresenter(db),
+    audit,
+    auditCsv: new AuditCsvPresenter(audit),
+    bulk: new BulkPresenter(db),
+    bulkList: new BulkListPresenter(db),
+  };
+}
