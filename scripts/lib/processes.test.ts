@@ -18,9 +18,13 @@ function nodeChild(name: string, code: string): ChildSpec & { ready: () => Promi
     command: process.execPath,
     args: ["-e", script],
     env: process.env,
-    ready: async () => {
-      while (!existsSync(readyFile)) await new Promise((r) => setTimeout(r, 20));
-    },
+    ready: () =>
+      eventually(
+        () => {
+          if (!existsSync(readyFile)) throw new Error(`${name} has not set its handlers up yet`);
+        },
+        { intervalMs: 20 },
+      ),
   };
 }
 
