@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { LRUCache } from "lru-cache";
 import { v7 as uuidv7 } from "uuid";
 import type { Db } from "@/db/client";
 import { apiKeys } from "@/db/schema";
@@ -140,8 +141,10 @@ export class ApiKeyPresenter {
 }
 
 type KeyPrincipal = Extract<Principal, { kind: "key" }>;
-const cache = new Map<string, { principal: KeyPrincipal; until: number }>();
-const lastUsedWritten = new Map<string, number>();
+/** Keys authenticated in this process, by hash (a revoked key drops out within CACHE_TTL_MS). */
+const authenticated = new LRUCache<string, KeyPrincipal>({ max: 10_000, ttl: CACHE_TTL_MS });
+/** Keys whose last_used_at this process wrote within the resolution. */
+const lastUsedWritten = new LRUCache<string, true>({ max: 10_000, ttl: LAST_USED_RESOLUTION_MS });
 
 /**
  * Who an `Authorization` header names: the key principal of a valid `Bearer <key>`, else
@@ -164,8 +167,8 @@ export async function authenticateApiKey(
 ): Promise<KeyPrincipal | null> {
   if (!key) return null;
   const hash = hashApiKey(key);
-  const cached = cache.get(hash);
-  if (cached && cached.until > now) return cached.principal;
+  const cached = authenticated.get(hash);
+  if (cached) return cached;
 
   let [row] = await db
     .select({
@@ -186,7 +189,7 @@ export async function authenticateApiKey(
     scopes: row.scopes.filter((s): s is ApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(s)),
     workflowTypes: row.workflowTypes ?? null,
   };
-  cache.set(hash, { principal, until: now + CACHE_TTL_MS });
+  authenticated.set(hash, principal);
   touchLastUsed(db, row.id, now);
   return principal;
 }
@@ -240,8 +243,8 @@ async function registerBootstrapKey(db: Db, key: string) {
 }
 
 function touchLastUsed(db: Db, id: string, now: number): void {
-  if ((lastUsedWritten.get(id) ?? 0) > now - LAST_USED_RESOLUTION_MS) return;
-  lastUsedWritten.set(id, now);
+  if (lastUsedWritten.has(id)) return;
+  lastUsedWritten.set(id, true);
   const cutoff = new Date(now - LAST_USED_RESOLUTION_MS);
   void db
     .update(apiKeys)
@@ -255,5 +258,5 @@ function touchLastUsed(db: Db, id: string, now: number): void {
 
 /** Forget cached keys (tests, and revocation in this process). */
 export function clearApiKeyCache(): void {
-  cache.clear();
+  authenticated.clear();
 }
