@@ -11,7 +11,7 @@ import { reasonProblem } from "./plans";
 
 /**
  * Pausing a workflow type when its downstream is failing. While paused, workers start no
- * new step of that type (server/engine/pauses.ts reads `workflow_pauses`); intake either
+ * new step of that type (server/engine/pause-watcher.ts reads `workflow_pauses`); intake either
  * keeps accepting (the work waits, visibly) or answers 503 with Retry-After, as the
  * operator chose (intake's view: server/operations/pause-gate.ts). Resuming lets every
  * in-flight operation of the type continue.
@@ -103,7 +103,7 @@ export async function resumeWorkflow(
     }
     const ops = await sql<{ id: string }[]>`
       select id from operations where type = ${options.workflowType} and status in ('accepted', 'processing')`;
-    // The same singleton key as the workers' own wake-up (server/engine/pauses.ts): one job each.
+    // The same singleton key as the workers' own wake-up (server/engine/pause-watcher.ts): one job each.
     await deps.runs.enqueue(
       tx,
       ops.map((o) => ({

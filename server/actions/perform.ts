@@ -5,7 +5,8 @@ import type { Principal } from "@/server/auth/principal";
 import { actorOf } from "@/server/auth/principal";
 import type { OperationStatus } from "@/server/domain/statuses";
 import type { RunQueue } from "@/server/engine/run-queue";
-import { commitState, loadOperations } from "@/server/engine/store";
+import { commitState } from "@/server/engine/store/commit";
+import { loadOperations } from "@/server/engine/store/load";
 import { type ActionRequest, AUDIT_ACTION_OF, planAction, reasonProblem } from "./plans";
 import { recordReviewDecision } from "./review";
 

@@ -4,7 +4,8 @@ import { assertNever, isTerminal } from "@/server/domain/statuses";
 import { describeTransitionError, type Transition, transition } from "@/server/domain/transition";
 import { COMPENSATION_ACTION } from "@/server/engine/compensate";
 import type { RunReason } from "@/server/engine/run-queue";
-import type { EventToWrite, StepRow } from "@/server/engine/store";
+import type { EventToWrite } from "@/server/engine/store/commit";
+import type { StepRow } from "@/server/engine/store/load";
 
 /**
  * Operator actions, pure: from an operation's current state and what a person asks, the

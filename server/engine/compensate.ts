@@ -1,12 +1,13 @@
 import type { OperationState } from "@/server/domain/operation-state";
 import type { StepDefinition, WorkflowDefinition } from "@/server/workflows/kit/types";
 import { classifyError } from "./classify";
-import { advanced, type Engine } from "./context";
+import type { Engine } from "./engine";
 import { untilAborted, withTimeout } from "./execute";
 import { applyAll, type Plan } from "./plan";
 import { decideRetry } from "./retry";
-import { type LeaseChange, type LoadedOperation, SWEEPER_LEASE_PREFIX } from "./store";
-import { commitBase, reload, type Turn } from "./turn";
+import type { LeaseChange } from "./store/commit";
+import { type LoadedOperation, SWEEPER_LEASE_PREFIX } from "./store/load";
+import { advanced, commitBase, reload, type Turn } from "./turn";
 
 export const COMPENSATION_ACTION = "Undo it by hand (or fix the cause), then resume the operation.";
 

@@ -1,6 +1,6 @@
 import type { Db as BossDb, Job, JobAttempt, PgBoss } from "pg-boss";
 import type { Sql } from "postgres";
-import type { EngineHooks, RunResult } from "./context";
+import type { EngineHooks, RunResult } from "./engine";
 import { PGBOSS_SCHEMA, RUN_QUEUE } from "./queue";
 import type { RunJobData } from "./run-queue";
 

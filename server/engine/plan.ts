@@ -3,7 +3,7 @@ import { type Transition, transition } from "@/server/domain/transition";
 import type { PreconditionResult, StepDefinition } from "@/server/workflows/kit/types";
 import type { ClassifiedError } from "./classify";
 import { decideRetry } from "./retry";
-import type { EventToWrite } from "./store";
+import type { EventToWrite } from "./store/commit";
 
 /**
  * Pure planning: from an operation's state and what just happened, the next state (always

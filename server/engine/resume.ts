@@ -3,7 +3,8 @@ import { type Tx, transaction } from "@/db/transaction";
 import type { Actor } from "@/server/domain/events";
 import { describeTransitionError, transition } from "@/server/domain/transition";
 import type { RunQueue } from "./run-queue";
-import { commitState, loadOperations } from "./store";
+import { commitState } from "./store/commit";
+import { loadOperations } from "./store/load";
 
 export type ResumeResult =
   | { type: "resumed"; operationId: string }

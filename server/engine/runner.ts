@@ -3,12 +3,13 @@ import { plannedState } from "@/server/domain/operation-state";
 import { isTerminal } from "@/server/domain/statuses";
 import type { StepDefinition, WorkflowDefinition } from "@/server/workflows/kit/types";
 import { compensateNext } from "./compensate";
-import { advanced, type Engine, type RunResult } from "./context";
+import type { Engine, RunResult } from "./engine";
 import { executeStep } from "./execute";
 import { type Plan, planOutcome, planStart, planTakeover, type StepOutcome } from "./plan";
 import type { RunJob } from "./run-queue";
-import { type Commit, type LeaseChange, type LoadedOperation, SWEEPER_LEASE_PREFIX } from "./store";
-import { commitBase, done, reload, type Turn } from "./turn";
+import type { Commit, LeaseChange } from "./store/commit";
+import { type LoadedOperation, SWEEPER_LEASE_PREFIX } from "./store/load";
+import { advanced, commitBase, done, reload, type Turn } from "./turn";
 
 /** A retry job may be fetched a little before its time (clock skew between hosts). */
 const EARLY_SLACK_MS = 1_000;

@@ -1,7 +1,7 @@
 import type { Db } from "@/db/client";
 import { transaction } from "@/db/transaction";
 import type { RunQueue } from "./run-queue";
-import { SWEEPER_LEASE_PREFIX } from "./store";
+import { SWEEPER_LEASE_PREFIX } from "./store/load";
 
 // Any constant works: only one worker at a time needs to look for orphans.
 const ORPHAN_SWEEP_LOCK = 7_130_005;

@@ -1,6 +1,7 @@
-import type { Engine, RunResult } from "./context";
+import type { Engine, RunResult } from "./engine";
 import type { Plan } from "./plan";
-import type { LeaseChange, LoadedOperation } from "./store";
+import type { LeaseChange } from "./store/commit";
+import type { LoadedOperation } from "./store/load";
 
 /** What one turn of a run leaves: the operation to continue with, or how the run ended. */
 export type Turn =
@@ -34,4 +35,23 @@ export function commitBase(
 export async function reload(engine: Engine, operationId: string): Promise<Turn> {
   const op = await engine.store.load(operationId);
   return op ? { type: "continue", op, claimed: false } : done("missing");
+}
+
+/** The loaded operation after a successful write: new token, state and lease holder. */
+export function advanced(
+  op: LoadedOperation,
+  written: { token: string; input?: unknown },
+  state: LoadedOperation["state"],
+  leases: Record<number, "acquire" | "release">,
+  owner: string,
+): LoadedOperation {
+  const rows = op.rows.map((row, index) => {
+    const step = state.steps[index]!;
+    const lease = leases[row.position];
+    if (lease === "acquire") return { ...row, ...step, leaseOwner: owner, leaseLive: true };
+    if (lease === "release") return { ...row, ...step, leaseOwner: null, leaseLive: false };
+    return { ...row, ...step };
+  });
+  const input = op.token === null ? written.input : op.input;
+  return { ...op, token: written.token, input, state, rows };
 }

@@ -5,7 +5,7 @@
  * wait there (the test then SIGSTOPs it). Every run's result is printed as `run <id> <result>`.
  */
 import { createDb } from "@/db/client";
-import type { HookInfo } from "@/server/engine/context";
+import type { HookInfo } from "@/server/engine/engine";
 import { startWorker } from "@/server/engine/worker";
 import { createProviders, setProviders } from "@/server/providers";
 import { defaultRegistry, WORKFLOWS } from "@/server/workflows";

@@ -1,9 +1,10 @@
 import type { Db } from "@/db/client";
 import { transaction } from "@/db/transaction";
-import { GroupBatcher } from "./batcher";
-import type { EventsNotifier } from "./events-notifier";
-import type { RunJob, RunQueue } from "./run-queue";
-import { type Commit, commitStates, type LoadedOperation, loadOperations, type Written } from "./store";
+import { GroupBatcher } from "../batcher";
+import type { EventsNotifier } from "../events-notifier";
+import type { RunJob, RunQueue } from "../run-queue";
+import { type Commit, commitStates, type Written } from "./commit";
+import { type LoadedOperation, loadOperations } from "./load";
 
 interface CommitRequest {
   commit: Commit;

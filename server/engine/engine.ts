@@ -1,9 +1,8 @@
 import type { Db } from "@/db/client";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
-import type { EngineStore } from "./engine-store";
 import type { LeaseKeeper } from "./leases";
 import type { RunQueue } from "./run-queue";
-import type { LoadedOperation } from "./store";
+import type { EngineStore } from "./store";
 
 /** Where a step is when a hook runs; crash tests kill the worker process at these points. */
 export interface HookInfo {
@@ -69,22 +68,3 @@ export type RunResult =
   | "missing"
   /** No workflow of this type and version is registered in this build. */
   | "unknown_version";
-
-/** The loaded operation after a successful write: new token, state and lease holder. */
-export function advanced(
-  op: LoadedOperation,
-  written: { token: string; input?: unknown },
-  state: LoadedOperation["state"],
-  leases: Record<number, "acquire" | "release">,
-  owner: string,
-): LoadedOperation {
-  const rows = op.rows.map((row, index) => {
-    const step = state.steps[index]!;
-    const lease = leases[row.position];
-    if (lease === "acquire") return { ...row, ...step, leaseOwner: owner, leaseLive: true };
-    if (lease === "release") return { ...row, ...step, leaseOwner: null, leaseLive: false };
-    return { ...row, ...step };
-  });
-  const input = op.token === null ? written.input : op.input;
-  return { ...op, token: written.token, input, state, rows };
-}

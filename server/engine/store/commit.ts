@@ -4,14 +4,6 @@ import type { OperationState, StepState } from "@/server/domain/operation-state"
 import { isTerminal, type StepStatus } from "@/server/domain/statuses";
 import { SWEEPER_LEASE_PREFIX } from "./load";
 
-export {
-  type LoadedOperation,
-  loadOperation,
-  loadOperations,
-  type StepRow,
-  SWEEPER_LEASE_PREFIX,
-} from "./load";
-
 /** Which step row the write is fenced on, besides the operation's token. */
 export type CommitGuard =
   /** The writer must still hold this step's lease (lost lease → nothing is written). */
