@@ -18,8 +18,6 @@ export interface AdvanceBulkOptions {
   bulkActionId: string;
   /** Who holds the runner lease; a worker passes its id. */
   runnerId?: string;
-  /** Stop after this many targets (tests). */
-  maxTargets?: number;
   /** Asked between operations; when it says yes the runner lets go of its lease and returns "stopped". */
   shouldStop?: () => boolean;
 }
@@ -55,9 +53,7 @@ export async function advanceBulk(deps: ActionDeps, options: AdvanceBulkOptions)
   }
   const request = requestFor(bulk);
   const requestMeta: RequestMeta = { requestId: `bulk:${bulk.id}`, clientAddress: null };
-  let handled = 0;
   for (;;) {
-    if (options.maxTargets !== undefined && handled >= options.maxTargets) return "stopped";
     if (options.shouldStop?.()) {
       await releaseRunner(db, bulk.id, runnerId);
       return "stopped";
@@ -124,12 +120,10 @@ export async function advanceBulk(deps: ActionDeps, options: AdvanceBulkOptions)
         .update(bulkActionTargets)
         .set(record("failed", (error as Error).message.slice(0, 500)))
         .where(where);
-      handled++;
       continue;
     }
     const { outcome, message } = outcomeOf(result);
     await db.update(bulkActionTargets).set(record(outcome, message)).where(where);
-    handled++;
 
     // Between operations: still ours, and still running?
     const renewed = await claimRunner(db, bulk.id, runnerId);

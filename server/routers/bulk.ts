@@ -2,8 +2,6 @@ import type { BulkChangeResult } from "@/server/bulk/bulk-action";
 import { changeBulk } from "@/server/bulk/change";
 import { confirmBulk } from "@/server/bulk/confirm";
 import { dryRunBulk } from "@/server/bulk/dry-run";
-import { BulkListPresenter } from "@/server/presenters/bulk/bulk-list-presenter";
-import { BulkPresenter } from "@/server/presenters/bulk/bulk-presenter";
 import { domainError } from "@/server/trpc/domain-error";
 import { operatorProcedure, protectedProcedure, router } from "@/server/trpc/init";
 import {
@@ -83,12 +81,12 @@ export const bulkRouter = router({
     .input(ZGetBulkRequestSchema)
     .output(ZGetBulkResponseSchema)
     .query(async ({ ctx, input }) => {
-      const view = await new BulkPresenter(ctx.services.db).call({ bulkActionId: input.bulkActionId });
+      const view = await ctx.services.presenters.bulk.call({ bulkActionId: input.bulkActionId });
       if (!view) throw domainError("not_found", "No such bulk action.");
       return view;
     }),
 
   list: protectedProcedure
     .output(ZListBulkResponseSchema)
-    .query(async ({ ctx }) => ({ items: await new BulkListPresenter(ctx.services.db).call() })),
+    .query(async ({ ctx }) => ({ items: await ctx.services.presenters.bulkList.call() })),
 });
