@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { LRUCache } from "lru-cache";
 import { v7 as uuidv7 } from "uuid";
 import type { Db } from "@/db/client";
@@ -104,40 +104,6 @@ export async function revokeApiKey(options: {
   });
   if (result.type === "revoked") clearApiKeyCache();
   return result;
-}
-
-export interface ApiKeyRow {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  workflowTypes: string[] | null;
-  createdBy: string | null;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-}
-
-/** The API keys page: never the hash, never the secret. */
-export class ApiKeyPresenter {
-  constructor(private readonly db: Db) {}
-
-  list(): Promise<ApiKeyRow[]> {
-    return this.db
-      .select({
-        id: apiKeys.id,
-        name: apiKeys.name,
-        prefix: apiKeys.prefix,
-        scopes: apiKeys.scopes,
-        workflowTypes: apiKeys.workflowTypes,
-        createdBy: apiKeys.createdBy,
-        createdAt: apiKeys.createdAt,
-        lastUsedAt: apiKeys.lastUsedAt,
-        revokedAt: apiKeys.revokedAt,
-      })
-      .from(apiKeys)
-      .orderBy(sql`${apiKeys.revokedAt} is not null`, desc(apiKeys.createdAt));
-  }
 }
 
 type KeyPrincipal = Extract<Principal, { kind: "key" }>;

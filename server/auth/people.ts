@@ -1,8 +1,8 @@
 import { hashPassword } from "better-auth/crypto";
-import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
+import { and, eq, isNull, ne } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import type { Db } from "@/db/client";
-import { auditRecords, staffAccounts, staffSessions, staffUsers } from "@/db/schema";
+import { staffAccounts, staffSessions, staffUsers } from "@/db/schema";
 import { type Queryable, type Tx, transaction } from "@/db/transaction";
 import type { AuditAction } from "@/server/audit/actions";
 import { type AuditActor, appendAudit, type RequestMeta } from "@/server/audit/write";
@@ -177,48 +177,4 @@ async function anotherActiveAdmin(db: Queryable, except: string): Promise<boolea
     .where(and(eq(staffUsers.role, "admin"), isNull(staffUsers.deactivatedAt), ne(staffUsers.id, except)))
     .for("update");
   return rows.length > 0;
-}
-
-export interface StaffRow {
-  id: string;
-  email: string;
-  name: string;
-  role: StaffRole;
-  active: boolean;
-  createdAt: Date;
-  lastSignInAt: Date | null;
-}
-
-/** The people page's read model. */
-export class StaffPresenter {
-  constructor(private readonly db: Db) {}
-
-  async list(): Promise<StaffRow[]> {
-    const rows = await this.db
-      .select({
-        id: staffUsers.id,
-        email: staffUsers.email,
-        name: staffUsers.name,
-        role: staffUsers.role,
-        deactivatedAt: staffUsers.deactivatedAt,
-        createdAt: staffUsers.createdAt,
-        lastSignInAt: sql<string | null>`(select max(${auditRecords.at}) from ${auditRecords}
-          where ${auditRecords.action} = 'signed_in' and ${auditRecords.actorId} = ${staffUsers.id}::text)`,
-      })
-      .from(staffUsers)
-      .orderBy(asc(staffUsers.email));
-    return rows.map(({ deactivatedAt, lastSignInAt, ...r }) => ({
-      ...r,
-      active: !deactivatedAt,
-      lastSignInAt: lastSignInAt ? new Date(lastSignInAt) : null,
-    }));
-  }
-
-  async get(userId: string): Promise<{ id: string; email: string; name: string; role: StaffRole } | null> {
-    const [row] = await this.db
-      .select({ id: staffUsers.id, email: staffUsers.email, name: staffUsers.name, role: staffUsers.role })
-      .from(staffUsers)
-      .where(eq(staffUsers.id, userId));
-    return row ?? null;
-  }
 }

@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
+import { ApiKeyPresenter } from "./api-keys-presenter";
 import { AuditCsvPresenter } from "./audit/audit-csv-presenter";
 import { AuditPresenter } from "./audit/audit-presenter";
 import { AvailableActionsPresenter } from "./available-actions-presenter";
@@ -12,6 +13,8 @@ import { OperationPresenter } from "./operation-presenter";
 import { PausePresenter } from "./pause-presenter";
 import { SearchPresenter } from "./search/search-presenter";
 import { SharedRead } from "./shared-read";
+import { StaffMemberPresenter } from "./staff-member-presenter";
+import { StaffPresenter } from "./staff-presenter";
 import { TrackPresenter } from "./track/track-presenter";
 import { WorkflowStoryPresenter } from "./workflows/workflow-story-presenter";
 import { WorkflowsPresenter } from "./workflows/workflows-presenter";
@@ -36,6 +39,9 @@ export interface Presenters {
   auditCsv: AuditCsvPresenter;
   bulk: BulkPresenter;
   bulkList: BulkListPresenter;
+  staff: StaffPresenter;
+  staffMember: StaffMemberPresenter;
+  apiKeys: ApiKeyPresenter;
 }
 
 export function createPresenters(deps: { db: Db; registry: WorkflowRegistry; now: () => Date }): Presenters {
@@ -58,5 +64,8 @@ export function createPresenters(deps: { db: Db; registry: WorkflowRegistry; now
     auditCsv: new AuditCsvPresenter(audit),
     bulk: new BulkPresenter(db),
     bulkList: new BulkListPresenter(db),
+    staff: new StaffPresenter(db),
+    staffMember: new StaffMemberPresenter(db),
+    apiKeys: new ApiKeyPresenter(db),
   };
 }

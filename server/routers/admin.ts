@@ -1,7 +1,7 @@
 import { reasonProblem } from "@/server/actions/plans";
 import { auditActorOf } from "@/server/audit/write";
-import { ApiKeyPresenter, createApiKey, revokeApiKey } from "@/server/auth/api-keys";
-import { changeRole, createStaffUser, StaffPresenter, setStaffActive } from "@/server/auth/people";
+import { createApiKey, revokeApiKey } from "@/server/auth/api-keys";
+import { changeRole, createStaffUser, setStaffActive } from "@/server/auth/people";
 import { domainError } from "@/server/trpc/domain-error";
 import { adminProcedure, router } from "@/server/trpc/init";
 import {
@@ -29,7 +29,7 @@ export const adminRouter = router({
   people: router({
     list: adminProcedure
       .output(ZListPeopleResponseSchema)
-      .query(async ({ ctx }) => ({ people: await new StaffPresenter(ctx.services.db).list() })),
+      .query(async ({ ctx }) => ({ people: await ctx.services.presenters.staff.call() })),
 
     create: adminProcedure
       .input(ZCreatePersonRequestSchema)
@@ -107,7 +107,7 @@ export const adminRouter = router({
   keys: router({
     list: adminProcedure
       .output(ZListApiKeysResponseSchema)
-      .query(async ({ ctx }) => ({ keys: await new ApiKeyPresenter(ctx.services.db).list() })),
+      .query(async ({ ctx }) => ({ keys: await ctx.services.presenters.apiKeys.call() })),
 
     create: adminProcedure
       .input(ZCreateApiKeyRequestSchema)

@@ -1,5 +1,4 @@
 import { completeSetup, isSetupTokenValid } from "@/server/auth/first-admin";
-import { StaffPresenter } from "@/server/auth/people";
 import { domainError } from "@/server/trpc/domain-error";
 import { publicProcedure, router } from "@/server/trpc/init";
 import {
@@ -14,7 +13,7 @@ import {
 export const authRouter = router({
   me: publicProcedure.output(ZGetMeResponseSchema).query(async ({ ctx }) => {
     if (ctx.principal.kind !== "staff") return { signedIn: false as const };
-    const user = await new StaffPresenter(ctx.services.db).get(ctx.principal.userId);
+    const user = await ctx.services.presenters.staffMember.call(ctx.principal.userId);
     if (!user) return { signedIn: false as const };
     return { signedIn: true as const, user };
   }),
