@@ -5,9 +5,8 @@ export type RecordDecisionResult = "recorded" | "already_decided" | "no_review";
 
 /**
  * Records a person's decision on the operation's pending manual review, inside the action's
- * transaction (the same write as server/providers/reviews.ts makes, which runs its own
- * transaction and so cannot share ours with the audit record). The review step reads the
- * decision when it runs again: approved continues, rejected fails the operation.
+ * transaction, so the decision, the resume and the audit record commit together. The review
+ * step reads the decision when it runs again: approved continues, rejected fails the operation.
  */
 export async function recordReviewDecision(
   tx: Tx,

@@ -52,8 +52,3 @@ export function plannedState(stepNames: readonly string[]): OperationState {
     result: null,
   };
 }
-
-/** The step that runs next on the forward path, if any. */
-export function nextStep(state: OperationState): StepState | undefined {
-  return state.steps.find((s) => s.status !== "succeeded" && s.status !== "skipped");
-}

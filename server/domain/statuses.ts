@@ -25,11 +25,6 @@ export const STEP_STATUSES = [
 ] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
-/** A step that will not run (again) on the forward path. */
-export function isStepSettled(status: StepStatus): boolean {
-  return status === "succeeded" || status === "skipped" || status === "failed" || status === "compensated";
-}
-
 /** A step whose work counts as done for completion. */
 export function isStepDone(status: StepStatus): boolean {
   return status === "succeeded" || status === "skipped";

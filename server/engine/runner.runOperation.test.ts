@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { performAction } from "@/server/actions/perform";
+import { NO_REQUEST } from "@/server/audit/write";
 import { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { type EngineHarness, engineHarness } from "@/test/engine/harness";
 import { type Behaviour, SHORT_TIMEOUT_MS, scriptedWorkflow } from "@/test/engine/scripted-workflow";
 import { eventually } from "@/test/eventually";
+import { TEST_OPERATOR } from "@/test/principals";
 import { RETRIES_EXHAUSTED_ACTION } from "./plan";
-import { resumeOperation } from "./resume";
 import type { RunningWorker } from "./worker";
 
 let t: TestDatabase;
@@ -89,14 +91,18 @@ describe("runOperation", () => {
       currentStep: "a",
     });
     expect((await timeline(id)).slice(-2)).toEqual(["attempt_failed:a", "blocked:a"]);
-    const resumed = await resumeOperation({
-      db: t.db,
-      runs: h.runs,
-      operationId: id,
-      actor: "user:ops@example.com",
-      reason: "fixed the blip",
-    });
-    expect(resumed.type).toBe("resumed");
+    // An operator resumes it from the console (server/actions/perform.ts, the one resume path).
+    const resumed = await performAction(
+      { db: t.db, runs: h.runs },
+      {
+        operationId: id,
+        request: { action: "resume" },
+        reason: "Fixed the cause of the blip",
+        principal: TEST_OPERATOR,
+        requestMeta: NO_REQUEST,
+      },
+    );
+    expect(resumed.type).toBe("done");
     expect(await h.waitFor(id)).toBe("completed");
     expect((await h.steps(id))[0]?.attempts).toBe(4);
   });

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approveReview, rejectReview } from "@/server/providers/reviews";
+import { performAction } from "@/server/actions/perform";
+import type { ActionRequest } from "@/server/actions/plans";
+import { NO_REQUEST } from "@/server/audit/write";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { type EngineHarness, engineHarness } from "@/test/engine/harness";
+import { TEST_OPERATOR } from "@/test/principals";
 import { createProviders } from ".";
 
 let t: TestDatabase;
@@ -24,6 +27,19 @@ const order = (orderId: string, extra: Record<string, unknown> = {}) => ({
   amountCents: 2599,
   ...extra,
 });
+
+/** What an operator does from the console: the production path (server/actions/perform.ts). */
+const act = (operationId: string, action: ActionRequest["action"], reason: string) =>
+  performAction(
+    { db: t.db, runs: h.runs },
+    {
+      operationId,
+      request: { action } as ActionRequest,
+      reason,
+      principal: TEST_OPERATOR,
+      requestMeta: NO_REQUEST,
+    },
+  );
 
 const count = async (query: Promise<{ n: number }[]>) => (await query)[0]!.n;
 
@@ -97,15 +113,8 @@ describe("order.fulfill", () => {
       action_required: "Restock the items in the warehouse, then resume.",
     });
     await providers.warehouse.restock("RARE-1", 5);
-    const { resumeOperation } = await import("@/server/engine/resume");
-    const resumed = await resumeOperation({
-      db: t.db,
-      runs: h.runs,
-      operationId: id,
-      actor: "user:ops@example.com",
-      reason: "restocked",
-    });
-    expect(resumed.type).toBe("resumed");
+    const resumed = await act(id, "resume", "Restocked RARE-1 in the warehouse");
+    expect(resumed.type).toBe("done");
     expect(await h.waitFor(id)).toBe("completed");
   });
 });
@@ -130,38 +139,24 @@ describe("account.verify", () => {
     expect(await h.waitFor(id, ["blocked"])).toBe("blocked");
     const [op] = await t.db.$client`select blocked_kind, current_step from operations where id = ${id}`;
     expect(op).toMatchObject({ blocked_kind: "awaiting_person", current_step: "manual_review" });
-    const decided = await approveReview({
-      db: t.db,
-      runs: h.runs,
-      operationId: id,
-      reviewer: "user:cleo@example.com",
-      note: "documents check out",
-    });
-    expect(decided.type).toBe("resumed");
+    const decided = await act(id, "approve", "The documents check out");
+    expect(decided.type).toBe("done");
+    const [review] = await t.db.$client`select status, reviewer from sim_reviews where operation_id = ${id}`;
+    expect(review).toMatchObject({ status: "approved", reviewer: "user:operator@test.local" });
     expect(await h.waitFor(id)).toBe("completed");
   });
 
   it("a rejection fails the verification and deletes the documents", async () => {
     const id = await h.start("account.verify", applicant("acct_rejected", "eve+highrisk@example.com"));
     await h.waitFor(id, ["blocked"]);
-    const decided = await rejectReview({
-      db: t.db,
-      runs: h.runs,
-      operationId: id,
-      reviewer: "user:cleo@example.com",
-      note: "forged passport",
-    });
-    expect(decided.type).toBe("resumed");
+    const decided = await act(id, "reject", "The passport is forged");
+    expect(decided.type).toBe("done");
     expect(await h.waitFor(id)).toBe("failed");
     const docs = await t.db.$client`select status from sim_documents where account_id = 'acct_rejected'`;
     expect(docs.map((d) => d.status)).toEqual(["deleted", "deleted"]);
-    const again = await approveReview({
-      db: t.db,
-      runs: h.runs,
-      operationId: id,
-      reviewer: "user:cleo@example.com",
-      note: "too late",
-    });
-    expect(again.type).toBe("no_pending_review");
+    const again = await act(id, "approve", "Approving it after all");
+    expect(again.type).toBe("refused");
+    const [review] = await t.db.$client`select status from sim_reviews where operation_id = ${id}`;
+    expect(review?.status).toBe("rejected");
   });
 });

@@ -7,8 +7,8 @@ import { defineWorkflow, type PreconditionResult } from "./kit/types";
 /**
  * Verify a new customer account: collect documents → automated risk check → manual review
  * when the risk is high → activate. A high score blocks the operation (`awaiting_person`)
- * until a compliance officer approves or rejects the review (approveReview / rejectReview
- * in server/providers/reviews.ts); a rejection fails it and deletes the documents.
+ * until a compliance officer approves or rejects the review (the operator actions `approve` /
+ * `reject`, server/actions/perform.ts); a rejection fails it and deletes the documents.
  */
 const PROVIDER_TIMEOUT_MS = 10_000;
 const DOCUMENT_KINDS = ["passport", "id_card", "driving_licence", "proof_of_address", "selfie"] as const;
