@@ -61,22 +61,12 @@ export interface SearchPage {
 
 const MAX_LIMIT = 100;
 
-interface Row {
-  id: string;
-  type: string;
-  version: number;
-  status: OperationStatus;
-  reference: string | null;
-  subject: string | null;
-  currentStep: string | null;
-  blockedKind: BlockKind | null;
-  problem: string | null;
-  synthetic: boolean;
+/** A row as the SQL returns it: timestamps as text, no step title yet. */
+type Row = Omit<SearchRow, "currentStepTitle" | "createdAt" | "updatedAt" | "completedAt"> & {
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
-  matched: SearchMatch | null;
-}
+};
 
 /**
  * Support search over every operation. Each way of finding one has its index (migration
