@@ -2,7 +2,8 @@
  * A worker process for crash tests: `node --import tsx test/engine/worker-child.fixture.ts`
  * with DATABASE_URL. CRASH_AT (beforeClaim | beforeEffect | afterEffect | beforeJobComplete)
  * and CRASH_STEP make it SIGKILL itself at that point; PAUSE_AT makes it print `paused` and
- * wait there (the test then SIGSTOPs it). Every run's result is printed as `run <id> <result>`.
+ * wait there until it is continued (the test SIGSTOPs it, then SIGCONTs it). Every run's
+ * result is printed as `run <id> <result>`.
  */
 import { createDb } from "@/db/client";
 import type { HookInfo } from "@/server/engine/engine";
@@ -31,8 +32,9 @@ const at = (point: string) => async (info: Partial<HookInfo>) => {
   if (CRASH_AT === point && matches) process.kill(process.pid, "SIGKILL");
   if (PAUSE_AT === point && matches) {
     console.log(`paused ${info.operationId} ${info.step}`);
-    // The test SIGSTOPs the process now; this wait only keeps it here until that lands.
-    await new Promise((r) => setTimeout(r, 2_000));
+    // The test stops the process here (SIGSTOP) and later lets it go on (SIGCONT): wait for that,
+    // however late the stop lands.
+    await new Promise((r) => process.once("SIGCONT", r));
   }
 };
 
