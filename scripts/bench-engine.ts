@@ -11,6 +11,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { pathToFileURL } from "node:url";
 import { createDb, type Db } from "@/db/client";
+import { sqlList } from "@/db/sql-list";
+import { RUNNABLE_STATUSES } from "@/server/domain/statuses";
 import { ensureQueues, RUN_QUEUE } from "@/server/engine/queue";
 import { RunQueue } from "@/server/engine/run-queue";
 import { IntakeService } from "@/server/operations/intake";
@@ -195,7 +197,7 @@ async function waitForIdle(db: Db, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const [row] = await db.$client<{ n: number }[]>`
-      select count(*)::int as n from operations where status in ('accepted', 'processing')`;
+      select count(*)::int as n from operations where status in ${db.$client.unsafe(sqlList(RUNNABLE_STATUSES))}`;
     if (row!.n === 0) return;
     await new Promise((r) => setTimeout(r, 100));
   }

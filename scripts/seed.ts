@@ -12,6 +12,8 @@ import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { openDatabase } from "@/db/embedded";
 import { migrateDatabase } from "@/db/migrate";
+import { sqlList } from "@/db/sql-list";
+import { RUNNABLE_STATUSES } from "@/server/domain/statuses";
 
 const CHUNK = 50_000;
 const log = (line: string) => console.log(`[seed] ${line}`);
@@ -44,7 +46,7 @@ with g as (
     case type when 'order.fulfill' then 200 + r2 * 800 when 'account.verify' then 300 + r2 * 1500
               when 'report.export' then 100 + r2 * 5000 else 2 + r2 * 5 end as step_ms,
     -- In-flight work is recent; finished and blocked work spreads over the period.
-    case when status in ('processing', 'accepted') then now() - r1 * interval '1 hour'
+    case when status in ${sqlList(RUNNABLE_STATUSES)} then now() - r1 * interval '1 hour'
          else now() - r1 * ($3::int * interval '1 day') end as created_at,
     'customer' || (n % 50000) || '@example.com' as email,
     500 + (n * 37) % 20000 as amount,

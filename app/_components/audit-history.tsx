@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { AUDIT_ACTION_LABELS } from "@/server/audit/actions";
+import { AUDIT_ACTION_LABELS } from "@/server/audit/action-labels";
 import { useTRPC } from "../_lib/trpc";
 import { Time } from "./time";
 

@@ -10,7 +10,8 @@ import {
   useQueryStates,
 } from "nuqs";
 import { type FormEvent, useMemo } from "react";
-import { AUDIT_ACTION_LABELS, AUDIT_ACTIONS } from "@/server/audit/actions";
+import { AUDIT_ACTION_LABELS } from "@/server/audit/action-labels";
+import { AUDIT_ACTIONS } from "@/server/domain/audit-actions";
 import { Button, inputClass } from "../_components/forms";
 import { QueryBody } from "../_components/query-body";
 import { Select, WorkflowTypeSelect } from "../_components/select";

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import type { BulkActionKind } from "@/server/actions/kinds";
+import type { BulkActionKind } from "@/server/domain/bulk";
 import { OPERATION_STATUSES, type OperationStatus } from "@/server/domain/statuses";
 import { Button, errorText, Field, inputClass } from "../_components/forms";
 import { ErrorNote, Panel } from "../_components/ui";

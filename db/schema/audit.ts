@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, index, jsonb, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { AUDIT_ACTIONS, AUDIT_ACTOR_KINDS } from "@/server/audit/actions";
+import { AUDIT_ACTIONS, AUDIT_ACTOR_KINDS } from "@/server/domain/audit-actions";
 import { operationStatus } from "./enums";
 
 export const auditAction = pgEnum("audit_action", AUDIT_ACTIONS);

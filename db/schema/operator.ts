@@ -12,7 +12,8 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { BULK_ACTION_KINDS, BULK_OUTCOMES, BULK_STATUSES, PAUSE_INTAKE_MODES } from "@/server/actions/kinds";
+import { BULK_ACTION_KINDS, BULK_OUTCOMES, BULK_STATUSES } from "@/server/domain/bulk";
+import { PAUSE_INTAKE_MODES } from "@/server/domain/pauses";
 
 export const pauseIntakeMode = pgEnum("pause_intake_mode", PAUSE_INTAKE_MODES);
 export const bulkActionKind = pgEnum("bulk_action_kind", BULK_ACTION_KINDS);

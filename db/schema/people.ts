@@ -1,5 +1,5 @@
 import { bigint, boolean, index, integer, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { STAFF_ROLES } from "@/server/auth/principal";
+import { STAFF_ROLES } from "@/server/domain/roles";
 
 /**
  * Staff accounts and their sessions, in the shape better-auth's drizzle adapter expects

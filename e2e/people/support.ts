@@ -2,7 +2,7 @@ import { expect, type Page } from "@playwright/test";
 import { createDb, type Db } from "@/db/client";
 import { NO_REQUEST, SYSTEM_ACTOR } from "@/server/audit/write";
 import { createStaffUser } from "@/server/auth/people";
-import type { StaffRole } from "@/server/auth/principal";
+import type { StaffRole } from "@/server/domain/roles";
 import { API_KEY, databaseUrl, db, unique } from "../console/support";
 
 /**

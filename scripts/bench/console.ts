@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { chromium } from "@playwright/test";
 import postgres from "postgres";
 import { createDb, type Db } from "@/db/client";
+import { sqlList } from "@/db/sql-list";
+import { IN_FLIGHT_STATUSES } from "@/server/domain/statuses";
 import { DashboardPresenter } from "@/server/presenters/dashboard/dashboard-presenter";
 import { SearchPresenter, type SearchRequest } from "@/server/presenters/search/search-presenter";
 import { defaultRegistry } from "@/server/workflows";
@@ -142,7 +144,7 @@ export async function seedOperations(sql: postgres.Sql, target: number): Promise
         case when status = 'blocked' then (array['High risk score, needs review', 'Retries exhausted: carrier timeout after 15 s',
           'Order was cancelled by the customer'])[1 + i % 3] || ' #' || i end,
         case when status = 'blocked' then 'Review, then resume the operation.' end,
-        case when status in ('accepted', 'processing', 'blocked') then
+        case when status in ${sql.unsafe(sqlList(IN_FLIGHT_STATUSES))} then
           (case type when 'order.fulfill' then 'charge_payment' when 'report.export' then 'render' else 'noop' end) end,
         md5(i::text || 'trace'),
         i % 100 = 0,

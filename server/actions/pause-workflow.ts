@@ -1,12 +1,14 @@
 import { sql as dsql, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { workflowPauses } from "@/db/schema";
+import { sqlList } from "@/db/sql-list";
 import { transaction } from "@/db/transaction";
 import { appendAudit, auditActorOf, type RequestMeta } from "@/server/audit/write";
 import type { Principal } from "@/server/auth/principal";
+import type { PauseIntakeMode } from "@/server/domain/pauses";
+import { RUNNABLE_STATUSES } from "@/server/domain/statuses";
 import type { RunQueue } from "@/server/engine/run-queue";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
-import type { PauseIntakeMode } from "./kinds";
 import { reasonProblem } from "./plans";
 
 /**
@@ -102,7 +104,7 @@ export async function resumeWorkflow(
       return { type: "already_done", message: `${options.workflowType} is not paused.` } as const;
     }
     const ops = await sql<{ id: string }[]>`
-      select id from operations where type = ${options.workflowType} and status in ('accepted', 'processing')`;
+      select id from operations where type = ${options.workflowType} and status in ${sql.unsafe(sqlList(RUNNABLE_STATUSES))}`;
     // The same singleton key as the workers' own wake-up (server/engine/pause-watcher.ts): one job each.
     await deps.runs.enqueue(
       tx,

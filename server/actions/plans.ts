@@ -1,4 +1,4 @@
-import type { AuditAction } from "@/server/audit/actions";
+import type { AuditAction } from "@/server/domain/audit-actions";
 import type { OperationState } from "@/server/domain/operation-state";
 import { assertNever, isTerminal } from "@/server/domain/statuses";
 import { describeTransitionError, type Transition, transition } from "@/server/domain/transition";

@@ -2,8 +2,8 @@ import { and, desc, eq, gt } from "drizzle-orm";
 import { auditRecords } from "@/db/schema";
 import type { Queryable, Tx } from "@/db/transaction";
 import type { Principal } from "@/server/auth/principal";
+import type { AuditAction, AuditActorKind } from "@/server/domain/audit-actions";
 import type { OperationStatus } from "@/server/domain/statuses";
-import type { AuditAction, AuditActorKind } from "./actions";
 import { type ChainedFields, GENESIS_HASH, hashRecord } from "./chain";
 
 /** Serialises audit writers so each record links to the one committed just before it. */

@@ -4,10 +4,10 @@ import { v7 as uuidv7 } from "uuid";
 import type { Db } from "@/db/client";
 import { staffAccounts, staffSessions, staffUsers } from "@/db/schema";
 import { type Queryable, type Tx, transaction } from "@/db/transaction";
-import type { AuditAction } from "@/server/audit/actions";
 import { type AuditActor, appendAudit, type RequestMeta } from "@/server/audit/write";
+import type { AuditAction } from "@/server/domain/audit-actions";
+import type { StaffRole } from "@/server/domain/roles";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./auth";
-import type { StaffRole } from "./principal";
 
 /**
  * People: staff accounts managed by admins (there is no self sign-up). Every change is

@@ -1,12 +1,11 @@
+import type { StaffRole } from "@/server/domain/roles";
+
 /**
  * Who is asking. Every procedure and route decides from this alone; nothing else
  * about the request grants access.
  */
 export const API_KEY_SCOPES = ["operations:write", "operations:read"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
-
-export const STAFF_ROLES = ["support", "operator", "admin"] as const;
-export type StaffRole = (typeof STAFF_ROLES)[number];
 
 export type Principal =
   | { kind: "anonymous" }

@@ -1,4 +1,5 @@
-import type { ApiKeyScope, Principal, StaffRole } from "./principal";
+import type { StaffRole } from "@/server/domain/roles";
+import type { ApiKeyScope, Principal } from "./principal";
 
 /** Each role includes the ones before it: support < operator < admin. */
 const RANK: Record<StaffRole, number> = { support: 0, operator: 1, admin: 2 };

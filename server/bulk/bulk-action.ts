@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { bulkActions } from "@/db/schema";
 import type { Queryable } from "@/db/transaction";
-import type { BulkActionKind, BulkStatus } from "@/server/actions/kinds";
+import type { BulkActionKind, BulkStatus } from "@/server/domain/bulk";
 import type { OperationStatus } from "@/server/domain/statuses";
 
 /**

@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import { bulkActions } from "@/db/schema";
 import { transaction } from "@/db/transaction";
-import type { BulkStatus } from "@/server/actions/kinds";
 import { reasonProblem } from "@/server/actions/plans";
-import type { AuditAction } from "@/server/audit/actions";
 import { appendAudit, auditActorOf, type RequestMeta } from "@/server/audit/write";
 import type { Principal } from "@/server/auth/principal";
+import type { AuditAction } from "@/server/domain/audit-actions";
+import type { BulkStatus } from "@/server/domain/bulk";
 import { type BulkChangeResult, lockBulk, type StoredBulkFilter } from "./bulk-action";
 import type { BulkDeps } from "./queue";
 

@@ -2,12 +2,13 @@ import { randomUUID } from "node:crypto";
 import { and, asc, count, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { bulkActions, bulkActionTargets, staffUsers } from "@/db/schema";
-import type { BulkActionKind, BulkOutcome } from "@/server/actions/kinds";
 import { type ActionDeps, type ActionResult, performAction } from "@/server/actions/perform";
 import type { ActionRequest } from "@/server/actions/plans";
 import type { RequestMeta } from "@/server/audit/write";
-import type { Principal, StaffRole } from "@/server/auth/principal";
+import type { Principal } from "@/server/auth/principal";
 import { hasRole } from "@/server/auth/roles";
+import type { BulkActionKind, BulkOutcome } from "@/server/domain/bulk";
+import type { StaffRole } from "@/server/domain/roles";
 
 /** A runner holds a bulk action this long without renewing before another process may take over. */
 const RUNNER_LEASE_MS = 30_000;

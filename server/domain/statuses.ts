@@ -13,6 +13,16 @@ export function isTerminal(status: OperationStatus): status is "failed" | "compl
   return (TERMINAL_OPERATION_STATUSES as readonly OperationStatus[]).includes(status);
 }
 
+/** Not finished yet: what the console counts as in flight and a version must stay registered for. */
+export const IN_FLIGHT_STATUSES = [
+  "accepted",
+  "processing",
+  "blocked",
+] as const satisfies readonly OperationStatus[];
+
+/** In flight and not waiting for a person: what a worker may pick up (recovery, un-pausing). */
+export const RUNNABLE_STATUSES = ["accepted", "processing"] as const satisfies readonly OperationStatus[];
+
 /** A step's finer state; the operation status is derived from these. */
 export const STEP_STATUSES = [
   "pending",

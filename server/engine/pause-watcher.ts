@@ -1,5 +1,7 @@
 import type { Db } from "@/db/client";
+import { sqlList } from "@/db/sql-list";
 import { transaction } from "@/db/transaction";
+import { RUNNABLE_STATUSES } from "@/server/domain/statuses";
 import type { RunQueue } from "./run-queue";
 
 /**
@@ -54,7 +56,7 @@ export class PauseWatcher {
   private async wakeUp(types: string[]): Promise<void> {
     await transaction(this.options.db, async (tx) => {
       const ops = await tx.sql<{ id: string }[]>`
-        select id from operations where type = any(${types}) and status in ('accepted', 'processing')`;
+        select id from operations where type = any(${types}) and status in ${tx.sql.unsafe(sqlList(RUNNABLE_STATUSES))}`;
       await this.options.runs.enqueue(
         tx,
         ops.map((o) => ({

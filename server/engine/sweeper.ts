@@ -1,5 +1,7 @@
 import type { Db } from "@/db/client";
+import { sqlList } from "@/db/sql-list";
 import { transaction } from "@/db/transaction";
+import { RUNNABLE_STATUSES } from "@/server/domain/statuses";
 import type { RunQueue } from "./run-queue";
 import { SWEEPER_LEASE_PREFIX } from "./store/load";
 
@@ -96,7 +98,7 @@ export class Sweeper {
       if (!lock?.ok) return [];
       const rows = await tx.sql<{ id: string }[]>`
         select o.id from operations o
-        where o.status in ('accepted', 'processing')
+        where o.status in ${tx.sql.unsafe(sqlList(RUNNABLE_STATUSES))}
           and o.type not in (select workflow_type from workflow_pauses)
           and o.updated_at < now() - ${staleAfterMs} * interval '1 millisecond'
           and not exists (

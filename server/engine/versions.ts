@@ -1,4 +1,6 @@
 import type { Sql } from "postgres";
+import { sqlList } from "@/db/sql-list";
+import { IN_FLIGHT_STATUSES } from "@/server/domain/statuses";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 
 export interface MissingVersion {
@@ -39,14 +41,14 @@ export async function findMissingVersions(options: {
   const { sql, registry } = options;
   const inUse = await sql<{ type: string; version: number; n: number }[]>`
     select type, version, count(*)::int as n from operations
-    where status in ('accepted', 'processing', 'blocked')
+    where status in ${sql.unsafe(sqlList(IN_FLIGHT_STATUSES))}
     group by type, version`;
   const missing: MissingVersion[] = [];
   for (const row of inUse) {
     if (registry.get(row.type, row.version)) continue;
     const sample = await sql<{ id: string }[]>`
       select id from operations
-      where type = ${row.type} and version = ${row.version} and status in ('accepted', 'processing', 'blocked')
+      where type = ${row.type} and version = ${row.version} and status in ${sql.unsafe(sqlList(IN_FLIGHT_STATUSES))}
       order by created_at limit 5`;
     missing.push({ type: row.type, version: row.version, inFlight: row.n, sample: sample.map((s) => s.id) });
   }

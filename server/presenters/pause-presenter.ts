@@ -1,7 +1,7 @@
 import { asc } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { workflowPauses } from "@/db/schema";
-import type { PauseIntakeMode } from "@/server/actions/kinds";
+import type { PauseIntakeMode } from "@/server/domain/pauses";
 
 export interface PauseRow {
   workflowType: string;

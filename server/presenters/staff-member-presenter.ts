@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { staffUsers } from "@/db/schema";
-import type { StaffRole } from "@/server/auth/principal";
+import type { StaffRole } from "@/server/domain/roles";
 
 /** One staff member as the signed-in person sees themself (the user menu). */
 export class StaffMemberPresenter {

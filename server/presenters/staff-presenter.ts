@@ -1,7 +1,7 @@
 import { asc, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditRecords, staffUsers } from "@/db/schema";
-import type { StaffRole } from "@/server/auth/principal";
+import type { StaffRole } from "@/server/domain/roles";
 
 export interface StaffRow {
   id: string;

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { PAUSE_INTAKE_MODES } from "@/server/actions/kinds";
 import { MAX_REASON_LENGTH } from "@/server/actions/plans";
+import { PAUSE_INTAKE_MODES } from "@/server/domain/pauses";
 import { OPERATION_STATUSES } from "@/server/domain/statuses";
 
 const ZOperationId = z.uuid();

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MAX_REASON_LENGTH } from "@/server/actions/plans";
-import { API_KEY_SCOPES, STAFF_ROLES } from "@/server/auth/principal";
+import { API_KEY_SCOPES } from "@/server/auth/principal";
+import { STAFF_ROLES } from "@/server/domain/roles";
 
 const ZReason = z.string().max(MAX_REASON_LENGTH + 100);
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AUDIT_ACTIONS, AUDIT_ACTOR_KINDS } from "@/server/audit/actions";
+import { AUDIT_ACTIONS, AUDIT_ACTOR_KINDS } from "@/server/domain/audit-actions";
 import { OPERATION_STATUSES } from "@/server/domain/statuses";
 
 export const ZAuditFilterSchema = z.object({

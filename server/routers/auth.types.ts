@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { STAFF_ROLES } from "@/server/auth/principal";
+import { STAFF_ROLES } from "@/server/domain/roles";
 
 export const ZGetMeResponseSchema = z.discriminatedUnion("signedIn", [
   z.object({ signedIn: z.literal(false) }),

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { BULK_ACTION_KINDS, BULK_OUTCOMES, BULK_STATUSES } from "@/server/actions/kinds";
 import { MAX_REASON_LENGTH } from "@/server/actions/plans";
+import { BULK_ACTION_KINDS, BULK_OUTCOMES, BULK_STATUSES } from "@/server/domain/bulk";
 import { OPERATION_STATUSES } from "@/server/domain/statuses";
 
 const ZReason = z.string().max(MAX_REASON_LENGTH + 100);

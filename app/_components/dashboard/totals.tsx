@@ -1,16 +1,14 @@
 import { Clock } from "lucide-react";
 import Link from "next/link";
-import { OPERATION_STATUSES, type OperationStatus } from "@/server/domain/statuses";
+import { isTerminal, OPERATION_STATUSES, type OperationStatus } from "@/server/domain/statuses";
 import { StatusBadge } from "../status-badge";
 import type { Dashboard } from "./dashboard-data";
-
-const IN_FLIGHT: OperationStatus[] = ["accepted", "processing", "blocked"];
 
 /** One tile per status (in flight now, finished in 24 h) and the stuck count, each linking to its list. */
 export function Totals({ d }: { d: Dashboard }) {
   const tiles: { status: OperationStatus; note: string }[] = OPERATION_STATUSES.map((status) => ({
     status,
-    note: IN_FLIGHT.includes(status) ? "now" : "last 24 h",
+    note: isTerminal(status) ? "last 24 h" : "now",
   }));
   return (
     <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6" aria-label="Totals">

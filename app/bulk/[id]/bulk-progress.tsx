@@ -3,7 +3,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import type { BulkOutcome } from "@/server/actions/kinds";
+import type { BulkOutcome } from "@/server/domain/bulk";
 import { Button, errorText } from "../../_components/forms";
 import { ReasonDialog } from "../../_components/reason-dialog";
 import { StatusBadge } from "../../_components/status-badge";

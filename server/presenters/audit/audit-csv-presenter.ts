@@ -1,4 +1,4 @@
-import { AUDIT_ACTION_LABELS } from "@/server/audit/actions";
+import { AUDIT_ACTION_LABELS } from "@/server/audit/action-labels";
 import type { AuditFilter, AuditPresenter, AuditRow } from "./audit-presenter";
 
 /** Most records one export holds; the response says when it was cut. */

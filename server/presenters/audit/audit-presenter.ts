@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, ilike, lt, lte, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditRecords } from "@/db/schema";
-import type { AuditAction } from "@/server/audit/actions";
+import type { AuditAction } from "@/server/domain/audit-actions";
 import { escapeLike } from "@/server/presenters/rows";
 
 export interface AuditFilter {

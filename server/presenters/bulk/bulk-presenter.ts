@@ -1,8 +1,8 @@
 import { asc, count, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { bulkActions, bulkActionTargets, operations } from "@/db/schema";
-import type { BulkActionKind, BulkOutcome, BulkStatus } from "@/server/actions/kinds";
 import { BULK_CAP, type StoredBulkFilter } from "@/server/bulk/bulk-action";
+import type { BulkActionKind, BulkOutcome, BulkStatus } from "@/server/domain/bulk";
 import type { OperationStatus } from "@/server/domain/statuses";
 
 export interface BulkView {

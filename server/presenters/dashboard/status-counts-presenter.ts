@@ -1,5 +1,7 @@
 import type { Db } from "@/db/client";
+import { sqlList } from "@/db/sql-list";
 import type { OperationStatus } from "@/server/domain/statuses";
+import { IN_FLIGHT_STATUSES } from "@/server/domain/statuses";
 import { DAY } from "./windows";
 
 export interface StatusCount {
@@ -20,7 +22,7 @@ export class StatusCountsPresenter {
     const dayAgo = new Date(now.getTime() - DAY);
     return sql<StatusCount[]>`
       select type, status, count(*)::int as n from operations
-      where status in ('accepted', 'processing', 'blocked')
+      where status in ${sql.unsafe(sqlList(IN_FLIGHT_STATUSES))}
       group by type, status
       union all
       select type, status, count(*)::int from operations

@@ -1,6 +1,12 @@
 import type { Sql } from "postgres";
 import type { Db } from "@/db/client";
-import { type BlockKind, isTerminal, type OperationStatus } from "@/server/domain/statuses";
+import { sqlList } from "@/db/sql-list";
+import {
+  type BlockKind,
+  IN_FLIGHT_STATUSES,
+  isTerminal,
+  type OperationStatus,
+} from "@/server/domain/statuses";
 import { asDate, asDateOrNull, uuidV7Floor } from "@/server/presenters/rows";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import {
@@ -106,7 +112,7 @@ export class SearchPresenter {
         ${request.statuses?.length ? sql`and o.status = any(${request.statuses}::operation_status[])` : sql``}
         ${
           request.step
-            ? sql`and o.current_step = ${request.step} and o.status in ('accepted', 'processing', 'blocked')`
+            ? sql`and o.current_step = ${request.step} and o.status in ${sql.unsafe(sqlList(IN_FLIGHT_STATUSES))}`
             : sql``
         }
         ${request.from ? sql`and o.id >= ${uuidV7Floor(request.from)}::uuid` : sql``}

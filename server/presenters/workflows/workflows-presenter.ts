@@ -1,4 +1,6 @@
 import type { Db } from "@/db/client";
+import { sqlList } from "@/db/sql-list";
+import { IN_FLIGHT_STATUSES } from "@/server/domain/statuses";
 import { asNumberOrNull } from "@/server/presenters/rows";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { workflowStory } from "./story";
@@ -41,7 +43,7 @@ export class WorkflowsPresenter {
     const [inFlight, finished] = await Promise.all([
       sql<{ type: string; version: number; n: number }[]>`
         select type, version, count(*)::int as n from operations
-        where status in ('accepted', 'processing', 'blocked') group by 1, 2`,
+        where status in ${sql.unsafe(sqlList(IN_FLIGHT_STATUSES))} group by 1, 2`,
       sql<{ type: string; completed: number; failed: number; p50: string | null; p95: string | null }[]>`
         select type, count(*) filter (where status = 'completed')::int as completed,
           count(*) filter (where status = 'failed')::int as failed,

@@ -1,8 +1,4 @@
-/** Closed sets of the operator-action subsystem, defined once (database enums and TS types). */
-
-/** While a workflow type is paused, intake either keeps accepting (work waits) or answers 503. */
-export const PAUSE_INTAKE_MODES = ["queue", "reject"] as const;
-export type PauseIntakeMode = (typeof PAUSE_INTAKE_MODES)[number];
+/** Closed sets of bulk actions (server/bulk), defined once: database enums and TS types. */
 
 /** What a bulk action does to each operation of its frozen target set. */
 export const BULK_ACTION_KINDS = ["retry", "replay", "resume", "skip", "cancel", "compensate"] as const;
