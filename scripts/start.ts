@@ -68,6 +68,14 @@ async function main(): Promise<void> {
     void shutdown(1, `${exit.name} keeps crashing (last: ${describeExit(exit)})`);
   });
   for (const signal of SIGNALS) process.on(signal, () => void shutdown(0, `${signal} received`));
+  // A stray error must not kill the launcher and leave its children to the guard. While
+  // stopping, a client cut off by the database going away may throw: that is expected.
+  for (const event of ["uncaughtException", "unhandledRejection"] as const) {
+    process.on(event, (error: unknown) => {
+      log(`${shuttingDown ? "while stopping: " : ""}unexpected error: ${messageOf(error)}`);
+      void shutdown(1, "the launcher failed");
+    });
+  }
   const server = database.server;
   if (server) {
     // The web and worker reconnect on their own once it is back.
