@@ -22,5 +22,11 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/**
+ * The channel new events are announced on: the `events_notify` trigger (migrations 0002,
+ * 0007) and the engine's EventsNotifier send on it, the live hub listens.
+ */
+export const EVENTS_CHANNEL = "throughline_events";
+
 /** Who caused an event: the system itself, a worker, an API key or a person. */
 export type Actor = `system` | `worker:${string}` | `key:${string}` | `user:${string}`;

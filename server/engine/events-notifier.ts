@@ -1,5 +1,5 @@
 import type { Sql } from "postgres";
-import { EVENTS_CHANNEL } from "@/server/live/hub";
+import { EVENTS_CHANNEL } from "@/server/domain/events";
 
 /**
  * Tells live readers that the engine committed timeline events: one NOTIFY per `delayMs` at

@@ -1,8 +1,6 @@
 import type { Sql } from "postgres";
+import { EVENTS_CHANNEL } from "@/server/domain/events";
 import { currentCursor, type FeedCursor, type LiveEvent, readChanges } from "./feed";
-
-/** The channel the `events_notify` trigger (migration 0002) notifies once per inserting statement. */
-export const EVENTS_CHANNEL = "throughline_events";
 
 /** What a subscriber receives: the events it asked for, since its previous batch. */
 export interface LiveBatch {
