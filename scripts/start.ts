@@ -13,6 +13,9 @@
  * 6. "Throughline is running" once the web answers;
  * 7. on SIGINT/SIGTERM: children get SIGTERM (SIGKILL after 15 s), then the embedded
  *    database stops, last. Killed outright, its children stop on their own (guard.ts).
+ *
+ * `--build-only` runs step 4 alone and exits: npm test's first step, so every test after it
+ * (the launcher's own, Playwright's) reuses one build.
  */
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
   const startedAt = performance.now();
   process.chdir(ROOT);
   const options = parseOptionsOrExit();
+  if (options.buildOnly) return buildOnly();
   const dataDir = defaultDataDir();
   await stopLeftoverChildren(dataDir, log);
 
@@ -146,6 +150,19 @@ function parseOptionsOrExit(): LaunchOptions {
     console.error((error as Error).message);
     process.exit(2);
   }
+}
+
+/** `--build-only`: the build `npm start` would make, so the tests after it all reuse one. */
+async function buildOnly(): Promise<void> {
+  const supervisor = new Supervisor(log, () => {});
+  for (const signal of SIGNALS) process.on(signal, () => void supervisor.stopAll(SHUTDOWN_GRACE_MS));
+  try {
+    await buildIfNeeded(supervisor);
+  } catch (error) {
+    log(messageOf(error));
+    process.exitCode = 1;
+  }
+  supervisor.release();
 }
 
 /** Runs `next build` unless `.next/` already holds a build of exactly these sources. */

@@ -19,6 +19,8 @@ const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
 const STEPS: Step[] = [
   { name: "check", command: "npm", args: ["run", "--silent", "check"] },
   { name: "workflows", command: "npm", args: ["run", "--silent", "workflows:check"] },
+  // The production build the launcher tests and Playwright start (skipped when it matches the sources).
+  { name: "build", command: process.execPath, args: ["--import", "tsx", "scripts/start.ts", "--build-only"] },
   { name: "vitest", command: bin("vitest"), args: ["run"] },
   { name: "playwright", command: bin("playwright"), args: ["test"] },
 ];

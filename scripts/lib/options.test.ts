@@ -3,7 +3,12 @@ import { parseLaunchOptions } from "./options";
 
 describe("parseLaunchOptions", () => {
   it("runs web and worker in production on port 3000 by default", () => {
-    expect(parseLaunchOptions([], {})).toEqual({ mode: "prod", roles: ["web", "worker"], port: 3000 });
+    expect(parseLaunchOptions([], {})).toEqual({
+      mode: "prod",
+      roles: ["web", "worker"],
+      port: 3000,
+      buildOnly: false,
+    });
   });
 
   it("reads --dev, --only and PORT", () => {
@@ -11,7 +16,9 @@ describe("parseLaunchOptions", () => {
       mode: "dev",
       roles: ["web", "worker"],
       port: 4000,
+      buildOnly: false,
     });
+    expect(parseLaunchOptions(["--build-only"], {}).buildOnly).toBe(true);
     expect(parseLaunchOptions(["--only", "worker"], {}).roles).toEqual(["worker"]);
     expect(parseLaunchOptions(["--only=web"], {}).roles).toEqual(["web"]);
   });

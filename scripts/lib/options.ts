@@ -7,18 +7,24 @@ export interface LaunchOptions {
   mode: "prod" | "dev";
   roles: Role[];
   port: number;
+  /** `--build-only`: make the production build if the sources changed, then exit (npm test's first step). */
+  buildOnly: boolean;
 }
 
-export const USAGE = "usage: start [--dev] [--only web|worker]";
+export const USAGE = "usage: start [--dev] [--only web|worker] [--build-only]";
 
-/** Reads `--dev` and `--only web|worker` (plus PORT from the environment). */
+/** Reads `--dev`, `--only web|worker` and `--build-only` (plus PORT from the environment). */
 export function parseLaunchOptions(
   argv: string[],
   env: Record<string, string | undefined> = process.env,
 ): LaunchOptions {
   const { values } = parseArgs({
     args: argv,
-    options: { dev: { type: "boolean", default: false }, only: { type: "string" } },
+    options: {
+      dev: { type: "boolean", default: false },
+      only: { type: "string" },
+      "build-only": { type: "boolean", default: false },
+    },
     strict: true,
   });
   if (values.only !== undefined && values.only !== "web" && values.only !== "worker") {
@@ -31,5 +37,6 @@ export function parseLaunchOptions(
     mode: values.dev ? "dev" : "prod",
     roles: values.only ? [values.only] : ["web", "worker"],
     port,
+    buildOnly: values["build-only"],
   };
 }
