@@ -1,5 +1,6 @@
 import { and, eq, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { GroupBatcher } from "@/db/group-batcher";
 import { operations } from "@/db/schema";
 import { type Tx, transaction } from "@/db/transaction";
 import type { RunQueue } from "@/server/engine/run-queue";
@@ -14,12 +15,6 @@ export interface PreparedIntake {
 
 export type WriteOutcome = { type: "created" } | { type: "existing"; id: string; requestHash: string };
 
-interface Pending {
-  intake: PreparedIntake;
-  resolve: (outcome: WriteOutcome) => void;
-  reject: (error: unknown) => void;
-}
-
 const MAX_BATCH = 200;
 /**
  * Commits in flight at once, per process. Measured with 16 clients: 1 → batches of
@@ -32,54 +27,24 @@ const MAX_CONCURRENT_FLUSHES = 1;
  * Group commit for intake. Each intake is one transaction in meaning — operation,
  * planned steps, `accepted` event and starting job commit together or not at all —
  * but concurrent intakes share a physical transaction: while one commit is in
- * flight the next requests queue up and are written together. At low load a
- * request is written at once, alone; under load many share one commit, which is
- * what lets intake keep up with the raw single-row commit rate.
+ * flight the next requests queue up and are written together (GroupBatcher). At low
+ * load a request is written at once, alone; under load many share one commit, which
+ * is what lets intake keep up with the raw single-row commit rate. One bad intake
+ * never fails its neighbours: a failing batch is written again one by one.
  */
 export class IntakeWriter {
-  private queue: Pending[] = [];
-  private flushing = 0;
+  private readonly batcher: GroupBatcher<PreparedIntake, WriteOutcome>;
 
-  constructor(
-    private readonly db: Db,
-    private readonly runs: Pick<RunQueue, "enqueue">,
-  ) {}
-
-  write(intake: PreparedIntake): Promise<WriteOutcome> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ intake, resolve, reject });
-      if (this.flushing < MAX_CONCURRENT_FLUSHES) void this.drain();
+  constructor(db: Db, runs: Pick<RunQueue, "enqueue">) {
+    this.batcher = new GroupBatcher({
+      maxBatch: MAX_BATCH,
+      maxInFlight: MAX_CONCURRENT_FLUSHES,
+      run: (intakes) => writeBatch(db, runs, intakes),
     });
   }
 
-  private async drain(): Promise<void> {
-    this.flushing++;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        await this.flush(batch);
-      }
-    } finally {
-      this.flushing--;
-    }
-  }
-
-  private async flush(batch: Pending[]): Promise<void> {
-    try {
-      const outcomes = await writeBatch(
-        this.db,
-        this.runs,
-        batch.map((p) => p.intake),
-      );
-      for (const [i, p] of batch.entries()) p.resolve(outcomes[i]!);
-    } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
-        return;
-      }
-      // One bad intake must not fail its neighbours: write them one by one.
-      for (const p of batch) await this.flush([p]);
-    }
+  write(intake: PreparedIntake): Promise<WriteOutcome> {
+    return this.batcher.submit(intake);
   }
 }
 

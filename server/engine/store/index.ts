@@ -1,6 +1,6 @@
 import type { Db } from "@/db/client";
+import { GroupBatcher } from "@/db/group-batcher";
 import { transaction } from "@/db/transaction";
-import { GroupBatcher } from "../batcher";
 import type { EventsNotifier } from "../events-notifier";
 import type { RunJob, RunQueue } from "../run-queue";
 import { type Commit, commitStates, type Written } from "./commit";

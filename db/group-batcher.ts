@@ -16,11 +16,12 @@ export interface GroupBatcherOptions<I, O> {
 }
 
 /**
- * Group commit for the engine's statements: while a batch is being written, the next
- * requests gather and go together. Alone, a request is written at once; under load, many
- * operations share one round trip and one commit, which is what lets one worker process
- * run hundreds of operations a second on two cores. A failing batch is retried item by
- * item, so one bad request never fails its neighbours.
+ * Group commit: while a batch is being written, the next requests gather and go together.
+ * Alone, a request is written at once; under load, many share one round trip and one commit.
+ * A failing batch is retried item by item, so one bad request never fails its neighbours.
+ * Used by intake (one batch in flight, up to 200 intakes: server/operations/intake-writer.ts)
+ * and the engine's loads and commits (several in flight: server/engine/store), which is what
+ * lets one worker process run hundreds of operations a second on two cores.
  */
 export class GroupBatcher<I, O> {
   private queue: Pending<I, O>[] = [];
