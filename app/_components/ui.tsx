@@ -92,16 +92,18 @@ export function Breadcrumb({
   );
 }
 
-/** A table's header row: one cell per column name ("" over a column of buttons). */
-export function HeadRow({ columns }: { columns: readonly string[] }) {
+/** A plain table header: one cell per column name ("" over a column of buttons). */
+export function TableHead({ columns }: { columns: readonly string[] }) {
   return (
-    <tr>
-      {columns.map((c, i) => (
-        <th key={i} className={c ? "px-4 py-2 font-medium" : "px-4 py-2"}>
-          {c}
-        </th>
-      ))}
-    </tr>
+    <thead className="text-left text-xs text-zinc-500 dark:text-zinc-400">
+      <tr>
+        {columns.map((c, i) => (
+          <th key={i} className={c ? "px-4 py-2 font-medium" : "px-4 py-2"}>
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
   );
 }
 

@@ -16,7 +16,7 @@ import { Button, inputClass } from "../_components/forms";
 import { QueryBody } from "../_components/query-body";
 import { Select, WorkflowTypeSelect } from "../_components/select";
 import { Time } from "../_components/time";
-import { Empty, HeadRow, Panel } from "../_components/ui";
+import { Empty, Panel, TableHead } from "../_components/ui";
 import { toLocalInput } from "../_lib/format";
 import { useTRPC } from "../_lib/trpc";
 
@@ -177,9 +177,7 @@ export function AuditLog() {
             ) : (
               <div className="overflow-x-auto">
                 <table className="w-full text-sm">
-                  <thead className="text-left text-xs text-zinc-500 dark:text-zinc-400">
-                    <HeadRow columns={RECORD_COLUMNS} />
-                  </thead>
+                  <TableHead columns={RECORD_COLUMNS} />
                   <tbody className="divide-y divide-zinc-100 align-top dark:divide-zinc-800">
                     {items.map((r) => (
                       <tr key={r.seq} data-testid="audit-row">

@@ -7,7 +7,7 @@ import { Button, errorText, Field, inputClass } from "../../_components/forms";
 import { QueryBody } from "../../_components/query-body";
 import { ReasonDialog } from "../../_components/reason-dialog";
 import { Time } from "../../_components/time";
-import { Empty, HeadRow, PageHeader, Panel } from "../../_components/ui";
+import { Empty, PageHeader, Panel, TableHead } from "../../_components/ui";
 import { useTRPC } from "../../_lib/trpc";
 
 const SCOPE_TEXT: Record<ApiKeyScope, string> = {
@@ -44,9 +44,7 @@ export function ApiKeysAdmin() {
               <Empty>No keys yet.</Empty>
             ) : (
               <table className="w-full text-sm">
-                <thead className="text-left text-xs text-zinc-500 dark:text-zinc-400">
-                  <HeadRow columns={["Key", "Scopes", "Workflow types", "Created", "Last used", ""]} />
-                </thead>
+                <TableHead columns={["Key", "Scopes", "Workflow types", "Created", "Last used", ""]} />
                 <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
                   {data.keys.map((k) => (
                     <tr key={k.id} className={k.revokedAt ? "text-zinc-400" : ""}>

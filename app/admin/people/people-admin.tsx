@@ -8,7 +8,7 @@ import { QueryBody } from "../../_components/query-body";
 import { ReasonDialog } from "../../_components/reason-dialog";
 import { Select } from "../../_components/select";
 import { Time } from "../../_components/time";
-import { HeadRow, PageHeader, Panel } from "../../_components/ui";
+import { PageHeader, Panel, TableHead } from "../../_components/ui";
 import { useTRPC } from "../../_lib/trpc";
 
 const ROLE_TEXT: Record<StaffRole, string> = {
@@ -45,9 +45,7 @@ export function PeopleAdmin() {
         <QueryBody query={people}>
           {(data) => (
             <table className="w-full text-sm">
-              <thead className="text-left text-xs text-zinc-500 dark:text-zinc-400">
-                <HeadRow columns={["Person", "Role", "Last sign-in", "Status", ""]} />
-              </thead>
+              <TableHead columns={["Person", "Role", "Last sign-in", "Status", ""]} />
               <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
                 {data.people.map((p) => (
                   <tr key={p.id} className={p.active ? "" : "text-zinc-400"}>
