@@ -56,22 +56,14 @@ describe("pausing a workflow type", () => {
     );
     expect(paused).toEqual({ type: "paused", intake: "queue" });
     // A worker reads the pauses before it fetches a job: started now, it knows of this one.
-    const ranJobOf: string[] = [];
-    await harness.startWorker({
-      pauseRefreshMs: 100,
-      hooks: {
-        beforeJobComplete: ({ operationId }) => {
-          ranJobOf.push(operationId);
-        },
-      },
-    });
+    await harness.startWorker({ pauseRefreshMs: 100 });
     const id = await harness.start(GATE_TYPE, {});
     controls.open.add(id);
     // Positive control: an operation of a type that is not paused, submitted after, runs to its closed gate…
     const control = await harness.start(UNPAUSED_TYPE, {});
     expect(await harness.waitFor(control, ["blocked"])).toBe("blocked");
     // …and the paused one's own run job has been through the worker: it had every chance to start a step.
-    await eventually(() => expect(ranJobOf).toContain(id));
+    await harness.jobRan(id);
     expect((await harness.steps(id)).map((s) => s.status)).toEqual(["pending", "pending", "pending"]);
 
     const resumed = await resumeWorkflow(

@@ -5,7 +5,6 @@ import { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { type EngineHarness, engineHarness } from "@/test/engine/harness";
 import { type Behaviour, SHORT_TIMEOUT_MS, scriptedWorkflow } from "@/test/engine/scripted-workflow";
-import { eventually } from "@/test/eventually";
 import { TEST_OPERATOR } from "@/test/principals";
 import { RETRIES_EXHAUSTED_ACTION } from "./plan";
 import type { RunningWorker } from "./worker";
@@ -180,21 +179,13 @@ describe("runOperation", () => {
       values ('test.scripted', 'queue', 'provider incident', 'user:ops@example.com')`;
     // A worker reads the pauses before it fetches a job: this one knows of the pause from the start.
     await worker.stop();
-    const ranJobOf: string[] = [];
-    worker = await h.startWorker({
-      random: () => 0,
-      hooks: {
-        beforeJobComplete: ({ operationId }) => {
-          ranJobOf.push(operationId);
-        },
-      },
-    });
+    worker = await h.startWorker({ random: () => 0 });
     const id = await run({});
     // Positive control: an operation of a type that is not paused, submitted after, completes…
     const control = await h.start(UNPAUSED_TYPE, {});
     expect(await h.waitFor(control)).toBe("completed");
     // …and the paused one's own run job has been through the worker: it had every chance to start a step.
-    await eventually(() => expect(ranJobOf).toContain(id));
+    await h.jobRan(id);
     expect((await operation(id)).status).toBe("accepted");
     expect((await h.steps(id)).map((s) => s.status)).toEqual(["pending", "pending", "pending", "pending"]);
     await t.db.$client`delete from workflow_pauses where workflow_type = 'test.scripted'`;

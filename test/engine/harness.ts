@@ -34,6 +34,11 @@ export interface EngineHarness {
    * fails after `timeoutMs` (default: `eventually`'s).
    */
   waitFor(id: string, statuses?: OperationStatus[], timeoutMs?: number): Promise<OperationStatus>;
+  /**
+   * Resolves once a worker started here has finished a run job of the operation, whatever
+   * the run did: after it, "no step started" means the worker had its chance and declined.
+   */
+  jobRan(id: string): Promise<void>;
   events(id: string): Promise<{ type: string; step: string | null; data: Record<string, unknown> | null }[]>;
   steps(id: string): Promise<{ name: string; status: string; attempts: number; leaseOwner: string | null }[]>;
   close(): Promise<void>;
@@ -55,6 +60,7 @@ export async function engineHarness(options: {
   setProviders(createProviders({ db, random: options.random }));
   const runs = new RunQueue({ db, url });
   const workers: RunningWorker[] = [];
+  const ranJobOf = new Set<string>();
   const sql = db.$client;
 
   return {
@@ -66,7 +72,21 @@ export async function engineHarness(options: {
       return result.operationId;
     },
     async startWorker(overrides = {}) {
-      const worker = await startWorker({ db, url, registry, ...TEST_WORKER_OPTIONS, ...overrides });
+      const hooks = overrides.hooks ?? {};
+      const worker = await startWorker({
+        db,
+        url,
+        registry,
+        ...TEST_WORKER_OPTIONS,
+        ...overrides,
+        hooks: {
+          ...hooks,
+          beforeJobComplete: async (info) => {
+            ranJobOf.add(info.operationId);
+            await hooks.beforeJobComplete?.(info);
+          },
+        },
+      });
       workers.push(worker);
       return worker;
     },
@@ -82,6 +102,10 @@ export async function engineHarness(options: {
         },
         { timeoutMs, intervalMs: 25, message: `operation ${id}` },
       ),
+    jobRan: (id) =>
+      eventually(() => {
+        if (!ranJobOf.has(id)) throw new Error(`no run job of ${id} has finished yet`);
+      }),
     events: (id) => sql`select type, step, data from events where operation_id = ${id} order by id` as never,
     steps: (id) =>
       sql`select name, status, attempts, lease_owner as "leaseOwner" from steps
