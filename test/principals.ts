@@ -1,4 +1,4 @@
-import type { Principal } from "@/server/auth/principal";
+import type { Principal } from "@/server/domain/principal";
 
 /**
  * Principals for router tests that do not need real accounts (createContextInner with

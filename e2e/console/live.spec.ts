@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { createTrackToken } from "@/server/operations/track-token";
+import { createTrackToken } from "@/server/auth/track-token";
 import { insertEvents, insertOperation } from "@/test/fixtures/operations";
 import { appSecret, db, expectAccessible, screenshot, signIn, startOrder, unique } from "./support";
 

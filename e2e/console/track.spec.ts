@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createTrackToken } from "@/server/operations/track-token";
+import { createTrackToken } from "@/server/auth/track-token";
 import { appSecret, expectAccessible, screenshot, startOrder, unique } from "./support";
 
 test.use({ viewport: { width: 390, height: 844 } });

@@ -1,5 +1,5 @@
 import type { RequestMeta } from "@/server/audit/write";
-import type { Principal } from "@/server/auth/principal";
+import type { Principal } from "@/server/domain/principal";
 import { type ActionDeps, type ActionResult, performAction } from "./perform";
 import type { ActionRequest } from "./plans";
 

@@ -4,7 +4,7 @@ import { workflowPauses } from "@/db/schema";
 import { sqlList } from "@/db/sql-list";
 import { transaction } from "@/db/transaction";
 import { appendAudit, auditActorOf, type RequestMeta } from "@/server/audit/write";
-import type { Principal } from "@/server/auth/principal";
+import type { Principal } from "@/server/domain/principal";
 import type { PauseIntakeMode } from "@/server/domain/pauses";
 import { RUNNABLE_STATUSES } from "@/server/domain/statuses";
 import type { RunQueue } from "@/server/engine/run-queue";

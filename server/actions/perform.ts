@@ -1,8 +1,8 @@
 import type { Db } from "@/db/client";
 import { type Queryable, transaction } from "@/db/transaction";
 import { appendAudit, auditActorOf, latestAuditFor, type RequestMeta } from "@/server/audit/write";
-import type { Principal } from "@/server/auth/principal";
-import { actorOf } from "@/server/auth/principal";
+import type { Principal } from "@/server/domain/principal";
+import { actorOf } from "@/server/domain/principal";
 import type { OperationStatus } from "@/server/domain/statuses";
 import type { RunQueue } from "@/server/engine/run-queue";
 import { commitState } from "@/server/engine/store/commit";

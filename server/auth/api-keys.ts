@@ -12,7 +12,7 @@ import {
   type RequestMeta,
   SYSTEM_ACTOR,
 } from "@/server/audit/write";
-import { API_KEY_SCOPES, type ApiKeyScope, type Principal } from "./principal";
+import { API_KEY_SCOPES, type ApiKeyScope, type Principal } from "@/server/domain/principal";
 
 const PREFIX_LENGTH = 12;
 /** Authenticated keys are remembered briefly so intake does not pay a lookup per request. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Principal } from "./principal";
+import type { Principal } from "@/server/domain/principal";
 import { decide } from "./roles";
 
 const staff = (role: "support" | "operator" | "admin"): Principal => ({

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { bulkActions } from "@/db/schema";
 import { transaction } from "@/db/transaction";
 import { appendAudit, auditActorOf, type RequestMeta } from "@/server/audit/write";
-import type { Principal } from "@/server/auth/principal";
+import type { Principal } from "@/server/domain/principal";
 import { type BulkChangeResult, lockBulk, type StoredBulkFilter } from "./bulk-action";
 import type { BulkDeps } from "./queue";
 

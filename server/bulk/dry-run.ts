@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from "uuid";
 import { bulkActions, bulkActionTargets, operations } from "@/db/schema";
 import { transaction } from "@/db/transaction";
 import { reasonProblem } from "@/server/actions/plans";
-import type { Principal } from "@/server/auth/principal";
+import type { Principal } from "@/server/domain/principal";
 import {
   BULK_CAP,
   type BulkFilter,

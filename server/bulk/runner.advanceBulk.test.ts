@@ -13,7 +13,7 @@ import {
 import { verifyAuditChain } from "@/server/audit/verify";
 import { NO_REQUEST, SYSTEM_ACTOR } from "@/server/audit/write";
 import { createStaffUser } from "@/server/auth/people";
-import type { Principal } from "@/server/auth/principal";
+import type { Principal } from "@/server/domain/principal";
 import type { RunningWorker } from "@/server/engine/worker";
 import { BulkPresenter } from "@/server/presenters/bulk/bulk-presenter";
 import { createTestDatabase, type TestDatabase } from "@/test/db";

@@ -5,7 +5,7 @@ import { bulkActions, bulkActionTargets, staffUsers } from "@/db/schema";
 import { type ActionDeps, type ActionResult, performAction } from "@/server/actions/perform";
 import type { ActionRequest } from "@/server/actions/plans";
 import type { RequestMeta } from "@/server/audit/write";
-import type { Principal } from "@/server/auth/principal";
+import type { Principal } from "@/server/domain/principal";
 import { hasRole } from "@/server/auth/roles";
 import type { BulkActionKind, BulkOutcome } from "@/server/domain/bulk";
 import type { StaffRole } from "@/server/domain/roles";

@@ -1,6 +1,6 @@
 import type { Db } from "@/db/client";
 import { principalFromAuthorization } from "@/server/auth/api-keys";
-import { type ApiKeyScope, hasScope, type Principal } from "@/server/auth/principal";
+import { type ApiKeyScope, hasScope, type Principal } from "@/server/domain/principal";
 import { problem } from "./problem";
 
 /** The principal when it holds `scope`, else the 401/403 problem to answer with. */

@@ -1,4 +1,4 @@
-import { maySeeType, visibleTypes } from "@/server/auth/principal";
+import { maySeeType, visibleTypes } from "@/server/domain/principal";
 import { isTerminal } from "@/server/domain/statuses";
 import { zodIssues } from "@/server/operations/issues";
 import { toOperationResource } from "@/server/operations/resource";

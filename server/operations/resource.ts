@@ -2,8 +2,8 @@ import { isTerminal } from "@/server/domain/statuses";
 import type { OperationWithSteps } from "@/server/presenters/operation-presenter";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import type { OperationResource } from "./schemas";
-import { statusText } from "./status-text";
-import { createTrackToken } from "./track-token";
+import { statusText } from "@/server/workflows/kit/status-text";
+import { createTrackToken } from "@/server/auth/track-token";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

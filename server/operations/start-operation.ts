@@ -1,4 +1,4 @@
-import { actorOf, maySeeType, type Principal } from "@/server/auth/principal";
+import { actorOf, maySeeType, type Principal } from "@/server/domain/principal";
 import type { OperationPresenter, OperationWithSteps } from "@/server/presenters/operation-presenter";
 import type { IntakeResult, IntakeService, StartRequestBody } from "./intake";
 import { waitForCompletion } from "./wait-for-completion";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MAX_REASON_LENGTH } from "@/server/actions/plans";
-import { API_KEY_SCOPES } from "@/server/auth/principal";
+import { API_KEY_SCOPES } from "@/server/domain/principal";
 import { STAFF_ROLES } from "@/server/domain/roles";
 
 const ZReason = z.string().max(MAX_REASON_LENGTH + 100);

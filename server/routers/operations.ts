@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { maySeeType, visibleTypes } from "@/server/auth/principal";
+import { maySeeType, visibleTypes } from "@/server/domain/principal";
 import { toOperationResource } from "@/server/operations/resource";
 import { domainError } from "@/server/trpc/domain-error";
 import { router, scopedProcedure } from "@/server/trpc/init";

@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import type { ApiKeyScope, Principal } from "@/server/auth/principal";
+import type { ApiKeyScope, Principal } from "@/server/domain/principal";
 import { decide, type Gate } from "@/server/auth/roles";
 import type { StaffPrincipal } from "@/server/auth/session";
 import type { StaffRole } from "@/server/domain/roles";

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { API_KEY_SCOPES, type ApiKeyScope } from "@/server/auth/principal";
+import { API_KEY_SCOPES, type ApiKeyScope } from "@/server/domain/principal";
 import { Button, errorText, Field, inputClass } from "../../_components/forms";
 import { QueryBody } from "../../_components/query-body";
 import { ReasonDialog } from "../../_components/reason-dialog";

@@ -1,6 +1,6 @@
 import { formatDuration } from "../../_components/time";
 import { Empty, Panel } from "../../_components/ui";
-import type { Detail } from "./operation-detail";
+import type { Detail } from "./detail";
 
 type Segment = Detail["segments"][number];
 

@@ -11,13 +11,11 @@ import { StatusBadge } from "../../_components/status-badge";
 import { absolute, formatDuration, Time } from "../../_components/time";
 import { BLOCK_KIND_LABELS, Breadcrumb, Empty, Fact, IconTitle, Panel } from "../../_components/ui";
 import { type LiveEventInfo, useLiveOperation } from "../../_lib/live";
-import type { RouterOutputs } from "../../_lib/router-types";
 import { useTRPC } from "../../_lib/trpc";
+import type { Detail } from "./detail";
 import { HopsView } from "./hops-view";
 import { StagesView } from "./stages-view";
 import { TimelineView } from "./timeline-view";
-
-export type Detail = RouterOutputs["search"]["operation"];
 
 /** One operation for staff: live while it runs. */
 export function OperationDetail({ initial }: { initial: Detail }) {

@@ -1,6 +1,6 @@
 import { Check, Circle, CircleSlash, Loader, RotateCcw, TriangleAlert, Undo2, X } from "lucide-react";
 import { formatDuration, Time } from "../../_components/time";
-import type { Detail } from "./operation-detail";
+import type { Detail } from "./detail";
 
 type Step = Detail["steps"][number];
 

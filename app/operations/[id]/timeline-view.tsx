@@ -1,7 +1,7 @@
 import { absolute, formatDuration } from "../../_components/time";
 import { BLOCK_KIND_LABELS, Empty, Panel } from "../../_components/ui";
 import type { LiveEventInfo } from "../../_lib/live";
-import type { Detail } from "./operation-detail";
+import type { Detail } from "./detail";
 
 type Entry = Detail["timeline"][number];
 

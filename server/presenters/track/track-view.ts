@@ -1,5 +1,5 @@
 import type { OperationStatus, StepStatus } from "@/server/domain/statuses";
-import { statusText } from "@/server/operations/status-text";
+import { statusText } from "@/server/workflows/kit/status-text";
 import type { WorkflowDefinition } from "@/server/workflows/kit/types";
 
 /**
