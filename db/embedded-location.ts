@@ -121,3 +121,15 @@ function lstatOrNull(file: string) {
     return null;
   }
 }
+
+/**
+ * Deletes a data folder and, when its cluster was kept elsewhere (see placeCluster), the
+ * cluster the `pg` symlink points to: removing the folder alone would leave that behind.
+ */
+export async function removeDataDir(dataDir: string): Promise<void> {
+  const link = path.join(dataDir, "pg");
+  if (lstatOrNull(link)?.isSymbolicLink() && existsSync(link)) {
+    await rm(realpathSync(link), { recursive: true, force: true });
+  }
+  await rm(dataDir, { recursive: true, force: true });
+}

@@ -92,7 +92,9 @@ describe.skipIf(process.platform !== "linux" || process.env.DATABASE_URL)("npm s
     await rm(base, { recursive: true, force: true });
   });
 
-  it("says it is running only once the web answers, and serves public/", { timeout: FIRST_START_MS + 60_000 }, async () => {
+  it("says it is running only once the web answers, and serves public/", {
+    timeout: FIRST_START_MS + 60_000,
+  }, async () => {
     const run = start();
     await explained(run, async () => {
       await eventually(() => expect(run.output()).toContain(BANNER), { timeoutMs: FIRST_START_MS });

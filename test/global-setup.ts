@@ -6,12 +6,14 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 import { type DatabaseHandle, openDatabase } from "../db/embedded";
+import { removeDataDir } from "../db/embedded-location";
+import { isAlive } from "../db/embedded-processes";
 import { prepareDatabase } from "../scripts/lib/prepare-database";
 import { quoteIdent, withDatabase } from "./database-url";
 import { withoutEmbeddedPostgresExitHooks } from "./exit-hooks";
@@ -60,7 +62,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     if (external) await dropDatabase(adminUrl, template);
     await server.stop();
-    if (privateDir) await rm(privateDir, { recursive: true, force: true });
+    if (privateDir) await removeDataDir(privateDir);
   };
 }
 
@@ -95,16 +97,7 @@ async function removeAbandonedPrivateClusters(): Promise<void> {
       (await readFile(path.join(dir, "pg", "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0],
     );
     if (postmasterPid && isAlive(postmasterPid)) continue;
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    await removeDataDir(dir);
   }
 }
 

@@ -1,8 +1,8 @@
 import { and, desc, eq, gt } from "drizzle-orm";
 import { auditRecords } from "@/db/schema";
 import type { Queryable, Tx } from "@/db/transaction";
-import type { Principal } from "@/server/domain/principal";
 import type { AuditAction, AuditActorKind } from "@/server/domain/audit-actions";
+import type { Principal } from "@/server/domain/principal";
 import type { OperationStatus } from "@/server/domain/statuses";
 import { type ChainedFields, GENESIS_HASH, hashRecord } from "./chain";
 

@@ -1,7 +1,7 @@
 import type { Db } from "@/db/client";
+import type { Principal } from "@/server/domain/principal";
 import { principalFromAuthorization } from "./api-keys";
 import type { Auth } from "./auth";
-import type { Principal } from "@/server/domain/principal";
 import { staffFromHeaders } from "./session";
 
 /** How the principal was established: a staff session cookie, a bearer API key, or neither. */

@@ -1,5 +1,5 @@
-import type { StaffRole } from "@/server/domain/roles";
 import type { ApiKeyScope, Principal } from "@/server/domain/principal";
+import type { StaffRole } from "@/server/domain/roles";
 
 /** Each role includes the ones before it: support < operator < admin. */
 const RANK: Record<StaffRole, number> = { support: 0, operator: 1, admin: 2 };

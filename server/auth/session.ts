@@ -1,6 +1,6 @@
+import type { Principal } from "@/server/domain/principal";
 import { STAFF_ROLES, type StaffRole } from "@/server/domain/roles";
 import type { Auth } from "./auth";
-import type { Principal } from "@/server/domain/principal";
 
 export type StaffPrincipal = Extract<Principal, { kind: "staff" }>;
 

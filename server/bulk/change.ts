@@ -3,9 +3,9 @@ import { bulkActions } from "@/db/schema";
 import { transaction } from "@/db/transaction";
 import { reasonProblem } from "@/server/actions/plans";
 import { appendAudit, auditActorOf, type RequestMeta } from "@/server/audit/write";
-import type { Principal } from "@/server/domain/principal";
 import type { AuditAction } from "@/server/domain/audit-actions";
 import type { BulkStatus } from "@/server/domain/bulk";
+import type { Principal } from "@/server/domain/principal";
 import { type BulkChangeResult, lockBulk, type StoredBulkFilter } from "./bulk-action";
 import type { BulkDeps } from "./queue";
 

@@ -5,9 +5,9 @@ import { bulkActions, bulkActionTargets, staffUsers } from "@/db/schema";
 import { type ActionDeps, type ActionResult, performAction } from "@/server/actions/perform";
 import type { ActionRequest } from "@/server/actions/plans";
 import type { RequestMeta } from "@/server/audit/write";
-import type { Principal } from "@/server/domain/principal";
 import { hasRole } from "@/server/auth/roles";
 import type { BulkActionKind, BulkOutcome } from "@/server/domain/bulk";
+import type { Principal } from "@/server/domain/principal";
 import type { StaffRole } from "@/server/domain/roles";
 
 /** A runner holds a bulk action this long without renewing before another process may take over. */

@@ -1,9 +1,9 @@
+import { createTrackToken } from "@/server/auth/track-token";
 import { isTerminal } from "@/server/domain/statuses";
 import type { OperationWithSteps } from "@/server/presenters/operation-presenter";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
-import type { OperationResource } from "./schemas";
 import { statusText } from "@/server/workflows/kit/status-text";
-import { createTrackToken } from "@/server/auth/track-token";
+import type { OperationResource } from "./schemas";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Principal } from "@/server/domain/principal";
 import { createTrackToken } from "@/server/auth/track-token";
+import type { Principal } from "@/server/domain/principal";
 import type { Services } from "@/server/services";
 import { createContextInner } from "@/server/trpc/context";
 import { createTestDatabase, type TestDatabase } from "@/test/db";

@@ -1,6 +1,6 @@
 import { tracked } from "@trpc/server";
-import { watch } from "@/server/live/watch";
 import { verifyTrackToken } from "@/server/auth/track-token";
+import { watch } from "@/server/live/watch";
 import { publicProcedure, router } from "@/server/trpc/init";
 import { ZGetTrackRequestSchema, ZGetTrackResponseSchema, ZWatchTrackRequestSchema } from "./track.types";
 

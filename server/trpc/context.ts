@@ -1,8 +1,8 @@
 import type { RequestMeta } from "@/server/audit/write";
 import { type AuthenticatedVia, principalFromHeaders } from "@/server/auth/authenticate";
 import { authSettings, isTrustedOrigin } from "@/server/auth/config";
-import type { Principal } from "@/server/domain/principal";
 import { requestMetaFrom } from "@/server/auth/request-meta";
+import type { Principal } from "@/server/domain/principal";
 import type { Services } from "@/server/services";
 
 export interface ContextInner {

@@ -1,8 +1,8 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import type { ApiKeyScope, Principal } from "@/server/domain/principal";
 import { decide, type Gate } from "@/server/auth/roles";
 import type { StaffPrincipal } from "@/server/auth/session";
+import type { ApiKeyScope, Principal } from "@/server/domain/principal";
 import type { StaffRole } from "@/server/domain/roles";
 import type { ContextInner } from "./context";
 import { DomainError } from "./domain-error";

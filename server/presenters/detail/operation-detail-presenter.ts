@@ -1,12 +1,12 @@
 import type { Db } from "@/db/client";
+import { createTrackToken } from "@/server/auth/track-token";
 import type { EventType } from "@/server/domain/events";
 import type { BlockKind, ErrorClass, OperationStatus, StepStatus } from "@/server/domain/statuses";
 import { RUN_QUEUE } from "@/server/engine/queue";
 import { currentCursor, type FeedCursor } from "@/server/live/feed";
-import { statusText } from "@/server/workflows/kit/status-text";
-import { createTrackToken } from "@/server/auth/track-token";
 import { asDate, asDateOrNull } from "@/server/presenters/rows";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
+import { statusText } from "@/server/workflows/kit/status-text";
 import { redact } from "./redact";
 import {
   type Attempt,

@@ -1,8 +1,8 @@
 import { LRUCache } from "lru-cache";
 import type { Db } from "@/db/client";
+import { verifyTrackToken } from "@/server/auth/track-token";
 import type { OperationStatus, StepStatus } from "@/server/domain/statuses";
 import { currentCursor, type FeedCursor } from "@/server/live/feed";
-import { verifyTrackToken } from "@/server/auth/track-token";
 import { asDate, asDateOrNull, asNumberOrNull } from "@/server/presenters/rows";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { type CompletionStats, deriveTrackView, type TrackView } from "./track-view";
