@@ -33,21 +33,3 @@ export function databaseFromEnv(env: NodeJS.ProcessEnv = process.env): { db: Db;
   });
   return { db, url };
 }
-
-const globalForDb = globalThis as unknown as { throughlineDb?: Db };
-
-/**
- * The process-wide pool, created on first use from DATABASE_URL (the launcher sets
- * it for the web and worker processes). Kept on globalThis so dev reloads reuse it.
- */
-export function getDb(): Db {
-  if (!globalForDb.throughlineDb) {
-    const url = process.env.DATABASE_URL;
-    if (!url) throw new Error("DATABASE_URL is not set: start Throughline with `npm start`.");
-    globalForDb.throughlineDb = createDb(url, {
-      max: Number(process.env.DB_POOL_MAX ?? 10),
-      applicationName: process.env.THROUGHLINE_ROLE ?? "throughline",
-    });
-  }
-  return globalForDb.throughlineDb;
-}

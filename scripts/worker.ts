@@ -11,7 +11,8 @@ const log = (line: string) => console.log(`[worker] ${line}`);
 async function main(): Promise<void> {
   const { db, url } = databaseFromEnv();
   const services = createServices({ db, url });
-  const worker = await startWorker({ db, url, registry: services.registry, runs: services.runs, log });
+  const { registry, runs, providers } = services;
+  const worker = await startWorker({ db, url, registry, runs, providers, log });
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {

@@ -152,9 +152,11 @@ async function workerStop(
   start: (input: unknown) => Promise<string>,
   times: number,
 ): Promise<{ busy: number[]; idle: number[] }> {
+  // The scripted workflow calls no provider; a worker needs them all the same.
+  const providers = createProviders({ db });
   const idle: number[] = [];
   for (let i = 0; i < times; i++) {
-    const worker = await startWorker({ db, url, runs, registry });
+    const worker = await startWorker({ db, url, runs, registry, providers });
     const t0 = performance.now();
     await worker.stop();
     idle.push(performance.now() - t0);
@@ -166,7 +168,7 @@ async function workerStop(
       started = resolve;
     });
     const hooks = { beforeEffect: ({ step }: { step: string }) => (step === "a" ? started() : undefined) };
-    const worker = await startWorker({ db, url, runs, registry, hooks });
+    const worker = await startWorker({ db, url, runs, registry, providers, hooks });
     await start({ script: { a: ["slow"] } });
     await slowStepStarted;
     const t0 = performance.now();

@@ -63,6 +63,7 @@ export async function compensateNext(
             idempotencyKey: `${op.id}:${step.name}:compensate`,
             attempt,
             signal,
+            providers: engine.providers,
             output: step.output,
           });
         });

@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import type { Providers } from "@/server/providers";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import type { LeaseKeeper } from "./leases";
 import type { RunQueue } from "./run-queue";
@@ -29,6 +30,8 @@ export interface Engine {
   /** Grouped loads and commits (the hot path). */
   store: EngineStore;
   registry: WorkflowRegistry;
+  /** Handed to every step in its context. */
+  providers: Providers;
   /** Lease owner, unique per worker process start. */
   owner: string;
   /** Timeline actor, `worker:<id>`. */

@@ -156,6 +156,7 @@ async function runClaimedStep(
         outputs,
         idempotencyKey: `${op.id}:${step.name}`,
         attempt: step.attempts,
+        providers: engine.providers,
       },
       signal: lease.signal,
       beforeEffect: async () => engine.hooks.beforeEffect?.(info),

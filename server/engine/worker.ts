@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { PgBoss } from "pg-boss";
 import type { Db } from "@/db/client";
 import { startBulkWork } from "@/server/bulk/work";
+import type { Providers } from "@/server/providers";
 import { defaultRegistry } from "@/server/workflows";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import type { Engine, EngineHooks } from "./engine";
@@ -37,6 +38,8 @@ export const WORKER_DEFAULTS = {
 export interface StartWorkerOptions {
   /** The pool this worker reads and writes through. */
   db: Db;
+  /** What the steps call (`ctx.providers`); the caller builds them, usually `createServices(…).providers`. */
+  providers: Providers;
   /** One line per lifecycle event; silent when absent. */
   log?: (line: string) => void;
   /** Stable identity; defaults to `${hostname}:${pid}:${random}`, unique per process start. */
@@ -128,6 +131,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     db,
     store: new EngineStore({ db, runs, notifier }),
     registry,
+    providers: options.providers,
     owner: id,
     actor: `worker:${id}`,
     leaseMs: settings.leaseMs,

@@ -1,4 +1,4 @@
-import { type Db, getDb } from "@/db/client";
+import type { Db } from "@/db/client";
 import { carrierProvider } from "./carrier";
 import { emailProvider } from "./email";
 import { paymentsProvider } from "./payments";
@@ -9,7 +9,8 @@ import { warehouseProvider } from "./warehouse";
 /**
  * The simulated external systems the sample workflows talk to. Each keeps its own tables
  * (the authoritative business state) and a ledger of applied effects by idempotency key,
- * and misbehaves on demand (fault injection, set from the sandbox page).
+ * and misbehaves on demand (fault injection, set from the sandbox page). Steps reach them
+ * through their context (`ctx.providers`), wired by whoever starts the worker.
  */
 export function createProviders(options: { db: Db; random?: () => number }) {
   const rt: ProviderRuntime = { db: options.db, random: options.random ?? Math.random };
@@ -23,18 +24,3 @@ export function createProviders(options: { db: Db; random?: () => number }) {
 }
 
 export type Providers = ReturnType<typeof createProviders>;
-
-const globalForProviders = globalThis as unknown as { throughlineProviders?: Providers };
-
-/**
- * The providers workflow steps call. Defaults to the process's pool (`getDb()`); tests and
- * scripts that run steps against another database call `setProviders` first.
- */
-export function providers(): Providers {
-  globalForProviders.throughlineProviders ??= createProviders({ db: getDb() });
-  return globalForProviders.throughlineProviders;
-}
-
-export function setProviders(value: Providers): void {
-  globalForProviders.throughlineProviders = value;
-}

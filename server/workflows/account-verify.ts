@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { providers } from "@/server/providers";
+import type { Providers } from "@/server/providers";
 import { NeedsPersonError, PermanentError } from "@/server/workflows/kit/errors";
 import { PROVIDER_RETRY, QUICK_RETRY } from "./kit/policies";
 import { defineWorkflow, type PreconditionResult } from "./kit/types";
@@ -24,8 +24,8 @@ type Input = z.output<typeof input>;
 const account = (i: Input) => ({ id: i.accountId, email: i.email, country: i.country.toUpperCase() });
 
 /** Only a pending account can be verified; a closed or active one means the request is stale. */
-async function accountStillPending({ accountId }: Input): Promise<PreconditionResult> {
-  const found = await providers().risk.getAccount(accountId);
+async function accountStillPending(providers: Providers, { accountId }: Input): Promise<PreconditionResult> {
+  const found = await providers.risk.getAccount(accountId);
   if (found?.status === "closed")
     return { ok: false, outcome: "fail", reason: `Account ${accountId} was closed.` };
   if (found?.status === "active") {
@@ -68,12 +68,12 @@ export const accountVerify = defineWorkflow({
       userText: "Checking your documents",
       precondition: {
         description: "The account is not already active or closed.",
-        check: ({ input }) => accountStillPending(input),
+        check: ({ input, providers }) => accountStillPending(providers, input),
       },
       effect: {
         description: "Files the documents with the compliance service, opening the account as pending.",
-        run: ({ input, idempotencyKey, signal }) =>
-          providers().risk.collectDocuments({
+        run: ({ input, idempotencyKey, signal, providers }) =>
+          providers.risk.collectDocuments({
             account: account(input),
             documents: input.documents,
             idempotencyKey,
@@ -82,8 +82,8 @@ export const accountVerify = defineWorkflow({
       },
       compensation: {
         description: "Deletes the collected documents: nothing is kept for an account that was not verified.",
-        run: async ({ input, idempotencyKey, signal }) => {
-          await providers().risk.deleteDocuments({ accountId: input.accountId, idempotencyKey, signal });
+        run: async ({ input, idempotencyKey, signal, providers }) => {
+          await providers.risk.deleteDocuments({ accountId: input.accountId, idempotencyKey, signal });
         },
       },
       retry: PROVIDER_RETRY,
@@ -96,8 +96,8 @@ export const accountVerify = defineWorkflow({
       userText: "Running our security checks",
       effect: {
         description: "Scores the applicant from 0 to 100 (country, documents, history).",
-        run: ({ input, idempotencyKey, signal }) =>
-          providers().risk.assess({
+        run: ({ input, idempotencyKey, signal, providers }) =>
+          providers.risk.assess({
             account: account(input),
             documents: input.documents.length,
             idempotencyKey,
@@ -118,10 +118,10 @@ export const accountVerify = defineWorkflow({
       effect: {
         description:
           "Low risk passes at once; high risk opens a review and waits for a compliance officer's decision.",
-        run: async ({ operationId, input, outputs, idempotencyKey, signal }) => {
+        run: async ({ operationId, input, outputs, idempotencyKey, signal, providers }) => {
           const risk = outputs.risk_check as { score: number; level: "low" | "high" };
           if (risk.level === "low") return { review: "not_needed", score: risk.score };
-          const review = await providers().risk.requestReview({
+          const review = await providers.risk.requestReview({
             operationId,
             accountId: input.accountId,
             score: risk.score,
@@ -162,12 +162,12 @@ export const accountVerify = defineWorkflow({
       userText: "Opening your account",
       precondition: {
         description: "The account was not closed while it was being verified.",
-        check: ({ input }) => accountStillPending(input),
+        check: ({ input, providers }) => accountStillPending(providers, input),
       },
       effect: {
         description: "Activates the account.",
-        run: ({ input, idempotencyKey, signal }) =>
-          providers().risk.activate({ accountId: input.accountId, idempotencyKey, signal }),
+        run: ({ input, idempotencyKey, signal, providers }) =>
+          providers.risk.activate({ accountId: input.accountId, idempotencyKey, signal }),
       },
       compensation: { none: "Activation is the last step; closing an account again is a separate request." },
       retry: PROVIDER_RETRY,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { providers } from "@/server/providers";
+import type { Providers } from "@/server/providers";
 import { PROVIDER_RETRY } from "./kit/policies";
 import { defineWorkflow, type PreconditionResult } from "./kit/types";
 
@@ -24,8 +24,8 @@ const input = z.object({
 type Input = z.output<typeof input>;
 
 /** A cancelled order fails cleanly (what was done is undone); a fulfilled one was someone else's. */
-async function orderStillOpen({ orderId }: Input): Promise<PreconditionResult> {
-  const order = await providers().warehouse.getOrder(orderId);
+async function orderStillOpen(providers: Providers, { orderId }: Input): Promise<PreconditionResult> {
+  const order = await providers.warehouse.getOrder(orderId);
   if (order?.status === "cancelled") {
     return { ok: false, outcome: "fail", reason: `The shop cancelled order ${orderId}.` };
   }
@@ -73,10 +73,10 @@ export const orderFulfill = defineWorkflow({
       userActionText: "One of your items is out of stock; we'll continue as soon as it's back.",
       precondition: {
         description: "The order is still open in the shop, and every item is known and in stock.",
-        async check({ input }) {
-          const open = await orderStillOpen(input);
+        async check({ input, providers }) {
+          const open = await orderStillOpen(providers, input);
           if (!open.ok) return open;
-          const short = await providers().warehouse.shortages(input.items);
+          const short = await providers.warehouse.shortages(input.items);
           const unknown = short.filter((s) => !s.known).map((s) => s.sku);
           if (unknown.length > 0) {
             return {
@@ -102,8 +102,8 @@ export const orderFulfill = defineWorkflow({
       },
       effect: {
         description: "Reserves every item in the warehouse, all or nothing, and opens the order in the shop.",
-        run: ({ input, idempotencyKey, signal }) =>
-          providers().warehouse.reserve({
+        run: ({ input, idempotencyKey, signal, providers }) =>
+          providers.warehouse.reserve({
             order: {
               id: input.orderId,
               customerEmail: input.customerEmail,
@@ -117,8 +117,8 @@ export const orderFulfill = defineWorkflow({
       },
       compensation: {
         description: "Releases the reserved stock.",
-        run: async ({ input, idempotencyKey, signal }) => {
-          await providers().warehouse.release({ orderId: input.orderId, idempotencyKey, signal });
+        run: async ({ input, idempotencyKey, signal, providers }) => {
+          await providers.warehouse.release({ orderId: input.orderId, idempotencyKey, signal });
         },
       },
       retry: PROVIDER_RETRY,
@@ -135,12 +135,12 @@ export const orderFulfill = defineWorkflow({
       userText: "Taking payment",
       precondition: {
         description: "The order has not been cancelled since the stock was reserved.",
-        check: ({ input }) => orderStillOpen(input),
+        check: ({ input, providers }) => orderStillOpen(providers, input),
       },
       effect: {
         description: "Charges the customer's card for the order total.",
-        run: ({ input, idempotencyKey, signal }) =>
-          providers().payments.charge({
+        run: ({ input, idempotencyKey, signal, providers }) =>
+          providers.payments.charge({
             orderId: input.orderId,
             customerEmail: input.customerEmail,
             amountCents: input.amountCents,
@@ -151,9 +151,9 @@ export const orderFulfill = defineWorkflow({
       },
       compensation: {
         description: "Refunds the charge in full.",
-        run: async ({ output, idempotencyKey, signal }) => {
+        run: async ({ output, idempotencyKey, signal, providers }) => {
           const { chargeId } = output as { chargeId: string };
-          await providers().payments.refund({ chargeId, idempotencyKey, signal });
+          await providers.payments.refund({ chargeId, idempotencyKey, signal });
         },
       },
       retry: PROVIDER_RETRY,
@@ -169,13 +169,13 @@ export const orderFulfill = defineWorkflow({
       userText: "Booking your delivery",
       precondition: {
         description: "The order is still open and its charge has not been refunded.",
-        async check({ input, outputs }) {
-          const order = await providers().warehouse.getOrder(input.orderId);
+        async check({ input, outputs, providers }) {
+          const order = await providers.warehouse.getOrder(input.orderId);
           if (order?.status === "cancelled") {
             return { ok: false, outcome: "fail", reason: `The shop cancelled order ${input.orderId}.` };
           }
           const { chargeId } = outputs.charge_payment as { chargeId: string };
-          const charge = await providers().payments.getCharge(chargeId);
+          const charge = await providers.payments.getCharge(chargeId);
           if (charge?.status !== "captured") {
             return {
               ok: false,
@@ -191,8 +191,8 @@ export const orderFulfill = defineWorkflow({
       },
       effect: {
         description: "Books the carrier and gets a tracking number; the shop marks the order fulfilled.",
-        run: ({ input, idempotencyKey, signal }) =>
-          providers().carrier.createShipment({ orderId: input.orderId, idempotencyKey, signal }),
+        run: ({ input, idempotencyKey, signal, providers }) =>
+          providers.carrier.createShipment({ orderId: input.orderId, idempotencyKey, signal }),
       },
       compensation: {
         none: "A booked shipment is the point of no return: from here a cancellation is a return, handled by support.",
@@ -207,9 +207,9 @@ export const orderFulfill = defineWorkflow({
       userText: "Sending your confirmation",
       effect: {
         description: "Emails the customer their tracking number.",
-        run: ({ input, outputs, idempotencyKey, signal }) => {
+        run: ({ input, outputs, idempotencyKey, signal, providers }) => {
           const { trackingNumber } = outputs.create_shipment as { trackingNumber: string };
-          return providers().email.send({
+          return providers.email.send({
             to: input.customerEmail,
             subject: `Your order ${input.orderId} is on its way`,
             body: `Track your parcel with ${trackingNumber}.`,

@@ -6,7 +6,7 @@ import { ensureQueues } from "@/server/engine/queue";
 import { RunQueue } from "@/server/engine/run-queue";
 import { type RunningWorker, type StartWorkerOptions, startWorker } from "@/server/engine/worker";
 import { IntakeService } from "@/server/operations/intake";
-import { createProviders, setProviders } from "@/server/providers";
+import { createProviders } from "@/server/providers";
 import { defaultRegistry } from "@/server/workflows";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { eventually } from "@/test/eventually";
@@ -57,7 +57,7 @@ export async function engineHarness(options: {
   const { db, url } = options;
   const registry = options.registry ?? defaultRegistry;
   await ensureQueues(url);
-  setProviders(createProviders({ db, random: options.random }));
+  const providers = createProviders({ db, random: options.random });
   const runs = new RunQueue({ db, url });
   const workers: RunningWorker[] = [];
   const ranJobOf = new Set<string>();
@@ -77,6 +77,7 @@ export async function engineHarness(options: {
         db,
         url,
         registry,
+        providers,
         ...TEST_WORKER_OPTIONS,
         ...overrides,
         hooks: {

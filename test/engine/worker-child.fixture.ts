@@ -8,7 +8,7 @@
 import { createDb } from "@/db/client";
 import type { HookInfo } from "@/server/engine/engine";
 import { startWorker } from "@/server/engine/worker";
-import { createProviders, setProviders } from "@/server/providers";
+import { createProviders } from "@/server/providers";
 import { defaultRegistry, WORKFLOWS } from "@/server/workflows";
 import { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { TEST_WORKER_OPTIONS } from "./harness";
@@ -17,7 +17,6 @@ import { scriptedWorkflow } from "./scripted-workflow";
 const url = process.env.DATABASE_URL!;
 const { CRASH_AT, CRASH_STEP, PAUSE_AT } = process.env;
 const db = createDb(url, { max: 8, applicationName: "worker-child" });
-setProviders(createProviders({ db }));
 const extra = process.env.EXTRA_WORKFLOWS === "scripted" ? [scriptedWorkflow] : [];
 const registry = extra.length ? new WorkflowRegistry([...WORKFLOWS, ...extra]) : defaultRegistry;
 
@@ -42,6 +41,7 @@ const worker = await startWorker({
   db,
   url,
   registry,
+  providers: createProviders({ db }),
   ...TEST_WORKER_OPTIONS,
   hooks: {
     beforeClaim: at("beforeClaim"),

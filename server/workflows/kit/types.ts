@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { BlockKind, ErrorClass } from "@/server/domain/statuses";
+import type { Providers } from "@/server/providers";
 
 /**
  * A workflow is declared in code and reads top to bottom as its execution story:
@@ -28,6 +29,8 @@ export interface StepContext<TInput = unknown> {
   idempotencyKey: string;
   attempt: number;
   signal: AbortSignal;
+  /** The simulated external systems, wired by whoever started the worker. */
+  providers: Providers;
 }
 
 /** A precondition re-reads the authoritative business state before acting. */
