@@ -2,6 +2,7 @@ import type { Db } from "@/db/client";
 import { OperationActionsService } from "./actions/operation-actions";
 import { type Auth, createAuth } from "./auth/auth";
 import { type BulkDeps, BulkQueue } from "./bulk/queue";
+import { JobProducer } from "./engine/queue";
 import { RunQueue } from "./engine/run-queue";
 import { LiveHub } from "./live/hub";
 import { logger } from "./logger";
@@ -64,8 +65,10 @@ export function createServices(deps: ServiceDeps): Services {
   const { db } = deps;
   const registry = deps.registry ?? defaultRegistry;
   const now = deps.now ?? (() => new Date());
-  const runs = deps.runs ?? new RunQueue({ db, url: deps.url });
-  const bulkQueue = deps.bulkQueue ?? new BulkQueue({ db, url: deps.url });
+  // One pg-boss producer writes both kinds of job (it only inserts; no maintenance, no pool).
+  const producer = new JobProducer({ db, url: deps.url });
+  const runs = deps.runs ?? new RunQueue({ db, producer });
+  const bulkQueue = deps.bulkQueue ?? new BulkQueue({ db, producer });
   const live = deps.live ?? new LiveHub({ sql: db.$client, log: (line) => logger.warn(line) });
   const intake = new IntakeService(db, registry, runs, pauseGate(db));
   const presenters = createPresenters({ db, registry, now });
@@ -87,7 +90,7 @@ export function createServices(deps: ServiceDeps): Services {
     faults: new FaultSettingsService(db),
     presenters,
     async close() {
-      await Promise.all([live.stop(), runs.close(), bulkQueue.close()]);
+      await Promise.all([live.stop(), runs.close(), bulkQueue.close(), producer.close()]);
     },
   };
 }

@@ -15,9 +15,12 @@ export interface BulkJobData {
 export class BulkQueue {
   private readonly producer: JobProducer;
 
-  /** `url` lets the first use install pg-boss's schema and queues when the launcher has not. */
-  constructor(options: { db: Db; url?: string }) {
-    this.producer = new JobProducer(options);
+  /**
+   * `url` lets the first use install pg-boss's schema and queues when the launcher has not;
+   * `producer` shares one pg-boss producer with the process's run queue.
+   */
+  constructor(options: { db: Db; url?: string; producer?: JobProducer }) {
+    this.producer = options.producer ?? new JobProducer(options);
   }
 
   async enqueue(tx: Tx, bulkActionId: string): Promise<void> {

@@ -27,6 +27,8 @@ export interface RunQueueOptions {
   db: Db;
   /** Lets the first use install pg-boss's schema and queues when the launcher has not. */
   url?: string;
+  /** A producer shared with the process's other job queues (one pg-boss producer per process). */
+  producer?: JobProducer;
 }
 
 /**
@@ -38,7 +40,7 @@ export class RunQueue {
   private readonly producer: JobProducer;
 
   constructor(options: RunQueueOptions) {
-    this.producer = new JobProducer(options);
+    this.producer = options.producer ?? new JobProducer(options);
   }
 
   async enqueue(tx: Tx, jobs: RunJob[]): Promise<void> {
