@@ -1,4 +1,5 @@
 import type { Sql } from "postgres";
+import type { Db } from "@/db/client";
 import { currentCursor, parseCursor, readChanges } from "./feed";
 import type { LiveBatch, LiveFilter, LiveHub } from "./hub";
 
@@ -49,4 +50,14 @@ export async function* watch(options: {
   } finally {
     subscription.close();
   }
+}
+
+/** `watch` over a process's services (its hub and pool): what each live subscription streams. */
+export function watchServices(
+  services: { live: LiveHub; db: Db },
+  filter: LiveFilter,
+  since: string | null | undefined,
+  signal?: AbortSignal,
+): AsyncGenerator<LiveBatch> {
+  return watch({ hub: services.live, sql: services.db.$client, filter, since, signal });
 }

@@ -2,6 +2,7 @@ import { reasonProblem } from "@/server/actions/plans";
 import { auditActorOf } from "@/server/audit/write";
 import { createApiKey, revokeApiKey } from "@/server/auth/api-keys";
 import { changeRole, createStaffUser, setStaffActive } from "@/server/auth/people";
+import type { ContextInner } from "@/server/trpc/context";
 import { domainError } from "@/server/trpc/domain-error";
 import { adminProcedure, router } from "@/server/trpc/init";
 import {
@@ -19,10 +20,19 @@ import {
   ZSetRoleResponseSchema,
 } from "./admin.types";
 
-function requireReason(reason: string) {
+/** The reason an audited change gives, trimmed; a missing or too-short one is refused. */
+function requiredReason(reason: string): string {
   const problem = reasonProblem(reason);
   if (problem) throw domainError("invalid_input", problem, [{ pointer: "/reason", detail: problem }]);
+  return reason.trim();
 }
+
+/** What every audited admin change is handed: the database, who made it and the request. */
+function auditedBy(ctx: ContextInner) {
+  return { db: ctx.services.db, actor: auditActorOf(ctx.principal), request: ctx.request };
+}
+
+const LAST_ADMIN = "This is the last active admin: make someone else admin first.";
 
 /** People and API keys: admins only, every change audited. */
 export const adminRouter = router({
@@ -35,12 +45,7 @@ export const adminRouter = router({
       .input(ZCreatePersonRequestSchema)
       .output(ZCreatePersonResponseSchema)
       .mutation(async ({ ctx, input }) => {
-        const result = await createStaffUser({
-          db: ctx.services.db,
-          ...input,
-          actor: auditActorOf(ctx.principal),
-          request: ctx.request,
-        });
+        const result = await createStaffUser({ ...input, ...auditedBy(ctx) });
         switch (result.type) {
           case "created":
             return { userId: result.userId };
@@ -59,14 +64,8 @@ export const adminRouter = router({
       .input(ZSetRoleRequestSchema)
       .output(ZSetRoleResponseSchema)
       .mutation(async ({ ctx, input }) => {
-        requireReason(input.reason);
-        const result = await changeRole({
-          db: ctx.services.db,
-          ...input,
-          reason: input.reason.trim(),
-          actor: auditActorOf(ctx.principal),
-          request: ctx.request,
-        });
+        const reason = requiredReason(input.reason);
+        const result = await changeRole({ ...input, reason, ...auditedBy(ctx) });
         switch (result.type) {
           case "changed":
             return { from: result.from, to: result.to };
@@ -75,7 +74,7 @@ export const adminRouter = router({
           case "not_found":
             throw domainError("not_found", "No such person.");
           case "last_admin":
-            throw domainError("last_admin", "This is the last active admin: make someone else admin first.");
+            throw domainError("last_admin", LAST_ADMIN);
         }
       }),
 
@@ -83,14 +82,8 @@ export const adminRouter = router({
       .input(ZSetActiveRequestSchema)
       .output(ZSetActiveResponseSchema)
       .mutation(async ({ ctx, input }) => {
-        requireReason(input.reason);
-        const result = await setStaffActive({
-          db: ctx.services.db,
-          ...input,
-          reason: input.reason.trim(),
-          actor: auditActorOf(ctx.principal),
-          request: ctx.request,
-        });
+        const reason = requiredReason(input.reason);
+        const result = await setStaffActive({ ...input, reason, ...auditedBy(ctx) });
         switch (result.type) {
           case "done":
             return { active: input.active };
@@ -99,7 +92,7 @@ export const adminRouter = router({
           case "not_found":
             throw domainError("not_found", "No such person.");
           case "last_admin":
-            throw domainError("last_admin", "This is the last active admin: make someone else admin first.");
+            throw domainError("last_admin", LAST_ADMIN);
         }
       }),
   }),
@@ -119,26 +112,15 @@ export const adminRouter = router({
             { pointer: "/workflowTypes", detail: "unknown workflow type" },
           ]);
         }
-        return createApiKey({
-          db: ctx.services.db,
-          ...input,
-          actor: auditActorOf(ctx.principal),
-          request: ctx.request,
-        });
+        return createApiKey({ ...input, ...auditedBy(ctx) });
       }),
 
     revoke: adminProcedure
       .input(ZRevokeApiKeyRequestSchema)
       .output(ZRevokeApiKeyResponseSchema)
       .mutation(async ({ ctx, input }) => {
-        requireReason(input.reason);
-        const result = await revokeApiKey({
-          db: ctx.services.db,
-          keyId: input.keyId,
-          reason: input.reason.trim(),
-          actor: auditActorOf(ctx.principal),
-          request: ctx.request,
-        });
+        const reason = requiredReason(input.reason);
+        const result = await revokeApiKey({ keyId: input.keyId, reason, ...auditedBy(ctx) });
         switch (result.type) {
           case "revoked":
             return { prefix: result.prefix };

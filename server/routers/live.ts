@@ -1,5 +1,5 @@
 import { tracked } from "@trpc/server";
-import { watch } from "@/server/live/watch";
+import { watchServices } from "@/server/live/watch";
 import { protectedProcedure, router } from "@/server/trpc/init";
 import { ZWatchChangesRequestSchema, ZWatchOperationRequestSchema } from "./live.types";
 
@@ -15,13 +15,7 @@ export const liveRouter = router({
     input,
     signal,
   }) {
-    for await (const batch of watch({
-      hub: ctx.services.live,
-      sql: ctx.services.db.$client,
-      filter: { countOnly: true },
-      since: input.lastEventId,
-      signal,
-    })) {
+    for await (const batch of watchServices(ctx.services, { countOnly: true }, input.lastEventId, signal)) {
       yield tracked(batch.cursor, { count: batch.count, resync: batch.resync });
     }
   }),
@@ -32,13 +26,12 @@ export const liveRouter = router({
     input,
     signal,
   }) {
-    for await (const batch of watch({
-      hub: ctx.services.live,
-      sql: ctx.services.db.$client,
-      filter: { operationId: input.id },
-      since: input.lastEventId,
+    for await (const batch of watchServices(
+      ctx.services,
+      { operationId: input.id },
+      input.lastEventId,
       signal,
-    })) {
+    )) {
       yield tracked(batch.cursor, { events: batch.events, resync: batch.resync });
     }
   }),

@@ -1,6 +1,6 @@
 import { tracked } from "@trpc/server";
 import { verifyTrackToken } from "@/server/auth/track-token";
-import { watch } from "@/server/live/watch";
+import { watchServices } from "@/server/live/watch";
 import { publicProcedure, router } from "@/server/trpc/init";
 import { ZGetTrackRequestSchema, ZGetTrackResponseSchema, ZWatchTrackRequestSchema } from "./track.types";
 
@@ -31,13 +31,8 @@ export const trackRouter = router({
     const granted = verifyTrackToken(input.token);
     if (!granted.ok) return;
     let checkedAt = Date.now();
-    for await (const batch of watch({
-      hub: ctx.services.live,
-      sql: ctx.services.db.$client,
-      filter: { operationId: granted.operationId },
-      since: input.lastEventId,
-      signal,
-    })) {
+    const filter = { operationId: granted.operationId };
+    for await (const batch of watchServices(ctx.services, filter, input.lastEventId, signal)) {
       if (Date.now() - checkedAt > RECHECK_MS) {
         if (!verifyTrackToken(input.token).ok) return;
         checkedAt = Date.now();
