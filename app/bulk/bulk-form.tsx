@@ -7,7 +7,8 @@ import { type FormEvent, useState } from "react";
 import type { BulkActionKind } from "@/server/domain/bulk";
 import { OPERATION_STATUSES, type OperationStatus } from "@/server/domain/statuses";
 import { Button, errorText, Field, inputClass } from "../_components/forms";
-import { ErrorNote, Panel } from "../_components/ui";
+import { Select, WorkflowTypeSelect } from "../_components/select";
+import { ErrorNote, PageHeader, Panel } from "../_components/ui";
 import { useTRPC } from "../_lib/trpc";
 
 const ACTIONS: { value: BulkActionKind; label: string; needsStep?: boolean }[] = [
@@ -52,6 +53,7 @@ export function BulkForm() {
   );
 
   const steps = workflows.data?.workflows.find((w) => w.type === type)?.steps ?? [];
+  const stepOptions = steps.map((s) => ({ value: s.name, label: `${s.title} (${s.name})` }));
   const needsStep = ACTIONS.find((a) => a.value === action)?.needsStep ?? false;
   const canAct = me.data?.signedIn && me.data.user.role !== "support";
 
@@ -90,30 +92,22 @@ export function BulkForm() {
   const initialStatuses = params.getAll("status");
   return (
     <div className="space-y-5">
-      <header>
-        <h1 className="text-xl font-semibold">Bulk action</h1>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          Pick operations by search, run a dry run that freezes exactly which ones, then confirm by typing how
-          many. A few go first (the canary); the rest follow only if those worked. Every operation is audited.
-        </p>
-      </header>
+      <PageHeader title="Bulk action">
+        Pick operations by search, run a dry run that freezes exactly which ones, then confirm by typing how
+        many. A few go first (the canary); the rest follow only if those worked. Every operation is audited.
+      </PageHeader>
       <Panel id="bulk-search" title="1. Which operations, and what to do">
         <form onSubmit={submit} className="grid gap-4 p-4 sm:grid-cols-2 lg:grid-cols-4">
           <Field id="bulk-type" label="Workflow type">
-            <select
+            <WorkflowTypeSelect
               id="bulk-type"
               required
               value={type}
               onChange={(e) => setType(e.target.value)}
               className={inputClass}
-            >
-              <option value="">Choose…</option>
-              {workflows.data?.workflows.map((w) => (
-                <option key={w.type} value={w.type}>
-                  {w.type}
-                </option>
-              ))}
-            </select>
+              emptyLabel="Choose…"
+              workflows={workflows.data?.workflows}
+            />
           </Field>
           <fieldset className="space-y-1">
             <legend className="text-sm font-medium">Status</legend>
@@ -134,46 +128,36 @@ export function BulkForm() {
             </div>
           </fieldset>
           <Field id="bulk-filter-step" label="At step">
-            <select
+            <Select
               id="bulk-filter-step"
               name="filterStep"
               defaultValue={params.get("step") ?? ""}
               className={inputClass}
-            >
-              <option value="">Any step</option>
-              {steps.map((s) => (
-                <option key={s.name} value={s.name}>
-                  {s.title} ({s.name})
-                </option>
-              ))}
-            </select>
+              emptyLabel="Any step"
+              options={stepOptions}
+            />
           </Field>
           <Field id="bulk-since" label="In this state since">
             <input id="bulk-since" name="since" type="datetime-local" className={inputClass} />
           </Field>
           <Field id="bulk-action" label="Action">
-            <select
+            <Select
               id="bulk-action"
               value={action}
               onChange={(e) => setAction(e.target.value as BulkActionKind)}
               className={inputClass}
-            >
-              {ACTIONS.map((a) => (
-                <option key={a.value} value={a.value}>
-                  {a.label}
-                </option>
-              ))}
-            </select>
+              options={ACTIONS}
+            />
           </Field>
           {needsStep && (
             <Field id="bulk-action-step" label="Step to act on">
-              <select id="bulk-action-step" name="actionStep" required className={inputClass}>
-                {steps.map((s) => (
-                  <option key={s.name} value={s.name}>
-                    {s.title} ({s.name})
-                  </option>
-                ))}
-              </select>
+              <Select
+                id="bulk-action-step"
+                name="actionStep"
+                required
+                className={inputClass}
+                options={stepOptions}
+              />
             </Field>
           )}
           {action === "skip" && (

@@ -8,6 +8,15 @@ import { serverCaller } from "../_lib/server-caller";
 export const metadata: Metadata = { title: "Workflows" };
 export const dynamic = "force-dynamic";
 
+/** Each column's name and its padding and alignment. */
+const COLUMNS = [
+  ["Workflow", "px-4"],
+  ["Completion", "px-3"],
+  ["Versions (in flight)", "px-3"],
+  ["Success, 24 h", "px-3 text-right"],
+  ["Lag p50 / p95", "px-4 text-right"],
+] as const;
+
 export default async function WorkflowsPage() {
   const { workflows } = await serverCaller().workflows.summaries();
   return (
@@ -22,21 +31,11 @@ export default async function WorkflowsPage() {
         <table className="w-full text-sm">
           <thead className="text-left text-xs text-zinc-500 dark:text-zinc-400">
             <tr className="border-b border-zinc-100 dark:border-zinc-800">
-              <th scope="col" className="px-4 py-2 font-medium">
-                Workflow
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Completion
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Versions (in flight)
-              </th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">
-                Success, 24 h
-              </th>
-              <th scope="col" className="px-4 py-2 text-right font-medium">
-                Lag p50 / p95
-              </th>
+              {COLUMNS.map(([label, className]) => (
+                <th key={label} scope="col" className={`${className} py-2 font-medium`}>
+                  {label}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
