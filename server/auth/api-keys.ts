@@ -136,15 +136,7 @@ export async function authenticateApiKey(
   const cached = authenticated.get(hash);
   if (cached) return cached;
 
-  let [row] = await db
-    .select({
-      id: apiKeys.id,
-      prefix: apiKeys.prefix,
-      scopes: apiKeys.scopes,
-      workflowTypes: apiKeys.workflowTypes,
-    })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)));
+  let row = await activeKeyByHash(db, hash);
   if (!row && isBootstrapKey(key)) row = await registerBootstrapKey(db, key);
   if (!row) return null;
 
@@ -196,6 +188,11 @@ async function registerBootstrapKey(db: Db, key: string) {
       },
     });
   });
+  return activeKeyByHash(db, hashApiKey(key));
+}
+
+/** The unrevoked key with this hash, as a principal is built from it; undefined when none. */
+async function activeKeyByHash(db: Db, hash: string) {
   const [row] = await db
     .select({
       id: apiKeys.id,
@@ -204,7 +201,7 @@ async function registerBootstrapKey(db: Db, key: string) {
       workflowTypes: apiKeys.workflowTypes,
     })
     .from(apiKeys)
-    .where(and(eq(apiKeys.hash, hashApiKey(key)), isNull(apiKeys.revokedAt)));
+    .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)));
   return row;
 }
 
