@@ -24,11 +24,15 @@ export function Nav() {
   const signedOutPage = pathname === "/sign-in" || pathname === "/setup";
   return (
     <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-      <nav aria-label="Main" className="mx-auto flex h-12 max-w-7xl items-center gap-6 px-4">
+      <nav
+        aria-label="Main"
+        className="mx-auto flex min-h-12 max-w-7xl flex-wrap items-center gap-x-6 gap-y-1 px-4 py-2"
+      >
         <Link href="/" className="font-semibold tracking-tight">
           Throughline
         </Link>
-        <ul className="flex gap-1 text-sm" hidden={signedOutPage}>
+        {/* On a phone the links wrap onto rows of their own rather than widen the page. */}
+        <ul className="flex flex-wrap gap-1 text-sm" hidden={signedOutPage}>
           {LINKS.map((l) => {
             const active = isActive(pathname, l.href);
             return (

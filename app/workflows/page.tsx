@@ -28,58 +28,62 @@ export default async function WorkflowsPage() {
         user reads.
       </p>
       <Panel>
-        <table className="w-full text-sm">
-          <thead className="text-left text-xs text-zinc-500 dark:text-zinc-400">
-            <tr className="border-b border-zinc-100 dark:border-zinc-800">
-              {COLUMNS.map(([label, className]) => (
-                <th key={label} scope="col" className={`${className} py-2 font-medium`}>
-                  {label}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {workflows.map((w) => (
-              <tr
-                key={w.type}
-                className="border-b border-zinc-100 align-top last:border-0 dark:border-zinc-800"
-              >
-                <th scope="row" className="px-4 py-2.5 text-left font-normal">
-                  <WorkflowTitle type={w.type} title={w.title} />
-                  <p className="mt-0.5 max-w-md text-xs text-zinc-600 dark:text-zinc-400">{w.description}</p>
-                </th>
-                <td className="px-3 py-2.5 text-xs text-zinc-700 dark:text-zinc-300">
-                  {w.completion.split(":")[0]}
-                </td>
-                <td className="px-3 py-2.5">
-                  <ul className="flex flex-wrap gap-1.5">
-                    {w.versions.map((v) => (
-                      <li
-                        key={v.version}
-                        className={`rounded border px-1.5 py-0.5 font-mono text-xs ${v.registered ? "border-zinc-200 dark:border-zinc-700" : "border-status-failed/50 text-status-failed"}`}
-                        title={v.registered ? undefined : "Not registered in this build"}
-                      >
-                        v{v.version} · {v.inFlight}
-                      </li>
-                    ))}
-                  </ul>
-                </td>
-                <td className="px-3 py-2.5 text-right tabular-nums">
-                  {w.successRate === null ? "—" : `${(w.successRate * 100).toFixed(1)}%`}
-                  <div className="text-[11px] text-zinc-500">
-                    {w.finished24h.toLocaleString("en")} finished
-                  </div>
-                </td>
-                <td className="px-4 py-2.5 text-right tabular-nums whitespace-nowrap">
-                  {formatDuration(w.lagP50Ms)} / {formatDuration(w.lagP95Ms)}
-                  <div className="text-[11px] text-zinc-500">
-                    objective p95 {formatDuration(w.objectiveP95Ms)}
-                  </div>
-                </td>
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm">
+            <thead className="text-left text-xs text-zinc-500 dark:text-zinc-400">
+              <tr className="border-b border-zinc-100 dark:border-zinc-800">
+                {COLUMNS.map(([label, className]) => (
+                  <th key={label} scope="col" className={`${className} py-2 font-medium`}>
+                    {label}
+                  </th>
+                ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {workflows.map((w) => (
+                <tr
+                  key={w.type}
+                  className="border-b border-zinc-100 align-top last:border-0 dark:border-zinc-800"
+                >
+                  <th scope="row" className="px-4 py-2.5 text-left font-normal">
+                    <WorkflowTitle type={w.type} title={w.title} />
+                    <p className="mt-0.5 max-w-md text-xs text-zinc-600 dark:text-zinc-400">
+                      {w.description}
+                    </p>
+                  </th>
+                  <td className="px-3 py-2.5 text-xs text-zinc-700 dark:text-zinc-300">
+                    {w.completion.split(":")[0]}
+                  </td>
+                  <td className="px-3 py-2.5">
+                    <ul className="flex flex-wrap gap-1.5">
+                      {w.versions.map((v) => (
+                        <li
+                          key={v.version}
+                          className={`rounded border px-1.5 py-0.5 font-mono text-xs ${v.registered ? "border-zinc-200 dark:border-zinc-700" : "border-status-failed/50 text-status-failed"}`}
+                          title={v.registered ? undefined : "Not registered in this build"}
+                        >
+                          v{v.version} · {v.inFlight}
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
+                  <td className="px-3 py-2.5 text-right tabular-nums">
+                    {w.successRate === null ? "—" : `${(w.successRate * 100).toFixed(1)}%`}
+                    <div className="text-[11px] text-zinc-500">
+                      {w.finished24h.toLocaleString("en")} finished
+                    </div>
+                  </td>
+                  <td className="px-4 py-2.5 text-right tabular-nums whitespace-nowrap">
+                    {formatDuration(w.lagP50Ms)} / {formatDuration(w.lagP95Ms)}
+                    <div className="text-[11px] text-zinc-500">
+                      objective p95 {formatDuration(w.objectiveP95Ms)}
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </Panel>
       <p className="text-xs text-zinc-500 dark:text-zinc-400">
         Statuses everywhere: <StatusBadge status="accepted" /> <StatusBadge status="processing" />{" "}

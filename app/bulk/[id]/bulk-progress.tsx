@@ -139,39 +139,41 @@ export function BulkProgress({ id }: { id: string }) {
         </div>
       </Panel>
       <Panel id="bulk-targets" title="Operations">
-        <table className="w-full text-sm">
-          <thead className="text-left text-xs text-zinc-500">
-            <tr>
-              <th className="px-4 py-2 font-medium">#</th>
-              <th className="px-4 py-2 font-medium">Operation</th>
-              <th className="px-4 py-2 font-medium">Now</th>
-              <th className="px-4 py-2 font-medium">Outcome</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-            {b.targets.map((t) => (
-              <tr key={t.position} data-testid="bulk-target">
-                <td className="px-4 py-1.5 font-mono text-xs text-zinc-500">
-                  {t.position + 1}
-                  {t.position < b.canarySize ? " · canary" : ""}
-                </td>
-                <td className="px-4 py-1.5">
-                  <Link href={`/operations/${t.operationId}`} className="font-mono text-xs hover:underline">
-                    {t.reference ?? t.operationId}
-                  </Link>
-                </td>
-                <td className="px-4 py-1.5">
-                  {t.status ? <StatusBadge status={t.status} /> : "—"}{" "}
-                  <span className="text-xs text-zinc-500">{t.currentStep ?? ""}</span>
-                </td>
-                <td className={`px-4 py-1.5 ${OUTCOME_CLASS[t.outcome]}`}>
-                  {OUTCOME_TEXT[t.outcome]}
-                  {t.message ? <span className="text-xs text-zinc-500"> · {t.message}</span> : null}
-                </td>
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm">
+            <thead className="text-left text-xs text-zinc-500">
+              <tr>
+                <th className="px-4 py-2 font-medium">#</th>
+                <th className="px-4 py-2 font-medium">Operation</th>
+                <th className="px-4 py-2 font-medium">Now</th>
+                <th className="px-4 py-2 font-medium">Outcome</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+              {b.targets.map((t) => (
+                <tr key={t.position} data-testid="bulk-target">
+                  <td className="px-4 py-1.5 font-mono text-xs text-zinc-500">
+                    {t.position + 1}
+                    {t.position < b.canarySize ? " · canary" : ""}
+                  </td>
+                  <td className="px-4 py-1.5">
+                    <Link href={`/operations/${t.operationId}`} className="font-mono text-xs hover:underline">
+                      {t.reference ?? t.operationId}
+                    </Link>
+                  </td>
+                  <td className="px-4 py-1.5">
+                    {t.status ? <StatusBadge status={t.status} /> : "—"}{" "}
+                    <span className="text-xs text-zinc-500">{t.currentStep ?? ""}</span>
+                  </td>
+                  <td className={`px-4 py-1.5 ${OUTCOME_CLASS[t.outcome]}`}>
+                    {OUTCOME_TEXT[t.outcome]}
+                    {t.message ? <span className="text-xs text-zinc-500"> · {t.message}</span> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </Panel>
       {change && (
         <ReasonDialog

@@ -55,18 +55,20 @@ function Endpoint({ method, path, op }: { method: string; path: string; op: NonN
         {path}
       </h2>
       <p className="text-sm">{op.summary}</p>
-      <table className="w-full text-left text-sm">
-        <tbody>
-          {Object.entries(op.responses ?? {}).map(([code, response]) => (
-            <tr key={code} className="border-t border-zinc-100 dark:border-zinc-800">
-              <td className="w-16 py-1 font-mono">{code}</td>
-              <td className="py-1 text-zinc-600 dark:text-zinc-400">
-                {"description" in response ? response.description : ""}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm">
+          <tbody>
+            {Object.entries(op.responses ?? {}).map(([code, response]) => (
+              <tr key={code} className="border-t border-zinc-100 dark:border-zinc-800">
+                <td className="w-16 py-1 font-mono">{code}</td>
+                <td className="py-1 text-zinc-600 dark:text-zinc-400">
+                  {"description" in response ? response.description : ""}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
