@@ -175,7 +175,7 @@ export function AuditLog() {
             items.length === 0 ? (
               <Empty>No record matches these filters.</Empty>
             ) : (
-              <div className="overflow-x-auto">
+              <div className="relative overflow-x-auto">
                 <table className="w-full text-sm">
                   <TableHead columns={RECORD_COLUMNS} />
                   <tbody className="divide-y divide-zinc-100 align-top dark:divide-zinc-800">

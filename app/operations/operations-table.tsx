@@ -115,7 +115,7 @@ export function OperationsTable(props: {
   const current = sortState(props.sort)[0]!;
   return (
     <div className="overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="w-full text-left text-sm" aria-busy={props.loading}>
           <thead className="border-b border-zinc-200 text-xs text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
             {table.getHeaderGroups().map((hg) => (

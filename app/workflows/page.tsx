@@ -28,7 +28,7 @@ export default async function WorkflowsPage() {
         user reads.
       </p>
       <Panel>
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full text-sm">
             <thead className="text-left text-xs text-zinc-500 dark:text-zinc-400">
               <tr className="border-b border-zinc-100 dark:border-zinc-800">

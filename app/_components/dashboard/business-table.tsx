@@ -13,7 +13,7 @@ const num = (n: number) =>
 export function BusinessTable({ d }: { d: Dashboard }) {
   return (
     <Panel id="business" title="Business progress by workflow" className="lg:col-span-2">
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="w-full text-sm">
           <thead className="text-left text-xs text-zinc-500 dark:text-zinc-400">
             <tr className="border-b border-zinc-100 dark:border-zinc-800">

@@ -43,7 +43,7 @@ export function ApiKeysAdmin() {
             data.keys.length === 0 ? (
               <Empty>No keys yet.</Empty>
             ) : (
-              <div className="overflow-x-auto">
+              <div className="relative overflow-x-auto">
                 <table className="w-full text-sm">
                   <TableHead columns={["Key", "Scopes", "Workflow types", "Created", "Last used", ""]} />
                   <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">

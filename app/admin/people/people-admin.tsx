@@ -44,7 +44,7 @@ export function PeopleAdmin() {
       <Panel id="people" title="Staff">
         <QueryBody query={people}>
           {(data) => (
-            <div className="overflow-x-auto">
+            <div className="relative overflow-x-auto">
               <table className="w-full text-sm">
                 <TableHead columns={["Person", "Role", "Last sign-in", "Status", ""]} />
                 <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">

@@ -139,7 +139,7 @@ export function BulkProgress({ id }: { id: string }) {
         </div>
       </Panel>
       <Panel id="bulk-targets" title="Operations">
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full text-sm">
             <thead className="text-left text-xs text-zinc-500">
               <tr>

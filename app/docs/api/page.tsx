@@ -55,7 +55,7 @@ function Endpoint({ method, path, op }: { method: string; path: string; op: NonN
         {path}
       </h2>
       <p className="text-sm">{op.summary}</p>
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="w-full text-left text-sm">
           <tbody>
             {Object.entries(op.responses ?? {}).map(([code, response]) => (
