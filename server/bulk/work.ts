@@ -1,6 +1,7 @@
 import type { Job, PgBoss } from "pg-boss";
 import type { ActionDeps } from "@/server/actions/perform";
 import { BULK_QUEUE, insertJobs, sqlExecutor } from "@/server/engine/queue";
+import type { StartCompanion } from "@/server/engine/worker";
 import type { BulkJobData } from "./queue";
 import { type AdvanceResult, advanceBulk } from "./runner";
 
@@ -56,7 +57,7 @@ export interface BulkWork {
  * running bulk action no live runner holds (one confirmed before bulk jobs existed, or whose
  * job ran out of retries), so a running bulk action always has a runner coming.
  */
-export async function startBulkWork(options: BulkWorkOptions): Promise<BulkWork> {
+async function startBulkWork(options: BulkWorkOptions): Promise<BulkWork> {
   const { boss, log } = options;
   let stopping = false;
   const deps: BulkJobDeps = { ...options.deps, isStopping: () => stopping };
@@ -89,6 +90,15 @@ export async function startBulkWork(options: BulkWorkOptions): Promise<BulkWork>
     },
   };
 }
+
+/** Bulk work as a companion of the engine's worker (`startWorker({ companions: [bulkWork] })`). */
+export const bulkWork: StartCompanion = (context) =>
+  startBulkWork({
+    boss: context.boss,
+    deps: { db: context.db, runs: context.runs, runnerId: context.workerId },
+    pollMs: context.pollMs,
+    log: context.log,
+  });
 
 async function recoverBulkActions({ boss, deps }: BulkWorkOptions): Promise<void> {
   // A second job for one that has its job already is harmless: it finds it held ("busy") or done.

@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { PgBoss } from "pg-boss";
 import type { Db } from "@/db/client";
-import { startBulkWork } from "@/server/bulk/work";
 import type { Providers } from "@/server/providers";
 import { defaultRegistry } from "@/server/workflows";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
@@ -70,9 +69,27 @@ export interface StartWorkerOptions {
   pauseRefreshMs?: number;
   /** Test hooks at each point of a step (crash tests kill the process there). */
   hooks?: EngineHooks;
+  /** More job handlers on this worker's queue connection (the worker process passes bulk work). */
+  companions?: StartCompanion[];
   now?: () => Date;
   random?: () => number;
 }
+
+/** What a companion is started with: the worker's pg-boss instance and its identity. */
+export interface CompanionContext {
+  boss: PgBoss;
+  db: Db;
+  runs: RunQueue;
+  workerId: string;
+  pollMs: number;
+  log(line: string): void;
+}
+
+/**
+ * Other work a worker process takes from its pg-boss instance (bulk actions, server/bulk/work.ts),
+ * passed in so the engine knows nothing of it: started after the engine, stopped before its drain.
+ */
+export type StartCompanion = (context: CompanionContext) => Promise<{ stop(): Promise<void> }>;
 
 export interface RunningWorker {
   id: string;
@@ -172,13 +189,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   leases.start();
   await loop.start();
   sweeper.start();
-  // Bulk actions are worker work too (server/bulk): one operation at a time through operator actions.
-  const bulk = await startBulkWork({
-    boss,
-    deps: { db, runs, runnerId: id },
-    pollMs: settings.pollMs,
-    log,
-  });
+  const companions: { stop(): Promise<void> }[] = [];
+  for (const start of options.companions ?? []) {
+    companions.push(await start({ boss, db, runs, workerId: id, pollMs: settings.pollMs, log }));
+  }
   // Last: the row says "this worker is up" (the launcher's tests wait for it).
   const presence = await announceWorker({ db, id, log });
   log(
@@ -193,7 +207,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       await sweeper.stop();
       await pauses.stop();
       await loop.stopFetching();
-      await bulk.stop();
+      for (const companion of companions) await companion.stop();
       const finished = await loop.drain(settings.graceMs);
       if (!finished) {
         // Leave the rest to other workers now rather than after the lease runs out.

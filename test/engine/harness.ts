@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Db } from "@/db/client";
+import { bulkWork } from "@/server/bulk/work";
 import { isTerminal, type OperationStatus } from "@/server/domain/statuses";
 import { ensureQueues } from "@/server/engine/queue";
 import { RunQueue } from "@/server/engine/run-queue";
@@ -78,6 +79,7 @@ export async function engineHarness(options: {
         url,
         registry,
         providers,
+        companions: [bulkWork],
         ...TEST_WORKER_OPTIONS,
         ...overrides,
         hooks: {
