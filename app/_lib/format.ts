@@ -23,3 +23,6 @@ export function toLocalInput(d: Date | null): string {
   const local = new Date(d.getTime() - d.getTimezoneOffset() * 60_000);
   return local.toISOString().slice(0, 16);
 }
+
+/** A `datetime-local` value (or form entry) back to a Date; null when empty. */
+export const fromLocalInput = (s: FormDataEntryValue | null): Date | null => (s ? new Date(String(s)) : null);

@@ -12,12 +12,13 @@ import {
 import { type FormEvent, useMemo } from "react";
 import { AUDIT_ACTION_LABELS } from "@/server/audit/action-labels";
 import { AUDIT_ACTIONS } from "@/server/domain/audit-actions";
+import { DateRangeFields } from "../_components/date-range-fields";
 import { Button, inputClass } from "../_components/forms";
 import { QueryBody } from "../_components/query-body";
 import { Select, WorkflowTypeSelect } from "../_components/select";
 import { Time } from "../_components/time";
 import { Empty, Panel, TableHead } from "../_components/ui";
-import { toLocalInput } from "../_lib/format";
+import { fromLocalInput } from "../_lib/format";
 import { useTRPC } from "../_lib/trpc";
 
 /** Every filter lives in the URL, so a view of the audit history is a link to share. */
@@ -32,15 +33,8 @@ const filterParsers = {
 
 const PAGE = 50;
 const ACTION_OPTIONS = AUDIT_ACTIONS.map((a) => ({ value: a, label: AUDIT_ACTION_LABELS[a] }));
-const DATE_FILTERS = [
-  { name: "from", label: "From" },
-  { name: "to", label: "To" },
-] as const;
 /** The records table's columns, in order (the cells below follow it). */
 const RECORD_COLUMNS = ["#", "When", "Who", "Action", "Target", "Reason", "Status", "From"];
-
-/** A datetime-local value back to a Date (toLocalInput is the way there). */
-const fromLocalInput = (s: FormDataEntryValue | null) => (s ? new Date(String(s)) : null);
 
 export function AuditLog() {
   const trpc = useTRPC();
@@ -138,17 +132,13 @@ export function AuditLog() {
             className={inputClass}
           />
         </label>
-        {DATE_FILTERS.map(({ name, label }) => (
-          <label key={name} className="space-y-1 text-sm">
-            <span className="block font-medium">{label}</span>
-            <input
-              type="datetime-local"
-              name={name}
-              defaultValue={toLocalInput(filters[name])}
-              className={inputClass}
-            />
-          </label>
-        ))}
+        <DateRangeFields
+          labels={{ from: "From", to: "To" }}
+          value={filters}
+          labelClassName="space-y-1 text-sm"
+          captionClassName="block font-medium"
+          inputClassName={inputClass}
+        />
         <div className="flex items-end gap-2">
           <Button type="submit" variant="primary">
             Filter

@@ -5,21 +5,16 @@ import { Plus, Search, X } from "lucide-react";
 import { useQueryStates } from "nuqs";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { OPERATION_STATUSES, type OperationStatus } from "@/server/domain/statuses";
+import { DateRangeFields } from "../_components/date-range-fields";
 import { Select, WorkflowTypeSelect } from "../_components/select";
 import { StatusBadge } from "../_components/status-badge";
 import { ErrorNote } from "../_components/ui";
-import { toLocalInput } from "../_lib/format";
 import { useTRPC } from "../_lib/trpc";
 import { OperationsTable } from "./operations-table";
 import { searchParsers } from "./search-params";
 import { StartOperationForm } from "./start-operation-form";
 
 const PAGE_SIZE = 50;
-/** The two ends of the "accepted between" filter. */
-const ACCEPTED_RANGE = [
-  { key: "from", label: "Accepted from" },
-  { key: "to", label: "to" },
-] as const;
 const TRAFFIC = [
   { value: "real", label: "Real only" },
   { value: "synthetic", label: "Synthetic only" },
@@ -192,17 +187,14 @@ export function OperationsSearch() {
             options={steps.map((s) => ({ value: s.name, label: s.title }))}
           />
         </label>
-        {ACCEPTED_RANGE.map(({ key, label }) => (
-          <label key={key} className="flex flex-col gap-0.5">
-            <span className="text-xs text-zinc-500 dark:text-zinc-400">{label}</span>
-            <input
-              type="datetime-local"
-              className={control}
-              value={toLocalInput(params[key])}
-              onChange={(e) => set({ [key]: e.target.value ? new Date(e.target.value) : null })}
-            />
-          </label>
-        ))}
+        <DateRangeFields
+          labels={{ from: "Accepted from", to: "to" }}
+          value={params}
+          onChange={set}
+          labelClassName="flex flex-col gap-0.5"
+          captionClassName="text-xs text-zinc-500 dark:text-zinc-400"
+          inputClassName={control}
+        />
         <label className="flex flex-col gap-0.5">
           <span className="text-xs text-zinc-500 dark:text-zinc-400">Traffic</span>
           <Select
