@@ -107,6 +107,37 @@ export function TableHead({ columns }: { columns: readonly string[] }) {
   );
 }
 
+/**
+ * A plain table of rows below a TableHead, scrolling sideways inside its panel; `alignTop`
+ * for rows whose cells wrap to several lines.
+ */
+export function PlainTable({
+  columns,
+  alignTop = false,
+  children,
+}: {
+  columns: readonly string[];
+  alignTop?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <div className="relative overflow-x-auto">
+      <table className="w-full text-sm">
+        <TableHead columns={columns} />
+        <tbody
+          className={
+            alignTop
+              ? "divide-y divide-zinc-100 align-top dark:divide-zinc-800"
+              : "divide-y divide-zinc-100 dark:divide-zinc-800"
+          }
+        >
+          {children}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 export function Empty({ children }: { children: ReactNode }) {
   return <p className="px-4 py-6 text-center text-sm text-zinc-500 dark:text-zinc-400">{children}</p>;
 }

@@ -17,7 +17,7 @@ import { Button, inputClass } from "../_components/forms";
 import { QueryBody } from "../_components/query-body";
 import { Select, WorkflowTypeSelect } from "../_components/select";
 import { Time } from "../_components/time";
-import { Empty, Panel, TableHead } from "../_components/ui";
+import { Empty, Panel, PlainTable } from "../_components/ui";
 import { fromLocalInput } from "../_lib/format";
 import { useTRPC } from "../_lib/trpc";
 
@@ -165,51 +165,46 @@ export function AuditLog() {
             items.length === 0 ? (
               <Empty>No record matches these filters.</Empty>
             ) : (
-              <div className="relative overflow-x-auto">
-                <table className="w-full text-sm">
-                  <TableHead columns={RECORD_COLUMNS} />
-                  <tbody className="divide-y divide-zinc-100 align-top dark:divide-zinc-800">
-                    {items.map((r) => (
-                      <tr key={r.seq} data-testid="audit-row">
-                        <td className="px-4 py-2 font-mono text-xs text-zinc-500">{r.seq}</td>
-                        <td className="whitespace-nowrap px-4 py-2 text-xs">
-                          <Time value={r.at} />
-                          <div className="text-zinc-500">
-                            {r.at.toISOString().slice(0, 19).replace("T", " ")} UTC
-                          </div>
-                        </td>
-                        <td className="px-4 py-2">
-                          <div>{r.actorLabel}</div>
-                          <div className="text-xs text-zinc-500">{r.actorRole}</div>
-                        </td>
-                        <td className="px-4 py-2">{AUDIT_ACTION_LABELS[r.action]}</td>
-                        <td className="px-4 py-2 text-xs">
-                          {r.operationId ? (
-                            <Link href={`/operations/${r.operationId}`} className="font-mono hover:underline">
-                              {r.operationId.slice(0, 8)}…
-                            </Link>
-                          ) : null}
-                          {r.step ? <div>step {r.step}</div> : null}
-                          {r.workflowType ? <div className="text-zinc-500">{r.workflowType}</div> : null}
-                          {targetOf(r.details)}
-                          {r.bulkActionId ? (
-                            <Link href={`/bulk/${r.bulkActionId}`} className="hover:underline">
-                              bulk action →
-                            </Link>
-                          ) : null}
-                        </td>
-                        <td className="max-w-xs px-4 py-2">
-                          {r.reason ?? <span className="text-zinc-400">—</span>}
-                        </td>
-                        <td className="whitespace-nowrap px-4 py-2 text-xs">
-                          {r.statusBefore && r.statusAfter ? `${r.statusBefore} → ${r.statusAfter}` : ""}
-                        </td>
-                        <td className="px-4 py-2 text-xs text-zinc-500">{r.clientAddress ?? ""}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <PlainTable columns={RECORD_COLUMNS} alignTop>
+                {items.map((r) => (
+                  <tr key={r.seq} data-testid="audit-row">
+                    <td className="px-4 py-2 font-mono text-xs text-zinc-500">{r.seq}</td>
+                    <td className="whitespace-nowrap px-4 py-2 text-xs">
+                      <Time value={r.at} />
+                      <div className="text-zinc-500">
+                        {r.at.toISOString().slice(0, 19).replace("T", " ")} UTC
+                      </div>
+                    </td>
+                    <td className="px-4 py-2">
+                      <div>{r.actorLabel}</div>
+                      <div className="text-xs text-zinc-500">{r.actorRole}</div>
+                    </td>
+                    <td className="px-4 py-2">{AUDIT_ACTION_LABELS[r.action]}</td>
+                    <td className="px-4 py-2 text-xs">
+                      {r.operationId ? (
+                        <Link href={`/operations/${r.operationId}`} className="font-mono hover:underline">
+                          {r.operationId.slice(0, 8)}…
+                        </Link>
+                      ) : null}
+                      {r.step ? <div>step {r.step}</div> : null}
+                      {r.workflowType ? <div className="text-zinc-500">{r.workflowType}</div> : null}
+                      {targetOf(r.details)}
+                      {r.bulkActionId ? (
+                        <Link href={`/bulk/${r.bulkActionId}`} className="hover:underline">
+                          bulk action →
+                        </Link>
+                      ) : null}
+                    </td>
+                    <td className="max-w-xs px-4 py-2">
+                      {r.reason ?? <span className="text-zinc-400">—</span>}
+                    </td>
+                    <td className="whitespace-nowrap px-4 py-2 text-xs">
+                      {r.statusBefore && r.statusAfter ? `${r.statusBefore} → ${r.statusAfter}` : ""}
+                    </td>
+                    <td className="px-4 py-2 text-xs text-zinc-500">{r.clientAddress ?? ""}</td>
+                  </tr>
+                ))}
+              </PlainTable>
             )
           }
         </QueryBody>

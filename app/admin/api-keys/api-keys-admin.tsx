@@ -7,7 +7,7 @@ import { Button, errorText, Field, inputClass } from "../../_components/forms";
 import { QueryBody } from "../../_components/query-body";
 import { ReasonDialog } from "../../_components/reason-dialog";
 import { Time } from "../../_components/time";
-import { Empty, PageHeader, Panel, TableHead } from "../../_components/ui";
+import { Empty, PageHeader, Panel, PlainTable } from "../../_components/ui";
 import { useTRPC } from "../../_lib/trpc";
 
 const SCOPE_TEXT: Record<ApiKeyScope, string> = {
@@ -43,39 +43,34 @@ export function ApiKeysAdmin() {
             data.keys.length === 0 ? (
               <Empty>No keys yet.</Empty>
             ) : (
-              <div className="relative overflow-x-auto">
-                <table className="w-full text-sm">
-                  <TableHead columns={["Key", "Scopes", "Workflow types", "Created", "Last used", ""]} />
-                  <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-                    {data.keys.map((k) => (
-                      <tr key={k.id} className={k.revokedAt ? "text-zinc-400" : ""}>
-                        <td className="px-4 py-2">
-                          <div className="font-medium">{k.name}</div>
-                          <div className="font-mono text-xs text-zinc-500">{k.prefix}…</div>
-                        </td>
-                        <td className="px-4 py-2 text-xs">{k.scopes.join(", ")}</td>
-                        <td className="px-4 py-2 text-xs">{k.workflowTypes?.join(", ") ?? "all"}</td>
-                        <td className="px-4 py-2 text-xs">
-                          <Time value={k.createdAt} />
-                          {k.createdBy ? <div className="text-zinc-500">by {k.createdBy}</div> : null}
-                        </td>
-                        <td className="px-4 py-2 text-xs">
-                          <Time value={k.lastUsedAt} />
-                        </td>
-                        <td className="px-4 py-2 text-right text-xs">
-                          {k.revokedAt ? (
-                            <span>
-                              Revoked <Time value={k.revokedAt} />
-                            </span>
-                          ) : (
-                            <Button onClick={() => setRevoking(k)}>Revoke</Button>
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <PlainTable columns={["Key", "Scopes", "Workflow types", "Created", "Last used", ""]}>
+                {data.keys.map((k) => (
+                  <tr key={k.id} className={k.revokedAt ? "text-zinc-400" : ""}>
+                    <td className="px-4 py-2">
+                      <div className="font-medium">{k.name}</div>
+                      <div className="font-mono text-xs text-zinc-500">{k.prefix}…</div>
+                    </td>
+                    <td className="px-4 py-2 text-xs">{k.scopes.join(", ")}</td>
+                    <td className="px-4 py-2 text-xs">{k.workflowTypes?.join(", ") ?? "all"}</td>
+                    <td className="px-4 py-2 text-xs">
+                      <Time value={k.createdAt} />
+                      {k.createdBy ? <div className="text-zinc-500">by {k.createdBy}</div> : null}
+                    </td>
+                    <td className="px-4 py-2 text-xs">
+                      <Time value={k.lastUsedAt} />
+                    </td>
+                    <td className="px-4 py-2 text-right text-xs">
+                      {k.revokedAt ? (
+                        <span>
+                          Revoked <Time value={k.revokedAt} />
+                        </span>
+                      ) : (
+                        <Button onClick={() => setRevoking(k)}>Revoke</Button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </PlainTable>
             )
           }
         </QueryBody>

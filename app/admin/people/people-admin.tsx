@@ -8,7 +8,7 @@ import { QueryBody } from "../../_components/query-body";
 import { ReasonDialog } from "../../_components/reason-dialog";
 import { Select } from "../../_components/select";
 import { Time } from "../../_components/time";
-import { PageHeader, Panel, TableHead } from "../../_components/ui";
+import { PageHeader, Panel, PlainTable } from "../../_components/ui";
 import { useTRPC } from "../../_lib/trpc";
 
 const ROLE_TEXT: Record<StaffRole, string> = {
@@ -44,54 +44,49 @@ export function PeopleAdmin() {
       <Panel id="people" title="Staff">
         <QueryBody query={people}>
           {(data) => (
-            <div className="relative overflow-x-auto">
-              <table className="w-full text-sm">
-                <TableHead columns={["Person", "Role", "Last sign-in", "Status", ""]} />
-                <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-                  {data.people.map((p) => (
-                    <tr key={p.id} className={p.active ? "" : "text-zinc-400"}>
-                      <td className="px-4 py-2">
-                        <div className="font-medium">{p.name}</div>
-                        <div className="text-xs text-zinc-500">{p.email}</div>
-                      </td>
-                      <td className="px-4 py-2">
-                        <label className="sr-only" htmlFor={`role-${p.id}`}>
-                          Role of {p.email}
-                        </label>
-                        <Select
-                          id={`role-${p.id}`}
-                          value={p.role}
-                          disabled={!p.active}
-                          onChange={(e) =>
-                            setPending({
-                              kind: "role",
-                              userId: p.id,
-                              email: p.email,
-                              role: e.target.value as StaffRole,
-                            })
-                          }
-                          className={inputClass.replace("w-full", "w-32")}
-                          options={STAFF_ROLES.map((r) => ({ value: r, label: r }))}
-                        />
-                      </td>
-                      <td className="px-4 py-2 text-xs">
-                        <Time value={p.lastSignInAt} />
-                      </td>
-                      <td className="px-4 py-2 text-xs">{p.active ? "Active" : "Deactivated"}</td>
-                      <td className="px-4 py-2 text-right">
-                        <Button
-                          onClick={() =>
-                            setPending({ kind: "active", userId: p.id, email: p.email, active: !p.active })
-                          }
-                        >
-                          {p.active ? "Deactivate" : "Reactivate"}
-                        </Button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <PlainTable columns={["Person", "Role", "Last sign-in", "Status", ""]}>
+              {data.people.map((p) => (
+                <tr key={p.id} className={p.active ? "" : "text-zinc-400"}>
+                  <td className="px-4 py-2">
+                    <div className="font-medium">{p.name}</div>
+                    <div className="text-xs text-zinc-500">{p.email}</div>
+                  </td>
+                  <td className="px-4 py-2">
+                    <label className="sr-only" htmlFor={`role-${p.id}`}>
+                      Role of {p.email}
+                    </label>
+                    <Select
+                      id={`role-${p.id}`}
+                      value={p.role}
+                      disabled={!p.active}
+                      onChange={(e) =>
+                        setPending({
+                          kind: "role",
+                          userId: p.id,
+                          email: p.email,
+                          role: e.target.value as StaffRole,
+                        })
+                      }
+                      className={inputClass.replace("w-full", "w-32")}
+                      options={STAFF_ROLES.map((r) => ({ value: r, label: r }))}
+                    />
+                  </td>
+                  <td className="px-4 py-2 text-xs">
+                    <Time value={p.lastSignInAt} />
+                  </td>
+                  <td className="px-4 py-2 text-xs">{p.active ? "Active" : "Deactivated"}</td>
+                  <td className="px-4 py-2 text-right">
+                    <Button
+                      onClick={() =>
+                        setPending({ kind: "active", userId: p.id, email: p.email, active: !p.active })
+                      }
+                    >
+                      {p.active ? "Deactivate" : "Reactivate"}
+                    </Button>
+                  </td>
+                </tr>
+              ))}
+            </PlainTable>
           )}
         </QueryBody>
       </Panel>
