@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
-import { DEAD_QUEUE, PGBOSS_SCHEMA, RUN_QUEUE } from "@/server/engine/queue";
+import { DEAD_QUEUE, RUN_QUEUE } from "@/server/engine/queue";
+import { PGBOSS_JOB, pgBossInstalled } from "@/server/presenters/pgboss-job";
 import { asNumberOrNull } from "@/server/presenters/rows";
 import { hourWindowStart } from "./windows";
 
@@ -26,11 +27,8 @@ export class QueueDepthPresenter {
   /** Null when pg-boss is not installed in this database (no worker or intake has run yet). */
   async call({ now }: { now: Date }): Promise<QueueDepth | null> {
     const sql = this.db.$client;
-    const [exists] = await sql<
-      { ok: boolean }[]
-    >`select to_regclass(${`${PGBOSS_SCHEMA}.job`}) is not null as ok`;
-    if (!exists?.ok) return null;
-    const job = sql(`${PGBOSS_SCHEMA}.job`);
+    if (!(await pgBossInstalled(sql))) return null;
+    const job = sql(PGBOSS_JOB);
     const start = hourWindowStart(now);
     const [[depth], perMinute] = await Promise.all([
       sql<{ ready: number; deferred: number; active: number; oldest: string | null; dead: number }[]>`

@@ -4,6 +4,7 @@ import type { EventType } from "@/server/domain/events";
 import type { BlockKind, ErrorClass, OperationStatus, StepStatus } from "@/server/domain/statuses";
 import { RUN_QUEUE } from "@/server/engine/queue";
 import { currentCursor, type FeedCursor } from "@/server/live/feed";
+import { PGBOSS_JOB, pgBossInstalled } from "@/server/presenters/pgboss-job";
 import { asDate, asDateOrNull } from "@/server/presenters/rows";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { statusText } from "@/server/workflows/kit/status-text";
@@ -257,11 +258,11 @@ export class OperationDetailPresenter {
    */
   private async jobs(id: string, from: Date, to: Date): Promise<RunJob[]> {
     const sql = this.db.$client;
-    const [exists] = await sql<{ ok: boolean }[]>`select to_regclass('pgboss.job') is not null as ok`;
-    if (!exists?.ok) return [];
+    if (!(await pgBossInstalled(sql))) return [];
+    const job = sql(PGBOSS_JOB);
     const rows = await sql<{ reason: string; createdOn: string; startedOn: string | null }[]>`
       select data->>'reason' as reason, created_on as "createdOn", started_on as "startedOn"
-      from pgboss.job
+      from ${job}
       where name = ${RUN_QUEUE} and created_on >= ${new Date(from.getTime() - 1_000).toISOString()}::timestamptz
         and created_on <= ${new Date(to.getTime() + 1_000).toISOString()}::timestamptz
         and data->>'operationId' = ${id}`;
