@@ -46,7 +46,7 @@ export async function placeCluster(dataDir: string, options: PlaceOptions): Prom
     if (existsSync(link)) return { clusterDir: realpathSync(link), runAs };
     options.log(`${link} pointed to a cluster that is gone: starting a new one`);
     await rm(link, { force: true });
-  } else if (canEnter(runAs, dataDir)) {
+  } else if (canExecute(runAs, dataDir)) {
     return { clusterDir: link, runAs };
   }
 
@@ -64,7 +64,7 @@ export async function placeCluster(dataDir: string, options: PlaceOptions): Prom
   const target = path.join(home, `${path.basename(path.dirname(dataDir))}-${randomBytes(3).toString("hex")}`);
   try {
     await mkdir(home, { recursive: true, mode: 0o755 });
-    if (!canEnter(runAs, home)) throw new Error(`${OS_USER} cannot enter ${home} either`);
+    if (!canExecute(runAs, home)) throw new Error(`${OS_USER} cannot enter ${home} either`);
     await mkdir(target, { mode: 0o700 });
     await chown(target, runAs.uid, runAs.gid);
     await symlink(target, link);
@@ -99,9 +99,9 @@ function ensureOsUser(log: (line: string) => void): OsUser {
   }
 }
 
-/** Whether `user` may enter `dir`: asked of the system itself, so ACLs and groups count. */
-function canEnter(user: OsUser, dir: string): boolean {
-  return spawnSync("test", ["-x", dir], { uid: user.uid, gid: user.gid, stdio: "ignore" }).status === 0;
+/** Whether `user` may enter a folder or run a file: asked of the system itself, so ACLs and groups count. */
+export function canExecute(user: OsUser, file: string): boolean {
+  return spawnSync("test", ["-x", file], { uid: user.uid, gid: user.gid, stdio: "ignore" }).status === 0;
 }
 
 /** The outermost folder on the way to `dir` that `user` cannot enter (for the message). */
@@ -109,7 +109,7 @@ function firstBlockingFolder(user: OsUser, dir: string): string {
   const parts = path.resolve(dir).split(path.sep).filter(Boolean);
   for (let i = 1; i <= parts.length; i++) {
     const folder = `${path.sep}${parts.slice(0, i).join(path.sep)}`;
-    if (existsSync(folder) && !canEnter(user, folder)) return folder;
+    if (existsSync(folder) && !canExecute(user, folder)) return folder;
   }
   return dir;
 }

@@ -55,9 +55,14 @@ export async function waitUntilGone(targets: number[], timeoutMs: number): Promi
   const deadline = Date.now() + timeoutMs;
   while (targets.some(isAlive)) {
     if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   return true;
+}
+
+/** A pause that does not keep the process alive on its own (a launcher may exit meanwhile). */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 /**

@@ -5,15 +5,15 @@
  * a process group of its own (a terminal Ctrl-C reaches the launcher, which stops it last).
  * The server's log goes to `postgres.log` beside the cluster's data folder.
  */
-import { execFileSync, execSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, execSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, realpathSync, symlinkSync } from "node:fs";
 import { chmod, chown, mkdir, open, stat, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import { CLUSTER_HOME, type OsUser } from "./embedded-location";
-import { isAlive, listProcesses, stopAll } from "./embedded-processes";
+import { CLUSTER_HOME, canExecute, type OsUser } from "./embedded-location";
+import { isAlive, listProcesses, sleep, stopAll } from "./embedded-processes";
 
 export const SUPERUSER = "postgres";
 export const SUPERUSER_PASSWORD = "throughline";
@@ -104,7 +104,7 @@ export async function startPostmaster(spec: ServerSpec): Promise<Postmaster> {
         `PostgreSQL could not start (${why}): ${await startFailure(spec.logFile, logStart)} (log: ${spec.logFile})`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
   const pid = child.pid ?? 0;
   return {
@@ -113,8 +113,11 @@ export async function startPostmaster(spec: ServerSpec): Promise<Postmaster> {
     stop: async () => {
       if (gone) return;
       child.kill("SIGINT");
-      const outcome = await Promise.race([exited, sleep(FAST_SHUTDOWN_GRACE_MS)]);
-      if (outcome === undefined) await stopAll([pid], "SIGQUIT", 10_000);
+      const outcome = await Promise.race([
+        exited,
+        sleep(FAST_SHUTDOWN_GRACE_MS).then(() => "timeout" as const),
+      ]);
+      if (outcome === "timeout") await stopAll([pid], "SIGQUIT", 10_000);
     },
   };
 }
@@ -194,12 +197,8 @@ async function binaries(runAs?: OsUser): Promise<{ initdb: string; postgres: str
     const { mode } = await stat(file);
     if ((mode & 0o555) !== 0o555) await chmod(file, mode | 0o555);
   }
-  if (!runAs || canRun(runAs, paths.postgres)) return paths;
+  if (!runAs || canExecute(runAs, paths.postgres)) return paths;
   return reachableCopy(runAs, paths);
-}
-
-function canRun(user: OsUser, file: string): boolean {
-  return spawnSync("test", ["-x", file], { uid: user.uid, gid: user.gid, stdio: "ignore" }).status === 0;
 }
 
 /**
@@ -226,7 +225,7 @@ function reachableCopy(runAs: OsUser, paths: { initdb: string; postgres: string 
       if (!existsSync(copied.postgres)) throw error; // not a concurrent start that copied first
     }
   }
-  if (!canRun(runAs, copied.postgres)) {
+  if (!canExecute(runAs, copied.postgres)) {
     throw new Error(`The OS user postgres cannot run ${paths.postgres} nor its copy in ${target}.`);
   }
   return copied;
@@ -249,8 +248,4 @@ function hydrateBinarySymlinks(root: string): void {
       // A concurrent install created it first; nothing to do.
     }
   }
-}
-
-function sleep(ms: number): Promise<undefined> {
-  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 }

@@ -21,13 +21,14 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type DatabaseHandle, DatabaseUnreachableError, defaultDataDir, openDatabase } from "@/db/embedded";
+import { sleep } from "@/db/embedded-processes";
 import { announceFirstAdmin } from "@/server/auth/first-admin";
 import { hashBuildInputs, isBuildCurrent, writeBuildStamp } from "./lib/build-stamp";
 import { assertPortFree, LAUNCHER_MARK, launcherMark, stopLeftoverChildren } from "./lib/leftovers";
 import { APP_SECRET, BOOTSTRAP_API_KEY, resolveSecret } from "./lib/local-secrets";
 import { type LaunchOptions, parseLaunchOptions } from "./lib/options";
 import { prepareDatabase } from "./lib/prepare-database";
-import { describeExit, Supervisor, sleep } from "./lib/processes";
+import { describeExit, Supervisor } from "./lib/processes";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const NEXT_BIN = createRequire(import.meta.url).resolve("next/dist/bin/next");

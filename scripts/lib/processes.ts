@@ -10,6 +10,7 @@
  * - The guard (guard.ts) stops every child if the launcher itself is killed.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { signal, sleep } from "@/db/embedded-processes";
 import { LauncherGuard } from "./guard";
 import { RestartPolicy, type RestartPolicyOptions } from "./restart-policy";
 
@@ -195,15 +196,6 @@ export function describeExit(exit: { code: number | null; signal: NodeJS.Signals
   return exit.signal ? `signal ${exit.signal}` : `exit ${exit.code}`;
 }
 
-function signalChild(child: ChildProcess, signal: NodeJS.Signals, wholeGroup: boolean): void {
-  if (!child.pid) return;
-  try {
-    process.kill(wholeGroup ? -child.pid : child.pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+function signalChild(child: ChildProcess, name: NodeJS.Signals, wholeGroup: boolean): void {
+  if (child.pid) signal(wholeGroup ? -child.pid : child.pid, name);
 }
