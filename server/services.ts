@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import { OperationActionsService } from "./actions/operation-actions";
 import { type Auth, createAuth } from "./auth/auth";
+import { type AuthSettings, authSettings } from "./auth/config";
 import { type BulkDeps, BulkQueue } from "./bulk/queue";
 import { JobProducer } from "./engine/queue";
 import { RunQueue } from "./engine/run-queue";
@@ -30,6 +31,8 @@ export interface ServiceDeps {
   providers?: Providers;
   /** Staff sign-in; built on first use (it needs THROUGHLINE_SECRET). */
   auth?: Auth;
+  /** Sign-in and origin settings; read from the environment on first use. */
+  authSettings?: AuthSettings;
   /** One LISTEN connection per process for live pages; it connects on first subscriber. */
   live?: LiveHub;
   now?: () => Date;
@@ -44,6 +47,8 @@ export interface Services {
   bulk: BulkDeps;
   providers: Providers;
   readonly auth: Auth;
+  /** Read once per process (it derives a key): the tRPC context checks origins against it. */
+  readonly authSettings: AuthSettings;
   live: LiveHub;
   /** The start use case both transports call. */
   startOperation: StartOperationService;
@@ -73,14 +78,19 @@ export function createServices(deps: ServiceDeps): Services {
   const intake = new IntakeService(db, registry, runs, pauseGate(db));
   const presenters = createPresenters({ db, registry, now });
   let auth = deps.auth;
+  let settings = deps.authSettings;
   return {
     db,
     registry,
     runs,
     bulk: { db, queue: bulkQueue },
     providers: deps.providers ?? createProviders({ db }),
+    get authSettings() {
+      settings ??= authSettings();
+      return settings;
+    },
     get auth() {
-      auth ??= createAuth({ db });
+      auth ??= createAuth({ db, settings: this.authSettings });
       return auth;
     },
     live,

@@ -1,6 +1,6 @@
 import type { RequestMeta } from "@/server/audit/write";
 import { type AuthenticatedVia, principalFromHeaders } from "@/server/auth/authenticate";
-import { type AuthSettings, authSettings, isTrustedOrigin } from "@/server/auth/config";
+import { isTrustedOrigin } from "@/server/auth/config";
 import { requestMetaFrom } from "@/server/auth/request-meta";
 import type { Principal } from "@/server/domain/principal";
 import type { Services } from "@/server/services";
@@ -33,9 +33,6 @@ export function createContextInner(options: {
   };
 }
 
-/** Read from the environment once per process, not per request (it derives a key too). */
-let settings: AuthSettings | undefined;
-
 /** The fetch adapter's context, over the process's services. */
 export async function createContext(options: { req: Request; services: Services }): Promise<ContextInner> {
   const { req, services } = options;
@@ -45,6 +42,6 @@ export async function createContext(options: { req: Request; services: Services 
     services,
     via,
     request: requestMetaFrom(req.headers),
-    originTrusted: isTrustedOrigin(req.headers, (settings ??= authSettings())),
+    originTrusted: isTrustedOrigin(req.headers, services.authSettings),
   });
 }
