@@ -40,7 +40,7 @@ describe("step leases", () => {
       expect(await h.waitFor(id)).toBe("completed");
       const timeline = await h.events(id);
 
-      stalled.child.kill("SIGCONT");
+      stalled.resume();
       await stalled.waitForOutput(`run ${id} fenced`);
       expect(stalled.output()).toContain("its result is discarded");
       expect(await h.events(id)).toEqual(timeline);

@@ -128,6 +128,8 @@ export interface WorkerChild {
   waitForOutput(text: string, timeoutMs?: number): Promise<void>;
   /** Resolves with the signal or exit code when the process ends. */
   exited: Promise<string>;
+  /** Continues a child SIGSTOPped at its PAUSE_AT point: SIGCONT, then the line it waits for. */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -136,7 +138,8 @@ export async function spawnWorkerChild(url: string, env: Record<string, string> 
   const script = fileURLToPath(new URL("./worker-child.fixture.ts", import.meta.url));
   const child = spawn(process.execPath, ["--import", "tsx", script], {
     env: { ...process.env, DATABASE_URL: url, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    // stdin carries `continue` to a child paused at PAUSE_AT (see resume()).
+    stdio: ["pipe", "pipe", "pipe"],
   });
   let out = "";
   const listeners = new Set<() => void>();
@@ -177,6 +180,10 @@ export async function spawnWorkerChild(url: string, env: Record<string, string> 
     output: () => out,
     waitForOutput,
     exited,
+    resume() {
+      child.kill("SIGCONT");
+      child.stdin!.write("continue\n");
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGCONT");

@@ -2,9 +2,10 @@
  * A worker process for crash tests: `node --import tsx test/engine/worker-child.fixture.ts`
  * with DATABASE_URL. CRASH_AT (beforeClaim | beforeEffect | afterEffect | beforeJobComplete)
  * and CRASH_STEP make it SIGKILL itself at that point; PAUSE_AT makes it print `paused` and
- * wait there until it is continued (the test SIGSTOPs it, then SIGCONTs it). Every run's
+ * wait there until it is continued (the test SIGSTOPs it, then resumes it: SIGCONT and a `continue` line on stdin). Every run's
  * result is printed as `run <id> <result>`.
  */
+import { createInterface } from "node:readline";
 import { createDb } from "@/db/client";
 import type { HookInfo } from "@/server/engine/engine";
 import { startWorker } from "@/server/engine/worker";
@@ -31,9 +32,10 @@ const at = (point: string) => async (info: Partial<HookInfo>) => {
   if (CRASH_AT === point && matches) process.kill(process.pid, "SIGKILL");
   if (PAUSE_AT === point && matches) {
     console.log(`paused ${info.operationId} ${info.step}`);
-    // The test stops the process here (SIGSTOP) and later lets it go on (SIGCONT): wait for that,
-    // however late the stop lands.
-    await new Promise((r) => process.once("SIGCONT", r));
+    // The test stops the process here (SIGSTOP) and later lets it go on (resume(): SIGCONT, then
+    // `continue` on stdin). The line, not the signal's event, is what this waits for: it arrives
+    // only after the stop and the continue, however late the stop lands.
+    await new Promise((r) => createInterface({ input: process.stdin }).once("line", r));
   }
 };
 
