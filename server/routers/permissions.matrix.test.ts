@@ -394,3 +394,117 @@ describe("every /api route has a rule, and answers by it", () => {
     expect((await post("operator")).status).toBe(412);
   });
 });
+
+/**
+ * Object-level rights: a caller who may not see an object gets exactly the answer it would get
+ * for an object that does not exist, so probing ids teaches it nothing.
+ */
+describe("object-level: no right to an object reads the same as no object", () => {
+  const limitedKey: Principal = {
+    kind: "key",
+    keyId: "k-limited",
+    prefix: "tl_limit",
+    scopes: ["operations:read", "operations:write"],
+    workflowTypes: ["account.verify"],
+  };
+  const MISSING_ID = "0190f5c4-0000-7000-8000-00000000dead";
+  const outcome = async (fn: () => Promise<unknown>) => {
+    try {
+      return { ok: await fn() };
+    } catch (error) {
+      if (!(error instanceof TRPCError)) throw error;
+      return {
+        code: error.code,
+        message: error.message.replaceAll(operationId, "ID").replaceAll(MISSING_ID, "ID"),
+      };
+    }
+  };
+
+  it("operations.get: another type's operation and a missing one give one refusal", async () => {
+    const caller = createCaller(createContextInner({ principal: limitedKey, services }));
+    const hidden = await outcome(() => caller.operations.get({ id: operationId }));
+    const missing = await outcome(() => caller.operations.get({ id: MISSING_ID }));
+    expect(hidden).toEqual(missing);
+    expect(hidden).toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("operations.list: a limited key never lists another type's operation", async () => {
+    const caller = createCaller(createContextInner({ principal: limitedKey, services }));
+    const page = (await caller.operations.list({})) as unknown as { items: { id: string }[] };
+    expect(page.items.map((op) => op.id)).not.toContain(operationId);
+  });
+
+  it("GET /api/v1/operations/{id}: another type's operation answers byte for byte like a missing one", async () => {
+    const { operationsApi } = await import("@/server/http/operations-api");
+    const api = operationsApi(services);
+    const key = await createApiKey({
+      db: t.db,
+      name: "limited",
+      scopes: ["operations:read"],
+      workflowTypes: ["account.verify"],
+    });
+    const read = async (id: string) => {
+      const res = await api.getOperation(
+        new Request(`http://localhost:3000/api/v1/operations/${id}`, {
+          headers: { authorization: `Bearer ${key.secret}` },
+        }),
+        id,
+      );
+      return { status: res.status, body: (await res.text()).replaceAll(id, "ID") };
+    };
+    const [hidden, missing] = [await read(operationId), await read(MISSING_ID)];
+    expect(hidden).toEqual(missing);
+    expect(hidden.status).toBe(404);
+  });
+});
+
+describe("track links: tampered, expired or for another operation are refused", () => {
+  const trackGet = (token: string) =>
+    createCaller(createContextInner({ principal: { kind: "anonymous" }, services })).track.get({ token });
+
+  it("an expired link reads as expired, never as the operation", async () => {
+    const expired = createTrackToken(operationId, new Date(Date.now() - 3_600_000), 60);
+    expect(await trackGet(expired)).toEqual({ type: "expired" });
+  });
+
+  it("every single-character change to the signature or payload is refused", async () => {
+    const answers = new Set<string>();
+    for (let i = 0; i < trackToken.length; i++) {
+      if (trackToken[i] === ".") continue;
+      const swapped = trackToken[i] === "A" ? "B" : "A";
+      const tampered = `${trackToken.slice(0, i)}${swapped}${trackToken.slice(i + 1)}`;
+      const answer = await trackGet(tampered);
+      // A flip inside a base64url character's unused padding bits decodes to the same bytes;
+      // that malleability is hole 8 of issue 15 (proof-holes). Everything else must be invalid.
+      if (answer.type !== "ok") answers.add(answer.type);
+    }
+    expect([...answers]).toEqual(["invalid"]);
+  });
+
+  it("truncated, empty or swapped-segment links are refused", async () => {
+    const [payload, signature] = trackToken.split(".") as [string, string];
+    await expect(trackGet("")).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    for (const token of [
+      ".",
+      payload,
+      `${payload}.`,
+      `.${signature}`,
+      `${signature}.${payload}`,
+      trackToken.slice(0, -2),
+    ])
+      expect(await trackGet(token)).toEqual({ type: "invalid" });
+  });
+
+  it("a link for another operation shows that operation only", async () => {
+    const otherId = await insertOperation(t.db.$client, {
+      type: "order.fulfill",
+      subject: "bob@example.com",
+    });
+    const answer = (await trackGet(createTrackToken(otherId))) as {
+      type: string;
+      operation?: { id: string };
+    };
+    expect(answer.type).toBe("ok");
+    expect(JSON.stringify(answer)).not.toContain(operationId);
+  });
+});
