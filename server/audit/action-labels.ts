@@ -25,4 +25,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   bulk_action_paused: "Bulk action paused",
   bulk_action_resumed: "Bulk action resumed",
   bulk_action_aborted: "Bulk action aborted",
+  alert_acknowledged: "Alert acknowledged",
+  alert_silenced: "Alert silenced",
+  alert_rule_changed: "Alert rule changed",
 };

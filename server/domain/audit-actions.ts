@@ -31,6 +31,10 @@ export const AUDIT_ACTIONS = [
   "bulk_action_paused",
   "bulk_action_resumed",
   "bulk_action_aborted",
+  // Alerts
+  "alert_acknowledged",
+  "alert_silenced",
+  "alert_rule_changed",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
