@@ -29,3 +29,34 @@ describe("track tokens", () => {
     });
   });
 });
+
+describe("track tokens have exactly one valid spelling (issue 15 hole 8)", () => {
+  beforeAll(() => {
+    process.env.THROUGHLINE_SECRET ??= "test-secret";
+  });
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  /** Every other spelling of the same bytes: the last character's unused bits set differently. */
+  function respellings(part: string): string[] {
+    const last = part.at(-1)!;
+    const same = Buffer.from(part, "base64url");
+    return [...alphabet]
+      .filter((c) => c !== last && Buffer.from(part.slice(0, -1) + c, "base64url").equals(same))
+      .map((c) => part.slice(0, -1) + c);
+  }
+  it("refuses non-canonical padding bits in either part", () => {
+    const token = createTrackToken(id);
+    const [payload, sig] = token.split(".") as [string, string];
+    const variants = [
+      ...respellings(payload).map((p) => `${p}.${sig}`),
+      ...respellings(sig).map((s) => `${payload}.${s}`),
+    ];
+    expect(variants.length).toBeGreaterThan(0);
+    for (const v of variants) expect(verifyTrackToken(v)).toEqual({ ok: false, reason: "invalid" });
+  });
+  it("refuses extra segments, padding and characters outside base64url", () => {
+    const token = createTrackToken(id);
+    for (const v of [`${token}.x`, `${token}.`, `${token}=`, `${token.replace(".", "..")}`, ` ${token}`])
+      expect(verifyTrackToken(v)).toEqual({ ok: false, reason: "invalid" });
+    expect(verifyTrackToken(token)).toMatchObject({ ok: true });
+  });
+});

@@ -36,12 +36,22 @@ export type TrackTokenResult =
   | { ok: true; operationId: string; expiresAt: Date }
   | { ok: false; reason: "invalid" | "expired" };
 
+/**
+ * Exactly two base64url parts, no padding. Node's decoder ignores stray characters and the
+ * unused low bits of the last character, so several strings decode to the same bytes; a
+ * token is accepted only when re-encoding its bytes gives back the very string sent, so each
+ * link has one valid spelling.
+ */
+const SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
 export function verifyTrackToken(token: string, now = new Date()): TrackTokenResult {
-  const [encoded, signature] = token.split(".");
-  if (!encoded || !signature) return { ok: false, reason: "invalid" };
+  if (!SHAPE.test(token)) return { ok: false, reason: "invalid" };
+  const [encoded, signature] = token.split(".") as [string, string];
   const payload = Buffer.from(encoded, "base64url");
   const given = Buffer.from(signature, "base64url");
   if (payload.length !== 20 || given.length !== SIGNATURE_BYTES) return { ok: false, reason: "invalid" };
+  if (payload.toString("base64url") !== encoded || given.toString("base64url") !== signature)
+    return { ok: false, reason: "invalid" };
   if (!timingSafeEqual(given, sign(payload))) return { ok: false, reason: "invalid" };
   const expiresAt = new Date(payload.readUInt32BE(16) * 1000);
   if (expiresAt <= now) return { ok: false, reason: "expired" };
