@@ -473,10 +473,8 @@ describe("track links: tampered, expired or for another operation are refused", 
       if (trackToken[i] === ".") continue;
       const swapped = trackToken[i] === "A" ? "B" : "A";
       const tampered = `${trackToken.slice(0, i)}${swapped}${trackToken.slice(i + 1)}`;
-      const answer = await trackGet(tampered);
-      // A flip inside a base64url character's unused padding bits decodes to the same bytes;
-      // that malleability is hole 8 of issue 15 (proof-holes). Everything else must be invalid.
-      if (answer.type !== "ok") answers.add(answer.type);
+      // One valid spelling per token: a flip in a base64url character's unused bits is refused too.
+      answers.add((await trackGet(tampered)).type);
     }
     expect([...answers]).toEqual(["invalid"]);
   });
