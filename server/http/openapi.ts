@@ -50,10 +50,17 @@ export function openApiDocument() {
           summary: "Start an operation",
           requestParams: {
             header: z.object({
-              "Idempotency-Key": z.string().max(255).optional().meta({
-                description:
-                  "Same key + same request → the same operation; same key + different request → 422. Kept 24 h or more.",
-              }),
+              "Idempotency-Key": z
+                .string()
+                .max(255)
+                .optional()
+                .meta({
+                  description:
+                    "Same key + same request → the same operation; same key + different request → 422. Kept 24 h or more. " +
+                    '"Same request" means the same type, subject and reference and the same input *after validation*: ' +
+                    'key order, defaults sent explicitly (e.g. `currency: "EUR"`) and fields the workflow\'s schema ignores do not count; ' +
+                    "any other difference in a value does.",
+                }),
             }),
           },
           requestBody: { content: { "application/json": { schema: ZStartOperationRequestSchema } } },

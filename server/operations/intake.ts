@@ -70,7 +70,9 @@ export class IntakeService {
     const parsed = (workflow.input as z.ZodType).safeParse(request.input);
     if (!parsed.success) return { type: "invalid_input", issues: zodIssues(parsed.error, "/input") };
 
-    const hash = requestHash(request);
+    // "The same request" is the validated one: defaults applied, fields the schema drops gone
+    // (docs/api.md, Idempotency). Hashing the raw body made `"currency":"EUR"` a conflict.
+    const hash = requestHash({ ...request, input: parsed.data });
     const id = uuidv7();
     const outcome = await this.writer.write({
       operation: {

@@ -19,3 +19,15 @@ describe("requestHash", () => {
     expect(canonicalJson([2, 1])).not.toBe(canonicalJson([1, 2]));
   });
 });
+
+describe("canonicalJson on hostile input (issue 15 hole 3)", () => {
+  it("hashes a value nested 5,000 levels deep without overflowing the stack", () => {
+    let deep: unknown = 1;
+    let expected = "1";
+    for (let i = 0; i < 5000; i++) {
+      deep = i % 2 ? { a: deep } : [deep];
+      expected = i % 2 ? `{"a":${expected}}` : `[${expected}]`;
+    }
+    expect(canonicalJson(deep)).toBe(expected);
+  });
+});
