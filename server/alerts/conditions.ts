@@ -1,0 +1,284 @@
+import type { SqlQueryable } from "@/db/transaction";
+import type { AlertRuleName } from "@/server/domain/alerts";
+import { RUNNABLE_STATUSES } from "@/server/domain/statuses";
+import { asDate, uuidV7Floor } from "@/server/presenters/rows";
+import { ALL_TYPES, type AlertRule, BLOCKED_BACKLOG_COUNT, MIN_SAMPLE } from "./rules";
+
+/** A rule that holds now, with the operations it is about. */
+export interface Condition {
+  rule: AlertRuleName;
+  workflowType: string;
+  scope: string;
+  summary: string;
+  affectedCount: number;
+  oldestAt: Date | null;
+  /** The oldest affected operations, at most SAMPLE. */
+  sample: string[];
+}
+
+const SAMPLE = 10;
+/**
+ * Most candidate rows read per (type, status): bounds one evaluation when a whole backlog
+ * matches (the count then reads "at least" SCAN). Same bound as the dashboard's stuck panel.
+ */
+export const SCAN = 1000;
+
+interface Candidate {
+  id: string;
+  type: string;
+  kind: string | null;
+  since: string;
+}
+
+function affected(rows: Candidate[]): Pick<Condition, "affectedCount" | "oldestAt" | "sample"> {
+  const sorted = [...rows].sort((a, b) => Date.parse(a.since) - Date.parse(b.since));
+  return {
+    affectedCount: rows.length,
+    oldestAt: sorted[0] ? asDate(sorted[0].since) : null,
+    sample: sorted.slice(0, SAMPLE).map((r) => r.id),
+  };
+}
+
+function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const r of rows) m.set(key(r), [...(m.get(key(r)) ?? []), r]);
+  return m;
+}
+
+const minutes = (ms: number) =>
+  ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
+const atLeast = (n: number) => (n >= SCAN ? `at least ${n}` : `${n}`);
+
+/**
+ * Every rule that holds at `now`. Each read is over an index: operations_status_type_idx
+ * ((status, type, id desc), one range per type and status, LIMIT SCAN) for stuck, retries
+ * exhausted and blocked backlog; operations_type_completed_idx ((type, completed_at) where
+ * finished and not synthetic) for completion lag and failure rate. Synthetic operations
+ * count only for their own rule.
+ */
+export async function evaluateConditions(
+  sql: SqlQueryable,
+  rules: AlertRule[],
+  now: Date,
+): Promise<Condition[]> {
+  const of = (name: AlertRuleName) => rules.filter((r) => r.rule === name);
+  const parts = await Promise.all([
+    stuck(sql, of("stuck"), now),
+    blocked(sql, of("retries_exhausted"), of("blocked_backlog"), now),
+    finished(sql, of("completion_lag"), of("failure_rate"), now),
+    noWorkers(sql, of("no_workers"), now),
+    synthetic(sql, of("synthetic_check"), now),
+  ]);
+  return parts.flat();
+}
+
+async function stuck(sql: SqlQueryable, rules: AlertRule[], now: Date): Promise<Condition[]> {
+  if (rules.length === 0) return [];
+  // Only operations accepted before the threshold can be stuck (updated_at ≥ created_at),
+  // and ids are UUIDv7: each (status, type) is an id range below the floor.
+  const rows = await sql<Candidate[]>`
+    select c.id, t.type, null as kind, c.updated_at as since
+    from unnest(${rules.map((r) => r.workflowType)}::text[], ${rules.map((r) => r.threshold)}::bigint[],
+                ${rules.map((r) => uuidV7Floor(new Date(now.getTime() - r.threshold)))}::uuid[]) as t(type, ms, floor)
+    cross join unnest(${[...RUNNABLE_STATUSES]}::operation_status[]) as st(status)
+    cross join lateral (
+      select o.id, o.updated_at from operations o
+      where o.status = st.status and o.type = t.type and o.id < t.floor and not o.synthetic
+        and o.updated_at < ${now.toISOString()}::timestamptz - t.ms * interval '1 millisecond'
+      limit ${SCAN}
+    ) c`;
+  const byType = groupBy(rows, (r) => r.type);
+  return rules.flatMap((r) => {
+    const hit = byType.get(r.workflowType);
+    if (!hit) return [];
+    return [
+      {
+        rule: "stuck" as const,
+        workflowType: r.workflowType,
+        scope: "",
+        summary: `${atLeast(hit.length)} operations with no new event for more than ${minutes(r.threshold)}`,
+        ...affected(hit),
+      },
+    ];
+  });
+}
+
+async function blocked(
+  sql: SqlQueryable,
+  exhausted: AlertRule[],
+  backlog: AlertRule[],
+  now: Date,
+): Promise<Condition[]> {
+  const types = [...new Set([...exhausted, ...backlog].map((r) => r.workflowType))];
+  if (types.length === 0) return [];
+  const rows = await sql<Candidate[]>`
+    select c.id, t.type, c.blocked_kind as kind, c.updated_at as since
+    from unnest(${types}::text[]) as t(type)
+    cross join lateral (
+      select o.id, o.blocked_kind, o.updated_at from operations o
+      where o.status = 'blocked' and o.type = t.type and not o.synthetic
+      limit ${SCAN}
+    ) c`;
+  const out: Condition[] = [];
+  for (const r of exhausted) {
+    const hit = rows.filter((c) => c.type === r.workflowType && c.kind === "retries_exhausted");
+    if (hit.length >= r.threshold)
+      out.push({
+        rule: "retries_exhausted",
+        workflowType: r.workflowType,
+        scope: "",
+        summary: `${atLeast(hit.length)} operations blocked after a step ran out of attempts`,
+        ...affected(hit),
+      });
+  }
+  for (const r of backlog) {
+    // Retries exhausted has its own rule; every other kind is a backlog of its own.
+    const mine = rows.filter((c) => c.type === r.workflowType && c.kind !== "retries_exhausted");
+    for (const [kind, hit] of groupBy(mine, (c) => c.kind ?? "unknown")) {
+      const old = hit.filter((c) => Date.parse(c.since) < now.getTime() - r.threshold);
+      if (old.length === 0 && hit.length <= BLOCKED_BACKLOG_COUNT) continue;
+      out.push({
+        rule: "blocked_backlog",
+        workflowType: r.workflowType,
+        scope: kind,
+        summary:
+          old.length > 0
+            ? `${old.length} operations blocked (${kind}) for more than ${minutes(r.threshold)}`
+            : `${atLeast(hit.length)} operations blocked (${kind}), more than ${BLOCKED_BACKLOG_COUNT}`,
+        ...affected(hit),
+      });
+    }
+  }
+  return out;
+}
+
+async function finished(
+  sql: SqlQueryable,
+  lag: AlertRule[],
+  rate: AlertRule[],
+  now: Date,
+): Promise<Condition[]> {
+  const windows = [...lag, ...rate];
+  if (windows.length === 0) return [];
+  const types = [...new Set(windows.map((r) => r.workflowType))];
+  const windowMs = Math.max(...windows.map((r) => r.windowMs));
+  const lagThreshold = new Map(lag.map((r) => [r.workflowType, r.threshold]));
+  const rows = await sql<
+    {
+      type: string;
+      finished: number;
+      failed: number;
+      p95: number | null;
+      slow: string[];
+      failedIds: string[];
+    }[]
+  >`
+    select t.type, s.finished, s.failed, s.p95, s.slow, s.failed_ids as "failedIds"
+    from unnest(${types}::text[], ${types.map((t) => lagThreshold.get(t) ?? 0)}::bigint[]) as t(type, objective)
+    cross join lateral (
+      select count(*)::int as finished,
+        count(*) filter (where o.status = 'failed')::int as failed,
+        (percentile_cont(0.95) within group (order by extract(epoch from o.completed_at - o.created_at) * 1000)
+          filter (where o.status = 'completed'))::float8 as p95,
+        coalesce((array_agg(o.id::text order by o.completed_at)
+          filter (where o.status = 'completed'
+            and o.completed_at - o.created_at > t.objective * interval '1 millisecond'))[1:10], '{}') as slow,
+        coalesce((array_agg(o.id::text order by o.completed_at) filter (where o.status = 'failed'))[1:10], '{}')
+          as failed_ids
+      from operations o
+      where o.type = t.type and o.completed_at is not null and not o.synthetic
+        and o.completed_at >= ${new Date(now.getTime() - windowMs).toISOString()}::timestamptz
+    ) s`;
+  const byType = new Map(rows.map((r) => [r.type, r]));
+  const out: Condition[] = [];
+  for (const r of lag) {
+    const s = byType.get(r.workflowType);
+    if (!s || s.finished - s.failed < MIN_SAMPLE || s.p95 === null || s.p95 <= r.threshold) continue;
+    out.push({
+      rule: "completion_lag",
+      workflowType: r.workflowType,
+      scope: "",
+      summary: `p95 accepted → completed is ${minutes(s.p95)}, above the objective of ${minutes(r.threshold)}`,
+      affectedCount: s.slow.length,
+      oldestAt: null,
+      sample: s.slow,
+    });
+  }
+  for (const r of rate) {
+    const s = byType.get(r.workflowType);
+    if (!s || s.finished < MIN_SAMPLE || (s.failed * 100) / s.finished <= r.threshold) continue;
+    out.push({
+      rule: "failure_rate",
+      workflowType: r.workflowType,
+      scope: "",
+      summary: `${s.failed} of ${s.finished} finished in ${minutes(r.windowMs)} failed, above ${r.threshold}%`,
+      affectedCount: s.failed,
+      oldestAt: null,
+      sample: s.failedIds,
+    });
+  }
+  return out;
+}
+
+async function noWorkers(sql: SqlQueryable, rules: AlertRule[], now: Date): Promise<Condition[]> {
+  const r = rules[0];
+  if (!r) return [];
+  const [row] = await sql<{ waiting: boolean; alive: boolean }[]>`
+    select exists (select 1 from operations where status in ('accepted', 'processing')) as waiting,
+      exists (select 1 from workers where stopped_at is null
+        and last_seen_at > ${now.toISOString()}::timestamptz - ${r.threshold} * interval '1 millisecond') as alive`;
+  if (!row?.waiting || row.alive) return [];
+  return [
+    {
+      rule: "no_workers",
+      workflowType: ALL_TYPES,
+      scope: "",
+      summary: `work is waiting and no live worker was seen for ${minutes(r.threshold)}`,
+      affectedCount: 0,
+      oldestAt: null,
+      sample: [],
+    },
+  ];
+}
+
+async function synthetic(sql: SqlQueryable, rules: AlertRule[], now: Date): Promise<Condition[]> {
+  if (rules.length === 0) return [];
+  const budget = new Map(rules.map((r) => [r.workflowType, r.threshold]));
+  // The latest run per type decides: one failing or slow run fires, the next good one resolves.
+  // A run still unfinished past its budget counts as slow (the check itself may be the thing stuck).
+  const rows = await sql<
+    {
+      type: string;
+      outcome: string | null;
+      operationId: string | null;
+      startedAt: string;
+      completedMs: number | null;
+      error: string | null;
+    }[]
+  >`
+    select distinct on (workflow_type) workflow_type as type, outcome, operation_id as "operationId",
+      started_at as "startedAt", completed_ms as "completedMs", error
+    from synthetic_runs where workflow_type = any(${rules.map((r) => r.workflowType)}::text[])
+    order by workflow_type, started_at desc`;
+  const out: Condition[] = [];
+  for (const s of rows) {
+    const ms = budget.get(s.type);
+    if (ms === undefined) continue;
+    const overdue = s.outcome === null && now.getTime() - Date.parse(s.startedAt) > ms;
+    const slow = s.outcome === "slow" || (s.outcome === "passed" && (s.completedMs ?? 0) > ms);
+    if (s.outcome !== "failed" && !slow && !overdue) continue;
+    out.push({
+      rule: "synthetic_check",
+      workflowType: s.type,
+      scope: "",
+      summary:
+        s.outcome === "failed"
+          ? `the synthetic check failed: ${s.error ?? "no detail"}`
+          : `the synthetic check took longer than its budget of ${minutes(ms)}`,
+      affectedCount: s.operationId ? 1 : 0,
+      oldestAt: asDate(s.startedAt),
+      sample: s.operationId ? [s.operationId] : [],
+    });
+  }
+  return out;
+}
