@@ -1,6 +1,63 @@
+import type { FieldIssue } from "@/server/operations/issues";
 import { problem } from "./problem";
 
 export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;
+/** No request we accept nests deeper than this; deeper bodies are refused before parsing. */
+export const MAX_JSON_DEPTH = 32;
+
+/** The deepest nesting of a JSON text, counted without parsing it (brackets outside strings). */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) max = Math.max(max, ++depth);
+    else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}
+
+const escapeToken = (token: string) => token.replaceAll("~", "~0").replaceAll("/", "~1");
+// A NUL (PostgreSQL refuses it in text and jsonb) or a UTF-16 surrogate without its partner.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point
+const HOSTILE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Every string (values and keys) of a parsed JSON value that PostgreSQL or a client could not
+ * round-trip, by JSON pointer. Walks with an explicit stack; tRPC inputs use it too.
+ */
+export function hostileStrings(root: unknown, limit = 20): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const work: [unknown, string][] = [[root, ""]];
+  while (work.length > 0 && issues.length < limit) {
+    const [value, pointer] = work.pop()!;
+    if (typeof value === "string") {
+      if (HOSTILE.test(value))
+        issues.push({
+          pointer: pointer || "/",
+          detail: "Text may not contain NUL or an unpaired surrogate.",
+        });
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) work.push([value[i], `${pointer}/${i}`]);
+    } else if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value).reverse()) {
+        if (HOSTILE.test(k))
+          issues.push({
+            pointer: pointer || "/",
+            detail: "A key may not contain NUL or an unpaired surrogate.",
+          });
+        else work.push([v, `${pointer}/${escapeToken(k)}`]);
+      }
+    }
+  }
+  return issues;
+}
 
 /**
  * Reads a JSON body within a size limit. Returns the parsed value, or the problem
@@ -41,8 +98,22 @@ export async function readJsonBody(
     }
   }
   const text = Buffer.concat(chunks).toString("utf8");
+  if (jsonDepth(text) > MAX_JSON_DEPTH)
+    return {
+      ok: false,
+      response: problem("invalid-request", {
+        detail: `The body nests deeper than ${MAX_JSON_DEPTH} levels.`,
+      }),
+    };
   try {
-    return { ok: true, value: JSON.parse(text) };
+    const value: unknown = JSON.parse(text);
+    const issues = hostileStrings(value);
+    if (issues.length > 0)
+      return {
+        ok: false,
+        response: problem("invalid-input", { detail: "Some text cannot be stored.", errors: issues }),
+      };
+    return { ok: true, value };
   } catch (error) {
     return {
       ok: false,
