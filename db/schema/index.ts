@@ -5,3 +5,4 @@ export * from "./operations";
 export * from "./operator";
 export * from "./people";
 export * from "./providers";
+export * from "./webhooks";
