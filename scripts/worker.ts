@@ -3,6 +3,7 @@
  * DATABASE_URL and THROUGHLINE_ROLE=worker; SIGTERM or SIGINT stop it cleanly (exit 0).
  */
 import { databaseFromEnv } from "@/db/client";
+import { alertsWork } from "@/server/alerts/work";
 import { bulkWork } from "@/server/bulk/work";
 import { startWorker } from "@/server/engine/worker";
 import { createServices } from "@/server/services";
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
   const { db, url } = databaseFromEnv();
   const services = createServices({ db, url });
   const { registry, runs, providers } = services;
-  const worker = await startWorker({ db, url, registry, runs, providers, log, companions: [bulkWork] });
+  const worker = await startWorker({ db, url, registry, runs, providers, log, companions: [bulkWork, alertsWork] });
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
