@@ -39,3 +39,13 @@ describe("IntakeService.call: same key, same normalised request", () => {
     expect((await call({ ...input, amountCents: 1300 })).type).toBe("idempotency_conflict");
   });
 });
+
+describe("IntakeService.call: numbers are bounded (issue 15 hole 4)", () => {
+  it("refuses an amount past a 32-bit column with a field issue, before anything is written", async () => {
+    const result = await services.intake.call({
+      request: { type: "order.fulfill", input: { ...input, orderId: "ord_big", amountCents: 2147483648 } },
+      caller: "key:tl_test",
+    });
+    expect(result).toMatchObject({ type: "invalid_input", issues: [{ pointer: "/input/amountCents" }] });
+  });
+});

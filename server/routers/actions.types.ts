@@ -20,7 +20,7 @@ export const ZActionResponseSchema = z.object({
   operationId: z.string(),
   statusBefore: z.enum(OPERATION_STATUSES),
   statusAfter: z.enum(OPERATION_STATUSES),
-  auditSeq: z.number().int(),
+  auditSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
 });
 
 export const ZGetAvailableActionsRequestSchema = z.object({ operationId: ZOperationId });

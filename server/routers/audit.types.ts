@@ -13,7 +13,7 @@ export const ZAuditFilterSchema = z.object({
 });
 
 export const ZListAuditRequestSchema = ZAuditFilterSchema.extend({
-  cursor: z.number().int().positive().optional(),
+  cursor: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   limit: z.number().int().min(1).max(200).default(50),
 });
 

@@ -18,7 +18,8 @@ const input = z.object({
     .array(z.object({ sku: z.string().min(1).max(64), quantity: z.number().int().min(1).max(1000) }))
     .min(1)
     .max(100),
-  amountCents: z.number().int().min(1),
+  // Bounded: a provider stores it in a 32-bit integer (issue 15 hole 4); 10 million in cents.
+  amountCents: z.number().int().min(1).max(1_000_000_000),
   currency: z.string().length(3).default("EUR"),
 });
 type Input = z.output<typeof input>;
