@@ -15,6 +15,9 @@ export function createDb(url: string, options: DbOptions = {}): Db {
   const client = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
+    // Seconds to wait for a connection: while PostgreSQL is away a request fails fast (and is
+    // answered 503 through isDatabaseUnavailable) instead of waiting postgres.js's default 30 s.
+    connect_timeout: 5,
     connection: { application_name: options.applicationName ?? "throughline" },
   });
   return drizzle(client, { schema, casing: "snake_case" }) as Db;
