@@ -1,5 +1,17 @@
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { WEBHOOK_DELIVERY_STATUSES, WEBHOOK_FORMATS } from "@/server/domain/webhook-events";
 
 export const webhookFormat = pgEnum("webhook_format", WEBHOOK_FORMATS);
@@ -68,7 +80,9 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [
     index("webhook_deliveries_due_idx").on(t.nextAttemptAt, t.id).where(sql`${t.status} = 'pending'`),
-    index("webhook_deliveries_order_idx").on(t.endpointId, t.operationId, t.id).where(sql`${t.status} = 'pending'`),
+    index("webhook_deliveries_order_idx")
+      .on(t.endpointId, t.operationId, t.id)
+      .where(sql`${t.status} = 'pending'`),
     index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.id.desc()),
   ],
 );
