@@ -49,9 +49,7 @@ export const alerts = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("alerts_open_key_uq")
-      .on(t.rule, t.workflowType, t.scope)
-      .where(sql`${t.resolvedAt} is null`),
+    uniqueIndex("alerts_open_key_uq").on(t.rule, t.workflowType, t.scope).where(sql`${t.resolvedAt} is null`),
     index("alerts_fired_idx").on(t.firedAt.desc()),
   ],
 );
@@ -117,9 +115,7 @@ export const syntheticRuns = pgTable(
   },
   (t) => [
     // No pile-up: at most one unfinished run per type, a constraint rather than a check.
-    uniqueIndex("synthetic_runs_in_flight_uq")
-      .on(t.workflowType)
-      .where(sql`${t.finishedAt} is null`),
+    uniqueIndex("synthetic_runs_in_flight_uq").on(t.workflowType).where(sql`${t.finishedAt} is null`),
     index("synthetic_runs_type_idx").on(t.workflowType, t.startedAt.desc()),
   ],
 );
