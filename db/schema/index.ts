@@ -5,4 +5,5 @@ export * from "./operations";
 export * from "./operator";
 export * from "./people";
 export * from "./providers";
+export * from "./waits";
 export * from "./webhooks";
