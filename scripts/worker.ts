@@ -14,7 +14,15 @@ async function main(): Promise<void> {
   const { db, url } = databaseFromEnv();
   const services = createServices({ db, url });
   const { registry, runs, providers } = services;
-  const worker = await startWorker({ db, url, registry, runs, providers, log, companions: [bulkWork, alertsWork] });
+  const worker = await startWorker({
+    db,
+    url,
+    registry,
+    runs,
+    providers,
+    log,
+    companions: [bulkWork, alertsWork],
+  });
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
