@@ -1,5 +1,4 @@
 import type { StartCompanion } from "@/server/engine/worker";
-import { defaultRegistry } from "@/server/workflows";
 import { ALERT_TICK_MS, evaluateAlerts } from "./evaluate";
 
 /**
@@ -7,11 +6,11 @@ import { ALERT_TICK_MS, evaluateAlerts } from "./evaluate";
  * tick's row let exactly one of them evaluate. A failed evaluation rolled back whole;
  * the next tick starts again from what committed.
  */
-export const alertsWork: StartCompanion = async ({ db, workerId, log }) => {
+export const alertsWork: StartCompanion = async ({ db, registry, workerId, log }) => {
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
-    running = evaluateAlerts({ db, registry: defaultRegistry, evaluator: workerId })
+    running = evaluateAlerts({ db, registry, evaluator: workerId })
       .then((r) => {
         if (r.ran && r.fired + r.resolved > 0)
           log(`alerts: ${r.fired} fired, ${r.resolved} resolved (${r.durationMs} ms)`);

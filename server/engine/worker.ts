@@ -80,6 +80,8 @@ export interface CompanionContext {
   boss: PgBoss;
   db: Db;
   runs: RunQueue;
+  /** The workflows this worker runs (the same registry the engine was given). */
+  registry: WorkflowRegistry;
   workerId: string;
   pollMs: number;
   log(line: string): void;
@@ -191,7 +193,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   sweeper.start();
   const companions: { stop(): Promise<void> }[] = [];
   for (const start of options.companions ?? []) {
-    companions.push(await start({ boss, db, runs, workerId: id, pollMs: settings.pollMs, log }));
+    companions.push(await start({ boss, db, runs, registry, workerId: id, pollMs: settings.pollMs, log }));
   }
   // Last: the row says "this worker is up" (the launcher's tests wait for it).
   const presence = await announceWorker({ db, id, log });
