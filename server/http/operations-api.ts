@@ -12,7 +12,7 @@ import type { Services } from "@/server/services";
 import { describeWorkflow } from "@/server/workflows/kit/registry";
 import { requireScope } from "./authenticate";
 import { json, problem } from "./problem";
-import { readJsonBody } from "./read-body";
+import { hostileStrings, readJsonBody } from "./read-body";
 
 /** Seconds a client should wait before polling a running operation again. */
 const POLL_AFTER_SECONDS = "1";
@@ -101,6 +101,8 @@ export function operationsApi(services: Services) {
     async getOperation(request: Request, id: string): Promise<Response> {
       const auth = await requireScope(db, request, "operations:read");
       if (!auth.ok) return auth.response;
+      const hostile = hostileParameters({ id }, "/path");
+      if (hostile) return hostile;
       const op = await presenters.operation.call(id);
       // Another type's operation answers exactly like a missing one: a key learns nothing.
       if (!op || !maySeeType(auth.principal, op.type)) {
@@ -113,6 +115,8 @@ export function operationsApi(services: Services) {
       const auth = await requireScope(db, request, "operations:read");
       if (!auth.ok) return auth.response;
       const query = Object.fromEntries(new URL(request.url).searchParams);
+      const hostile = hostileParameters(query, "/query");
+      if (hostile) return hostile;
       const parsed = ZListOperationsQuerySchema.safeParse(query);
       if (!parsed.success) {
         return problem("invalid-request", {
@@ -124,6 +128,20 @@ export function operationsApi(services: Services) {
       return json({ items: page.items.map((op) => toOperationResource(op, registry)), next: page.next });
     },
   };
+}
+
+/**
+ * Query or path text PostgreSQL cannot compare (a NUL: the driver's query fails) or a client
+ * cannot read back (an unpaired surrogate): a 400 naming the parameter (`/query/subject`,
+ * `/path/id`; a hostile parameter name is reported at the prefix itself), checked before any read.
+ */
+function hostileParameters(values: Record<string, string>, prefix: string): Response | null {
+  const issues = hostileStrings(values);
+  if (issues.length === 0) return null;
+  return problem("invalid-request", {
+    detail: "A parameter contains text that cannot be used.",
+    errors: issues.map((i) => ({ ...i, pointer: i.pointer === "/" ? prefix : `${prefix}${i.pointer}` })),
+  });
 }
 
 /** 200 once the operation is done, else 202 (poll its Location). */
