@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, jsonb, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, jsonb, pgEnum, pgTable, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { AUDIT_ACTIONS, AUDIT_ACTOR_KINDS } from "@/server/domain/audit-actions";
 import { operationStatus } from "./enums";
 
@@ -38,6 +38,13 @@ export const auditRecords = pgTable(
     clientAddress: text("client_address"),
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull().unique(),
+    /**
+     * Which hash format `hash` follows (server/audit/chain.ts): 1 = time to the millisecond
+     * (records written before the chain was anchored), 2 = time in epoch microseconds.
+     */
+    hashFormat: smallint("hash_format").notNull().default(1),
+    /** HMAC of `hash` under the audit key (kept outside the database); null when written without one. */
+    mac: text("mac"),
   },
   (t) => [
     index("audit_records_operation_idx").on(t.operationId, t.seq).where(sql`${t.operationId} is not null`),
@@ -47,3 +54,25 @@ export const auditRecords = pgTable(
     index("audit_records_at_idx").on(t.at),
   ],
 );
+
+/**
+ * Signed heads of the audit chain (server/audit/checkpoint.ts), append-only like the records:
+ * each says "the chain had `recordCount` records ending in `headHash`", under an HMAC whose key
+ * is not in the database, and is also appended to a file and the worker's log. A verify run
+ * that finds fewer records, or another hash at `headSeq`, knows the tail was removed or re-chained.
+ */
+export const auditCheckpoints = pgTable("audit_checkpoints", {
+  /** 1, 2, 3, … with no gaps: a missing checkpoint is itself a sign of tampering. */
+  n: bigint("n", { mode: "number" }).primaryKey(),
+  at: timestamp("at", { withTimezone: true }).notNull(),
+  recordCount: bigint("record_count", { mode: "number" }).notNull(),
+  headSeq: bigint("head_seq", { mode: "number" }).notNull(),
+  headHash: text("head_hash").notNull(),
+  /** The previous checkpoint's signature (empty for the first): checkpoints form a chain too. */
+  prevSignature: text("prev_signature").notNull(),
+  /** Which key signed (a fingerprint, not the key): a key change reads as such, not as forgery. */
+  keyId: text("key_id").notNull(),
+  signature: text("signature").notNull().unique(),
+  /** The worker that wrote it. */
+  writer: text("writer").notNull(),
+});
