@@ -13,7 +13,7 @@ import { StartOperationService } from "./operations/start-operation";
 import { createPresenters, type Presenters } from "./presenters";
 import { createProviders, type Providers } from "./providers";
 import { FaultSettingsService } from "./providers/fault-settings";
-import { defaultRegistry } from "./workflows";
+import { registryFromEnv } from "./workflows";
 import type { WorkflowRegistry } from "./workflows/kit/registry";
 
 /** What a process's services are built from; everything but `db` has a default. */
@@ -68,7 +68,7 @@ export interface Services {
  */
 export function createServices(deps: ServiceDeps): Services {
   const { db } = deps;
-  const registry = deps.registry ?? defaultRegistry;
+  const registry = deps.registry ?? registryFromEnv();
   const now = deps.now ?? (() => new Date());
   // One pg-boss producer writes both kinds of job (it only inserts; no maintenance, no pool).
   const producer = new JobProducer({ db, url: deps.url });
