@@ -1,6 +1,6 @@
 import { deriveStatus } from "./derive-status";
 import type { Block, OperationState, RecordedError, StepState } from "./operation-state";
-import { assertNever, isTerminal } from "./statuses";
+import { assertNever, isStepDone, isTerminal } from "./statuses";
 
 /** Every change an operation can go through. The engine and operator actions speak only these. */
 export type Transition =
@@ -20,6 +20,10 @@ export type TransitionError =
   | { type: "operation_terminal"; status: "completed" | "failed" }
   | { type: "unknown_step"; step: string }
   | { type: "step_state"; step: string; status: string; expected: string[] }
+  /** Another step is running: one attempt at a time per operation. */
+  | { type: "step_running"; step: string }
+  /** An earlier step is not done yet: steps run in workflow order. */
+  | { type: "out_of_order"; step: string; waitingFor: string }
   | { type: "not_blocked" }
   | { type: "blocked"; reason: string }
   | { type: "missing_reason" }
@@ -49,6 +53,14 @@ function apply(state: OperationState, t: Transition): { state: OperationState } 
     case "step_started": {
       if (state.block) return { error: { type: "blocked", reason: state.block.reason } };
       if (state.failure) return { error: { type: "failing" } };
+      // The engine's rule (runner: the next step is the first one not done): a step starts
+      // only when every earlier step is done and no other step runs. Enforced here too, so no
+      // caller of the pure machine can put two attempts in flight at once.
+      const running = state.steps.find((s) => s.status === "running" && s.name !== t.step);
+      if (running) return { error: { type: "step_running", step: running.name } };
+      const index = state.steps.findIndex((s) => s.name === t.step);
+      const waiting = state.steps.slice(0, Math.max(0, index)).find((s) => !isStepDone(s.status));
+      if (waiting) return { error: { type: "out_of_order", step: t.step, waitingFor: waiting.name } };
       return updateStep(state, t.step, ["pending", "retrying"], (s) => ({
         ...s,
         status: "running",
@@ -172,6 +184,10 @@ export function describeTransitionError(error: TransitionError): string {
       return `This workflow has no step named "${error.step}".`;
     case "step_state":
       return `Step "${error.step}" is ${error.status}; expected ${error.expected.join(" or ")}.`;
+    case "step_running":
+      return `Step "${error.step}" is running; only one step runs at a time.`;
+    case "out_of_order":
+      return `Step "${error.step}" cannot start before step "${error.waitingFor}" is done.`;
     case "not_blocked":
       return "The operation is not blocked, so there is nothing to resume.";
     case "blocked":
