@@ -2,7 +2,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { insertOperation } from "@/test/fixtures/operations";
-import { currentCursor, parseCursor, readChanges } from "./feed";
+import { currentCursor, parseCursor, readChanges, seenAt, snapshotOf } from "./feed";
 
 let t: TestDatabase;
 let operationId: string;
@@ -64,6 +64,28 @@ describe("readChanges", () => {
 
     const third = await readChanges(t.db.$client, { since: second.cursor });
     expect(third.events).toEqual([]);
+  });
+
+  it("says a cursor has seen exactly the events a read from it does not return (seenAt)", async () => {
+    const before = await currentCursor(t.db.$client);
+    await insertEvent(t.db.$client, operationId, "committed-before");
+    const slow = await openTransaction(t.db.$client);
+    // Taken while `slow` is in progress: its xid is listed in the snapshot, then it commits.
+    const cursor = await currentCursor(t.db.$client);
+    await insertEvent(t.db.$client, operationId, "committed-after");
+    await slow.finish(true);
+    const all = await readChanges(t.db.$client, { since: before, operationId });
+    expect(all.events.map((e) => e.step)).toEqual(["committed-before", "slow", "committed-after"]);
+    const fromCursor = new Set(
+      (await readChanges(t.db.$client, { since: cursor, operationId })).events.map((e) => e.id),
+    );
+    const snapshot = snapshotOf(cursor);
+    expect(all.events.map((e) => [e.step, seenAt(snapshot, e.xid)])).toEqual([
+      ["committed-before", true],
+      ["slow", false],
+      ["committed-after", false],
+    ]);
+    for (const e of all.events) expect(seenAt(snapshot, e.xid)).toBe(!fromCursor.has(e.id));
   });
 
   it("never delivers events of a transaction that rolled back", async () => {

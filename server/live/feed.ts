@@ -24,11 +24,21 @@ export interface LiveEvent {
   at: Date;
 }
 
+/** A feed event with the transaction that wrote it, which decides whether a cursor has it (`seenAt`). */
+export interface FeedEvent extends LiveEvent {
+  xid: bigint;
+}
+
+/** What a subscriber is sent: the event without its transaction id (an internal of the feed). */
+export function toLiveEvent({ xid: _xid, ...event }: FeedEvent): LiveEvent {
+  return event;
+}
+
 export interface FeedRead {
   /** The snapshot this read saw: the cursor of the next read. */
   cursor: FeedCursor;
   /** Newly visible events, in id order. */
-  events: LiveEvent[];
+  events: FeedEvent[];
   /** More than `limit` events: `events` is cut, the reader should refetch its state whole. */
   overflow: boolean;
 }
@@ -48,8 +58,38 @@ export async function currentCursor(sql: Sql): Promise<FeedCursor> {
   return row!.cursor as FeedCursor;
 }
 
+/** A cursor taken apart once, for many `seenAt` checks. */
+export interface FeedSnapshot {
+  xmin: bigint;
+  xmax: bigint;
+  inProgress: ReadonlySet<bigint>;
+}
+
+export function snapshotOf(cursor: FeedCursor): FeedSnapshot {
+  const [xmin = "0", xmax = "0", xip = ""] = cursor.split(":");
+  return {
+    xmin: BigInt(xmin),
+    xmax: BigInt(xmax),
+    inProgress: new Set(xip ? xip.split(",").map((x) => BigInt(x)) : []),
+  };
+}
+
+/**
+ * Whether a reader at `snapshot` already has the event its transaction `xid` wrote: the
+ * transaction had committed when the snapshot was taken (below xmax and not in progress).
+ * Events of aborted transactions never exist, so "finished" means "committed" here. This is
+ * the exact complement of readChanges' condition: what a read from a cursor returns is
+ * precisely what that cursor has not seen.
+ */
+export function seenAt(snapshot: FeedSnapshot, xid: bigint): boolean {
+  if (xid < snapshot.xmin) return true;
+  if (xid >= snapshot.xmax) return false;
+  return !snapshot.inProgress.has(xid);
+}
+
 interface EventRow {
   id: string;
+  xid: string;
   operationId: string;
   type: EventType;
   step: string | null;
@@ -79,12 +119,12 @@ export async function readChanges(
   }
   const rows = await sql.unsafe<{ cursor: string; events: EventRow[] }[]>(
     `with fresh as (
-       select e.id, e.operation_id, e.type, e.step, e.at from events e
+       select e.id, e.xid, e.operation_id, e.type, e.step, e.at from events e
        where (e.xid >= $1::xid8 or e.xid = any($2::xid8[])) ${byOperation}
        limit $3
      )
      select pg_current_snapshot()::text as cursor,
-       coalesce((select json_agg(json_build_object('id', id::text, 'operationId', operation_id, 'type', type,
+       coalesce((select json_agg(json_build_object('id', id::text, 'xid', xid::text, 'operationId', operation_id, 'type', type,
          'step', step, 'at', at) order by id) from fresh), '[]'::json) as events`,
     params as never[],
     { prepare: false },
@@ -94,6 +134,7 @@ export async function readChanges(
   const events = row.events
     .map((e) => ({
       id: Number(e.id),
+      xid: BigInt(e.xid),
       operationId: e.operationId,
       type: e.type,
       step: e.step,

@@ -1,6 +1,16 @@
 import type { Sql } from "postgres";
 import { EVENTS_CHANNEL } from "@/server/domain/events";
-import { currentCursor, type FeedCursor, type LiveEvent, readChanges } from "./feed";
+import {
+  currentCursor,
+  type FeedCursor,
+  type FeedEvent,
+  type FeedSnapshot,
+  type LiveEvent,
+  readChanges,
+  seenAt,
+  snapshotOf,
+  toLiveEvent,
+} from "./feed";
 
 /** What a subscriber receives: the events it asked for, since its previous batch. */
 export interface LiveBatch {
@@ -124,7 +134,12 @@ export class LiveHub {
         this.cursor = read.cursor;
         if (read.events.length === 0 && !read.overflow) continue;
         this.lastChangeAt = performance.now();
-        for (const s of this.subscribers) s.offer(read.cursor, read.events, read.overflow);
+        // Grouped once per read, so each subscriber of one operation looks up its own events.
+        const byOperation = groupByOperation(read.events);
+        for (const s of this.subscribers) {
+          const id = s.filter.operationId;
+          s.offer(read.cursor, id ? (byOperation.get(id) ?? []) : read.events, read.overflow);
+        }
       } while (this.again && !this.stopped);
     } catch (error) {
       this.options.log?.(`live feed read failed: ${(error as Error).message}`);
@@ -134,48 +149,84 @@ export class LiveHub {
   }
 }
 
-/** One subscriber's queue of batches, merged while it is not consuming. */
+function groupByOperation(events: FeedEvent[]): Map<string, FeedEvent[]> {
+  const groups = new Map<string, FeedEvent[]>();
+  for (const e of events) {
+    const group = groups.get(e.operationId);
+    if (group) group.push(e);
+    else groups.set(e.operationId, [e]);
+  }
+  return groups;
+}
+
+/** Most events one subscriber keeps while it is not consuming; beyond, it is told to resync. */
+const PENDING_LIMIT = 2_000;
+
+/**
+ * One subscriber's queue of batches, merged while it is not consuming. Once told where its
+ * reader stands (`skipSeenAt`), it drops every event that reader already has, including
+ * those offered before: an event at or below the reader's cursor is never sent.
+ */
 export class Subscription implements AsyncIterable<LiveBatch> {
-  private pending: LiveBatch | null = null;
+  private pending: { cursor: FeedCursor; events: FeedEvent[]; resync: boolean } | null = null;
   private waiter: ((batch: LiveBatch | null) => void) | null = null;
   private closed = false;
+  private floor: FeedSnapshot | null = null;
 
   constructor(
     readonly filter: LiveFilter,
     private readonly onClose: () => void,
   ) {}
 
-  offer(cursor: FeedCursor, events: LiveEvent[], resync: boolean): void {
+  /** A read's events (already this subscriber's operation's, when it has one). */
+  offer(cursor: FeedCursor, events: FeedEvent[], resync: boolean): void {
     if (this.closed) return;
     const id = this.filter.operationId;
-    const matching = id ? events.filter((e) => e.operationId === id) : events;
-    if (matching.length === 0 && !resync) return;
-    const mine = this.filter.countOnly ? [] : matching;
-    const batch: LiveBatch = this.pending
-      ? {
-          cursor,
-          events: mine.length === 0 ? this.pending.events : [...this.pending.events, ...mine],
-          count: this.pending.count + matching.length,
-          resync: this.pending.resync || resync,
-        }
-      : { cursor, events: mine, count: matching.length, resync };
+    const fresh = events.filter((e) => (!id || e.operationId === id) && !this.seen(e));
+    if (fresh.length === 0 && !resync) return;
+    const merged = this.pending ? [...this.pending.events, ...fresh] : fresh;
+    const overflow = merged.length > PENDING_LIMIT;
+    this.pending = {
+      cursor,
+      events: overflow ? [] : merged,
+      resync: overflow || resync || (this.pending?.resync ?? false),
+    };
+    this.deliver();
+  }
+
+  /** The reader has everything visible at `cursor`: never send it any of that again. */
+  skipSeenAt(cursor: FeedCursor): void {
+    this.floor = snapshotOf(cursor);
+    if (!this.pending) return;
+    const events = this.pending.events.filter((e) => !this.seen(e));
+    this.pending = events.length > 0 || this.pending.resync ? { ...this.pending, events } : null;
+  }
+
+  private seen(e: FeedEvent): boolean {
+    return this.floor !== null && seenAt(this.floor, e.xid);
+  }
+
+  private deliver(): void {
     const waiter = this.waiter;
-    if (waiter) {
-      this.waiter = null;
-      this.pending = null;
-      waiter(batch);
-    } else {
-      this.pending = batch;
-    }
+    if (!waiter || !this.pending) return;
+    this.waiter = null;
+    waiter(this.take());
+  }
+
+  private take(): LiveBatch {
+    const { cursor, events, resync } = this.pending!;
+    this.pending = null;
+    return {
+      cursor,
+      events: this.filter.countOnly ? [] : events.map(toLiveEvent),
+      count: events.length,
+      resync,
+    };
   }
 
   /** The next batch, or null once closed. */
   next(): Promise<LiveBatch | null> {
-    if (this.pending) {
-      const batch = this.pending;
-      this.pending = null;
-      return Promise.resolve(batch);
-    }
+    if (this.pending) return Promise.resolve(this.take());
     if (this.closed) return Promise.resolve(null);
     return new Promise((resolve) => {
       this.waiter = resolve;

@@ -1,6 +1,6 @@
 import type { Sql } from "postgres";
 import type { Db } from "@/db/client";
-import { currentCursor, parseCursor, readChanges } from "./feed";
+import { currentCursor, parseCursor, readChanges, toLiveEvent } from "./feed";
 import type { LiveBatch, LiveFilter, LiveHub } from "./hub";
 
 /** Most events a resuming subscriber is sent one by one; beyond that it refetches its state. */
@@ -10,7 +10,11 @@ const CATCH_UP_LIMIT = 2_000;
  * A subscriber's stream: first what it missed since its cursor (a page's first read or the
  * last batch before a reconnect), then the hub's live batches. The hub subscription starts
  * before the catch-up read, and the hub's cursor is older than that read, so the two
- * overlap and never leave a gap; events delivered by both are sent once.
+ * overlap and never leave a gap. The overlap is removed by transaction visibility, not by
+ * remembering ids: once the catch-up read has answered, the subscription drops every event
+ * its snapshot already shows. That also holds when the hub lags behind the client (a page
+ * whose cursor came from another process or from its own first read): an event at or below
+ * the client's cursor is never sent.
  *
  * Without a usable cursor, and for count-only subscribers (whose catch-up could be every
  * event of the last hour), the first batch is a `resync`: the client refetches its state,
@@ -28,25 +32,19 @@ export async function* watch(options: {
   try {
     await hub.ready();
     const since = parseCursor(options.since);
-    const seen = new Set<number>();
     if (since && !filter.countOnly) {
       const read = await readChanges(sql, { since, operationId: filter.operationId, limit: CATCH_UP_LIMIT });
-      for (const e of read.events) seen.add(e.id);
+      subscription.skipSeenAt(read.cursor);
       if (read.events.length > 0 || read.overflow) {
-        yield { cursor: read.cursor, events: read.events, count: read.events.length, resync: read.overflow };
+        const events = read.events.map(toLiveEvent);
+        yield { cursor: read.cursor, events, count: events.length, resync: read.overflow };
       }
     } else {
-      yield { cursor: await currentCursor(sql), events: [], count: 0, resync: true };
+      const cursor = await currentCursor(sql);
+      subscription.skipSeenAt(cursor);
+      yield { cursor, events: [], count: 0, resync: true };
     }
-    for await (const batch of subscription) {
-      if (seen.size === 0) {
-        yield batch;
-        continue;
-      }
-      const events = batch.events.filter((e) => !seen.has(e.id));
-      if (events.length === 0 && !batch.resync && !filter.countOnly) continue;
-      yield { ...batch, events, count: filter.countOnly ? batch.count : events.length };
-    }
+    yield* subscription;
   } finally {
     subscription.close();
   }
