@@ -1,10 +1,14 @@
 import { z } from "zod";
 import { BLOCK_KINDS, OPERATION_STATUSES, STEP_STATUSES } from "@/server/domain/statuses";
+import { jsonFits } from "./json-size";
 
 /**
  * The public contract, defined once: the HTTP API validates with these, tRPC
  * declares them as input/output, and the OpenAPI document is generated from them.
  */
+
+/** The largest workflow input accepted, in characters of JSON. */
+export const MAX_INPUT_CHARS = 64 * 1024;
 
 const shortText = (max: number) => z.string().trim().min(1).max(max);
 
@@ -14,9 +18,11 @@ export const ZStartOperationRequestSchema = z
       description: "Workflow type, e.g. `order.fulfill`.",
       example: "order.fulfill",
     }),
+    // Capped before the workflow's schema sees it: tRPC has no body limit of its own.
     input: z
-      .record(z.string(), z.unknown())
-      .meta({ description: "Validated against the workflow's input schema." }),
+      .record(z.string().max(100), z.unknown())
+      .refine((v) => jsonFits(v, MAX_INPUT_CHARS), `The input is larger than ${MAX_INPUT_CHARS / 1024} KB.`)
+      .meta({ description: "Validated against the workflow's input schema; at most 64 KB of JSON." }),
     subject: shortText(200)
       .nullish()
       .meta({ description: "The end user this is for (customer id or email).", example: "ada@example.com" }),

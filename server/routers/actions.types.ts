@@ -2,17 +2,17 @@ import { z } from "zod";
 import { MAX_REASON_LENGTH } from "@/server/actions/plans";
 import { PAUSE_INTAKE_MODES } from "@/server/domain/pauses";
 import { OPERATION_STATUSES } from "@/server/domain/statuses";
+import { jsonFits } from "@/server/operations/json-size";
 
 const ZOperationId = z.uuid();
 const ZStep = z.string().min(1).max(100);
 /** The sentence every action requires; the core checks it is a real one. */
 const ZReason = z.string().max(MAX_REASON_LENGTH + 100);
 /** A manually entered step output: any JSON value, at most 16 KB of it. */
-const ZManualOutput = z
-  .unknown()
-  .refine((v) => v === undefined || JSON.stringify(v).length <= 16_384, "The output is larger than 16 KB.");
+const ZManualOutput = z.unknown().refine((v) => jsonFits(v, 16_384), "The output is larger than 16 KB.");
 
-export const ZOperationActionRequestSchema = z.object({ operationId: ZOperationId, reason: ZReason });
+/** Inputs that write are strict: an unknown key is refused, never silently carried along. */
+export const ZOperationActionRequestSchema = z.strictObject({ operationId: ZOperationId, reason: ZReason });
 export const ZStepActionRequestSchema = ZOperationActionRequestSchema.extend({ step: ZStep });
 export const ZSkipStepRequestSchema = ZStepActionRequestSchema.extend({ output: ZManualOutput.optional() });
 
@@ -35,13 +35,13 @@ export const ZGetAvailableActionsResponseSchema = z.object({
   ),
 });
 
-export const ZPauseWorkflowRequestSchema = z.object({
+export const ZPauseWorkflowRequestSchema = z.strictObject({
   workflowType: z.string().min(1).max(100),
   intake: z.enum(PAUSE_INTAKE_MODES),
   reason: ZReason,
 });
 export const ZPauseWorkflowResponseSchema = z.object({ intake: z.enum(PAUSE_INTAKE_MODES) });
-export const ZResumeWorkflowRequestSchema = z.object({
+export const ZResumeWorkflowRequestSchema = z.strictObject({
   workflowType: z.string().min(1).max(100),
   reason: ZReason,
 });

@@ -19,7 +19,7 @@ export const ZListPeopleResponseSchema = z.object({
   ),
 });
 
-export const ZCreatePersonRequestSchema = z.object({
+export const ZCreatePersonRequestSchema = z.strictObject({
   email: z.email().max(200),
   name: z.string().trim().min(1).max(100),
   role: z.enum(STAFF_ROLES),
@@ -28,14 +28,18 @@ export const ZCreatePersonRequestSchema = z.object({
 });
 export const ZCreatePersonResponseSchema = z.object({ userId: z.string() });
 
-export const ZSetRoleRequestSchema = z.object({
+export const ZSetRoleRequestSchema = z.strictObject({
   userId: z.uuid(),
   role: z.enum(STAFF_ROLES),
   reason: ZReason,
 });
 export const ZSetRoleResponseSchema = z.object({ from: z.enum(STAFF_ROLES), to: z.enum(STAFF_ROLES) });
 
-export const ZSetActiveRequestSchema = z.object({ userId: z.uuid(), active: z.boolean(), reason: ZReason });
+export const ZSetActiveRequestSchema = z.strictObject({
+  userId: z.uuid(),
+  active: z.boolean(),
+  reason: ZReason,
+});
 export const ZSetActiveResponseSchema = z.object({ active: z.boolean() });
 
 export const ZListApiKeysResponseSchema = z.object({
@@ -54,9 +58,9 @@ export const ZListApiKeysResponseSchema = z.object({
   ),
 });
 
-export const ZCreateApiKeyRequestSchema = z.object({
+export const ZCreateApiKeyRequestSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
-  scopes: z.array(z.enum(API_KEY_SCOPES)).min(1),
+  scopes: z.array(z.enum(API_KEY_SCOPES)).min(1).max(API_KEY_SCOPES.length),
   workflowTypes: z.array(z.string().min(1).max(100)).max(50).nullable().default(null),
 });
 /** The secret appears here once and is never stored or shown again. */
@@ -66,5 +70,5 @@ export const ZCreateApiKeyResponseSchema = z.object({
   secret: z.string(),
 });
 
-export const ZRevokeApiKeyRequestSchema = z.object({ keyId: z.uuid(), reason: ZReason });
+export const ZRevokeApiKeyRequestSchema = z.strictObject({ keyId: z.uuid(), reason: ZReason });
 export const ZRevokeApiKeyResponseSchema = z.object({ prefix: z.string() });

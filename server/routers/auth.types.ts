@@ -14,7 +14,7 @@ const ZSetupToken = z.string().min(1).max(200);
 export const ZGetSetupStatusRequestSchema = z.object({ token: ZSetupToken });
 export const ZGetSetupStatusResponseSchema = z.object({ valid: z.boolean() });
 
-export const ZCompleteSetupRequestSchema = z.object({
+export const ZCompleteSetupRequestSchema = z.strictObject({
   token: ZSetupToken,
   email: z.email().max(200),
   name: z.string().trim().min(1).max(100),

@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { MAX_REASON_LENGTH } from "@/server/actions/plans";
+import { BULK_CAP } from "@/server/bulk/bulk-action";
 import { BULK_ACTION_KINDS, BULK_OUTCOMES, BULK_STATUSES } from "@/server/domain/bulk";
 import { OPERATION_STATUSES } from "@/server/domain/statuses";
+import { jsonFits } from "@/server/operations/json-size";
 
 const ZReason = z.string().max(MAX_REASON_LENGTH + 100);
 
-export const ZBulkFilterSchema = z.object({
+export const ZBulkFilterSchema = z.strictObject({
   workflowType: z.string().min(1).max(100),
   statuses: z.array(z.enum(OPERATION_STATUSES)).max(5).default([]),
   step: z.string().min(1).max(100).optional(),
@@ -13,13 +15,13 @@ export const ZBulkFilterSchema = z.object({
   until: z.date().optional(),
 });
 
-export const ZDryRunBulkRequestSchema = z.object({
+export const ZDryRunBulkRequestSchema = z.strictObject({
   filter: ZBulkFilterSchema,
   action: z.enum(BULK_ACTION_KINDS),
   step: z.string().min(1).max(100).optional(),
   output: z
     .unknown()
-    .refine((v) => v === undefined || JSON.stringify(v).length <= 16_384, "The output is larger than 16 KB.")
+    .refine((v) => jsonFits(v, 16_384), "The output is larger than 16 KB.")
     .optional(),
   reason: ZReason,
   canarySize: z.number().int().min(1).max(20).default(3),
@@ -30,8 +32,12 @@ export const ZDryRunBulkResponseSchema = z.object({
   canarySize: z.number().int(),
 });
 
-export const ZConfirmBulkRequestSchema = z.object({ bulkActionId: z.uuid(), count: z.number().int() });
-export const ZChangeBulkRequestSchema = z.object({
+/** `count` repeats the dry run's count (what the operator saw); never more than a bulk action may touch. */
+export const ZConfirmBulkRequestSchema = z.strictObject({
+  bulkActionId: z.uuid(),
+  count: z.number().int().min(0).max(BULK_CAP),
+});
+export const ZChangeBulkRequestSchema = z.strictObject({
   bulkActionId: z.uuid(),
   change: z.enum(["pause", "resume", "abort"]),
   reason: ZReason,

@@ -13,6 +13,6 @@ const ZFaultSettings = z.object({
 export const ZListFaultsResponseSchema = z.object({
   providers: z.array(ZFaultSettings.extend({ updatedAt: z.date().nullable() })),
 });
-export const ZSetFaultRequestSchema = ZFaultSettings;
+export const ZSetFaultRequestSchema = ZFaultSettings.strict();
 export const ZSetFaultResponseSchema = ZFaultSettings.extend({ updatedAt: z.date().nullable() });
 export const ZResetFaultsResponseSchema = z.object({ ok: z.literal(true) });

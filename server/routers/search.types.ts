@@ -13,7 +13,7 @@ import {
 export const ZSearchOperationsRequestSchema = z.object({
   q: z.string().max(500).nullish(),
   type: z.string().max(100).nullish(),
-  version: z.number().int().min(1).nullish(),
+  version: z.number().int().min(1).max(10_000).nullish(),
   statuses: z.array(ZStatus).max(5).optional(),
   step: z.string().max(100).nullish(),
   from: z.date().nullish(),

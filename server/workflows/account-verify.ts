@@ -15,7 +15,7 @@ const DOCUMENT_KINDS = ["passport", "id_card", "driving_licence", "proof_of_addr
 
 const input = z.object({
   accountId: z.string().min(1).max(64),
-  email: z.email(),
+  email: z.email().max(254),
   country: z.string().length(2),
   documents: z.array(z.enum(DOCUMENT_KINDS)).min(1).max(10),
 });

@@ -13,7 +13,7 @@ const PROVIDER_TIMEOUT_MS = 10_000;
 
 const input = z.object({
   orderId: z.string().min(1).max(64),
-  customerEmail: z.email(),
+  customerEmail: z.email().max(254),
   items: z
     .array(z.object({ sku: z.string().min(1).max(64), quantity: z.number().int().min(1).max(1000) }))
     .min(1)
