@@ -68,6 +68,12 @@ export const auditCheckpoints = pgTable("audit_checkpoints", {
   recordCount: bigint("record_count", { mode: "number" }).notNull(),
   headSeq: bigint("head_seq", { mode: "number" }).notNull(),
   headHash: text("head_hash").notNull(),
+  /**
+   * The head record's seal, null when it had none. Seals are not covered by the hash, so
+   * without this someone could strip every seal, and records appended after that would pass
+   * as unsealed history; with it, the head must keep its seal and every record after it needs one.
+   */
+  headMac: text("head_mac"),
   /** The previous checkpoint's signature (empty for the first): checkpoints form a chain too. */
   prevSignature: text("prev_signature").notNull(),
   /** Which key signed (a fingerprint, not the key): a key change reads as such, not as forgery. */
