@@ -11,6 +11,7 @@ import {
   snapshotOf,
   toLiveEvent,
 } from "./feed";
+import { StreamLimiter, type StreamLimits, streamLimitsFromEnv } from "./stream-limiter";
 
 /** What a subscriber receives: the events it asked for, since its previous batch. */
 export interface LiveBatch {
@@ -37,6 +38,8 @@ export interface LiveHubOptions {
   /** Most events one read returns before subscribers are told to resync. */
   readLimit?: number;
   log?: (line: string) => void;
+  /** How many streams the process holds open per owner; from the environment by default. */
+  limits?: StreamLimits;
 }
 
 /**
@@ -58,8 +61,12 @@ export class LiveHub {
   private stopped = false;
   /** performance.now() of the last read that found events: reads started before it are stale. */
   lastChangeAt = Number.NEGATIVE_INFINITY;
+  /** The slots of this process's streams (see watchServices). */
+  readonly streams: StreamLimiter;
 
-  constructor(private readonly options: LiveHubOptions) {}
+  constructor(private readonly options: LiveHubOptions) {
+    this.streams = new StreamLimiter(options.limits ?? streamLimitsFromEnv());
+  }
 
   /** Resolves once the hub listens and has a cursor: events committed after this are delivered. */
   ready(): Promise<void> {

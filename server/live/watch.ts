@@ -2,6 +2,7 @@ import type { Sql } from "postgres";
 import type { Db } from "@/db/client";
 import { currentCursor, parseCursor, readChanges, toLiveEvent } from "./feed";
 import type { LiveBatch, LiveFilter, LiveHub } from "./hub";
+import type { StreamOwner, StreamScope } from "./stream-limiter";
 
 /** Most events a resuming subscriber is sent one by one; beyond that it refetches its state. */
 const CATCH_UP_LIMIT = 2_000;
@@ -50,12 +51,35 @@ export async function* watch(options: {
   }
 }
 
-/** `watch` over a process's services (its hub and pool): what each live subscription streams. */
+export type WatchResult =
+  | { type: "watching"; stream: AsyncGenerator<LiveBatch> }
+  | { type: "too_many_streams"; scope: StreamScope; limit: number };
+
+/**
+ * `watch` over a process's services (its hub and pool) for one owner: what each live
+ * subscription streams. Refused when the owner already holds as many streams as the limits
+ * allow (server/live/stream-limiter.ts). The slot is given back when the stream ends, or as
+ * soon as its request is aborted (a closed tab, a dead client found by the keep-alive),
+ * whichever comes first. The caller iterates the stream at once.
+ */
 export function watchServices(
   services: { live: LiveHub; db: Db },
-  filter: LiveFilter,
-  since: string | null | undefined,
-  signal?: AbortSignal,
-): AsyncGenerator<LiveBatch> {
-  return watch({ hub: services.live, sql: services.db.$client, filter, since, signal });
+  owner: StreamOwner,
+  request: { filter: LiveFilter; since: string | null | undefined; signal?: AbortSignal },
+): WatchResult {
+  const slot = services.live.streams.acquire(owner);
+  if (slot.type !== "opened") return slot;
+  const { filter, since, signal } = request;
+  signal?.addEventListener("abort", slot.release, { once: true });
+  if (signal?.aborted) slot.release();
+  const stream = watch({ hub: services.live, sql: services.db.$client, filter, since, signal });
+  return { type: "watching", stream: releasing(stream, slot.release) };
+}
+
+async function* releasing(stream: AsyncGenerator<LiveBatch>, release: () => void): AsyncGenerator<LiveBatch> {
+  try {
+    yield* stream;
+  } finally {
+    release();
+  }
 }

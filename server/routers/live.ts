@@ -1,12 +1,14 @@
 import { tracked } from "@trpc/server";
 import { watchServices } from "@/server/live/watch";
 import { protectedProcedure, router } from "@/server/trpc/init";
+import { tooManyStreamsError } from "@/server/trpc/live-streams";
 import { ZWatchChangesRequestSchema, ZWatchOperationRequestSchema } from "./live.types";
 
 /**
  * Live updates over SSE, authorised like the queries they refresh (protectedProcedure).
  * Each message is `tracked` with the feed cursor, so a reconnecting client resumes from
- * where it was (tRPC sends it back as `lastEventId`) and misses nothing.
+ * where it was (tRPC sends it back as `lastEventId`) and misses nothing. A staff member's
+ * streams are capped per person (server/live/stream-limiter.ts).
  */
 export const liveRouter = router({
   /** Something changed somewhere: dashboards and lists refetch. */
@@ -15,7 +17,13 @@ export const liveRouter = router({
     input,
     signal,
   }) {
-    for await (const batch of watchServices(ctx.services, { countOnly: true }, input.lastEventId, signal)) {
+    const watching = watchServices(
+      ctx.services,
+      { kind: "staff", userId: ctx.principal.userId },
+      { filter: { countOnly: true }, since: input.lastEventId, signal },
+    );
+    if (watching.type !== "watching") throw tooManyStreamsError(watching);
+    for await (const batch of watching.stream) {
       yield tracked(batch.cursor, { count: batch.count, resync: batch.resync });
     }
   }),
@@ -26,12 +34,13 @@ export const liveRouter = router({
     input,
     signal,
   }) {
-    for await (const batch of watchServices(
+    const watching = watchServices(
       ctx.services,
-      { operationId: input.id },
-      input.lastEventId,
-      signal,
-    )) {
+      { kind: "staff", userId: ctx.principal.userId },
+      { filter: { operationId: input.id }, since: input.lastEventId, signal },
+    );
+    if (watching.type !== "watching") throw tooManyStreamsError(watching);
+    for await (const batch of watching.stream) {
       yield tracked(batch.cursor, { events: batch.events, resync: batch.resync });
     }
   }),

@@ -2,6 +2,7 @@ import { tracked } from "@trpc/server";
 import { verifyTrackToken } from "@/server/auth/track-token";
 import { watchServices } from "@/server/live/watch";
 import { publicProcedure, router } from "@/server/trpc/init";
+import { tooManyStreamsError } from "@/server/trpc/live-streams";
 import { ZGetTrackRequestSchema, ZGetTrackResponseSchema, ZWatchTrackRequestSchema } from "./track.types";
 
 /** How often a watching track page re-checks that its link has not expired meanwhile. */
@@ -30,9 +31,15 @@ export const trackRouter = router({
   }) {
     const granted = verifyTrackToken(input.token);
     if (!granted.ok) return;
+    // Anonymous: capped per client address and per link's operation.
+    const watching = watchServices(
+      ctx.services,
+      { kind: "link", operationId: granted.operationId, address: ctx.request.clientAddress },
+      { filter: { operationId: granted.operationId }, since: input.lastEventId, signal },
+    );
+    if (watching.type !== "watching") throw tooManyStreamsError(watching);
     let checkedAt = Date.now();
-    const filter = { operationId: granted.operationId };
-    for await (const batch of watchServices(ctx.services, filter, input.lastEventId, signal)) {
+    for await (const batch of watching.stream) {
       if (Date.now() - checkedAt > RECHECK_MS) {
         if (!verifyTrackToken(input.token).ok) return;
         checkedAt = Date.now();
