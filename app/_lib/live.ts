@@ -4,7 +4,44 @@ import { useSubscription } from "@trpc/tanstack-react-query";
 import { useEffect, useRef, useState } from "react";
 import { useTRPC } from "./trpc";
 
-export type LiveStatus = "connecting" | "live" | "reconnecting" | "off";
+/** `paused`: the server refused the stream (too many live pages open); the page polls instead. */
+export type LiveStatus = "connecting" | "live" | "reconnecting" | "paused" | "off";
+
+/** While live updates are paused the page refreshes this often… */
+export const PAUSED_POLL_MS = 15_000;
+/** …and tries to go live again after this long (another tab may have closed meanwhile). */
+const PAUSED_RETRY_MS = 120_000;
+
+interface SubscriptionLike {
+  status: string;
+  error: unknown;
+  reset: () => void;
+}
+
+/** The server's refusal of a stream over its limits (server/trpc/live-streams.ts). */
+function isRefused(error: unknown): boolean {
+  return (error as { data?: { code?: string } } | null)?.data?.code === "TOO_MANY_REQUESTS";
+}
+
+/**
+ * Degrades a refused live stream gracefully: calls `poll` every PAUSED_POLL_MS while the
+ * server refuses it, and retries the stream after PAUSED_RETRY_MS. True while paused.
+ */
+export function useLiveFallback(sub: SubscriptionLike, poll: () => void): boolean {
+  const paused = sub.status === "error" && isRefused(sub.error);
+  const latest = useRef({ poll, reset: sub.reset });
+  latest.current = { poll, reset: sub.reset };
+  useEffect(() => {
+    if (!paused) return;
+    const poller = setInterval(() => latest.current.poll(), PAUSED_POLL_MS);
+    const retry = setTimeout(() => latest.current.reset(), PAUSED_RETRY_MS);
+    return () => {
+      clearInterval(poller);
+      clearTimeout(retry);
+    };
+  }, [paused]);
+  return paused;
+}
 
 /**
  * Calls `fn` at most once per `ms`, and always once more after the last call in a burst,
@@ -37,7 +74,8 @@ function useThrottled(fn: () => void, ms: number): () => void {
   }).current;
 }
 
-function statusOf(status: string, hadData: boolean): LiveStatus {
+function statusOf(status: string, hadData: boolean, paused: boolean): LiveStatus {
+  if (paused) return "paused";
   if (status === "pending") return "live";
   if (status === "connecting") return hadData ? "reconnecting" : "connecting";
   if (status === "error") return "reconnecting";
@@ -69,7 +107,8 @@ export function useLiveChanges(
       },
     ),
   );
-  return statusOf(sub.status, hadData);
+  const paused = useLiveFallback(sub, fire);
+  return statusOf(sub.status, hadData, paused);
 }
 
 export interface LiveEventInfo {
@@ -105,5 +144,7 @@ export function useLiveOperation(
       },
     ),
   );
-  return statusOf(sub.status, hadData);
+  // Polling while paused: an empty batch makes the page refetch its state.
+  const paused = useLiveFallback(sub, () => latest.current([]));
+  return statusOf(sub.status, hadData, paused);
 }

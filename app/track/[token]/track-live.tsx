@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { Check, CircleAlert, Loader, X } from "lucide-react";
 import { useState } from "react";
+import { PAUSED_POLL_MS, useLiveFallback } from "../../_lib/live";
 import type { RouterOutputs } from "../../_lib/router-types";
 import { useTRPC } from "../../_lib/trpc";
 
@@ -31,12 +32,14 @@ export function TrackLive({ token, initial }: { token: string; initial: Track })
     staleTime: Number.POSITIVE_INFINITY,
   });
   const [since] = useState(initial.cursor);
-  useSubscription(
+  const sub = useSubscription(
     trpc.track.watch.subscriptionOptions(
       { token, lastEventId: since },
       { onData: () => void query.refetch() },
     ),
   );
+  // Too many live pages open (the server refused the stream): refresh every few seconds instead.
+  const paused = useLiveFallback(sub, () => void query.refetch());
   const data = query.data;
   if (data.type !== "ok") {
     return (
@@ -111,8 +114,10 @@ export function TrackLive({ token, initial }: { token: string; initial: Track })
           );
         })}
       </ol>
-      <p className="text-xs text-zinc-500 dark:text-zinc-400">
-        This page updates by itself; there is no need to reload it.
+      <p className="text-xs text-zinc-500 dark:text-zinc-400" data-testid="track-live-note">
+        {paused
+          ? `Live updates are paused; this page refreshes every ${PAUSED_POLL_MS / 1000} seconds instead.`
+          : "This page updates by itself; there is no need to reload it."}
       </p>
     </div>
   );
