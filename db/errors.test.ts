@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isDatabaseUnavailable } from "./errors";
+import { DatabaseDeadlineError, isDatabaseUnavailable, withDatabaseDeadline } from "./errors";
 
 describe("isDatabaseUnavailable", () => {
   it("knows a connection failure from a refused query, through drizzle's cause", () => {
@@ -13,5 +13,17 @@ describe("isDatabaseUnavailable", () => {
     expect(isDatabaseUnavailable(Object.assign(new Error("dup"), { code: "23505" }))).toBe(false);
     expect(isDatabaseUnavailable(new Error("plain"))).toBe(false);
     expect(isDatabaseUnavailable(undefined)).toBe(false);
+  });
+});
+
+describe("the web pool's own bounds", () => {
+  it("count as unavailable: statement, lock and idle-in-transaction timeouts, and the request deadline", async () => {
+    for (const code of ["57014", "55P03", "25P03"]) {
+      expect(isDatabaseUnavailable(Object.assign(new Error("x"), { code })), code).toBe(true);
+    }
+    const late = withDatabaseDeadline(new Promise(() => {}), 1);
+    await expect(late).rejects.toBeInstanceOf(DatabaseDeadlineError);
+    expect(isDatabaseUnavailable(await late.catch((e: unknown) => e))).toBe(true);
+    await expect(withDatabaseDeadline(Promise.resolve("on time"), 60_000)).resolves.toBe("on time");
   });
 });

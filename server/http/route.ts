@@ -1,24 +1,28 @@
 import { randomUUID } from "node:crypto";
-import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from "@/db/errors";
+import {
+  DATABASE_RETRY_AFTER_S,
+  isDatabaseUnavailable,
+  requestDeadlineMs,
+  withDatabaseDeadline,
+} from "@/db/errors";
 import { logger } from "@/server/logger";
 import { problem } from "./problem";
 
 /**
  * Wraps a handler so an unexpected error is logged once, with its cause, and the
  * caller gets a problem document with an id to quote — never a stack trace or SQL.
+ * An unreachable or stalled database is a fast 503 the client may retry (issue 15 hole 2):
+ * the handler has until the request deadline to produce its Response (a streamed body,
+ * such as the audit export, is not held to it once its headers are out).
  */
 export function route<A extends unknown[]>(handler: (...args: A) => Promise<Response>) {
   return async (...args: A): Promise<Response> => {
     try {
-      return await handler(...args);
+      return await withDatabaseDeadline(handler(...args), requestDeadlineMs());
     } catch (error) {
-      // An outage is not a bug: a fast 503 the client may retry (issue 15 hole 2).
       if (isDatabaseUnavailable(error)) {
         logger.warn({ err: error }, "database unavailable in API route");
-        return problem("unavailable", {
-          detail: "The database is unreachable; retry after the time given.",
-          headers: { "retry-after": String(DATABASE_RETRY_AFTER_S) },
-        });
+        return unavailableProblem();
       }
       const incident = randomUUID();
       logger.error({ err: error, incident }, "unhandled error in API route");
@@ -28,4 +32,11 @@ export function route<A extends unknown[]>(handler: (...args: A) => Promise<Resp
       });
     }
   };
+}
+
+function unavailableProblem(): Response {
+  return problem("unavailable", {
+    detail: "The database is unreachable; retry after the time given.",
+    headers: { "retry-after": String(DATABASE_RETRY_AFTER_S) },
+  });
 }

@@ -1,4 +1,5 @@
 import { TRPCError } from "@trpc/server";
+import { isDatabaseUnavailable } from "@/db/errors";
 import type { FieldIssue } from "@/server/operations/issues";
 
 /** One table from domain refusals to tRPC codes; the UI reads `data.domain`. */
@@ -16,6 +17,8 @@ const CODES = {
   invalid_token: "BAD_REQUEST",
   last_admin: "PRECONDITION_FAILED",
   workflow_paused: "SERVICE_UNAVAILABLE",
+  /** PostgreSQL is unreachable or stalled (issue 15 hole 2): nothing may be assumed; retry. */
+  database_unavailable: "SERVICE_UNAVAILABLE",
 } as const;
 export type DomainErrorType = keyof typeof CODES;
 
@@ -43,4 +46,28 @@ export function domainError(
     message: userMessage,
     cause: new DomainError(type, userMessage, issues),
   });
+}
+
+const UNAVAILABLE_MESSAGE = "Throughline can't reach its database right now; retry in a few seconds.";
+
+/** The typed error an unreachable database becomes, with the original kept as its cause's cause. */
+export function databaseUnavailableError(cause: unknown): TRPCError {
+  const error = domainError("database_unavailable", UNAVAILABLE_MESSAGE);
+  (error.cause as DomainError).cause = cause;
+  return error;
+}
+
+/**
+ * True for an error that means "the database is unreachable": already typed, or a raw driver
+ * error tRPC wrapped as INTERNAL_SERVER_ERROR (thrown while building the context, before any
+ * procedure middleware could type it).
+ */
+export function isDatabaseUnavailableError(error: TRPCError): boolean {
+  if (error.cause instanceof DomainError) return error.cause.type === "database_unavailable";
+  return isDatabaseUnavailable(error.cause);
+}
+
+/** The formatted shape of a database outage, whatever tRPC first made of it. */
+export function databaseUnavailableData() {
+  return { type: "database_unavailable" as const, userMessage: UNAVAILABLE_MESSAGE, issues: [] };
 }

@@ -1,15 +1,42 @@
 import { initTRPC, TRPCError } from "@trpc/server";
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
+import { isDatabaseUnavailable, requestDeadlineMs, withDatabaseDeadline } from "@/db/errors";
 import { decide, type Gate } from "@/server/auth/roles";
 import type { StaffPrincipal } from "@/server/auth/session";
 import type { ApiKeyScope, Principal } from "@/server/domain/principal";
 import type { StaffRole } from "@/server/domain/roles";
 import type { ContextInner } from "./context";
-import { DomainError } from "./domain-error";
+import {
+  DomainError,
+  databaseUnavailableData,
+  databaseUnavailableError,
+  isDatabaseUnavailableError,
+} from "./domain-error";
 import { guardedTransformer, hostileInputError, inputIssues } from "./input-guard";
+import { liveSseOptions } from "./live-streams";
 
 const t = initTRPC.context<ContextInner>().create({
   transformer: guardedTransformer,
+  // Keep-alive pings, the browser's reconnect after silence, a bounded stream life (issue 15 hole 9).
+  sse: liveSseOptions(),
   errorFormatter({ shape, error }) {
+    // Thrown while building the context (the session or API key lookup), an outage never met
+    // the procedure middleware below: typed here, so no caller ever sees a 500 for it.
+    if (isDatabaseUnavailableError(error)) {
+      const domain = databaseUnavailableData();
+      return {
+        ...shape,
+        message: domain.userMessage,
+        code: TRPC_ERROR_CODES_BY_KEY.SERVICE_UNAVAILABLE,
+        data: {
+          ...shape.data,
+          code: "SERVICE_UNAVAILABLE" as const,
+          httpStatus: 503,
+          stack: undefined,
+          domain,
+        },
+      };
+    }
     const domain = error.cause instanceof DomainError ? error.cause.toData() : null;
     return { ...shape, data: { ...shape.data, stack: undefined, domain } };
   },
@@ -22,15 +49,31 @@ export const createCallerFactory = t.createCallerFactory;
  * CSRF: a mutation authenticated by the session cookie must come from one of our own
  * pages (trusted Origin). API keys are not ambient credentials and need no such check.
  */
-const base = t.procedure.use(({ ctx, type, next }) => {
-  if (type === "mutation" && ctx.via === "session" && !ctx.originTrusted) {
-    throw new TRPCError({
-      code: "FORBIDDEN",
-      message: "Cross-site request refused: reload the page and retry.",
-    });
-  }
-  return next();
-});
+const base = t.procedure
+  .use(async ({ type, next }) => {
+    // Issue 15 hole 2: an unreachable or stalled database is the typed SERVICE_UNAVAILABLE error,
+    // and a query or mutation gets no longer than the request deadline (a subscription is a
+    // stream: it has none).
+    let result: Awaited<ReturnType<typeof next>>;
+    try {
+      result =
+        type === "subscription" ? await next() : await withDatabaseDeadline(next(), requestDeadlineMs());
+    } catch (error) {
+      throw isDatabaseUnavailable(error) ? databaseUnavailableError(error) : error;
+    }
+    if (!result.ok && isDatabaseUnavailableError(result.error))
+      throw databaseUnavailableError(result.error.cause);
+    return result;
+  })
+  .use(({ ctx, type, next }) => {
+    if (type === "mutation" && ctx.via === "session" && !ctx.originTrusted) {
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: "Cross-site request refused: reload the page and retry.",
+      });
+    }
+    return next();
+  });
 
 /**
  * Every builder below ends with this, so it runs after the permission check and before the
