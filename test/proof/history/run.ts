@@ -1,0 +1,216 @@
+import { createDb, type Db } from "@/db/client";
+import { PROVIDERS } from "@/db/schema";
+import { createApiKey } from "@/server/auth/api-keys";
+import { bulkWork } from "@/server/bulk/work";
+import type { Principal } from "@/server/domain/principal";
+import type { HookInfo } from "@/server/engine/engine";
+import { type RunningWorker, startWorker } from "@/server/engine/worker";
+import { operationsApi } from "@/server/http/operations-api";
+import { route } from "@/server/http/route";
+import { createCaller } from "@/server/routers/_app";
+import { createServices } from "@/server/services";
+import { createContextInner } from "@/server/trpc/context";
+import { defaultRegistry } from "@/server/workflows";
+import { TEST_WORKER_OPTIONS } from "@/test/engine/harness";
+import { eventually } from "@/test/eventually";
+import { TEST_SUPPORT } from "@/test/principals";
+import { instrument } from "./instrument";
+import { type PlannedRequest, planWorkload, SKUS, type Target, type WorkloadShape } from "./plan";
+import { HistoryRecorder } from "./record";
+import { BASE, bearer, sendRequest } from "./send";
+
+export interface HistoryRunOptions {
+  url: string;
+  seed: number;
+  shape: WorkloadShape;
+  /** Fault injection on every sample provider (the sandbox's knobs). */
+  faults: {
+    latencyMs: number;
+    transientErrorRate: number;
+    permanentErrorRate: number;
+    loseAnswerRate: number;
+  };
+  /** In-process workers; one of them is stopped halfway and replaced (a rolling restart). */
+  workers: number;
+  settleTimeoutMs: number;
+}
+
+export interface HistoryRun {
+  history: HistoryRecorder;
+  db: Db;
+  close(): Promise<void>;
+}
+
+/** Operators the clients act as: several, so two of them sometimes act on one operation at once. */
+const OPERATORS: Principal[] = Array.from({ length: 5 }, (_, n) => ({
+  kind: "staff",
+  userId: `00000000-0000-7000-8000-0000000001${String(n).padStart(2, "0")}`,
+  email: `operator${n}@history.test`,
+  role: "operator",
+}));
+
+/**
+ * One history run: real services over a real PostgreSQL (intake through the HTTP handlers,
+ * reads, operator actions through the tRPC router), real in-process workers running the sample
+ * workflows with provider faults on, `shape.clients` clients sending their planned requests at
+ * once. Every request and answer, and every effect a worker ran, goes into the history; then
+ * the run settles (everything terminal or blocked) and reads every acknowledged operation once
+ * more. The caller checks it (check/index.ts) against the database.
+ */
+export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun> {
+  const db = createDb(options.url, { max: 24, applicationName: "proof-history" });
+  await instrument(db.$client);
+  const services = createServices({ db, url: options.url });
+  const history = new HistoryRecorder();
+  const plan = planWorkload(options.seed, options.shape);
+  const keys: string[] = [];
+  for (let k = 0; k < options.shape.apiKeys; k++) {
+    const created = await createApiKey({
+      db,
+      name: `history-${k}`,
+      scopes: ["operations:write", "operations:read"],
+    });
+    keys.push(created.secret);
+  }
+  // Stock for about two thirds of the orders: the rest block on it and wait for an operator.
+  const orders = options.shape.clients * options.shape.requestsPerClient * 0.17;
+  for (const sku of SKUS)
+    await services.providers.warehouse.restock(sku, Math.ceil((orders * 2 * 0.66) / SKUS.length));
+  for (const provider of PROVIDERS) await services.faults.set({ provider, ...options.faults });
+
+  const effects = new Map<string, number>();
+  const hooksOf = (worker: string) => ({
+    beforeEffect: (info: HookInfo) => {
+      effects.set(`${worker}|${info.operationId}|${info.step}|${info.attempt}`, performance.now());
+    },
+    afterEffect: (info: HookInfo) => {
+      const key = `${worker}|${info.operationId}|${info.step}|${info.attempt}`;
+      const start = effects.get(key);
+      effects.delete(key);
+      if (start === undefined) return;
+      history.push({
+        client: `worker:${worker}`,
+        op: "effect",
+        args: { operationId: info.operationId, step: info.step, attempt: info.attempt, worker },
+        start,
+        end: performance.now(),
+        answer: {},
+      });
+    },
+  });
+  const workers: RunningWorker[] = [];
+  const start = (n: number) =>
+    startWorker({
+      db,
+      url: options.url,
+      registry: defaultRegistry,
+      providers: services.providers,
+      companions: [bulkWork],
+      ...TEST_WORKER_OPTIONS,
+      // The production lease: a short one expires under this load and is a takeover, not a test.
+      leaseMs: 5_000,
+      workerId: `history-w${n}`,
+      hooks: hooksOf(`history-w${n}`),
+    });
+  for (let n = 0; n < options.workers; n++) workers.push(await start(n));
+
+  const api = operationsApi(services);
+  const http = {
+    start: route((r: Request) => api.startOperation(r)),
+    get: route((r: Request, id: string) => api.getOperation(r, id)),
+    list: route((r: Request) => api.listOperations(r)),
+  };
+  const callerFor = (principal: Principal, requestId: string) =>
+    createCaller(
+      createContextInner({ principal, services, request: { requestId, clientAddress: "127.0.0.1" } }),
+    );
+  const acked: { id: string; type: string }[] = [];
+  const own: { id: string; type: string }[][] = plan.map(() => []);
+  // What the clients last saw of each operation (answers, reads, lists): where operators look.
+  const lastSeen = new Map<string, string>();
+  const typeOf = new Map<string, string>();
+  const resolve = (client: number, target: Target) => {
+    let list = target.scope === "own" && own[client]!.length > 0 ? own[client]! : acked;
+    if (target.scope === "attention") {
+      const open = acked.filter(({ id }) => !["completed", "failed"].includes(lastSeen.get(id) ?? ""));
+      if (open.length > 0) list = open;
+    }
+    return list.length > 0 ? list[target.index % list.length]! : null;
+  };
+
+  let sent = 0;
+  const total = plan.reduce((n, p) => n + p.length, 0);
+  let restarted = false;
+  await Promise.all(
+    plan.map(async (requests, client) => {
+      for (const request of requests) {
+        await sendRequest({
+          history,
+          client,
+          request: request as PlannedRequest,
+          keys,
+          http,
+          resolve,
+          callerFor: (as, i) =>
+            callerFor(as === "support" ? TEST_SUPPORT : OPERATORS[client % OPERATORS.length]!, `h:${i}`),
+          onAck: (id, type, fresh) => {
+            if (!fresh || typeOf.has(id)) return;
+            typeOf.set(id, type);
+            acked.push({ id, type });
+            own[client]!.push({ id, type });
+          },
+          onSeen: (id, status) => {
+            if (typeOf.has(id)) lastSeen.set(id, status);
+          },
+        });
+        sent++;
+        if (!restarted && sent >= total / 2 && workers.length > 0) {
+          // A rolling restart halfway: the first worker hands its work over, a new one joins.
+          restarted = true;
+          const old = workers.shift()!;
+          await old.stop();
+          workers.push(await start(options.workers));
+        }
+      }
+    }),
+  );
+
+  await settle(db, options.settleTimeoutMs);
+  const reader = keys[0]!;
+  const seen = new Set<string>();
+  for (const { id } of acked) {
+    if (seen.has(id)) continue;
+    seen.add(id);
+    await history.record(
+      "settle",
+      "final_get",
+      { id },
+      () => http.get(new Request(`${BASE}/api/v1/operations/${id}`, { headers: bearer(reader) }), id),
+      async (res) => ({
+        status: res.status,
+        opStatus: res.status === 200 ? (await res.json()).status : null,
+      }),
+    );
+  }
+  for (const w of workers) await w.stop();
+  return {
+    history,
+    db,
+    async close() {
+      await services.close();
+      await db.$client.end({ timeout: 5 });
+    },
+  };
+}
+
+/** Waits until no operation is accepted or processing (blocked ones wait for a person). */
+async function settle(db: Db, timeoutMs: number): Promise<void> {
+  await eventually(
+    async () => {
+      const [row] = await db.$client<{ n: number }[]>`
+        select count(*)::int as n from operations where status in ('accepted', 'processing')`;
+      if (row!.n > 0) throw new Error(`${row!.n} operations still in flight`);
+    },
+    { timeoutMs, intervalMs: 200, message: "settling the history run" },
+  );
+}
