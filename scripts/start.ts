@@ -25,7 +25,13 @@ import { sleep } from "@/db/embedded-processes";
 import { announceFirstAdmin } from "@/server/auth/first-admin";
 import { hashBuildInputs, isBuildCurrent, writeBuildStamp } from "./lib/build-stamp";
 import { assertPortFree, LAUNCHER_MARK, launcherMark, stopLeftoverChildren } from "./lib/leftovers";
-import { APP_SECRET, BOOTSTRAP_API_KEY, resolveSecret } from "./lib/local-secrets";
+import {
+  APP_SECRET,
+  AUDIT_KEY,
+  auditCheckpointFile,
+  BOOTSTRAP_API_KEY,
+  resolveSecret,
+} from "./lib/local-secrets";
 import { type LaunchOptions, parseLaunchOptions } from "./lib/options";
 import { prepareDatabase } from "./lib/prepare-database";
 import { describeExit, Supervisor } from "./lib/processes";
@@ -103,8 +109,12 @@ async function main(): Promise<void> {
 
     const bootstrap = await resolveSecret(BOOTSTRAP_API_KEY, dataDir);
     const secret = await resolveSecret(APP_SECRET, dataDir);
+    const auditKey = await resolveSecret(AUDIT_KEY, dataDir);
     if (secret.source !== "env" && !database.embedded) {
       log(`${APP_SECRET.env} is kept in the data directory: give every replica the same value instead`);
+    }
+    if (auditKey.source !== "env" && !database.embedded) {
+      log(`${AUDIT_KEY.env} is kept in the data directory: give every replica the same value instead`);
     }
     const env: NodeJS.ProcessEnv = {
       NEXT_TELEMETRY_DISABLED: "1",
@@ -112,6 +122,8 @@ async function main(): Promise<void> {
       DATABASE_URL: database.url,
       [BOOTSTRAP_API_KEY.env]: bootstrap.value,
       [APP_SECRET.env]: secret.value,
+      [AUDIT_KEY.env]: auditKey.value,
+      THROUGHLINE_AUDIT_CHECKPOINT_FILE: auditCheckpointFile(dataDir),
       [LAUNCHER_MARK]: launcherMark(dataDir),
       PORT: String(options.port),
     };

@@ -4,6 +4,7 @@
  */
 import { databaseFromEnv } from "@/db/client";
 import { alertsWork } from "@/server/alerts/work";
+import { auditWork } from "@/server/audit/work";
 import { bulkWork } from "@/server/bulk/work";
 import { startWorker } from "@/server/engine/worker";
 import { createServices } from "@/server/services";
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
     runs,
     providers,
     log,
-    companions: [bulkWork, alertsWork],
+    companions: [bulkWork, alertsWork, auditWork],
   });
 
   let stopping = false;

@@ -32,6 +32,39 @@ export const APP_SECRET: LocalSecret = {
   generate: () => randomBytes(32).toString("base64url"),
 };
 
+/**
+ * Seals audit records and signs audit checkpoints (server/audit/key.ts). It must live outside
+ * the database it protects; changing it makes older checkpoints unverifiable.
+ */
+export const AUDIT_KEY: LocalSecret = {
+  env: "THROUGHLINE_AUDIT_KEY",
+  file: "audit-key",
+  generate: () => randomBytes(32).toString("base64url"),
+};
+
+/** The file, in the data directory unless THROUGHLINE_AUDIT_CHECKPOINT_FILE says otherwise, that keeps every audit checkpoint. */
+export function auditCheckpointFile(
+  dataDir: string,
+  env: Record<string, string | undefined> = process.env,
+): string {
+  return env.THROUGHLINE_AUDIT_CHECKPOINT_FILE || path.join(dataDir, "audit-checkpoints.jsonl");
+}
+
+/** The secret from the environment or the data directory, never generated (for checking, not signing). */
+export async function readSecret(
+  secret: LocalSecret,
+  dataDir: string,
+  env: Record<string, string | undefined> = process.env,
+): Promise<string | null> {
+  const fromEnv = env[secret.env];
+  if (fromEnv) return fromEnv;
+  const stored = await readFile(path.join(dataDir, secret.file), "utf8").then(
+    (text) => text.trim(),
+    () => "",
+  );
+  return stored || null;
+}
+
 export async function resolveSecret(
   secret: LocalSecret,
   dataDir: string,

@@ -4,7 +4,8 @@ import type { Queryable, Tx } from "@/db/transaction";
 import type { AuditAction, AuditActorKind } from "@/server/domain/audit-actions";
 import type { Principal } from "@/server/domain/principal";
 import type { OperationStatus } from "@/server/domain/statuses";
-import { type ChainedFields, GENESIS_HASH, hashRecord } from "./chain";
+import { type ChainedFields, CURRENT_HASH_FORMAT, GENESIS_HASH, hashRecord, macOf, microsOf } from "./chain";
+import { auditKeyFromEnv } from "./key";
 
 /** Serialises audit writers so each record links to the one committed just before it. */
 const AUDIT_CHAIN_LOCK = 7_130_007;
@@ -65,19 +66,29 @@ export interface WrittenAudit {
  * Appends one record to the audit chain inside the caller's transaction, so the record
  * commits with the change it describes or not at all. Takes a transaction-scoped advisory
  * lock: concurrent writers queue here until the holder commits, so `seq` stays gapless
- * and each record links to the one committed just before it.
+ * and each record links to the one committed just before it. With the audit key
+ * (THROUGHLINE_AUDIT_KEY) the record is also sealed (`mac`), so nobody without the key can
+ * re-chain or forge records; the worker's checkpoints (checkpoint.ts) anchor the tail.
  */
-export async function appendAudit(tx: Tx, entry: AuditEntry, now: Date = new Date()): Promise<WrittenAudit> {
+export async function appendAudit(
+  tx: Tx,
+  entry: AuditEntry,
+  now: Date = new Date(),
+  key: string | null = auditKeyFromEnv(),
+): Promise<WrittenAudit> {
   await tx.sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
   const [last] = await tx.db
     .select({ seq: auditRecords.seq, hash: auditRecords.hash })
     .from(auditRecords)
     .orderBy(desc(auditRecords.seq))
     .limit(1);
+  const at = new Date(now.getTime());
   const fields: ChainedFields = {
     seq: (last?.seq ?? 0) + 1,
-    // Millisecond precision: what JavaScript reads back from timestamptz, so the hash re-computes.
-    at: new Date(now.getTime()),
+    // Stored as this exact instant (whole milliseconds); hashed as the microseconds PostgreSQL
+    // keeps, so a verify run reading them back as text sees any change below the millisecond.
+    atMicros: microsOf(at),
+    hashFormat: CURRENT_HASH_FORMAT,
     actorKind: entry.actor.kind,
     actorId: entry.actor.id,
     actorLabel: entry.actor.label,
@@ -96,15 +107,18 @@ export async function appendAudit(tx: Tx, entry: AuditEntry, now: Date = new Dat
     prevHash: last?.hash ?? GENESIS_HASH,
   };
   const hash = hashRecord(fields);
+  const { atMicros: _micros, ...columns } = fields;
   await tx.db.insert(auditRecords).values({
-    ...fields,
+    ...columns,
+    at,
     actorKind: entry.actor.kind,
     action: entry.action,
     statusBefore: entry.statusBefore ?? null,
     statusAfter: entry.statusAfter ?? null,
     hash,
+    mac: key === null ? null : macOf(key, hash),
   });
-  return { seq: fields.seq, hash, at: fields.at };
+  return { seq: fields.seq, hash, at };
 }
 
 /** The latest record of `action` on an operation since `since`: who did it, for "already done". */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CHAIN_BREAK_TYPES } from "@/server/audit/chain";
 import { AUDIT_ACTIONS, AUDIT_ACTOR_KINDS } from "@/server/domain/audit-actions";
 import { OPERATION_STATUSES } from "@/server/domain/statuses";
 
@@ -55,7 +56,7 @@ export const ZVerifyAuditResponseSchema = z.discriminatedUnion("ok", [
     checked: z.number().int(),
     message: z.string(),
     brokenSeq: z.number().int(),
-    problem: z.enum(["hash_mismatch", "prev_mismatch", "gap"]),
+    problem: z.enum(CHAIN_BREAK_TYPES),
     tookMs: z.number(),
   }),
 ]);
