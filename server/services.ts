@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import { OperationActionsService } from "./actions/operation-actions";
 import { type Auth, createAuth } from "./auth/auth";
+import { type CallerLimits, callerLimitsFromEnv } from "./auth/caller-limits";
 import { type AuthSettings, authSettings } from "./auth/config";
 import { type BulkDeps, BulkQueue } from "./bulk/queue";
 import { JobProducer } from "./engine/queue";
@@ -35,6 +36,8 @@ export interface ServiceDeps {
   authSettings?: AuthSettings;
   /** One LISTEN connection per process for live pages; it connects on first subscriber. */
   live?: LiveHub;
+  /** Per-caller rate limits (intake, operator actions); from THROUGHLINE_RATE_* by default. */
+  limits?: CallerLimits;
   now?: () => Date;
 }
 
@@ -57,6 +60,8 @@ export interface Services {
   actions: OperationActionsService;
   faults: FaultSettingsService;
   presenters: Presenters;
+  /** In-process per-caller budgets: intake per key or person, operator actions per person. */
+  limits: CallerLimits;
   /** Stops what the services started (job producers, the live hub); the pool stays the caller's. */
   close(): Promise<void>;
 }
@@ -99,6 +104,7 @@ export function createServices(deps: ServiceDeps): Services {
     actions: new OperationActionsService({ db, runs, now }),
     faults: new FaultSettingsService(db),
     presenters,
+    limits: deps.limits ?? callerLimitsFromEnv(),
     async close() {
       await Promise.all([live.stop(), runs.close(), bulkQueue.close(), producer.close()]);
     },

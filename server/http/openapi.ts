@@ -84,6 +84,12 @@ export function openApiDocument() {
             "422": problemResponse(
               "Unknown workflow type, or an Idempotency-Key reused for a different request",
             ),
+            "429": {
+              ...problemResponse(
+                "This key started more operations than its rate limit allows; wait Retry-After seconds",
+              ),
+              headers: z.object({ "Retry-After": retryAfterHeader }),
+            },
           },
         },
         get: {

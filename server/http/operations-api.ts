@@ -1,3 +1,4 @@
+import { callerKey } from "@/server/auth/caller-limits";
 import { maySeeType, visibleTypes } from "@/server/domain/principal";
 import { isTerminal } from "@/server/domain/statuses";
 import { zodIssues } from "@/server/operations/issues";
@@ -41,6 +42,14 @@ export function operationsApi(services: Services) {
     async startOperation(request: Request): Promise<Response> {
       const auth = await requireScope(db, request, "operations:write");
       if (!auth.ok) return auth.response;
+      // Per key, before the body is read: a flood costs a token check, not a parse and a commit.
+      const budget = services.limits.intake.take(callerKey(auth.principal));
+      if (!budget.ok) {
+        return problem("rate-limited", {
+          detail: `This key starts operations faster than its limit allows; retry after ${budget.retryAfterS} s.`,
+          headers: { "retry-after": String(budget.retryAfterS) },
+        });
+      }
 
       const key = request.headers.get("idempotency-key");
       if (key !== null && !ZIdempotencyKeySchema.safeParse(key).success) {

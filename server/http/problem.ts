@@ -13,6 +13,7 @@ export const PROBLEMS = {
   "unsupported-media-type": { status: 415, title: "Unsupported media type" },
   "payload-too-large": { status: 413, title: "Request body too large" },
   "method-not-allowed": { status: 405, title: "Method not allowed" },
+  "rate-limited": { status: 429, title: "Too many requests" },
   unavailable: { status: 503, title: "Service unavailable" },
   internal: { status: 500, title: "Internal error" },
 } as const;

@@ -4,7 +4,8 @@ import type { ActionRequest } from "@/server/actions/plans";
 import { hasRole } from "@/server/auth/roles";
 import type { ContextInner } from "@/server/trpc/context";
 import { domainError } from "@/server/trpc/domain-error";
-import { operatorProcedure, protectedProcedure, router } from "@/server/trpc/init";
+import { protectedProcedure, router } from "@/server/trpc/init";
+import { actionProcedure } from "@/server/trpc/rate-limited";
 import {
   ZActionResponseSchema,
   ZGetAvailableActionsRequestSchema,
@@ -56,7 +57,7 @@ function toResponse(result: ActionResult) {
   }
 }
 
-/** Operator actions: operators and admins only; every one needs a reason and is audited. */
+/** Operator actions: operators and admins only, within their actions budget; every one needs a reason and is audited. */
 export const actionsRouter = router({
   bulk: bulkRouter,
 
@@ -70,37 +71,37 @@ export const actionsRouter = router({
       return { canAct: hasRole(ctx.principal, "operator"), actions };
     }),
 
-  retry: operatorProcedure
+  retry: actionProcedure
     .input(ZOperationActionRequestSchema)
     .output(ZActionResponseSchema)
     .mutation(({ ctx, input }) => act(ctx, input, { action: "retry" })),
-  replay: operatorProcedure
+  replay: actionProcedure
     .input(ZStepActionRequestSchema)
     .output(ZActionResponseSchema)
     .mutation(({ ctx, input }) => act(ctx, input, { action: "replay", step: input.step })),
-  resume: operatorProcedure
+  resume: actionProcedure
     .input(ZOperationActionRequestSchema)
     .output(ZActionResponseSchema)
     .mutation(({ ctx, input }) => act(ctx, input, { action: "resume" })),
-  approve: operatorProcedure
+  approve: actionProcedure
     .input(ZOperationActionRequestSchema)
     .output(ZActionResponseSchema)
     .mutation(({ ctx, input }) => act(ctx, input, { action: "approve" })),
-  reject: operatorProcedure
+  reject: actionProcedure
     .input(ZOperationActionRequestSchema)
     .output(ZActionResponseSchema)
     .mutation(({ ctx, input }) => act(ctx, input, { action: "reject" })),
-  skip: operatorProcedure
+  skip: actionProcedure
     .input(ZSkipStepRequestSchema)
     .output(ZActionResponseSchema)
     .mutation(({ ctx, input }) =>
       act(ctx, input, { action: "skip", step: input.step, output: input.output }),
     ),
-  compensate: operatorProcedure
+  compensate: actionProcedure
     .input(ZOperationActionRequestSchema)
     .output(ZActionResponseSchema)
     .mutation(({ ctx, input }) => act(ctx, input, { action: "compensate" })),
-  cancel: operatorProcedure
+  cancel: actionProcedure
     .input(ZOperationActionRequestSchema)
     .output(ZActionResponseSchema)
     .mutation(({ ctx, input }) => act(ctx, input, { action: "cancel" })),
@@ -109,7 +110,7 @@ export const actionsRouter = router({
     .output(ZListPausesResponseSchema)
     .query(async ({ ctx }) => ({ pauses: await ctx.services.presenters.pauses.call() })),
 
-  pauseWorkflow: operatorProcedure
+  pauseWorkflow: actionProcedure
     .input(ZPauseWorkflowRequestSchema)
     .output(ZPauseWorkflowResponseSchema)
     .mutation(async ({ ctx, input }) => {
@@ -132,7 +133,7 @@ export const actionsRouter = router({
       }
     }),
 
-  resumeWorkflow: operatorProcedure
+  resumeWorkflow: actionProcedure
     .input(ZResumeWorkflowRequestSchema)
     .output(ZResumeWorkflowResponseSchema)
     .mutation(async ({ ctx, input }) => {

@@ -3,7 +3,8 @@ import { changeBulk } from "@/server/bulk/change";
 import { confirmBulk } from "@/server/bulk/confirm";
 import { dryRunBulk } from "@/server/bulk/dry-run";
 import { domainError } from "@/server/trpc/domain-error";
-import { operatorProcedure, protectedProcedure, router } from "@/server/trpc/init";
+import { protectedProcedure, router } from "@/server/trpc/init";
+import { actionProcedure } from "@/server/trpc/rate-limited";
 import {
   ZBulkStatusResponseSchema,
   ZChangeBulkRequestSchema,
@@ -33,7 +34,7 @@ function toStatus(result: BulkChangeResult) {
  * worker runs them (server/bulk/work.ts); `get` only reads their progress.
  */
 export const bulkRouter = router({
-  dryRun: operatorProcedure
+  dryRun: actionProcedure
     .input(ZDryRunBulkRequestSchema)
     .output(ZDryRunBulkResponseSchema)
     .mutation(async ({ ctx, input }) => {
@@ -59,7 +60,7 @@ export const bulkRouter = router({
       }
     }),
 
-  confirm: operatorProcedure
+  confirm: actionProcedure
     .input(ZConfirmBulkRequestSchema)
     .output(ZBulkStatusResponseSchema)
     .mutation(async ({ ctx, input }) =>
@@ -68,7 +69,7 @@ export const bulkRouter = router({
       ),
     ),
 
-  change: operatorProcedure
+  change: actionProcedure
     .input(ZChangeBulkRequestSchema)
     .output(ZBulkStatusResponseSchema)
     .mutation(async ({ ctx, input }) =>

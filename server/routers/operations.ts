@@ -3,6 +3,7 @@ import { maySeeType, visibleTypes } from "@/server/domain/principal";
 import { toOperationResource } from "@/server/operations/resource";
 import { domainError } from "@/server/trpc/domain-error";
 import { router, scopedProcedure } from "@/server/trpc/init";
+import { intakeProcedure } from "@/server/trpc/rate-limited";
 import {
   ZGetOperationRequestSchema,
   ZGetOperationResponseSchema,
@@ -13,8 +14,8 @@ import {
 } from "./operations.types";
 
 export const operationsRouter = router({
-  // Starting work is an action: operators and admins, or a key with operations:write.
-  start: scopedProcedure("operations:write", "operator")
+  // Starting work is an action: operators and admins, or a key with operations:write (rate-limited per caller).
+  start: intakeProcedure
     .input(ZStartOperationInputSchema)
     .output(ZStartOperationResponseSchema)
     .mutation(async ({ ctx, input }) => {
