@@ -25,6 +25,13 @@ export async function compensateNext(
   op: LoadedOperation,
   workflow: WorkflowDefinition,
 ): Promise<Turn> {
+  // A step still running under a live lease (cancelled mid-step): its worker settles it first —
+  // a success lands as succeeded and is undone here next. Finishing now would mark it skipped
+  // and leave its effect applied and never undone (found by test/proof/model.test.ts).
+  const runningElsewhere = op.rows.some(
+    (r) => r.status === "running" && r.leaseLive && !r.leaseOwner?.startsWith(SWEEPER_LEASE_PREFIX),
+  );
+  if (runningElsewhere) return { type: "done", result: "busy" };
   const defs = op.state.steps.map((s) => workflow.steps.find((d) => d.name === s.name));
   const index = op.state.steps.findLastIndex((s, i) => s.status === "succeeded" && hasUndo(defs[i]));
   if (index < 0) return finishFailed(engine, op);
