@@ -5,6 +5,8 @@ import { logger } from "@/server/logger";
 import { appRouter } from "@/server/routers/_app";
 import { createContext } from "@/server/trpc/context";
 import { isDatabaseUnavailableError } from "@/server/trpc/domain-error";
+import { MAX_TRPC_BATCH } from "@/server/trpc/limits";
+import { retryAfterOf } from "@/server/trpc/rate-limited";
 
 export const dynamic = "force-dynamic";
 
@@ -13,12 +15,17 @@ const handler = (req: Request) =>
     endpoint: "/api/trpc",
     req,
     router: appRouter,
+    // Larger batches are a typed BAD_REQUEST before any call runs (issue 15: batches are capped).
+    maxBatchSize: MAX_TRPC_BATCH,
     createContext: () => createContext({ req, services: processServices() }),
     // An outage answers like the REST API's: 503 with the time to wait (issue 15 hole 2).
-    responseMeta: ({ errors }) =>
-      errors.some(isDatabaseUnavailableError)
-        ? { headers: new Headers({ "retry-after": String(DATABASE_RETRY_AFTER_S) }) }
-        : {},
+    // A rate-limited call says when to come back, like POST /api/v1/operations' 429 (issue 15).
+    responseMeta: ({ errors }) => {
+      if (errors.some(isDatabaseUnavailableError))
+        return { headers: new Headers({ "retry-after": String(DATABASE_RETRY_AFTER_S) }) };
+      const waits = errors.map(retryAfterOf).filter((s): s is number => s !== null);
+      return waits.length > 0 ? { headers: new Headers({ "retry-after": String(Math.max(...waits)) }) } : {};
+    },
     onError: ({ error, path }) => {
       if (isDatabaseUnavailableError(error))
         logger.warn({ err: error.cause ?? error, path }, "tRPC: database unavailable");
