@@ -36,3 +36,25 @@ describe("SharedRead", () => {
     expect(await read.call()).toEqual({ ok: true });
   });
 });
+
+describe("SharedRead by key", () => {
+  it("shares one load per key, each kept and refreshed on its own", async () => {
+    const loads: string[] = [];
+    const read = new SharedRead(
+      async (key: string) => {
+        loads.push(key);
+        return { key, n: loads.length };
+      },
+      10_000,
+      undefined,
+      10,
+    );
+    const answers = await Promise.all([read.call(0, "a"), read.call(0, "b"), read.call(0, "a")]);
+    expect(answers).toEqual([
+      { key: "a", n: 1 },
+      { key: "b", n: 2 },
+      { key: "a", n: 1 },
+    ]);
+    expect(loads).toEqual(["a", "b"]);
+  });
+});

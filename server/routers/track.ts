@@ -18,7 +18,8 @@ export const trackRouter = router({
     .input(ZGetTrackRequestSchema)
     .output(ZGetTrackResponseSchema)
     .query(async ({ ctx, input }) => {
-      const result = await ctx.services.presenters.track.call(input.token);
+      // Shared by the pages of one operation refreshing after the same change (one read).
+      const result = await ctx.services.presenters.track.call(input.token, ctx.services.live.lastChangeAt);
       if (result.type !== "ok") return { type: result.type };
       return { type: "ok" as const, view: result.view, cursor: result.cursor };
     }),
