@@ -6,6 +6,8 @@ export interface RecordedError {
   errorClass?: ErrorClass;
   code?: string;
   step?: string;
+  /** An unexpected error's incident: its details are in the log under this id, not here. */
+  incidentId?: string;
 }
 
 export interface StepState {

@@ -1,5 +1,8 @@
+import { randomUUID } from "node:crypto";
+import { isDatabaseUnavailable } from "@/db/errors";
 import type { RecordedError } from "@/server/domain/operation-state";
 import type { BlockKind, ErrorClass } from "@/server/domain/statuses";
+import { logger } from "@/server/logger";
 import { NeedsPersonError, PermanentError, StepError } from "@/server/workflows/kit/errors";
 
 export type ClassifiedError =
@@ -7,31 +10,115 @@ export type ClassifiedError =
   | { errorClass: "permanent"; error: RecordedError }
   | { errorClass: "needs_person"; error: RecordedError; kind: BlockKind; actionRequired: string };
 
+/** Where an unexpected error happened, for its log line (never for the stored text). */
+export interface ErrorSite {
+  operationId?: string;
+  step?: string;
+  attempt?: number;
+  compensation?: boolean;
+}
+
 /**
- * Sorts any thrown value into one of the three classes (the step-author errors of
- * server/workflows/kit/errors.ts; anything else is transient), with a message safe to show staff.
+ * Sorts any thrown value into one of the three classes. The step-author errors of
+ * server/workflows/kit/errors.ts say their class and carry words written for people. Anything
+ * else is unexpected: a database refusing the data (SQLSTATE class 22, data exception: a number
+ * out of range, invalid text; class 23, a constraint) will refuse it again, so it is permanent;
+ * a lost connection and every other surprise is transient (retries are capped). An unexpected
+ * error's own text (driver messages quote the SQL and its parameters, emails included) is never
+ * recorded: see publicStepError.
  */
-export function classifyError(thrown: unknown): ClassifiedError {
+export function classifyError(thrown: unknown, site: ErrorSite = {}): ClassifiedError {
   if (thrown instanceof NeedsPersonError) {
     return {
       errorClass: "needs_person",
-      error: recorded(thrown, "needs_person"),
+      error: authored(thrown, "needs_person"),
       kind: thrown.kind,
       actionRequired: thrown.actionRequired,
     };
   }
   if (thrown instanceof PermanentError)
-    return { errorClass: "permanent", error: recorded(thrown, "permanent") };
-  return { errorClass: "transient", error: recorded(thrown, "transient") };
+    return { errorClass: "permanent", error: authored(thrown, "permanent") };
+  if (thrown instanceof StepError) return { errorClass: "transient", error: authored(thrown, "transient") };
+  const kind = unexpectedKind(thrown);
+  const errorClass = kind.permanent ? "permanent" : "transient";
+  const { message, incidentId } = publicStepError(thrown, site, kind);
+  return { errorClass, error: { message, errorClass, code: kind.code, incidentId } };
 }
 
-function recorded(thrown: unknown, errorClass: ErrorClass): RecordedError {
-  if (thrown instanceof StepError) {
-    return { message: thrown.message, errorClass, ...(thrown.code ? { code: thrown.code } : {}) };
+function authored(thrown: StepError, errorClass: ErrorClass): RecordedError {
+  return { message: thrown.message, errorClass, ...(thrown.code ? { code: thrown.code } : {}) };
+}
+
+interface UnexpectedKind {
+  code: string;
+  permanent: boolean;
+  /** A sentence naming the kind of failure, nothing from the error itself but a SQLSTATE. */
+  text: string;
+  sqlstate?: string;
+}
+
+/** The SQLSTATE of the first PostgreSQL error on the cause chain (drizzle wraps the driver's). */
+export function sqlStateOf(err: unknown): string | null {
+  for (let e: unknown = err, depth = 0; e && typeof e === "object" && depth < 8; depth++) {
+    const { code, severity, name } = e as { code?: unknown; severity?: unknown; name?: unknown };
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) && (severity || name === "PostgresError"))
+      return code;
+    e = (e as { cause?: unknown }).cause;
   }
-  if (thrown instanceof Error) {
-    // Unknown errors keep their message (staff need it) but never a stack trace.
-    return { message: thrown.message || thrown.name, errorClass, code: thrown.name };
-  }
-  return { message: String(thrown), errorClass };
+  return null;
+}
+
+function unexpectedKind(thrown: unknown): UnexpectedKind {
+  if (isDatabaseUnavailable(thrown))
+    return { code: "database_unavailable", permanent: false, text: "The database could not be reached." };
+  const sqlstate = sqlStateOf(thrown);
+  if (sqlstate?.startsWith("22"))
+    return {
+      code: "database_invalid_value",
+      permanent: true,
+      text: `The database refused a value as out of range or invalid (SQLSTATE ${sqlstate}).`,
+      sqlstate,
+    };
+  if (sqlstate?.startsWith("23"))
+    return {
+      code: "database_constraint",
+      permanent: true,
+      text: `A database constraint refused the change (SQLSTATE ${sqlstate}).`,
+      sqlstate,
+    };
+  if (sqlstate)
+    return {
+      code: "database_error",
+      permanent: false,
+      text: `The database refused the step's query (SQLSTATE ${sqlstate}).`,
+      sqlstate,
+    };
+  // A class name is chosen by code, not data; anything odd-looking is not repeated.
+  const name =
+    thrown instanceof Error && /^[A-Za-z][A-Za-z0-9_]{0,59}$/.test(thrown.name) ? thrown.name : null;
+  return {
+    code: "unexpected_error",
+    permanent: false,
+    text: name
+      ? `The step failed with an unexpected error (${name}).`
+      : "The step failed with an unexpected error.",
+  };
+}
+
+/**
+ * What of an unexpected step error a caller may see: a sentence naming its kind and an incident
+ * id, and nothing of its own text. The raw error (message, SQL, parameters, stack, causes) goes to
+ * the log once, under the same incident id, with where it happened: the operator searches the log
+ * for the id shown on the operation (API resource, console, block reason).
+ */
+export function publicStepError(
+  err: unknown,
+  site: ErrorSite = {},
+  kind: UnexpectedKind = unexpectedKind(err),
+): { message: string; incidentId: string } {
+  const incidentId = randomUUID();
+  const fields = { err, incidentId, code: kind.code, sqlstate: kind.sqlstate, ...site };
+  if (kind.code === "database_unavailable") logger.warn(fields, "step error: database unavailable");
+  else logger.error(fields, "unexpected step error");
+  return { message: `${kind.text} Incident ${incidentId}: the details are in the logs.`, incidentId };
 }

@@ -75,7 +75,7 @@ export async function compensateNext(
           });
         });
       } catch (error) {
-        failure = classifyError(error);
+        failure = classifyError(error, { operationId: op.id, step: step.name, attempt, compensation: true });
       }
       const durationMs = Math.round(performance.now() - started);
       if (lease.signal.aborted) return { type: "done", result: "fenced" };

@@ -50,7 +50,12 @@ export async function executeStep(options: {
       return { type: "succeeded", output: output ?? null, durationMs: elapsed() } as const;
     });
   } catch (error) {
-    return { type: "error", error: classifyError(error), durationMs: elapsed() };
+    const site = {
+      operationId: options.context.operationId,
+      step: step.name,
+      attempt: options.context.attempt,
+    };
+    return { type: "error", error: classifyError(error, site), durationMs: elapsed() };
   }
 }
 

@@ -73,11 +73,14 @@ describe("runOperation", () => {
     expect((await h.steps(id))[0]).toMatchObject({ status: "succeeded", attempts: 3 });
   });
 
-  it("treats an unknown error as transient", async () => {
+  it("treats an unknown error as transient, recording an incident instead of its text", async () => {
     const id = await run({ b: ["unknown"] });
     expect(await h.waitFor(id)).toBe("completed");
     const failed = (await h.events(id)).find((e) => e.type === "attempt_failed")!;
-    expect(failed.data).toMatchObject({ errorClass: "transient", message: "b crashed oddly" });
+    expect(failed.data).toMatchObject({ errorClass: "transient", code: "unexpected_error" });
+    expect(failed.data!.message).toMatch(
+      /^The step failed with an unexpected error \(Error\)\. Incident [0-9a-f-]{36}/,
+    );
   });
 
   it("blocks when retries are exhausted, and a resume runs the step again", async () => {

@@ -66,7 +66,15 @@ export const ZOperationResourceSchema = z
       .object({ kind: z.enum(BLOCK_KINDS), reason: z.string(), actionRequired: z.string() })
       .optional(),
     error: z
-      .object({ message: z.string(), code: z.string().optional(), step: z.string().optional() })
+      .object({
+        message: z.string(),
+        code: z.string().optional(),
+        step: z.string().optional(),
+        incidentId: z
+          .string()
+          .optional()
+          .meta({ description: "An unexpected error's incident: quote it; the details are in our logs." }),
+      })
       .optional(),
     result: z.unknown().optional(),
     traceId: z.string(),

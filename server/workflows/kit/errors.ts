@@ -1,9 +1,13 @@
 import type { BlockKind, ErrorClass } from "@/server/domain/statuses";
 
 /**
- * How a step tells the engine what went wrong. Effects and providers throw these; anything
- * else a step throws is treated as transient (retry), because an unknown error is more
- * often a blip than a verdict, and retries are capped.
+ * How a step tells the engine what went wrong. Effects and providers throw these, and their
+ * messages are shown to staff and API callers as written: put no personal data in them.
+ * Anything else a step throws is unexpected (server/engine/classify.ts): a database refusing the
+ * data (SQLSTATE classes 22 and 23) is permanent, since it would refuse it again; every other
+ * unknown error is transient (retry), because it is more often a blip than a verdict, and
+ * retries are capped. An unexpected error's own text is never recorded — only an incident id,
+ * with the details in the log.
  */
 export abstract class StepError extends Error {
   abstract readonly errorClass: ErrorClass;
