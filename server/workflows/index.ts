@@ -16,7 +16,7 @@ export const defaultRegistry = new WorkflowRegistry(WORKFLOWS);
  * (server/workflows/chaos-next.ts). Any other value is refused, so a typo never starts a
  * process with fewer workflows than its peers.
  */
-export function registryFromEnv(env: NodeJS.ProcessEnv = process.env): WorkflowRegistry {
+export function registryFromEnv(env: Record<string, string | undefined> = process.env): WorkflowRegistry {
   const set = env.THROUGHLINE_WORKFLOW_SET ?? "";
   if (set === "") return defaultRegistry;
   if (set === "chaos-next") return new WorkflowRegistry([...WORKFLOWS, ...CHAOS_NEXT_WORKFLOWS]);
