@@ -30,7 +30,7 @@ export interface LoadedOperation {
 /** Owner prefix of a lease the sweeper took from a dead worker: anyone may claim it. */
 export const SWEEPER_LEASE_PREFIX = "sweeper:";
 
-interface OperationRow {
+export interface OperationRow {
   id: string;
   type: string;
   version: number;
@@ -73,7 +73,8 @@ export async function loadOperation(sql: SqlQueryable, id: string): Promise<Load
   return (await loadOperations(sql, [id])).get(id) ?? null;
 }
 
-function toLoaded(row: OperationRow): LoadedOperation {
+/** A row as the select above returns it → the engine's view (also how stored histories are read back). */
+export function toLoaded(row: OperationRow): LoadedOperation {
   const rows: StepRow[] = row.steps.map((s) => ({
     ...s,
     nextAttemptAt: s.nextAttemptAt ? new Date(s.nextAttemptAt) : null,
