@@ -1,9 +1,8 @@
-import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createApiKey } from "@/server/auth/api-keys";
 import { createTrackToken } from "@/server/auth/track-token";
 import { operationsApi } from "@/server/http/operations-api";
-import { logger } from "@/server/logger";
+import { logger, serializeError } from "@/server/logger";
 import type { Services } from "@/server/services";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { type EngineHarness, engineHarness } from "@/test/engine/harness";
@@ -56,11 +55,11 @@ afterAll(async () => {
   await t.drop();
 });
 beforeEach(() => {
-  // The log lines as pino would write them (its error serializer), kept instead of discarded.
+  // The log lines as the logger would write them (its error serializer), kept instead of discarded.
   logged = [];
   const keep = (fields: unknown) => {
     const f = fields as Record<string, unknown>;
-    logged.push({ ...f, err: pino.stdSerializers.err(f.err as Error) });
+    logged.push({ ...f, err: serializeError(f.err) });
   };
   vi.spyOn(logger, "error").mockImplementation(keep as never);
   vi.spyOn(logger, "warn").mockImplementation(keep as never);

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { isDatabaseUnavailable, requestDeadlineMs, withDatabaseDeadline } from "@/db/errors";
@@ -5,6 +6,7 @@ import { decide, type Gate } from "@/server/auth/roles";
 import type { StaffPrincipal } from "@/server/auth/session";
 import type { ApiKeyScope, Principal } from "@/server/domain/principal";
 import type { StaffRole } from "@/server/domain/roles";
+import { logger } from "@/server/logger";
 import type { ContextInner } from "./context";
 import {
   DomainError,
@@ -19,7 +21,7 @@ const t = initTRPC.context<ContextInner>().create({
   transformer: guardedTransformer,
   // Keep-alive pings, the browser's reconnect after silence, a bounded stream life (issue 15 hole 9).
   sse: liveSseOptions(),
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, path }) {
     // Thrown while building the context (the session or API key lookup), an outage never met
     // the procedure middleware below: typed here, so no caller ever sees a 500 for it.
     if (isDatabaseUnavailableError(error)) {
@@ -38,6 +40,17 @@ const t = initTRPC.context<ContextInner>().create({
       };
     }
     const domain = error.cause instanceof DomainError ? error.cause.toData() : null;
+    if (error.code === "INTERNAL_SERVER_ERROR") {
+      // A bug or an unforeseen refusal: its message is the thrown error's own (a driver's quotes
+      // the SQL and its parameters). The caller gets an incident to quote; the log, the details.
+      const incidentId = randomUUID();
+      logger.error({ err: error.cause ?? error, incidentId, path }, "unexpected error in a tRPC procedure");
+      return {
+        ...shape,
+        message: `Something went wrong on our side. Quote incident ${incidentId} when reporting it.`,
+        data: { ...shape.data, stack: undefined, domain, incidentId },
+      };
+    }
     return { ...shape, data: { ...shape.data, stack: undefined, domain } };
   },
 });
