@@ -8,6 +8,7 @@ import { type Auth, createAuth } from "./auth";
 import { authSettings } from "./config";
 import { handleAuthRequest } from "./handler";
 import { createStaffUser, setStaffActive } from "./people";
+import { PEER_ADDRESS_HEADER } from "./request-meta";
 import { staffFromHeaders } from "./session";
 
 const ORIGIN = "http://localhost:3000";
@@ -32,12 +33,19 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 
-function signIn(email: string, password: string, address = "10.0.0.1", origin = ORIGIN) {
+/** `address` is the socket's, as the web server stamps it; `claimed` what the client says in X-Forwarded-For. */
+function signIn(email: string, password: string, address = "10.0.0.1", claimed?: string) {
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    origin: ORIGIN,
+    [PEER_ADDRESS_HEADER]: address,
+  };
+  if (claimed) headers["x-forwarded-for"] = claimed;
   return handleAuthRequest(
     auth,
     new Request(`${ORIGIN}/api/auth/sign-in/email`, {
       method: "POST",
-      headers: { "content-type": "application/json", origin, "x-forwarded-for": address },
+      headers,
       body: JSON.stringify({ email, password }),
     }),
   );
@@ -96,12 +104,22 @@ describe("staff sign-in with better-auth", () => {
     expect((await signIn("nobody@example.com", "correct horse battery", "10.0.0.4")).status).toBe(401);
   });
 
-  it("limits attempts per account too, whatever address the client claims", async () => {
+  it("gives no more attempts for rotating X-Forwarded-For: with no proxy declared the address is the socket's", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
-      statuses.push((await signIn("target@example.com", "guess guess guess", `10.9.0.${i}`)).status);
+      const response = await signIn(`spray${i}@example.com`, "guess guess guess", "10.0.0.8", `10.9.0.${i}`);
+      statuses.push(response.status);
     }
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
+  });
+
+  it("does not let someone else's failures lock a person out: the correct password from their address signs in", async () => {
+    // More failures against Olivia from another address than the per-address limit allows.
+    const attacker: number[] = [];
+    for (let i = 0; i < 5; i++)
+      attacker.push((await signIn("olivia@example.com", "guess guess guess", "10.6.0.1")).status);
+    expect(attacker).toEqual([401, 401, 401, 429, 429]);
+    expect((await signIn("olivia@example.com", "correct horse battery", "10.0.0.1")).status).toBe(200);
   });
 
   it("refuses a cookie-carrying sign-in from a foreign origin (CSRF)", async () => {
@@ -113,7 +131,7 @@ describe("staff sign-in with better-auth", () => {
           "content-type": "application/json",
           origin: "https://evil.example",
           cookie: "a=b",
-          "x-forwarded-for": "10.0.0.5",
+          [PEER_ADDRESS_HEADER]: "10.0.0.5",
         },
         body: JSON.stringify({ email: "olivia@example.com", password: "correct horse battery" }),
       }),
@@ -149,7 +167,7 @@ describe("staff sign-in with better-auth", () => {
       auth,
       new Request(`${ORIGIN}/api/auth/sign-up/email`, {
         method: "POST",
-        headers: { "content-type": "application/json", origin: ORIGIN, "x-forwarded-for": "10.0.0.7" },
+        headers: { "content-type": "application/json", origin: ORIGIN, [PEER_ADDRESS_HEADER]: "10.0.0.7" },
         body: JSON.stringify({ email: "mallory@example.com", password: "mallory mallory", name: "M" }),
       }),
     );

@@ -1,15 +1,23 @@
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware } from "better-auth/api";
-import { eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import type { Db } from "@/db/client";
-import { authRateLimits, authVerifications, staffAccounts, staffSessions, staffUsers } from "@/db/schema";
+import {
+  auditRecords,
+  authRateLimits,
+  authVerifications,
+  staffAccounts,
+  staffSessions,
+  staffUsers,
+} from "@/db/schema";
 import { transaction } from "@/db/transaction";
 import { appendAudit } from "@/server/audit/write";
 import { logger } from "@/server/logger";
 import { type AuthSettings, authSettings } from "./config";
 import { CLIENT_ADDRESS_HEADER, requestMetaFrom } from "./request-meta";
+import { SignInLimiter, type SignInLimitOptions } from "./sign-in-limit";
 
 /** Staff sessions last a working day; activity extends them at most once an hour. */
 const SESSION_SECONDS = 12 * 3600;
@@ -20,14 +28,20 @@ export const SESSION_COOKIE_PREFIX = "throughline";
 
 /**
  * Staff sign-in: better-auth with email + password, sessions in PostgreSQL through its
- * drizzle adapter, sign-in rate limiting per client address (stored in the database, so
- * it holds across web replicas), httpOnly SameSite=Lax cookies (Secure off loopback), and
- * its Origin check on every cookie-carrying POST. Nobody signs up: admins add people.
- * Sign-ins and sign-outs are audited.
+ * drizzle adapter, sign-in rate limiting per client address (better-auth's, stored in the
+ * database, so it holds across web replicas) and per account and address (SignInLimiter:
+ * progressive delays that a guesser cannot turn into the owner's lockout), httpOnly
+ * SameSite=Lax cookies (Secure off loopback), and its Origin check on every cookie-carrying
+ * POST. Nobody signs up: admins add people. Sign-ins and sign-outs are audited.
  */
-export function createAuth(options: { db: Db; settings?: AuthSettings }) {
+export function createAuth(options: {
+  db: Db;
+  settings?: AuthSettings;
+  signInLimits?: Partial<SignInLimitOptions>;
+}) {
   const { db } = options;
   const settings = options.settings ?? authSettings();
+  const limiter = new SignInLimiter(options.signInLimits);
   return betterAuth({
     appName: "Throughline",
     baseURL: settings.publicUrl,
@@ -81,17 +95,24 @@ export function createAuth(options: { db: Db; settings?: AuthSettings }) {
       ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
     },
     hooks: {
-      // Per account as well as per address: rotating addresses does not buy more guesses.
       before: createAuthMiddleware(async (ctx) => {
-        if (ctx.path !== "/sign-in/email") return;
-        const email = typeof ctx.body?.email === "string" ? ctx.body.email.trim().toLowerCase() : "";
-        if (!email) return;
-        const retryAfter = await consumeAccountAttempt(db, email, settings.signInAttemptsPerMinute);
-        if (retryAfter !== null) {
-          throw new APIError("TOO_MANY_REQUESTS", {
-            message: "Too many sign-in attempts for this account. Try again later.",
-          });
+        const attempt = signInAttemptOf(ctx);
+        if (!attempt) return;
+        const check = await limiter.attempt(attempt.email, attempt.address, () =>
+          signedInFromBefore(db, attempt.email, attempt.address),
+        );
+        if (!check.ok) {
+          throw new APIError(
+            "TOO_MANY_REQUESTS",
+            { message: "Too many sign-in attempts. Try again later." },
+            { "Retry-After": String(check.retryAfterS) },
+          );
         }
+      }),
+      after: createAuthMiddleware(async (ctx) => {
+        const attempt = signInAttemptOf(ctx);
+        if (attempt && !(ctx.context.returned instanceof APIError))
+          limiter.succeeded(attempt.email, attempt.address);
       }),
     },
     databaseHooks: {
@@ -123,26 +144,36 @@ export function createAuth(options: { db: Db; settings?: AuthSettings }) {
 
 export type Auth = ReturnType<typeof createAuth>;
 
-const ACCOUNT_WINDOW_MS = 60_000;
+/** The account and address of a password sign-in; the address as handleAuthRequest decided it. */
+function signInAttemptOf(ctx: {
+  path?: string;
+  body?: unknown;
+  headers?: Headers;
+  request?: Request;
+}): { email: string; address: string } | null {
+  if (ctx.path !== "/sign-in/email") return null;
+  const body = ctx.body as { email?: unknown } | undefined;
+  const email = typeof body?.email === "string" ? body.email.trim().toLowerCase() : "";
+  if (!email) return null;
+  // No address only when called without the web server in front (auth.api, a test): one bucket.
+  return { email, address: (ctx.headers ?? ctx.request?.headers)?.get(CLIENT_ADDRESS_HEADER) ?? "unknown" };
+}
 
-/**
- * Counts one sign-in attempt for an account in a fixed one-minute window (same table and
- * window as better-auth's per-address limit, whose pruning it shares). Returns null when
- * allowed, else the seconds until the window ends.
- */
-async function consumeAccountAttempt(db: Db, email: string, max: number): Promise<number | null> {
-  const now = Date.now();
-  const [row] = await db.execute<{ count: number; last_request: string }>(sql`
-    insert into auth_rate_limits (id, key, count, last_request)
-    values (${uuidv7()}, ${`account:${email}`}, 1, ${now})
-    on conflict (key) do update set
-      count = case when auth_rate_limits.last_request <= ${now - ACCOUNT_WINDOW_MS} then 1
-        else auth_rate_limits.count + 1 end,
-      last_request = case when auth_rate_limits.last_request <= ${now - ACCOUNT_WINDOW_MS} then ${now}
-        else auth_rate_limits.last_request end
-    returning count, last_request`);
-  if (!row || row.count <= max) return null;
-  return Math.ceil((Number(row.last_request) + ACCOUNT_WINDOW_MS - now) / 1000);
+/** Whether this account signed in from this address before: its audit history says so. */
+async function signedInFromBefore(db: Db, email: string, address: string): Promise<boolean> {
+  const [row] = await db
+    .select({ seq: auditRecords.seq })
+    .from(auditRecords)
+    .where(
+      and(
+        eq(auditRecords.actorLabel, email),
+        eq(auditRecords.actorKind, "user"),
+        eq(auditRecords.action, "signed_in"),
+        eq(auditRecords.clientAddress, address),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
 }
 
 async function auditSession(
