@@ -1,17 +1,10 @@
 import type { Sql } from "postgres";
 import { EVENTS_CHANNEL } from "@/server/domain/events";
-import {
-  currentCursor,
-  type FeedCursor,
-  type FeedEvent,
-  type FeedSnapshot,
-  type LiveEvent,
-  readChanges,
-  seenAt,
-  snapshotOf,
-  toLiveEvent,
-} from "./feed";
+import { currentCursor, type FeedCursor, type FeedEvent, type LiveEvent, readChanges } from "./feed";
 import { StreamLimiter, type StreamLimits, streamLimitsFromEnv } from "./stream-limiter";
+import { Subscription } from "./subscription";
+
+export { Subscription };
 
 /** What a subscriber receives: the events it asked for, since its previous batch. */
 export interface LiveBatch {
@@ -35,6 +28,13 @@ export interface LiveHubOptions {
   sql: Sql;
   /** Backstop read when no notification came (a dropped LISTEN connection). */
   pollMs?: number;
+  /**
+   * Least time between two reads' starts (THROUGHLINE_LIVE_TICK_MS, 250 ms): a quiet feed is
+   * read at once on a notification, a busy one at most this often, so N streams cost N
+   * messages per tick rather than per commit (with 200 streams, one per commit cost intake
+   * most of a core). Dashboards throttle their refetches to 250 ms anyway.
+   */
+  tickMs?: number;
   /** Most events one read returns before subscribers are told to resync. */
   readLimit?: number;
   log?: (line: string) => void;
@@ -45,8 +45,8 @@ export interface LiveHubOptions {
 /**
  * One per process: a single LISTEN connection and a single cursor over the change feed,
  * fanned out in memory to every subscriber of this process (SSE streams). A notification
- * (or the backstop poll) triggers one read; reads never overlap, and a notification that
- * arrives during a read causes exactly one more. Subscribers only ever see events read
+ * (or the backstop poll) triggers one read; reads never overlap, start at least `tickMs`
+ * apart, and notifications that arrive meanwhile cause exactly one more. Subscribers only ever see events read
  * after they subscribed; `subscribe` callers bridge the gap from their own cursor with
  * `readChanges` (see `watch`).
  */
@@ -57,6 +57,12 @@ export class LiveHub {
   private reading = false;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
+  /** The next read, when a poke came sooner than `tickMs` after the last one started. */
+  private next: NodeJS.Timeout | undefined;
+  private lastReadAt = Number.NEGATIVE_INFINITY;
+  private readonly tickMs: number;
+  /** Reads of the feed so far (cursor moves included): one per tick, whatever the subscribers. */
+  reads = 0;
   private unlisten: (() => Promise<void>) | null = null;
   private stopped = false;
   /** performance.now() of the last read that found events: reads started before it are stale. */
@@ -66,6 +72,8 @@ export class LiveHub {
 
   constructor(private readonly options: LiveHubOptions) {
     this.streams = new StreamLimiter(options.limits ?? streamLimitsFromEnv());
+    const tick = Number(process.env.THROUGHLINE_LIVE_TICK_MS);
+    this.tickMs = options.tickMs ?? (Number.isFinite(tick) && tick >= 0 ? tick : 250);
   }
 
   /** Resolves once the hub listens and has a cursor: events committed after this are delivered. */
@@ -93,6 +101,7 @@ export class LiveHub {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.next);
     for (const s of this.subscribers) s.close();
     await this.unlisten?.().catch(() => {});
   }
@@ -114,44 +123,59 @@ export class LiveHub {
     this.timer.unref();
   }
 
-  /** Something may have been committed: read now, or right after the read in progress. */
+  /** Something may have been committed: read now, or at the next tick. */
   poke(): void {
     if (this.stopped || !this.cursor) return;
     if (this.reading) {
       this.again = true;
       return;
     }
-    void this.read();
+    if (this.next) return; // the read already scheduled will see it
+    const wait = this.lastReadAt + this.tickMs - performance.now();
+    if (wait <= 0) {
+      void this.read();
+      return;
+    }
+    this.next = setTimeout(() => {
+      this.next = undefined;
+      void this.read();
+    }, wait);
+    this.next.unref();
   }
 
   private async read(): Promise<void> {
     this.reading = true;
+    this.again = false;
+    this.lastReadAt = performance.now();
+    this.reads++;
     try {
-      do {
-        this.again = false;
-        if (this.subscribers.size === 0) {
-          // Nobody listens: just move the cursor (cheap), so a later subscriber starts from now.
-          this.cursor = await currentCursor(this.options.sql);
-          continue;
-        }
-        const read = await readChanges(this.options.sql, {
-          since: this.cursor!,
-          limit: this.options.readLimit,
-        });
-        this.cursor = read.cursor;
-        if (read.events.length === 0 && !read.overflow) continue;
-        this.lastChangeAt = performance.now();
-        // Grouped once per read, so each subscriber of one operation looks up its own events.
-        const byOperation = groupByOperation(read.events);
-        for (const s of this.subscribers) {
-          const id = s.filter.operationId;
-          s.offer(read.cursor, id ? (byOperation.get(id) ?? []) : read.events, read.overflow);
-        }
-      } while (this.again && !this.stopped);
+      if (this.subscribers.size === 0) {
+        // Nobody listens: just move the cursor (cheap), so a later subscriber starts from now.
+        this.cursor = await currentCursor(this.options.sql);
+        return;
+      }
+      const read = await readChanges(this.options.sql, {
+        since: this.cursor!,
+        limit: this.options.readLimit,
+      });
+      this.cursor = read.cursor;
+      if (read.events.length === 0 && !read.overflow) return;
+      this.lastChangeAt = performance.now();
+      // Grouped once per read, so each subscriber of one operation looks up its own events.
+      const byOperation = groupByOperation(read.events);
+      for (const s of this.subscribers) {
+        const id = s.filter.operationId;
+        s.offer(read.cursor, id ? (byOperation.get(id) ?? []) : read.events, read.overflow);
+      }
     } catch (error) {
       this.options.log?.(`live feed read failed: ${(error as Error).message}`);
     } finally {
       this.reading = false;
+      // Notified during the read: exactly one more, at the next tick.
+      if (this.again) {
+        this.again = false;
+        this.poke();
+      }
     }
   }
 }
@@ -164,100 +188,4 @@ function groupByOperation(events: FeedEvent[]): Map<string, FeedEvent[]> {
     else groups.set(e.operationId, [e]);
   }
   return groups;
-}
-
-/** Most events one subscriber keeps while it is not consuming; beyond, it is told to resync. */
-const PENDING_LIMIT = 2_000;
-
-/**
- * One subscriber's queue of batches, merged while it is not consuming. Once told where its
- * reader stands (`skipSeenAt`), it drops every event that reader already has, including
- * those offered before: an event at or below the reader's cursor is never sent.
- */
-export class Subscription implements AsyncIterable<LiveBatch> {
-  private pending: { cursor: FeedCursor; events: FeedEvent[]; resync: boolean } | null = null;
-  private waiter: ((batch: LiveBatch | null) => void) | null = null;
-  private closed = false;
-  private floor: FeedSnapshot | null = null;
-
-  constructor(
-    readonly filter: LiveFilter,
-    private readonly onClose: () => void,
-  ) {}
-
-  /** A read's events (already this subscriber's operation's, when it has one). */
-  offer(cursor: FeedCursor, events: FeedEvent[], resync: boolean): void {
-    if (this.closed) return;
-    const id = this.filter.operationId;
-    const fresh = events.filter((e) => (!id || e.operationId === id) && !this.seen(e));
-    if (fresh.length === 0 && !resync) return;
-    const merged = this.pending ? [...this.pending.events, ...fresh] : fresh;
-    const overflow = merged.length > PENDING_LIMIT;
-    this.pending = {
-      cursor,
-      events: overflow ? [] : merged,
-      resync: overflow || resync || (this.pending?.resync ?? false),
-    };
-    this.deliver();
-  }
-
-  /** The reader has everything visible at `cursor`: never send it any of that again. */
-  skipSeenAt(cursor: FeedCursor): void {
-    this.floor = snapshotOf(cursor);
-    if (!this.pending) return;
-    const events = this.pending.events.filter((e) => !this.seen(e));
-    this.pending = events.length > 0 || this.pending.resync ? { ...this.pending, events } : null;
-  }
-
-  private seen(e: FeedEvent): boolean {
-    return this.floor !== null && seenAt(this.floor, e.xid);
-  }
-
-  private deliver(): void {
-    const waiter = this.waiter;
-    if (!waiter || !this.pending) return;
-    this.waiter = null;
-    waiter(this.take());
-  }
-
-  private take(): LiveBatch {
-    const { cursor, events, resync } = this.pending!;
-    this.pending = null;
-    return {
-      cursor,
-      events: this.filter.countOnly ? [] : events.map(toLiveEvent),
-      count: events.length,
-      resync,
-    };
-  }
-
-  /** The next batch, or null once closed. */
-  next(): Promise<LiveBatch | null> {
-    if (this.pending) return Promise.resolve(this.take());
-    if (this.closed) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      this.waiter = resolve;
-    });
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.onClose();
-    const waiter = this.waiter;
-    this.waiter = null;
-    waiter?.(null);
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<LiveBatch> {
-    try {
-      for (;;) {
-        const batch = await this.next();
-        if (!batch) return;
-        yield batch;
-      }
-    } finally {
-      this.close();
-    }
-  }
 }

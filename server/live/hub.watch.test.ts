@@ -187,6 +187,29 @@ describe("live hub and watch", () => {
     expect(hubB.subscriberCount).toBe(0);
   });
 
+  it("reads the feed once per tick, whatever the number of notifications and subscribers", async () => {
+    // The next tick an hour away: every poke after the first read waits for it.
+    const hub = new LiveHub({ sql: webA, pollMs: 3_600_000, tickMs: 3_600_000 });
+    try {
+      await hub.ready();
+      const op = await insertOperation(t.db.$client);
+      const subscribers = Array.from({ length: 50 }, () => hub.subscribe({ operationId: op }));
+      const before = hub.reads;
+      await insertUnannounced(op, [{ type: "step_started", step: "one" }]);
+      hub.poke();
+      const first = await Promise.all(subscribers.map((s) => s.next()));
+      expect(first.map((b) => b?.events.map((e) => e.step))).toEqual(subscribers.map(() => ["one"]));
+      // A burst of commits and notifications: absorbed by the read scheduled for the next tick.
+      for (let i = 0; i < 20; i++) {
+        await insertEvents(t.db.$client, op, [{ type: "step_succeeded", step: `burst-${i}` }]);
+        hub.poke();
+      }
+      expect(hub.reads - before).toBe(1);
+    } finally {
+      await hub.stop();
+    }
+  });
+
   it("keeps one LISTEN connection per hub whatever the number of subscribers", async () => {
     const op = await insertOperation(t.db.$client);
     const ac = new AbortController();
