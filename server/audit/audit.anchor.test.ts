@@ -143,6 +143,36 @@ describe("anchoring the audit chain", () => {
     expect((await verifyAuditChain({ db: t.db, key: KEY, checkpointFile: null })).ok).toBe(true);
   });
 
+  it("refuses to sign a chain that no longer holds the last checkpoint's head", async () => {
+    const sql = t.db.$client;
+    const lines: string[] = [];
+    await sql.begin(async (tx) => {
+      await tx`set local session_replication_role = replica`;
+      await tx`create table kept as select * from audit_records where seq = 5`;
+      await tx`delete from audit_records where seq = 5`;
+    });
+    try {
+      const result = await writeCheckpoint({
+        sql,
+        key: KEY,
+        writer: "w",
+        file: null,
+        log: (l) => lines.push(l),
+      });
+      expect(result).toEqual({
+        refused: expect.stringContaining("record #5 signed by checkpoint 1 is gone"),
+      });
+      expect(lines).toEqual([expect.stringContaining("audit checkpoint REFUSED")]);
+    } finally {
+      await sql.begin(async (tx) => {
+        await tx`set local session_replication_role = replica`;
+        await tx`insert into audit_records select * from kept`;
+        await tx`drop table kept`;
+      });
+    }
+    expect(await checkpointsInDatabase(sql)).toHaveLength(1);
+  });
+
   it("the worker companion signs the head as it moves, into the database, the file and its log", async () => {
     const file = path.join(dir, "companion.jsonl");
     const saved = { ...process.env };

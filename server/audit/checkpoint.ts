@@ -121,7 +121,9 @@ export async function checkpointsInDatabase(sql: Sql): Promise<Checkpoint[]> {
 
 export type CheckpointResult =
   | { written: Checkpoint }
-  | { skipped: "unchanged" | "empty" | "another process is writing one" };
+  | { skipped: "unchanged" | "empty" | "another process is writing one" }
+  /** The chain no longer holds the last checkpoint's head: signing it now would bless the tampering. */
+  | { refused: string };
 
 /**
  * Writes a checkpoint of the chain's committed head when it moved since the last one.
@@ -144,8 +146,19 @@ export async function writeCheckpoint(options: {
     // Appenders hold the audit chain lock until they commit, so committed records are a prefix.
     const [head] = await tx<{ seq: string; hash: string; mac: string | null }[]>`
       select seq::text, hash, mac from audit_records order by audit_records.seq desc limit 1`;
-    const [last] = await tx<{ n: string; head_seq: string; key_id: string; signature: string }[]>`
-      select n::text, head_seq::text, key_id, signature from audit_checkpoints order by audit_checkpoints.n desc limit 1`;
+    const [last] = await tx<
+      { n: string; head_seq: string; head_hash: string; key_id: string; signature: string }[]
+    >`
+      select n::text, head_seq::text, head_hash, key_id, signature
+      from audit_checkpoints order by audit_checkpoints.n desc limit 1`;
+    if (last) {
+      const [then] = await tx<{ hash: string }[]>`
+        select hash from audit_records where audit_records.seq = ${Number(last.head_seq)}`;
+      if (then?.hash !== last.head_hash)
+        return {
+          refused: `record #${last.head_seq} signed by checkpoint ${last.n} is ${then ? "another record now" : "gone"}: run npm run audit:verify`,
+        } as CheckpointResult;
+    }
     if (!head) return { skipped: "empty" } as CheckpointResult;
     if (last && Number(last.head_seq) === Number(head.seq) && last.key_id === keyId)
       return { skipped: "unchanged" } as CheckpointResult;
@@ -171,6 +184,7 @@ export async function writeCheckpoint(options: {
   });
   if (!result.ran) return { skipped: "another process is writing one" };
   const value = result.value;
+  if ("refused" in value) log(`audit checkpoint REFUSED: ${value.refused}`);
   if ("written" in value) {
     const written = value.written;
     const line = checkpointLine(written);
