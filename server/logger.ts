@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import pino from "pino";
 
 /**
@@ -25,3 +26,18 @@ export const logger = pino({
   base: { role: process.env.THROUGHLINE_ROLE ?? "app" },
   serializers: { err: serializeError },
 });
+
+/**
+ * An unexpected error, logged once under a new incident id with where it happened; the id is
+ * what the caller is shown instead of the error's own text (SQL, parameters, personal data).
+ */
+export function logIncident(
+  err: unknown,
+  fields: Record<string, unknown>,
+  message: string,
+  level: "error" | "warn" = "error",
+): string {
+  const incidentId = randomUUID();
+  logger[level]({ err, incidentId, ...fields }, message);
+  return incidentId;
+}

@@ -9,6 +9,7 @@ import { hasRole } from "@/server/auth/roles";
 import type { BulkActionKind, BulkOutcome } from "@/server/domain/bulk";
 import type { Principal } from "@/server/domain/principal";
 import type { StaffRole } from "@/server/domain/roles";
+import { logIncident } from "@/server/logger";
 
 /** A runner holds a bulk action this long without renewing before another process may take over. */
 const RUNNER_LEASE_MS = 30_000;
@@ -117,10 +118,15 @@ export async function advanceBulk(deps: ActionDeps, options: AdvanceBulkOptions)
         },
       });
     } catch (error) {
-      await db
-        .update(bulkActionTargets)
-        .set(record("failed", (error as Error).message.slice(0, 500)))
-        .where(where);
+      // The page shows this text to staff: an incident to look up, never the error's own (SQL,
+      // parameters, personal data); the details are in the log under that id.
+      const incidentId = logIncident(
+        error,
+        { bulkActionId: bulk.id, operationId: target.operationId },
+        "bulk action target failed",
+      );
+      const message = `An unexpected error stopped this action. Incident ${incidentId}: the details are in the logs.`;
+      await db.update(bulkActionTargets).set(record("failed", message)).where(where);
       continue;
     }
     const { outcome, message } = outcomeOf(result);

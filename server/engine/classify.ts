@@ -1,8 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { isDatabaseUnavailable } from "@/db/errors";
 import type { RecordedError } from "@/server/domain/operation-state";
 import type { BlockKind, ErrorClass } from "@/server/domain/statuses";
-import { logger } from "@/server/logger";
+import { logIncident } from "@/server/logger";
 import { NeedsPersonError, PermanentError, StepError } from "@/server/workflows/kit/errors";
 
 export type ClassifiedError =
@@ -116,9 +115,12 @@ export function publicStepError(
   site: ErrorSite = {},
   kind: UnexpectedKind = unexpectedKind(err),
 ): { message: string; incidentId: string } {
-  const incidentId = randomUUID();
-  const fields = { err, incidentId, code: kind.code, sqlstate: kind.sqlstate, ...site };
-  if (kind.code === "database_unavailable") logger.warn(fields, "step error: database unavailable");
-  else logger.error(fields, "unexpected step error");
+  const unavailable = kind.code === "database_unavailable";
+  const incidentId = logIncident(
+    err,
+    { code: kind.code, sqlstate: kind.sqlstate, ...site },
+    unavailable ? "step error: database unavailable" : "unexpected step error",
+    unavailable ? "warn" : "error",
+  );
   return { message: `${kind.text} Incident ${incidentId}: the details are in the logs.`, incidentId };
 }

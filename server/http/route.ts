@@ -1,11 +1,10 @@
-import { randomUUID } from "node:crypto";
 import {
   DATABASE_RETRY_AFTER_S,
   isDatabaseUnavailable,
   requestDeadlineMs,
   withDatabaseDeadline,
 } from "@/db/errors";
-import { logger } from "@/server/logger";
+import { logger, logIncident } from "@/server/logger";
 import { problem } from "./problem";
 
 /**
@@ -24,8 +23,7 @@ export function route<A extends unknown[]>(handler: (...args: A) => Promise<Resp
         logger.warn({ err: error }, "database unavailable in API route");
         return unavailableProblem();
       }
-      const incident = randomUUID();
-      logger.error({ err: error, incident }, "unhandled error in API route");
+      const incident = logIncident(error, {}, "unhandled error in API route");
       return problem("internal", {
         detail: `Something went wrong on our side. Quote incident ${incident} when reporting it.`,
         instance: `/incidents/${incident}`,

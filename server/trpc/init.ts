@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { isDatabaseUnavailable, requestDeadlineMs, withDatabaseDeadline } from "@/db/errors";
@@ -6,7 +5,7 @@ import { decide, type Gate } from "@/server/auth/roles";
 import type { StaffPrincipal } from "@/server/auth/session";
 import type { ApiKeyScope, Principal } from "@/server/domain/principal";
 import type { StaffRole } from "@/server/domain/roles";
-import { logger } from "@/server/logger";
+import { logIncident } from "@/server/logger";
 import type { ContextInner } from "./context";
 import {
   DomainError,
@@ -43,8 +42,7 @@ const t = initTRPC.context<ContextInner>().create({
     if (error.code === "INTERNAL_SERVER_ERROR") {
       // A bug or an unforeseen refusal: its message is the thrown error's own (a driver's quotes
       // the SQL and its parameters). The caller gets an incident to quote; the log, the details.
-      const incidentId = randomUUID();
-      logger.error({ err: error.cause ?? error, incidentId, path }, "unexpected error in a tRPC procedure");
+      const incidentId = logIncident(error.cause ?? error, { path }, "unexpected error in a tRPC procedure");
       return {
         ...shape,
         message: `Something went wrong on our side. Quote incident ${incidentId} when reporting it.`,
