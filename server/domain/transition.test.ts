@@ -143,6 +143,25 @@ describe("deriveStatus precedence", () => {
       deriveStatus({ ...s, block: { kind: "invalid_input", reason: "r", actionRequired: "a", step: null } }),
     ).toBe("blocked");
   });
+
+  // Found by test/proof/model.test.ts: an operator cancelled while the last step ran; its success
+  // then completed the operation with the cancellation still on it, and nothing was undone.
+  it("a pending failure keeps an operation whose steps are all done from completing", () => {
+    let s = run(plannedState(["a", "b"]), ...succeed("a"), { type: "step_started", step: "b" });
+    s = run(
+      s,
+      { type: "cancelled", reason: "customer asked" },
+      { type: "step_succeeded", step: "b", output: 1 },
+    );
+    expect(s.status).toBe("processing");
+    s = run(
+      s,
+      { type: "step_compensated", step: "b" },
+      { type: "step_compensated", step: "a" },
+      { type: "failed" },
+    );
+    expect(s.status).toBe("failed");
+  });
 });
 
 // ---- properties -----------------------------------------------------------

@@ -80,7 +80,7 @@ export class RealSystem {
     this.controller.arm(id, b, undo);
     const engine = this.engine();
     const promise = runOperation(engine, id);
-    if (b !== "hang") return promise;
+    if (b !== "hang" && b !== "lost") return promise;
     let ended = false;
     void promise.finally(() => {
       ended = true;

@@ -9,7 +9,16 @@ import { defineWorkflow } from "@/server/workflows/kit/types";
  * sequence of commands can steer it anywhere. The controller is also the ledger of the
  * simulated outside world: how often each effect and each undo actually ran to the end.
  */
-export type Behaviour = "ok" | "transient" | "permanent" | "person" | "pre_block" | "pre_fail" | "hang";
+export type Behaviour =
+  | "ok"
+  | "transient"
+  | "permanent"
+  | "person"
+  | "pre_block"
+  | "pre_fail"
+  | "hang"
+  /** The effect lands, then the attempt hangs before it can answer (its answer is lost). */
+  | "lost";
 export type UndoBehaviour = "ok" | "broken";
 
 export const MODEL_TYPE = "test.model";
@@ -24,7 +33,7 @@ const RETRY: RetryPolicy = { maxAttempts: MAX_ATTEMPTS, initialDelayMs: 1, backo
 /** A step attempt held open by a `hang` behaviour, released by the test (finish / zombie wake). */
 export interface Gate {
   entered: Promise<void>;
-  release(behaviour: Exclude<Behaviour, "hang" | "pre_block" | "pre_fail">): void;
+  release(behaviour: Exclude<Behaviour, "hang" | "lost" | "pre_block" | "pre_fail">): void;
 }
 
 export class Controller {
@@ -71,7 +80,8 @@ export class Controller {
     this.bump(this.invoked, key);
     let b = this.next.get(operationId) ?? "transient";
     this.next.delete(operationId);
-    if (b === "hang") {
+    if (b === "lost") this.bump(this.applied, key);
+    if (b === "hang" || b === "lost") {
       let enter!: () => void;
       let release!: Gate["release"];
       const entered = new Promise<void>((resolve) => {
