@@ -110,6 +110,9 @@ async function main(): Promise<void> {
     const bootstrap = await resolveSecret(BOOTSTRAP_API_KEY, dataDir);
     const secret = await resolveSecret(APP_SECRET, dataDir);
     const auditKey = await resolveSecret(AUDIT_KEY, dataDir);
+    // The launcher writes audit records itself (the first admin): sealed like its children's,
+    // since an unsealed record after sealed ones reads as forged.
+    process.env[AUDIT_KEY.env] = auditKey.value;
     if (secret.source !== "env" && !database.embedded) {
       log(`${APP_SECRET.env} is kept in the data directory: give every replica the same value instead`);
     }
