@@ -39,7 +39,7 @@ export const FULL: ChaosOptions = {
   webs: 2,
   workers: 3,
   concurrency: 32,
-  ratePerSecond: 40,
+  ratePerSecond: 25,
   clientTimeoutMs: 15_000,
   outageMs: 10_000,
   rollAt: 0.3,
