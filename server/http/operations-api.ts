@@ -13,7 +13,7 @@ import type { Services } from "@/server/services";
 import { describeWorkflow } from "@/server/workflows/kit/registry";
 import { requireScope } from "./authenticate";
 import { json, problem } from "./problem";
-import { hostileStrings, readJsonBody } from "./read-body";
+import { hostileParameters, readJsonBody } from "./read-body";
 
 /** Seconds a client should wait before polling a running operation again. */
 const POLL_AFTER_SECONDS = "1";
@@ -137,20 +137,6 @@ export function operationsApi(services: Services) {
       return json({ items: page.items.map((op) => toOperationResource(op, registry)), next: page.next });
     },
   };
-}
-
-/**
- * Query or path text PostgreSQL cannot compare (a NUL: the driver's query fails) or a client
- * cannot read back (an unpaired surrogate): a 400 naming the parameter (`/query/subject`,
- * `/path/id`; a hostile parameter name is reported at the prefix itself), checked before any read.
- */
-function hostileParameters(values: Record<string, string>, prefix: string): Response | null {
-  const issues = hostileStrings(values);
-  if (issues.length === 0) return null;
-  return problem("invalid-request", {
-    detail: "A parameter contains text that cannot be used.",
-    errors: issues.map((i) => ({ ...i, pointer: i.pointer === "/" ? prefix : `${prefix}${i.pointer}` })),
-  });
 }
 
 /** 200 once the operation is done, else 202 (poll its Location). */

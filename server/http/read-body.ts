@@ -60,6 +60,20 @@ export function hostileStrings(root: unknown, limit = 20): FieldIssue[] {
 }
 
 /**
+ * Query or path text PostgreSQL cannot compare (a NUL: the driver's query fails) or a client
+ * cannot read back (an unpaired surrogate): a 400 naming the parameter (`/query/subject`,
+ * `/path/id`; a hostile parameter name is reported at the prefix itself), checked before any read.
+ */
+export function hostileParameters(values: Record<string, string>, prefix: string): Response | null {
+  const issues = hostileStrings(values);
+  if (issues.length === 0) return null;
+  return problem("invalid-request", {
+    detail: "A parameter contains text that cannot be used.",
+    errors: issues.map((i) => ({ ...i, pointer: i.pointer === "/" ? prefix : `${prefix}${i.pointer}` })),
+  });
+}
+
+/**
  * Reads a JSON body within a size limit. Returns the parsed value, or the problem
  * response to send (415, 413 or 400) — never throws for bad input.
  */

@@ -2,6 +2,7 @@ import { processServices } from "@/app/_lib/services";
 import { principalFromHeaders } from "@/server/auth/authenticate";
 import { decide } from "@/server/auth/roles";
 import { problem } from "@/server/http/problem";
+import { hostileParameters } from "@/server/http/read-body";
 import { route } from "@/server/http/route";
 import { ZAuditFilterSchema } from "@/server/routers/audit.types";
 
@@ -21,6 +22,8 @@ export const GET = route(async (request: Request) => {
   const params = Object.fromEntries(
     [...new URL(request.url).searchParams].filter(([, v]) => v !== ""),
   ) as Record<string, string>;
+  const hostile = hostileParameters(params, "/query");
+  if (hostile) return hostile;
   const parsed = ZAuditFilterSchema.safeParse({
     ...params,
     from: params.from ? new Date(params.from) : undefined,
