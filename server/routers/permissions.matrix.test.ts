@@ -275,7 +275,7 @@ describe("track links", () => {
   });
 });
 
-/** app/api/**\/route.ts, as `/api/...` paths with their file. */
+/** app/api/**\/route.{ts,tsx,js,mjs}, as `/api/...` paths with their file. */
 function routeFiles(): { routePath: string; file: string }[] {
   const base = path.join(ROOT, "app/api");
   const found: { routePath: string; file: string }[] = [];
@@ -283,7 +283,8 @@ function routeFiles(): { routePath: string; file: string }[] {
     for (const name of readdirSync(dir)) {
       const full = path.join(dir, name);
       if (statSync(full).isDirectory()) walk(full);
-      else if (name === "route.ts")
+      // Any file Next.js serves as a route handler, whatever its extension.
+      else if (/^route\.(ts|tsx|js|mjs)$/.test(name))
         found.push({ routePath: `/${path.relative(path.join(ROOT, "app"), dir)}`, file: full });
     }
   };
@@ -291,7 +292,8 @@ function routeFiles(): { routePath: string; file: string }[] {
   return found.sort((a, b) => a.routePath.localeCompare(b.routePath));
 }
 
-const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+// Every method a route module can export (Next.js answers HEAD and OPTIONS itself only when absent).
+const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
 describe("every /api route has a rule, and answers by it", () => {
   const headersBySubject = {} as Record<Subject, Record<string, string>>;
