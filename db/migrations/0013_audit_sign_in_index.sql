@@ -1,0 +1,1 @@
+CREATE INDEX "audit_records_sign_in_idx" ON "audit_records" USING btree ("actor_label","client_address") WHERE "audit_records"."action" = 'signed_in';
