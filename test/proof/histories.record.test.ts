@@ -153,6 +153,16 @@ describe.runIf(RECORD)("record the stored histories", () => {
         ],
       ],
       [
+        "model-skipped-in-flight",
+        "Step b blocked on a person and skipped with an override; c not run yet.",
+        "processing",
+        [
+          ["run", "ok"],
+          ["run", "person"],
+          ["act", { action: "skip", step: "b" }],
+        ],
+      ],
+      [
         "model-replayed",
         "Retries of a exhausted, then replayed by an operator: due again.",
         "processing",
