@@ -53,6 +53,13 @@ export async function loadOperations(
   ids: string[],
   options: { lock?: boolean } = {},
 ): Promise<Map<string, LoadedOperation>> {
+  if (options.lock) {
+    // Lock first, read after, in two statements: a statement that waits for a row lock re-reads
+    // only the locked row once it has it (READ COMMITTED), while its steps subquery keeps the
+    // snapshot from before the wait — an operator action then planned on a step as it was
+    // before a worker's claim and overwrote the claim (found by the history check).
+    await sql`select 1 from operations where id = any(${ids}::uuid[]) order by id for update`;
+  }
   const rows = await sql<OperationRow[]>`
     select o.id, o.type, o.version, o.status, o.input, o.blocked_kind as "blockedKind",
       o.blocked_reason as "blockedReason", o.action_required as "actionRequired", o.error, o.result,
@@ -64,8 +71,7 @@ export async function loadOperations(
           'nextAttemptAt', s.next_attempt_at, 'leaseOwner', s.lease_owner,
           'leaseLive', coalesce(s.lease_expires_at > now(), false)) order by s.position)
         from steps s where s.operation_id = o.id), '[]'::json) as steps
-    from operations o where o.id = any(${ids}::uuid[])
-    ${options.lock ? sql`for update of o` : sql``}`;
+    from operations o where o.id = any(${ids}::uuid[])`;
   return new Map(rows.map((row) => [row.id, toLoaded(row)]));
 }
 
