@@ -24,7 +24,8 @@ export default async function WorkflowPage({ params }: { params: Promise<{ type:
   const found = await serverCaller()
     .workflows.story({ type })
     .catch((e: unknown) => {
-      if (e instanceof TRPCError && e.code === "NOT_FOUND") return null;
+      // BAD_REQUEST: a type no workflow could have (a NUL, an unpaired surrogate), refused by the input guard.
+      if (e instanceof TRPCError && (e.code === "NOT_FOUND" || e.code === "BAD_REQUEST")) return null;
       throw e;
     });
   if (!found) {
