@@ -151,9 +151,37 @@ describe("the checker fails on a doctored history", () => {
         operationId: null,
         step: null,
         requestId: refused.args.requestId as string,
+        bulkActionId: null,
       });
     });
     expect(unearned.one_audit_per_action.map((x) => x.entry)).toContain(refused.i);
+  });
+
+  it("one_audit_per_action: a bulk action that changed an operation without its record", () => {
+    const bulkActionId = "00000000-0000-7000-8000-00000000b0b0";
+    const operationId = completedOp();
+    const v = doctored((h, f) => {
+      const i = h.length;
+      h.push({
+        i,
+        client: "c0",
+        op: "bulk",
+        args: { requestId: `h:${i}`, bulkActionId, action: "resume" },
+        start: 0,
+        end: 1,
+        answer: { ok: true },
+      });
+      f.audit.push({
+        seq: 1e12,
+        action: "bulk_action_started",
+        operationId: null,
+        step: null,
+        requestId: `h:${i}`,
+        bulkActionId,
+      });
+      f.bulkTargets.push({ bulkActionId, operationId, outcome: "succeeded" });
+    });
+    expect(v.one_audit_per_action.map((x) => x.operationId)).toContain(operationId);
   });
 
   it("acknowledged_readable: an acknowledged operation missing, and one read as still processing", () => {

@@ -40,7 +40,9 @@ export type PlannedRequest =
       step: number;
       reason: string;
       as: "operator" | "support";
-    };
+    }
+  /** tRPC actions.bulk: a dry run over a type's blocked operations, then its confirmation. */
+  | { op: "bulk"; action: "resume" | "cancel" | "retry"; workflowType: string; reason: string };
 
 export interface WorkloadShape {
   clients: number;
@@ -60,7 +62,8 @@ const ACTIONS: ActionName[] = [
   "approve",
   "reject",
 ];
-const STATUS_FILTERS = [null, "blocked", "completed", "failed", "processing"] as const;
+/** Lists look for blocked work more often than for anything else, as an operator's would. */
+const STATUS_FILTERS = [null, "blocked", "blocked", "blocked", "completed", "failed", "processing"] as const;
 const REASONS = [
   "Customer called; checked by hand in the shop.",
   "Provider outage is over, continuing.",
@@ -118,8 +121,15 @@ function nextRequest(
     if (key) used.push({ key, body });
     return { op: "start", apiKey, key, body, retry: false };
   }
-  if (roll < 0.52) return { op: "get", apiKey, target: target() };
+  if (roll < 0.5) return { op: "get", apiKey, target: target() };
   if (roll < 0.56) return { op: "list", apiKey, status: r.pick(STATUS_FILTERS) };
+  if (roll < 0.565)
+    return {
+      op: "bulk",
+      action: r.pick(["resume", "resume", "cancel", "retry"] as const),
+      workflowType: r.pick(["order.fulfill", "account.verify"]),
+      reason: r.pick(REASONS),
+    };
   if (roll < 0.62)
     return { op: "search", q: r.chance(0.5) ? `ord-c${r.int(50)}` : null, status: r.pick(STATUS_FILTERS) };
   return {

@@ -1,6 +1,8 @@
 import { createDb, type Db } from "@/db/client";
 import { PROVIDERS } from "@/db/schema";
+import { NO_REQUEST, SYSTEM_ACTOR } from "@/server/audit/write";
 import { createApiKey } from "@/server/auth/api-keys";
+import { createStaffUser } from "@/server/auth/people";
 import { bulkWork } from "@/server/bulk/work";
 import type { Principal } from "@/server/domain/principal";
 import type { HookInfo } from "@/server/engine/engine";
@@ -42,13 +44,7 @@ export interface HistoryRun {
 }
 
 /** Operators the clients act as: several, so two of them sometimes act on one operation at once. */
-const OPERATORS: Principal[] = Array.from({ length: 5 }, (_, n) => ({
-  kind: "staff",
-  userId: `00000000-0000-7000-8000-0000000001${String(n).padStart(2, "0")}`,
-  email: `operator${n}@history.test`,
-  role: "operator",
-}));
-
+const OPERATOR_COUNT = 10;
 /**
  * One history run: real services over a real PostgreSQL (intake through the HTTP handlers,
  * reads, operator actions through the tRPC router), real in-process workers running the sample
@@ -74,6 +70,22 @@ export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun
   }
   // Stock for about two thirds of the orders: the rest block on it and wait for an operator.
   const orders = options.shape.clients * options.shape.requestsPerClient * 0.17;
+  // Real staff accounts: the bulk runner re-reads who started a bulk action before acting for them.
+  const operators: Principal[] = [];
+  for (let n = 0; n < OPERATOR_COUNT; n++) {
+    const email = `operator${n}@history.test`;
+    const created = await createStaffUser({
+      db,
+      email,
+      name: `Operator ${n}`,
+      password: "history operator password",
+      role: "operator",
+      actor: SYSTEM_ACTOR,
+      request: NO_REQUEST,
+    });
+    if (created.type !== "created") throw new Error(`could not create ${email}: ${created.type}`);
+    operators.push({ kind: "staff", userId: created.userId, email, role: "operator" });
+  }
   for (const sku of SKUS)
     await services.providers.warehouse.restock(sku, Math.ceil((orders * 2 * 0.66) / SKUS.length));
   for (const provider of PROVIDERS) await services.faults.set({ provider, ...options.faults });
@@ -132,8 +144,11 @@ export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun
   const resolve = (client: number, target: Target) => {
     let list = target.scope === "own" && own[client]!.length > 0 ? own[client]! : acked;
     if (target.scope === "attention") {
+      // Blocked work first (what an operator's inbox shows), else anything not seen finished.
+      const blocked = acked.filter(({ id }) => lastSeen.get(id) === "blocked");
       const open = acked.filter(({ id }) => !["completed", "failed"].includes(lastSeen.get(id) ?? ""));
-      if (open.length > 0) list = open;
+      if (blocked.length > 0) list = blocked;
+      else if (open.length > 0) list = open;
     }
     return list.length > 0 ? list[target.index % list.length]! : null;
   };
@@ -152,7 +167,7 @@ export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun
           http,
           resolve,
           callerFor: (as, i) =>
-            callerFor(as === "support" ? TEST_SUPPORT : OPERATORS[client % OPERATORS.length]!, `h:${i}`),
+            callerFor(as === "support" ? TEST_SUPPORT : operators[client % operators.length]!, `h:${i}`),
           onAck: (id, type, fresh) => {
             if (!fresh || typeOf.has(id)) return;
             typeOf.set(id, type);
@@ -203,13 +218,15 @@ export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun
   };
 }
 
-/** Waits until no operation is accepted or processing (blocked ones wait for a person). */
+/** Waits until no operation is accepted or processing and no bulk action runs (blocked ones wait for a person). */
 async function settle(db: Db, timeoutMs: number): Promise<void> {
   await eventually(
     async () => {
-      const [row] = await db.$client<{ n: number }[]>`
-        select count(*)::int as n from operations where status in ('accepted', 'processing')`;
-      if (row!.n > 0) throw new Error(`${row!.n} operations still in flight`);
+      const [row] = await db.$client<{ n: number; bulk: number }[]>`
+        select (select count(*)::int from operations where status in ('accepted', 'processing')) as n,
+               (select count(*)::int from bulk_actions where status = 'running') as bulk`;
+      if (row!.n > 0 || row!.bulk > 0)
+        throw new Error(`${row!.n} operations and ${row!.bulk} bulk actions still in flight`);
     },
     { timeoutMs, intervalMs: 200, message: "settling the history run" },
   );

@@ -113,6 +113,10 @@ export async function sendRequest(c: SendContext): Promise<void> {
           .catch(() => {});
         return;
       }
+      case "bulk": {
+        await bulkRequest(c, who, r);
+        return;
+      }
       case "action": {
         const target = c.resolve(c.client, r.target);
         if (!target) return;
@@ -165,6 +169,35 @@ async function actionRequest(
       },
     )
     // A refusal is an answer (recorded with its code); the client goes on.
+    .catch(() => {});
+}
+
+/** A bulk action as an operator starts one from the console: the dry run, then its confirmation. */
+async function bulkRequest(
+  c: SendContext,
+  who: string,
+  r: Extract<PlannedRequest, { op: "bulk" }>,
+): Promise<void> {
+  const args: Record<string, unknown> = { action: r.action, workflowType: r.workflowType, reason: r.reason };
+  await c.history
+    .record(
+      who,
+      "bulk",
+      args,
+      async (i) => {
+        args.requestId = `h:${i}`;
+        const caller = c.callerFor("operator", i);
+        const filter = { workflowType: r.workflowType, statuses: ["blocked" as const] };
+        const dry = await caller.actions.bulk.dryRun({ filter, action: r.action, reason: r.reason });
+        args.bulkActionId = dry.bulkActionId;
+        const confirmed = await caller.actions.bulk.confirm({
+          bulkActionId: dry.bulkActionId,
+          count: dry.count,
+        });
+        return { ...dry, status: confirmed.status };
+      },
+      (res) => ({ ok: true, bulkActionId: res.bulkActionId, count: res.count, bulkStatus: res.status }),
+    )
     .catch(() => {});
 }
 

@@ -1,9 +1,10 @@
 import { type ActionName, AUDIT_ACTION_OF } from "@/server/actions/plans";
 import type { HistoryEntry } from "../record";
-import type { AuditFact, Violation } from "./facts";
+import { checkBulkAudit } from "./bulk-audit";
+import type { AuditFact, BulkTargetFact, Violation } from "./facts";
 
 const CHECK = "one_audit_per_action";
-const OPERATOR_ACTIONS = new Set<string>(Object.values(AUDIT_ACTION_OF));
+const OPERATOR_ACTIONS = new Set<string>([...Object.values(AUDIT_ACTION_OF), "bulk_action_started"]);
 
 /**
  * Exactly one audit record per accepted operator action, none for a refused one. Each action
@@ -12,7 +13,11 @@ const OPERATOR_ACTIONS = new Set<string>(Object.values(AUDIT_ACTION_OF));
  * refused one (wrong state, bad reason, a role that may not, already done) has none; and no
  * operator-action record exists that no request of the history explains.
  */
-export function checkAudit(history: HistoryEntry[], audit: AuditFact[]): Violation[] {
+export function checkAudit(
+  history: HistoryEntry[],
+  audit: AuditFact[],
+  targets: BulkTargetFact[],
+): Violation[] {
   const out: Violation[] = [];
   const byRequest = new Map<string, AuditFact[]>();
   for (const a of audit) {
@@ -21,7 +26,9 @@ export function checkAudit(history: HistoryEntry[], audit: AuditFact[]): Violati
     list.push(a);
     byRequest.set(a.requestId, list);
   }
-  const explained = new Set<string>();
+  const bulk = checkBulkAudit(history, byRequest, targets);
+  out.push(...bulk.violations);
+  const explained = bulk.explained;
   for (const e of history) {
     if (e.op !== "action") continue;
     const { requestId, action, operationId } = e.args as {

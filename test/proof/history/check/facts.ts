@@ -16,6 +16,13 @@ export interface AuditFact {
   operationId: string | null;
   step: string | null;
   requestId: string | null;
+  bulkActionId: string | null;
+}
+
+export interface BulkTargetFact {
+  bulkActionId: string;
+  operationId: string;
+  outcome: string;
 }
 
 export interface OperationFact {
@@ -38,21 +45,29 @@ export interface Facts {
   audit: AuditFact[];
   operations: OperationFact[];
   events: EventFact[];
+  bulkTargets: BulkTargetFact[];
 }
 
 export async function readFacts(sql: SqlQueryable): Promise<Facts> {
-  const [changes, audit, operations, events] = await Promise.all([
+  const [changes, audit, operations, events, bulkTargets] = await Promise.all([
     sql<Change[]>`select seq::float8 as seq, txid::text as txid, kind, operation_id as "operationId", row
                   from proof_changes order by seq`,
     sql<AuditFact[]>`select seq::float8 as seq, action::text as action, operation_id as "operationId", step,
-                     request_id as "requestId" from audit_records order by seq`,
+                     request_id as "requestId", bulk_action_id as "bulkActionId" from audit_records order by seq`,
     sql<OperationFact[]>`select id, type, status::text as status, submitted_by as "submittedBy",
                          idempotency_key as "idempotencyKey" from operations`,
-    sql<
-      EventFact[]
-    >`select id::float8 as id, operation_id as "operationId", type::text as type from events order by id`,
+    sql<EventFact[]>`select id::float8 as id, operation_id as "operationId", type::text as type
+                     from events order by id`,
+    sql<BulkTargetFact[]>`select bulk_action_id as "bulkActionId", operation_id as "operationId",
+                          outcome::text as outcome from bulk_action_targets`,
   ]);
-  return { changes: [...changes], audit: [...audit], operations: [...operations], events: [...events] };
+  return {
+    changes: [...changes],
+    audit: [...audit],
+    operations: [...operations],
+    events: [...events],
+    bulkTargets: [...bulkTargets],
+  };
 }
 
 /** Changes grouped per operation, then per transaction in log order. */

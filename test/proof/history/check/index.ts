@@ -24,6 +24,9 @@ export interface Verdict {
     requests: number;
     actions: number;
     actionsAccepted: number;
+    /** Bulk actions confirmed, and the operations they changed. */
+    bulkActions: number;
+    bulkTargetsActed: number;
     operations: number;
     transactions: number;
     events: number;
@@ -71,7 +74,7 @@ export function checkHistory(history: HistoryEntry[], facts: Facts): Verdict {
     );
   }
   violations.one_active_attempt.push(...checkEffects(history, claims));
-  violations.one_audit_per_action.push(...checkAudit(history, facts.audit));
+  violations.one_audit_per_action.push(...checkAudit(history, facts.audit, facts.bulkTargets));
   violations.acknowledged_readable.push(...checkAcknowledged(history, facts.operations));
   violations.well_formed_answers.push(...checkAnswers(history));
   const actions = history.filter((e) => e.op === "action");
@@ -80,6 +83,8 @@ export function checkHistory(history: HistoryEntry[], facts: Facts): Verdict {
       requests: history.filter((e) => e.client.startsWith("c")).length,
       actions: actions.length,
       actionsAccepted: actions.filter((e) => e.answer.ok === true).length,
+      bulkActions: history.filter((e) => e.op === "bulk" && e.answer.ok === true).length,
+      bulkTargetsActed: facts.bulkTargets.filter((t) => t.outcome === "succeeded").length,
       operations: facts.operations.length,
       transactions,
       events: facts.events.length,
