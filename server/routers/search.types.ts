@@ -94,7 +94,7 @@ export const ZGetOperationDetailResponseSchema = z.object({
       skipReason: z.string().nullable(),
     }),
   ),
-  timeline: z.array(ZTimelineEntrySchema),
+  timeline: z.array(ZTimelineEntrySchema.extend({ sinceAcceptedMs: z.number() })),
   attempts: z.array(ZAttemptSchema),
   segments: z.array(ZSegmentSchema),
   idempotency: z.object({

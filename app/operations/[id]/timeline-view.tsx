@@ -83,6 +83,7 @@ function announced(e: LiveEventInfo): Entry {
     actionRequired: null,
     idempotencyKey: null,
     requestHash: null,
+    sinceAcceptedMs: 0,
   };
 }
 
@@ -99,15 +100,22 @@ export function TimelineView({
   visible: Map<number, number>;
   fresh: Set<number>;
 }) {
-  const timeline = [...detail.timeline, ...pending.map(announced)];
+  // Commit order (the events' sequence); an announced event's time since acceptance is held at
+  // the line before it, as the presenter does for recorded ones.
+  const timeline = [...detail.timeline, ...pending.map(announced)].sort((a, b) => a.id - b.id);
+  const start = detail.operation.createdAt.getTime();
+  let floor = 0;
+  const offsets = timeline.map((e) => {
+    floor = Math.max(floor, e.sinceAcceptedMs, e.at.getTime() - start);
+    return floor;
+  });
   const titles = new Map(detail.steps.map((s) => [s.name, s.title]));
   const title = (step: string | null) => (step ? (titles.get(step) ?? step) : "");
-  const start = detail.operation.createdAt.getTime();
   return (
     <Panel id="timeline" title={`Timeline (${timeline.length} events)`}>
       {timeline.length === 0 && <Empty>No events recorded yet.</Empty>}
       <ol className="relative px-4 py-2" data-testid="timeline">
-        {timeline.map((e) => {
+        {timeline.map((e, i) => {
           const seen = visible.get(e.id);
           return (
             <li
@@ -120,7 +128,7 @@ export function TimelineView({
                 className="pt-px text-right font-mono text-[11px] text-zinc-500 tabular-nums dark:text-zinc-400"
                 title={absolute(e.at)}
               >
-                +{formatDuration(e.at.getTime() - start)}
+                +{formatDuration(offsets[i] ?? 0)}
               </span>
               <span className={`mt-1.5 size-2 rounded-full ${DOT[e.type] ?? "bg-zinc-400"}`} aria-hidden />
               <div className="min-w-0">

@@ -13,10 +13,10 @@ import {
   type Attempt,
   deriveAttempts,
   deriveSegments,
+  orderedTimeline,
   type RunJob,
   type Segment,
-  type TimelineEntry,
-  toTimelineEntry,
+  type TimelineLine,
 } from "./timeline";
 
 /** pg-boss keeps completed run jobs this long (RUN_QUEUE_OPTIONS.deleteAfterSeconds). */
@@ -64,7 +64,7 @@ export interface OperationDetail {
     runbook: string | null;
   };
   steps: DetailStep[];
-  timeline: TimelineEntry[];
+  timeline: TimelineLine[];
   attempts: Attempt[];
   segments: Segment[];
   idempotency: {
@@ -147,8 +147,11 @@ export class OperationDetailPresenter {
         select name, status, attempts, started_at as "startedAt", finished_at as "finishedAt",
           next_attempt_at as "nextAttemptAt", last_error as "lastError", output, skip_reason as "skipReason"
         from steps where operation_id = ${id}::uuid order by position`,
+      // `order by id` would sort the text column of that name: "10" before "9", so after a few
+      // events a resumed operation listed its later events above "Accepted".
       sql<{ id: string; type: EventType; step: string | null; actor: string; data: unknown; at: string }[]>`
-        select id::text, type, step, actor, data, at from events where operation_id = ${id}::uuid order by id`,
+        select id::text, type, step, actor, data, at from events where operation_id = ${id}::uuid
+          order by events.id`,
       op.subject
         ? sql<
             {
@@ -167,15 +170,16 @@ export class OperationDetailPresenter {
 
     const workflow = this.registry.get(op.type, op.version);
     const defs = new Map(workflow?.steps.map((s) => [s.name, s]));
-    const timeline = eventRows.map((e) =>
-      toTimelineEntry({
+    const timeline = orderedTimeline(
+      eventRows.map((e) => ({
         id: Number(e.id),
         type: e.type,
         step: e.step,
         actor: e.actor,
         data: e.data,
         at: asDate(e.at),
-      }),
+      })),
+      createdAt,
     );
     const replays = timeline.filter((e) => e.type === "intake_replayed");
     const conflicts = timeline.filter((e) => e.type === "intake_conflict");

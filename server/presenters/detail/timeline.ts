@@ -64,6 +64,29 @@ export function toTimelineEntry(e: EventRecord): TimelineEntry {
   };
 }
 
+/** A timeline line as the detail page shows it: with its time since acceptance. */
+export interface TimelineLine extends TimelineEntry {
+  /** Never less than the line before it (see `orderedTimeline`). */
+  sinceAcceptedMs: number;
+}
+
+/**
+ * The timeline in commit order (the events' sequence), each line with its time since the
+ * operation was accepted. An event's `at` is when its transaction began, so one that waited on
+ * the operation's lock — a resume after a long block, a batched commit — can carry a time earlier
+ * than the event committed before it; it cannot have happened before that one, so its offset is
+ * held at the previous line's rather than running backwards. The absolute `at` stays as recorded.
+ */
+export function orderedTimeline(records: EventRecord[], acceptedAt: Date): TimelineLine[] {
+  let floor = 0;
+  return [...records]
+    .sort((a, b) => a.id - b.id)
+    .map((record) => {
+      floor = Math.max(floor, record.at.getTime() - acceptedAt.getTime());
+      return { ...toTimelineEntry(record), sinceAcceptedMs: floor };
+    });
+}
+
 export type AttemptOutcome = "running" | "succeeded" | "failed";
 
 export interface Attempt {

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ZGetOperationDetailResponseSchema } from "@/server/routers/search.types";
+import { defaultRegistry } from "@/server/workflows";
+import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { insertEvents, insertOperation } from "@/test/fixtures/operations";
+import { OperationDetailPresenter } from "./operation-detail-presenter";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(() => t.drop());
+
+const t0 = new Date("2026-11-01T09:00:00Z");
+const at = (ms: number) => new Date(t0.getTime() + ms);
+const HOUR = 3_600_000;
+
+describe("OperationDetailPresenter timeline", () => {
+  it("lists an operation resumed after a long block in commit order, with times that never run back", async () => {
+    const sql = t.db.$client;
+    // Ids that cross a digit boundary (99 → 100): the order a text sort would get wrong.
+    await sql`select setval(pg_get_serial_sequence('events', 'id'), 95)`;
+    const id = await insertOperation(sql, {
+      type: "order.fulfill",
+      status: "completed",
+      createdAt: t0,
+      completedAt: at(30 * HOUR),
+      steps: ["reserve_stock", "charge_payment", "create_shipment", "send_confirmation"].map((name) => ({
+        name,
+        status: "succeeded",
+        attempts: 1,
+      })),
+    });
+    const story: [string, string | null, number][] = [
+      ["accepted", null, 0],
+      ["step_started", "reserve_stock", 40],
+      ["step_succeeded", "reserve_stock", 90],
+      ["step_started", "charge_payment", 90],
+      ["attempt_failed", "charge_payment", 400],
+      ["blocked", "charge_payment", 400],
+      // The resume's transaction began before the block committed its last write (it waited on
+      // the operation's lock): its recorded time is earlier than the event committed before it.
+      ["resumed", "charge_payment", 30 * HOUR - 5_000],
+      ["step_started", "charge_payment", 30 * HOUR - 6_000],
+      ["step_succeeded", "charge_payment", 30 * HOUR - 5_500],
+      ["step_started", "create_shipment", 30 * HOUR - 5_500],
+      ["step_succeeded", "create_shipment", 30 * HOUR - 2_000],
+      ["step_started", "send_confirmation", 30 * HOUR - 2_000],
+      ["step_succeeded", "send_confirmation", 30 * HOUR - 10],
+      ["completed", null, 30 * HOUR],
+    ];
+    const ids = await insertEvents(
+      sql,
+      id,
+      story.map(([type, step, ms]) => ({ type, step, at: at(ms), data: step ? { attempt: 1 } : null })),
+    );
+    expect(ids.some((n) => n < 100) && ids.some((n) => n >= 100)).toBe(true);
+
+    const detail = await new OperationDetailPresenter(t.db, defaultRegistry).call(id);
+    const timeline = detail!.timeline;
+    expect(timeline.map((e) => e.id)).toEqual(ids);
+    expect(timeline.map((e) => e.type)).toEqual(story.map(([type]) => type));
+    const offsets = timeline.map((e) => e.sinceAcceptedMs);
+    expect(offsets[0]).toBe(0);
+    for (let i = 1; i < offsets.length; i++) expect(offsets[i]).toBeGreaterThanOrEqual(offsets[i - 1]!);
+    // Held at the line before rather than running back; the recorded time is kept as it was.
+    const resumedAt = timeline.findIndex((e) => e.type === "resumed");
+    expect(offsets[resumedAt + 1]).toBe(offsets[resumedAt]);
+    expect(timeline[resumedAt + 1]!.at).toEqual(at(30 * HOUR - 6_000));
+    expect(offsets.at(-1)).toBe(30 * HOUR);
+    // What the page receives keeps the offsets (the procedure's output schema strips unknown keys).
+    const sent = ZGetOperationDetailResponseSchema.parse(detail);
+    expect(sent.timeline.map((e) => e.sinceAcceptedMs)).toEqual(offsets);
+  });
+});
