@@ -33,6 +33,8 @@ export async function compensateNext(
   );
   if (runningElsewhere) return { type: "done", result: "busy" };
   const defs = op.state.steps.map((s) => workflow.steps.find((d) => d.name === s.name));
+  const orphan = op.state.steps.findIndex((s, i) => s.status === "running" && hasUndo(defs[i]));
+  if (orphan >= 0) return blockOnUnknownOutcome(engine, op, orphan, defs[orphan]!);
   const index = op.state.steps.findLastIndex((s, i) => s.status === "succeeded" && hasUndo(defs[i]));
   if (index < 0) return finishFailed(engine, op);
 
@@ -130,6 +132,39 @@ export async function compensateNext(
   } finally {
     lease.release();
   }
+}
+
+/**
+ * A step with an undo was running when its worker died (its lease ran out): whether its effect
+ * landed is unknown, and no output says what to undo. Finishing would mark it skipped and
+ * could leave a landed effect in place; a person checks and undoes it by hand instead. The
+ * block puts the step back to pending (resuming then finishes the failure) and frees its lease,
+ * so the dead worker's late answer, if any, is discarded.
+ */
+async function blockOnUnknownOutcome(
+  engine: Engine,
+  op: LoadedOperation,
+  index: number,
+  def: StepDefinition,
+): Promise<Turn> {
+  const step = op.state.steps[index]!;
+  const row = op.rows[index]!;
+  const block = {
+    kind: "retries_exhausted" as const,
+    reason: `The worker running "${def.title}" stopped before it answered, so whether it happened is unknown.`,
+    actionRequired: COMPENSATION_ACTION,
+    step: step.name,
+  };
+  const after = applyAll(op.state, [{ type: "blocked", block }]);
+  if (!after) return reload(engine, op.id);
+  const plan: Plan = { after, events: [{ type: "blocked", step: step.name, data: { ...block } }] };
+  const leases: Record<number, LeaseChange> = { [row.position]: "release" };
+  const token = await engine.store.commit({
+    ...commitBase(engine, op, plan, leases),
+    guard: { kind: "claim", position: row.position, expected: ["running"], attempts: step.attempts },
+  });
+  if (!token) return reload(engine, op.id);
+  return { type: "continue", op: advanced(op, token, after, leases, engine.owner), claimed: false };
 }
 
 async function finishFailed(engine: Engine, op: LoadedOperation): Promise<Turn> {

@@ -240,6 +240,12 @@ describe.runIf(RECORD)("record the stored histories", () => {
         [["run", "hang"], ["kill"]],
       ],
       [
+        "model-crashed-cancelled",
+        "A worker killed after a's effect landed, then a cancel: blocked for a person to undo a by hand.",
+        "blocked",
+        [["run", "lost"], ["kill"], ["act", { action: "cancel" }], ["run", "ok"]],
+      ],
+      [
         "model-swept",
         "A killed worker's step taken by the sweeper, waiting for its recovery job.",
         "processing",

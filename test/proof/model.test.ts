@@ -67,24 +67,29 @@ describe("findings of the model, kept as examples", () => {
   });
 });
 
-describe("known gap, pinned (reported in issue 15's proof-runs report)", () => {
-  // A worker applies a step's effect and is killed before it can commit (the answer is lost);
-  // an operator then cancels. The undo path cannot know the effect landed: the step is running
-  // under a dead lease with no output, so finishing marks it skipped and its undo never runs
-  // (order.fulfill's refund even needs the charge id the lost answer carried). Without a cancel
-  // the takeover runs the effect again under the same idempotency key and learns its result.
-  // Fixing it needs the failing path to settle such a step first (re-ask the provider by
-  // idempotency key, or block for a person) — not small, so pinned here.
-  it.fails("an effect that landed before its worker was killed is undone when the operation is cancelled", async () => {
+describe("a worker killed mid-step, then a cancel", () => {
+  // Found by the model: a worker applied a step's effect and was killed before it could commit
+  // (its answer lost); an operator then cancelled. The undo path finished the operation failed
+  // with that step "skipped", so the landed effect was never undone (order.fulfill's refund even
+  // needs the charge id the lost answer carried). Now the operation blocks for a person to check
+  // and undo it by hand (server/engine/compensate.ts, blockOnUnknownOutcome); resuming finishes.
+  it("blocks for a person instead of leaving a landed effect in place", async () => {
     await real.reset();
     const id = await real.accept();
     await real.run(id, "lost", "ok");
     await real.kill(id);
     expect(await real.act(id, { action: "cancel" })).toBe(true);
     await real.run(id, "ok", "ok");
+    const seen = await real.observe(id);
+    expect(seen).toMatchObject({ status: "blocked", blockedKind: "retries_exhausted", failing: true });
+    expect(seen.steps[0]).toEqual({ status: "pending", attempts: 1 });
+    // The person undid it by hand, then tells Throughline to go on.
+    expect(await real.act(id, { action: "compensate" })).toBe(true);
+    await real.run(id, "ok", "ok");
     expect((await real.observe(id)).status).toBe("failed");
-    expect(real.ledger(id).applied[0]).toBe(1);
-    expect(real.ledger(id).undone[0]).toBe(1);
+    // The dead worker's answer, arriving late, changes nothing.
+    expect(await real.finish(id, "ok")).toBe("fenced");
+    expect((await real.observe(id)).status).toBe("failed");
   });
 });
 
@@ -127,7 +132,7 @@ describe("the real engine against the model of the operation state machine", () 
         [
           `model: ${sequences} sequences, ${commands} commands in ${((performance.now() - started) / 1000).toFixed(1)} s, 0 invariants broken`,
           `ended: ${tally.terminal.completed} completed, ${tally.terminal.failed} failed, ${tally.blocked} blocked, the rest in flight; ${tally.refused} actions refused as the model said`,
-          `late effects of fenced attempts: ${tally.late.retaken} after a takeover ran the same effect again (same idempotency key), ${tally.late.afterFailure} after the operation had failed (not undone: the known limit of leases, see the report)`,
+          `late answers of fenced attempts whose effect landed: ${tally.late.retaken} already committed by the takeover (same idempotency key), ${tally.late.noUndo} on a step with nothing to undo, ${tally.late.stalledPastLease} from a worker stalled past its lease (the limit of leases: see the report)`,
           `commands: ${byCommand}`,
         ].join("\n"),
       );

@@ -17,8 +17,13 @@ export const tally = {
   refused: 0,
   terminal: { completed: 0, failed: 0 },
   blocked: 0,
-  /** Late effects of fenced attempts: where a takeover ran the same effect again (same idempotency key), and where the operation had already failed. */
-  late: { retaken: 0, afterFailure: 0 },
+  /**
+   * Effects that ended well in an attempt already fenced out: the step's effect had already
+   * been committed by the attempt that took over (same idempotency key, so a real provider
+   * answers from its record); the step has nothing to undo; or neither — a worker stalled past
+   * its lease whose effect landed after the operation went on without it (the limit of leases).
+   */
+  late: { retaken: 0, noUndo: 0, stalledPastLease: 0 },
 };
 
 const count = (name: string) => tally.commands.set(name, (tally.commands.get(name) ?? 0) + 1);
@@ -108,13 +113,15 @@ export class FinishHeld implements Cmd {
   check = (m: Readonly<Model>) => m.inflight !== null;
   async run(m: Model, r: RealSystem) {
     count(`finish held: ${this.b}`);
-    const wasTaken = m.inflight!.taken;
+    const { taken: wasTaken, step } = m.inflight!;
     const result = await r.finish(m.id, this.b);
-    const lateBefore = m.late.reduce((a, b) => a + b, 0);
+    const lateBefore = m.late[step]!;
+    const committedBefore = m.applied[step]!;
     predictFinish(m, this.b);
-    if (m.late.reduce((a, b) => a + b, 0) > lateBefore) {
-      if (m.terminal === "failed" || m.failing) tally.late.afterFailure++;
-      else tally.late.retaken++;
+    if (m.late[step]! > lateBefore) {
+      if (committedBefore > 0) tally.late.retaken++;
+      else if (!HAS_UNDO[MODEL_STEPS[step]!]) tally.late.noUndo++;
+      else tally.late.stalledPastLease++;
     }
     if (wasTaken) expect(result).toBe("fenced");
     await compare(m, r, this.toString());

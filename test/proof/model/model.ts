@@ -115,6 +115,15 @@ export function predictRun(m: Model, b: Behaviour, undo: UndoBehaviour): void {
       // A step still running under a live lease: its worker will settle it first (fix of the
       // finding: the undo path used to finish the operation under it, leaving its effect undone).
       if (m.inflight?.alive && !m.inflight.taken) return;
+      // A step with an undo whose worker died mid-attempt: nobody knows if it happened, so a
+      // person must check and undo it by hand; the block frees its lease and resets it to pending.
+      const orphan = m.steps.findIndex((s, k) => s.status === "running" && HAS_UNDO[MODEL_STEPS[k]!]);
+      if (orphan >= 0) {
+        m.steps[orphan]!.status = "pending";
+        m.block = { kind: "retries_exhausted", compensation: true };
+        if (m.inflight) m.inflight.taken = true;
+        return;
+      }
       const i = m.steps.findLastIndex((s, k) => s.status === "succeeded" && HAS_UNDO[MODEL_STEPS[k]!]);
       if (i < 0) {
         for (const s of m.steps)
