@@ -30,7 +30,6 @@ const BOUNDED_KINDS = new Set([
   "boolean",
   "enum",
   "literal",
-  "date",
   "null",
   "undefined",
   "void",
@@ -57,6 +56,10 @@ export function unboundedInputs(schema: z.ZodType, options: { strict?: boolean }
           !FIXED_LENGTH_FORMATS.has(def.format ?? "")
         )
           report("a string without a maximum length (.max)");
+        return;
+      case "date":
+        // JavaScript reaches ±275,760 years, PostgreSQL's timestamptz far less: a date needs both ends.
+        if (!has.has("less_than") || !has.has("greater_than")) report("a date without both bounds (.min, .max)");
         return;
       case "number":
       case "bigint":

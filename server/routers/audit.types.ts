@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CHAIN_BREAK_TYPES } from "@/server/audit/chain";
 import { AUDIT_ACTIONS, AUDIT_ACTOR_KINDS } from "@/server/domain/audit-actions";
 import { OPERATION_STATUSES } from "@/server/domain/statuses";
+import { ZInputDate } from "./console.types";
 
 export const ZAuditFilterSchema = z.object({
   actor: z.string().trim().max(200).optional(),
@@ -9,8 +10,8 @@ export const ZAuditFilterSchema = z.object({
   workflowType: z.string().max(100).optional(),
   operationId: z.uuid().optional(),
   bulkActionId: z.uuid().optional(),
-  from: z.date().optional(),
-  to: z.date().optional(),
+  from: ZInputDate.optional(),
+  to: ZInputDate.optional(),
 });
 
 export const ZListAuditRequestSchema = ZAuditFilterSchema.extend({

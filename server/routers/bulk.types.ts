@@ -4,6 +4,7 @@ import { BULK_CAP } from "@/server/bulk/bulk-action";
 import { BULK_ACTION_KINDS, BULK_OUTCOMES, BULK_STATUSES } from "@/server/domain/bulk";
 import { OPERATION_STATUSES } from "@/server/domain/statuses";
 import { jsonFits } from "@/server/operations/json-size";
+import { ZInputDate } from "./console.types";
 
 const ZReason = z.string().max(MAX_REASON_LENGTH + 100);
 
@@ -11,8 +12,8 @@ export const ZBulkFilterSchema = z.strictObject({
   workflowType: z.string().min(1).max(100),
   statuses: z.array(z.enum(OPERATION_STATUSES)).max(5).default([]),
   step: z.string().min(1).max(100).optional(),
-  since: z.date().optional(),
-  until: z.date().optional(),
+  since: ZInputDate.optional(),
+  until: ZInputDate.optional(),
 });
 
 export const ZDryRunBulkRequestSchema = z.strictObject({

@@ -5,6 +5,15 @@ import { BLOCK_KINDS, ERROR_CLASSES, OPERATION_STATUSES, STEP_STATUSES } from "@
 /** Shared pieces of the console's procedure schemas. Dates travel as Dates (superjson). */
 export const ZStatus = z.enum(OPERATION_STATUSES);
 export const ZCursor = z.string().max(16_384);
+/**
+ * A date a caller sends (filters, ranges): JavaScript dates reach ±275,760 years, PostgreSQL's
+ * timestamptz only 4713 BC to 294276 AD, and a year -83,700 made the audit list a 500. Bounded to
+ * what a filter can mean.
+ */
+export const ZInputDate = z
+  .date()
+  .min(new Date("1970-01-01T00:00:00Z"), "Dates start at 1970.")
+  .max(new Date("9999-12-31T23:59:59Z"), "Dates end at 9999.");
 const ms = z.number().nullable();
 
 export const ZTimelineEntrySchema = z.object({

@@ -78,5 +78,7 @@ describe("input bounds", () => {
     expect(problems(zod.object({ a: zod.uuid().optional() }).strict(), true)).toEqual([]);
     expect(problems(zod.object({ a: zod.uuid() }), true)).toEqual(["/"]);
     expect(problems(zod.email())).toEqual(["/"]);
+    expect(problems(zod.date())).toEqual(["/"]);
+    expect(problems(zod.date().min(new Date(0)).max(new Date(1)))).toEqual([]);
   });
 });

@@ -1,7 +1,12 @@
 import { z } from "zod";
 import { PROVIDERS } from "@/db/schema";
 
-const rate = z.number().min(0).max(1);
+// Stored as float4 (real): a rate like 7e-284 is out of its range and made setFault a 500.
+const rate = z
+  .number()
+  .min(0)
+  .max(1)
+  .refine((v) => v === 0 || v >= 1e-6, "A rate is 0 or at least one in a million.");
 const ZFaultSettings = z.object({
   provider: z.enum(PROVIDERS),
   latencyMs: z.number().int().min(0).max(120_000),
