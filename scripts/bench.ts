@@ -6,6 +6,7 @@
 import { benchConsole } from "./bench/console";
 import { benchIntake } from "./bench/intake";
 import { openBenchDatabase } from "./bench/lib";
+import { benchLive } from "./bench/live";
 import { benchWaits } from "./bench/waits";
 import { benchEngine } from "./bench-engine";
 
@@ -17,6 +18,7 @@ try {
   if (wants("intake")) await benchIntake({ url: bench.url });
   if (wants("engine")) await benchEngine({ url: bench.url });
   if (wants("waits")) await benchWaits({ url: bench.url });
+  if (wants("live")) await benchLive({ url: bench.url });
   // Last: it seeds 1,000,000 operations into the same database.
   if (wants("console")) await benchConsole({ url: bench.url });
 } finally {

@@ -35,6 +35,8 @@ export interface LiveHubOptions {
    * most of a core). Dashboards throttle their refetches to 250 ms anyway.
    */
   tickMs?: number;
+  /** Least time between two batches to a count-only subscriber (dashboards, lists): 1 s. */
+  countOnlyIntervalMs?: number;
   /** Most events one read returns before subscribers are told to resync. */
   readLimit?: number;
   log?: (line: string) => void;
@@ -87,7 +89,11 @@ export class LiveHub {
 
   /** A live stream of batches for `filter`, ended by `signal`. */
   subscribe(filter: LiveFilter, signal?: AbortSignal): Subscription {
-    const subscription = new Subscription(filter, () => this.subscribers.delete(subscription));
+    const subscription = new Subscription(
+      filter,
+      () => this.subscribers.delete(subscription),
+      filter.countOnly ? (this.options.countOnlyIntervalMs ?? 1_000) : 0,
+    );
     this.subscribers.add(subscription);
     signal?.addEventListener("abort", () => subscription.close(), { once: true });
     if (signal?.aborted) subscription.close();
