@@ -109,7 +109,9 @@ beforeAll(async () => {
     reason: REASON,
   });
   if (person.type !== "created") throw new Error(`person not created: ${person.type}`);
-  objects = { operation, bulk: bulk.bulkActionId, user: person.userId, key: key.keyId };
+  objects = { operation, bulk: bulk.bulkActionId, user: person.userId, key: key.id };
+  // Each "existing" id must really exist, or existing-vs-missing would compare two missing ones.
+  for (const [kind, id] of Object.entries(objects)) if (typeof id !== "string") throw new Error(`no ${kind}`);
 });
 afterAll(async () => {
   await services.close();
