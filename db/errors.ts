@@ -76,7 +76,7 @@ export function withDatabaseDeadline<T>(work: Promise<T>, ms: number): Promise<T
  * connect timeout (5 s) plus a statement's bound (10 s), so those fire first with their own
  * reason; THROUGHLINE_REQUEST_DEADLINE_MS overrides it.
  */
-export function requestDeadlineMs(env: NodeJS.ProcessEnv = process.env): number {
+export function requestDeadlineMs(env: Record<string, string | undefined> = process.env): number {
   const ms = Number(env.THROUGHLINE_REQUEST_DEADLINE_MS);
   return Number.isInteger(ms) && ms > 0 ? ms : 20_000;
 }

@@ -7,7 +7,8 @@
  *    launcher attaches to the first one's server);
  * 3. migrations and the job queues;
  * 4. production only: `next build`, skipped when the build stamp matches the sources;
- * 5. web (`next start|dev`) and worker (`scripts/worker.ts`) as supervised child processes:
+ * 5. web (`scripts/web-server.ts`: Next's handler, production or dev) and worker
+ *    (`scripts/worker.ts`) as supervised child processes:
  *    one that dies is restarted, and so is the embedded PostgreSQL; after repeated fast
  *    crashes of one of them everything stops (exit 1). See scripts/lib/processes.ts;
  * 6. "Throughline is running" once the web answers;
@@ -136,7 +137,9 @@ async function main(): Promise<void> {
       supervisor.startService({
         name: "web",
         command: process.execPath,
-        args: [NEXT_BIN, options.mode === "dev" ? "dev" : "start", "-p", String(options.port)],
+        // Next's handler on our own node:http server (scripts/web-server.ts): its header, body
+        // and keep-alive timeouts fit an API, unlike `next start`'s Node defaults.
+        args: ["--import", "tsx", "scripts/web-server.ts", ...(options.mode === "dev" ? ["--dev"] : [])],
         env: { ...env, THROUGHLINE_ROLE: "web" },
       });
     }
