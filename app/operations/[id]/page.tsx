@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import type { Metadata } from "next";
-import Link from "next/link";
+import { notFound } from "next/navigation";
 import { serverCaller } from "../../_lib/server-caller";
 import { OperationDetail } from "./operation-detail";
 
@@ -16,24 +16,7 @@ export default async function OperationPage({ params }: { params: Promise<{ id: 
         return null;
       throw error;
     });
-  if (!initial) {
-    return (
-      <div
-        role="alert"
-        className="mx-auto max-w-lg rounded-lg border border-dashed border-zinc-300 p-8 text-center dark:border-zinc-700"
-      >
-        <h1 className="text-lg font-semibold">Operation not found</h1>
-        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-          There is no operation <code className="font-mono">{id}</code>.
-        </p>
-        <Link
-          href={`/operations?q=${encodeURIComponent(id)}`}
-          className="mt-3 inline-block text-sm underline"
-        >
-          Search for it
-        </Link>
-      </div>
-    );
-  }
+  // Answers 404 with not-found.tsx beside this page (the id and a search link).
+  if (!initial) notFound();
   return <OperationDetail initial={initial} />;
 }
