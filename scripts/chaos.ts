@@ -19,7 +19,17 @@ async function main(): Promise<void> {
     console.error((error as Error).message);
     process.exit(2);
   }
-  const result = await runChaos(options, log);
+  // First Ctrl-C: stop the load, check what happened and clean up; second: leave now (the
+  // processes' guard still stops every child and the database).
+  const stop = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (stop.signal.aborted) process.exit(130);
+      log(`${signal}: stopping the run early`);
+      stop.abort();
+    });
+  }
+  const result = await runChaos(options, log, stop.signal);
   console.log(formatReport(result));
   process.exit(result.ok ? 0 : 1);
 }

@@ -5,12 +5,12 @@
  * the load to webs that are up. A LauncherGuard stops everything if the run itself is killed.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
-import net from "node:net";
+import { closeSync, openSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { sleep } from "@/db/embedded-processes";
 import { LauncherGuard } from "../lib/guard";
+import { appendLog, freePort, lastLine } from "./os";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const CHAOS_API_KEY = "tl_chaos_run_key";
@@ -203,14 +203,18 @@ export class Fleet {
     }
   }
 
-  /** A worker start fails while PostgreSQL is down: try again until it is back. */
-  private async startWorkerRetrying(): Promise<Proc> {
+  /** A start fails while PostgreSQL is down: try again until it is back. */
+  private startWorkerRetrying(): Promise<Proc> {
+    return this.retrying(() => this.startWorker());
+  }
+
+  private async retrying(start: () => Promise<Proc>): Promise<Proc> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.startWorker();
+        return await start();
       } catch (error) {
         if (this.stopping || attempt >= 30) throw error;
-        this.options.log(`worker start ${attempt} failed (${(error as Error).message}): again in 1 s`);
+        this.options.log(`start ${attempt} failed (${(error as Error).message}): again in 1 s`);
         await sleep(1_000);
       }
     }
@@ -284,38 +288,13 @@ export class Fleet {
       const why = `${signal ?? `exit ${code}`}: ${lastLine(this.logFile(name))}`;
       this.counts.crashes.push(`${name} (${why})`);
       this.options.log(`${name} exited on its own (${why}), log: ${this.logFile(name)}`);
+      // As a supervisor would: the run goes on with a new one (the crash is reported).
       if (kind === "worker") void this.replaceWorker();
+      else
+        void this.retrying(() => this.startWeb()).catch((error: Error) =>
+          this.options.log(`could not replace ${name}: ${error.message}`),
+        );
     });
     return proc;
   }
-}
-
-function appendLog(fd: number, chunk: Buffer): void {
-  try {
-    writeSync(fd, chunk);
-  } catch {
-    // the log is best effort
-  }
-}
-
-/** The reason a crashed process gave: the first line of its last error, from its log. */
-function lastLine(file: string): string {
-  try {
-    const lines = readFileSync(file, "utf8").trimEnd().split("\n").slice(-12);
-    const error = lines.find((l) => /\b\w*Error\b/.test(l)) ?? lines.at(-1) ?? "";
-    return error.trim().slice(0, 120);
-  } catch {
-    return "no log";
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }

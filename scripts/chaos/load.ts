@@ -129,14 +129,22 @@ export class Load {
     route: string,
     init: { method?: string; body?: string; headers?: Record<string, string> } = {},
   ): Promise<{ answer: Answer; body: unknown }> {
+    const sentAt = Date.now();
+    const answer: Answer = { endpoint, status: 0, sentAt, doneAt: 0, retryAfter: false };
+    // While webs roll over none may be up for a moment; none for a whole client timeout is a failure.
     let web = this.options.fleet.pickWeb();
-    while (!web) {
+    while (!web && Date.now() - sentAt < this.options.clientTimeoutMs) {
       await sleep(50);
       web = this.options.fleet.pickWeb();
     }
+    if (!web) {
+      answer.status = "network";
+      answer.problem = "no web process was up";
+      answer.doneAt = Date.now();
+      this.answers.push(answer);
+      return { answer, body: null };
+    }
     web.inFlight++;
-    const sentAt = Date.now();
-    const answer: Answer = { endpoint, status: 0, sentAt, doneAt: 0, retryAfter: false };
     let body: unknown = null;
     try {
       const response = await fetch(`http://127.0.0.1:${web.port}${route}`, {

@@ -48,7 +48,12 @@ const FAULTS = [
   { provider: "risk", latencyMs: 10, transientErrorRate: 0.05, permanentErrorRate: 0, loseAnswerRate: 0.05 },
 ] as const;
 
-export async function runChaos(options: ChaosOptions, log: (line: string) => void): Promise<ChaosResult> {
+/** `stop` (Ctrl-C) ends the load and the settling early; the checks still run and report. */
+export async function runChaos(
+  options: ChaosOptions,
+  log: (line: string) => void,
+  stop: AbortSignal = new AbortController().signal,
+): Promise<ChaosResult> {
   const startedAt = Date.now();
   const random = seededRandom(options.seed);
   const cluster = await openChaosCluster(log);
@@ -83,6 +88,7 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
       random: seededRandom(options.seed + 1),
       keepGoing: (): boolean =>
         Date.now() < loadDeadline &&
+        !stop.aborted &&
         !(
           load.acks.length >= options.operations &&
           fleet.counts.kills >= options.kills &&
@@ -147,7 +153,7 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
     await faults.reset();
     const settleDeadline = Date.now() + options.settleDeadlineMs;
     let inFlight = await runnableCount(cluster);
-    while (inFlight > 0 && Date.now() < settleDeadline) {
+    while (inFlight > 0 && Date.now() < settleDeadline && !stop.aborted) {
       await sleep(500);
       inFlight = await runnableCount(cluster);
     }
