@@ -24,36 +24,87 @@ export function jsonDepth(text: string): number {
 }
 
 const escapeToken = (token: string) => token.replaceAll("~", "~0").replaceAll("/", "~1");
-// A NUL (PostgreSQL refuses it in text and jsonb) or a UTF-16 surrogate without its partner.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point
-const HOSTILE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Where a value sits, as a chain to its parent: the pointer text is built only for a finding. */
+type Path = { parent: Path; key: string } | null;
+function pointerOf(path: Path): string {
+  const parts: string[] = [];
+  for (let p = path; p; p = p.parent) parts.push(escapeToken(p.key));
+  return parts.length > 0 ? `/${parts.reverse().join("/")}` : "/";
+}
+
+/**
+ * A NUL (PostgreSQL refuses it in text and jsonb) or a UTF-16 surrogate without its partner.
+ * `isWellFormed` (ES2024, Node ≥ 20) is typed here because the project's lib predates it.
+ */
+const isHostile = (s: string) =>
+  s.includes("\u0000") || !(s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+/**
+ * The JSON pointer of the first container nested deeper than `max` levels (the root container is
+ * level 1, as jsonDepth counts brackets), or null: for a value already parsed (tRPC's input before
+ * superjson copies it recursively). Stops at `max`, so it cannot overflow or loop on a cycle.
+ */
+export function tooDeepAt(root: unknown, max = MAX_JSON_DEPTH): string | null {
+  const work: { value: unknown; path: Path; level: number }[] = [{ value: root, path: null, level: 1 }];
+  while (work.length > 0) {
+    const { value, path, level } = work.pop()!;
+    if (value === null || typeof value !== "object") continue;
+    if (level > max) return pointerOf(path);
+    for (const [key, v] of Object.entries(value))
+      work.push({ value: v, path: { parent: path, key }, level: level + 1 });
+  }
+  return null;
+}
 
 /**
  * Every string (values and keys) of a parsed JSON value that PostgreSQL or a client could not
- * round-trip, by JSON pointer. Walks with an explicit stack; tRPC inputs use it too.
+ * round-trip, by JSON pointer; with `maxDepth`, also the first container nested deeper than that
+ * (the root container is level 1, as jsonDepth counts brackets), not walked further. One pass with
+ * an explicit stack, so neither a deep nor a cyclic value can overflow or loop when `maxDepth` is
+ * set; tRPC inputs use it too (server/trpc/input-guard.ts).
  */
-export function hostileStrings(root: unknown, limit = 20): FieldIssue[] {
+export function hostileStrings(
+  root: unknown,
+  options: { limit?: number; maxDepth?: number } = {},
+): FieldIssue[] {
+  const { limit = 20, maxDepth = Number.POSITIVE_INFINITY } = options;
   const issues: FieldIssue[] = [];
-  const work: [unknown, string][] = [[root, ""]];
+  const work: { value: unknown; path: Path; level: number }[] = [{ value: root, path: null, level: 0 }];
   while (work.length > 0 && issues.length < limit) {
-    const [value, pointer] = work.pop()!;
+    const { value, path, level } = work.pop()!;
     if (typeof value === "string") {
-      if (HOSTILE.test(value))
+      if (isHostile(value))
         issues.push({
-          pointer: pointer || "/",
+          pointer: pointerOf(path),
           detail: "Text may not contain NUL or an unpaired surrogate.",
         });
-    } else if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) work.push([value[i], `${pointer}/${i}`]);
-    } else if (value && typeof value === "object") {
-      for (const [k, v] of Object.entries(value).reverse()) {
-        if (HOSTILE.test(k))
-          issues.push({
-            pointer: pointer || "/",
-            detail: "A key may not contain NUL or an unpaired surrogate.",
-          });
-        else work.push([v, `${pointer}/${escapeToken(k)}`]);
-      }
+      continue;
+    }
+    if (value === null || typeof value !== "object") continue;
+    if (level + 1 > maxDepth) {
+      issues.push({ pointer: pointerOf(path), detail: `The input nests deeper than ${maxDepth} levels.` });
+      continue;
+    }
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--)
+        work.push({ value: value[i], path: { parent: path, key: String(i) }, level: level + 1 });
+      continue;
+    }
+    const keys = Object.keys(value);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i]!;
+      if (isHostile(key))
+        issues.push({
+          pointer: pointerOf(path),
+          detail: "A key may not contain NUL or an unpaired surrogate.",
+        });
+      else
+        work.push({
+          value: (value as Record<string, unknown>)[key],
+          path: { parent: path, key },
+          level: level + 1,
+        });
     }
   }
   return issues;

@@ -1,6 +1,6 @@
 import type { TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import { hostileStrings, MAX_JSON_DEPTH } from "@/server/http/read-body";
+import { hostileStrings, MAX_JSON_DEPTH, tooDeepAt } from "@/server/http/read-body";
 import type { FieldIssue } from "@/server/operations/issues";
 import { domainError } from "./domain-error";
 
@@ -10,30 +10,9 @@ import { domainError } from "./domain-error";
  * NUL reached PostgreSQL (which refuses it: a 500) and a 5,000-deep input overflowed the stack.
  */
 
-const escapeToken = (token: string) => token.replaceAll("~", "~0").replaceAll("/", "~1");
-
-/**
- * The JSON pointer of the first container nested deeper than `max` levels (the root container is
- * level 1, as readJsonBody counts brackets), or null. An explicit stack: the walk itself cannot
- * overflow, and it stops at `max`, so even a cyclic value ends.
- */
-export function tooDeepAt(root: unknown, max = MAX_JSON_DEPTH): string | null {
-  const work: [unknown, string, number][] = [[root, "", 1]];
-  while (work.length > 0) {
-    const [value, pointer, level] = work.pop()!;
-    if (value === null || typeof value !== "object") continue;
-    if (level > max) return pointer || "/";
-    for (const [k, v] of Object.entries(value)) work.push([v, `${pointer}/${escapeToken(k)}`, level + 1]);
-  }
-  return null;
-}
-
 /** What is wrong with an input before any schema sees it: too deep, or text that cannot be stored. */
-export function inputIssues(input: unknown): FieldIssue[] {
-  const deep = tooDeepAt(input);
-  if (deep) return [{ pointer: deep, detail: `The input nests deeper than ${MAX_JSON_DEPTH} levels.` }];
-  return hostileStrings(input);
-}
+export const inputIssues = (input: unknown): FieldIssue[] =>
+  hostileStrings(input, { maxDepth: MAX_JSON_DEPTH });
 
 export const hostileInputError = (issues: FieldIssue[]): TRPCError =>
   domainError("invalid_input", "The input contains text or nesting that cannot be accepted.", issues);
