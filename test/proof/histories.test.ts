@@ -4,7 +4,8 @@
  * cancel, crash and takeover) read with today's code must give exactly what was read when
  * they were recorded — the engine's state, the status, what runs next, the actions offered,
  * the timeline, attempts and segments, the end user's view. A change that would misread an
- * operation already in flight fails here. Re-record on purpose: `npm run histories:record`.
+ * operation already in flight fails here. On purpose: `npm run histories:accept` (read again,
+ * rewrite what is expected) or `npm run histories:record` (run the scenarios again).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
