@@ -82,9 +82,7 @@ describe("live streams over the tRPC route", () => {
     const controllers = Array.from({ length: 5 }, () => new AbortController());
     const responses = await Promise.all(controllers.map((ac) => openTrackStream(token, ac.signal)));
     // Each stream's first message (the resync) means its procedure runs and holds a slot.
-    await Promise.all(
-      responses.slice(0, 5).map((res) => readUntil(res, (s) => s.includes("\nid: "))),
-    );
+    await Promise.all(responses.slice(0, 5).map((res) => readUntil(res, (s) => s.includes("\nid: "))));
     expect(services.live.streams.openStreams).toBe(5);
     for (const ac of controllers.slice(0, 3)) ac.abort();
     await eventually(() => expect(services.live.streams.openStreams).toBe(2));
