@@ -36,6 +36,7 @@ beforeAll(async () => {
     shape: SHAPE,
     faults: FAULTS,
     workers: 2,
+    processKills: FULL ? 3 : 0,
     settleTimeoutMs: FULL ? 300_000 : 60_000,
   });
   try {
@@ -47,7 +48,7 @@ beforeAll(async () => {
     const violations = Object.fromEntries(CHECKS.map((c) => [c, verdict.violations[c].length]));
     console.log(
       `history check (seed ${SEED}, ${SHAPE.clients} clients, ${FULL ? "full" : "short"}): ` +
-        JSON.stringify({ ...verdict.counts, violations, history: out }),
+        JSON.stringify({ ...verdict.counts, violations, phases: run.phases, history: out }),
     );
   } finally {
     await run.close();

@@ -97,7 +97,7 @@ function nextRequest(
   const roll = r.next();
   const target = (): Target => {
     const s = r.next();
-    return { scope: s < 0.35 ? "own" : s < 0.55 ? "any" : "attention", index: r.int(1_000_000) };
+    return { scope: s < 0.2 ? "own" : s < 0.3 ? "any" : "attention", index: r.int(1_000_000) };
   };
   // The first requests of a client are starts, so later ones have something to act on.
   if (n < 2 || roll < 0.36) {

@@ -13,7 +13,7 @@ import { createCaller } from "@/server/routers/_app";
 import { createServices } from "@/server/services";
 import { createContextInner } from "@/server/trpc/context";
 import { defaultRegistry } from "@/server/workflows";
-import { TEST_WORKER_OPTIONS } from "@/test/engine/harness";
+import { spawnWorkerChild, TEST_WORKER_OPTIONS, type WorkerChild } from "@/test/engine/harness";
 import { eventually } from "@/test/eventually";
 import { TEST_SUPPORT } from "@/test/principals";
 import { instrument } from "./instrument";
@@ -34,11 +34,19 @@ export interface HistoryRunOptions {
   };
   /** In-process workers; one of them is stopped halfway and replaced (a rolling restart). */
   workers: number;
+  /**
+   * A worker process (test/engine/worker-child.fixture.ts) runs beside them and is SIGKILLed this
+   * many times at even points of the run, a new one started each time; 0 for none. Its effects
+   * are not in the history (another process's clock); its claims and takeovers are in the log.
+   */
+  processKills: number;
   settleTimeoutMs: number;
 }
 
 export interface HistoryRun {
   history: HistoryRecorder;
+  /** Wall-clock ms of each phase (under whatever else the machine runs): for the printout only. */
+  phases: { setupMs: number; requestsMs: number; settleMs: number; readBackMs: number };
   db: Db;
   close(): Promise<void>;
 }
@@ -54,6 +62,7 @@ const OPERATOR_COUNT = 10;
  * more. The caller checks it (check/index.ts) against the database.
  */
 export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun> {
+  const t0 = performance.now();
   const db = createDb(options.url, { max: 24, applicationName: "proof-history" });
   await instrument(db.$client);
   const services = createServices({ db, url: options.url });
@@ -71,21 +80,22 @@ export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun
   // Stock for about two thirds of the orders: the rest block on it and wait for an operator.
   const orders = options.shape.clients * options.shape.requestsPerClient * 0.17;
   // Real staff accounts: the bulk runner re-reads who started a bulk action before acting for them.
-  const operators: Principal[] = [];
-  for (let n = 0; n < OPERATOR_COUNT; n++) {
-    const email = `operator${n}@history.test`;
-    const created = await createStaffUser({
-      db,
-      email,
-      name: `Operator ${n}`,
-      password: "history operator password",
-      role: "operator",
-      actor: SYSTEM_ACTOR,
-      request: NO_REQUEST,
-    });
-    if (created.type !== "created") throw new Error(`could not create ${email}: ${created.type}`);
-    operators.push({ kind: "staff", userId: created.userId, email, role: "operator" });
-  }
+  const operators: Principal[] = await Promise.all(
+    Array.from({ length: OPERATOR_COUNT }, async (_, n): Promise<Principal> => {
+      const email = `operator${n}@history.test`;
+      const created = await createStaffUser({
+        db,
+        email,
+        name: `Operator ${n}`,
+        password: "history operator password",
+        role: "operator",
+        actor: SYSTEM_ACTOR,
+        request: NO_REQUEST,
+      });
+      if (created.type !== "created") throw new Error(`could not create ${email}: ${created.type}`);
+      return { kind: "staff", userId: created.userId, email, role: "operator" };
+    }),
+  );
   for (const sku of SKUS)
     await services.providers.warehouse.restock(sku, Math.ceil((orders * 2 * 0.66) / SKUS.length));
   for (const provider of PROVIDERS) await services.faults.set({ provider, ...options.faults });
@@ -124,7 +134,7 @@ export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun
       workerId: `history-w${n}`,
       hooks: hooksOf(`history-w${n}`),
     });
-  for (let n = 0; n < options.workers; n++) workers.push(await start(n));
+  workers.push(...(await Promise.all(Array.from({ length: options.workers }, (_, n) => start(n)))));
 
   const api = operationsApi(services);
   const http = {
@@ -153,6 +163,10 @@ export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun
     return list.length > 0 ? list[target.index % list.length]! : null;
   };
 
+  let child: WorkerChild | null = options.processKills > 0 ? await spawnWorkerChild(options.url) : null;
+  let kills = 0;
+  const killPoint = (k: number) => (total * k) / (options.processKills + 1);
+  const t1 = performance.now();
   let sent = 0;
   const total = plan.reduce((n, p) => n + p.length, 0);
   let restarted = false;
@@ -179,6 +193,22 @@ export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun
           },
         });
         sent++;
+        if (child && kills < options.processKills && sent >= killPoint(kills + 1)) {
+          kills++;
+          const dying = child;
+          child = null;
+          await history.record(
+            "chaos",
+            "kill_worker",
+            { pid: dying.child.pid },
+            async () => {
+              dying.child.kill("SIGKILL");
+              return dying.exited;
+            },
+            (how) => ({ exited: how }),
+          );
+          child = await spawnWorkerChild(options.url);
+        }
         if (!restarted && sent >= total / 2 && workers.length > 0) {
           // A rolling restart halfway: the first worker hands its work over, a new one joins.
           restarted = true;
@@ -190,7 +220,9 @@ export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun
     }),
   );
 
+  const t2 = performance.now();
   await settle(db, options.settleTimeoutMs);
+  const t3 = performance.now();
   const reader = keys[0]!;
   const seen = new Set<string>();
   for (const { id } of acked) {
@@ -208,8 +240,16 @@ export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun
     );
   }
   for (const w of workers) await w.stop();
+  await child?.stop();
+  const phases = {
+    setupMs: Math.round(t1 - t0),
+    requestsMs: Math.round(t2 - t1),
+    settleMs: Math.round(t3 - t2),
+    readBackMs: Math.round(performance.now() - t3),
+  };
   return {
     history,
+    phases,
     db,
     async close() {
       await services.close();

@@ -168,8 +168,12 @@ async function actionRequest(
         };
       },
     )
-    // A refusal is an answer (recorded with its code); the client goes on.
-    .catch(() => {});
+    // A refusal is an answer (recorded with its code); one saying the operation is finished
+    // tells the client so, as it would a person. Then the client goes on.
+    .catch((error) => {
+      const finished = /already (completed|failed)/.exec(error instanceof Error ? error.message : "");
+      if (finished) c.onSeen(operationId, finished[1]!);
+    });
 }
 
 /** A bulk action as an operator starts one from the console: the dry run, then its confirmation. */

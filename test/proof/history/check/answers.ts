@@ -23,7 +23,7 @@ const TYPED = new Set([
 export function checkAnswers(history: HistoryEntry[]): Violation[] {
   const out: Violation[] = [];
   for (const e of history) {
-    if (e.op === "effect") continue;
+    if (e.op === "effect" || e.op === "kill_worker") continue;
     const status = e.answer.status;
     if (typeof status === "number") {
       if (status >= 500 && status !== 503)

@@ -31,6 +31,7 @@ export interface Verdict {
     transactions: number;
     events: number;
     effects: number;
+    workerKills: number;
   };
   violations: Record<CheckName, Violation[]>;
 }
@@ -80,7 +81,7 @@ export function checkHistory(history: HistoryEntry[], facts: Facts): Verdict {
   const actions = history.filter((e) => e.op === "action");
   return {
     counts: {
-      requests: history.filter((e) => e.client.startsWith("c")).length,
+      requests: history.filter((e) => /^c\d/.test(e.client)).length,
       actions: actions.length,
       actionsAccepted: actions.filter((e) => e.answer.ok === true).length,
       bulkActions: history.filter((e) => e.op === "bulk" && e.answer.ok === true).length,
@@ -89,6 +90,7 @@ export function checkHistory(history: HistoryEntry[], facts: Facts): Verdict {
       transactions,
       events: facts.events.length,
       effects: history.filter((e) => e.op === "effect").length,
+      workerKills: history.filter((e) => e.op === "kill_worker").length,
     },
     violations,
   };
