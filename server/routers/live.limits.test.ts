@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTrackToken } from "@/server/auth/track-token";
 import type { Principal } from "@/server/domain/principal";
 import { LiveHub } from "@/server/live/hub";
+import { DEFAULT_STREAM_LIMITS } from "@/server/live/stream-limiter";
 import type { Services } from "@/server/services";
 import { createContextInner } from "@/server/trpc/context";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
@@ -91,6 +92,46 @@ describe("live stream limits", () => {
     await eventually(() => expect(openCount()).toBe(1));
     again.abort();
     await eventually(() => expect(openCount()).toBe(0));
+  });
+
+  it("accepts only the default per-address limit of 400 anonymous streams from one client (the attack)", async () => {
+    const defaults = testServices(t, {
+      live: new LiveHub({ sql: t.db.$client, limits: DEFAULT_STREAM_LIMITS }),
+    });
+    try {
+      const links = await Promise.all(Array.from({ length: 50 }, () => insertOperation(t.db.$client)));
+      const opened = links.flatMap((op) =>
+        Array.from({ length: 8 }, () => {
+          const ac = new AbortController();
+          const caller = createCaller(
+            createContextInner({
+              principal: { kind: "anonymous" },
+              services: defaults,
+              request: { requestId: null, clientAddress: "203.0.113.99" },
+            }),
+            { signal: ac.signal },
+          );
+          const first = caller.track
+            .watch({ token: createTrackToken(op) })
+            .then((s) => s[Symbol.asyncIterator]().next())
+            .then(
+              () => "opened",
+              (e: { code?: string }) => e.code,
+            );
+          return { first, abort: () => ac.abort() };
+        }),
+      );
+      const answers = await Promise.all(opened.map((o) => o.first));
+      expect(answers).toHaveLength(400);
+      expect(answers.filter((a) => a === "opened")).toHaveLength(DEFAULT_STREAM_LIMITS.perAddress);
+      expect(answers.filter((a) => a === "TOO_MANY_REQUESTS")).toHaveLength(
+        400 - DEFAULT_STREAM_LIMITS.perAddress,
+      );
+      for (const o of opened) o.abort();
+      await eventually(() => expect(defaults.live.streams.openStreams).toBe(0));
+    } finally {
+      await defaults.close();
+    }
   });
 
   it("counts an unknown address as one address, so hiding it does not escape the cap", async () => {
