@@ -155,8 +155,14 @@ async function main(): Promise<void> {
     if (supervisor.isStopping) return;
     printBanner(options, database, bootstrap, performance.now() - startedAt);
     // People and trust (issue 7): the first admin from the environment, or a one-time setup link.
-    if (options.roles.includes("web"))
-      await announceFirstAdmin({ databaseUrl: database.url, port: options.port, log });
+    // The web already serves: a database that drops now must not stop it (npm run chaos saw a
+    // launcher exit 1 here, taking its healthy web down); the next start announces again.
+    if (options.roles.includes("web")) {
+      await announceFirstAdmin({ databaseUrl: database.url, port: options.port, log }).catch(
+        (error: unknown) =>
+          log(`could not check for a first admin (${messageOf(error)}); the web keeps running`),
+      );
+    }
   } catch (error) {
     await shutdown(1, `could not start: ${messageOf(error)}`);
   }
