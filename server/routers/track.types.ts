@@ -8,16 +8,22 @@ export const ZGetTrackRequestSchema = z.object({ token: ZTrackToken });
 export const ZWatchTrackRequestSchema = z.object({ token: ZTrackToken, lastEventId: ZCursor.nullish() });
 
 const ZTrackView = z.object({
-  state: z.enum(["received", "in_progress", "action_needed", "completed", "failed"]),
+  state: z.enum(["received", "in_progress", "action_needed", "on_hold", "completed", "failed"]),
   headline: z.string(),
   stages: z.array(
-    z.object({ label: z.string(), state: z.enum(["done", "active", "attention", "upcoming", "stopped"]) }),
+    z.object({
+      label: z.string(),
+      state: z.enum(["done", "active", "attention", "waiting", "upcoming", "stopped"]),
+    }),
   ),
   actionNeeded: z.string().nullable(),
   estimate: z
     .discriminatedUnion("kind", [
-      z.object({ kind: z.literal("remaining"), ms: z.number() }),
-      z.object({ kind: z.literal("later_than_usual") }),
+      z.object({ kind: z.literal("remaining"), lowMs: z.number(), highMs: z.number() }),
+      z.object({
+        kind: z.literal("update_later"),
+        reason: z.enum(["little_history", "retrying", "running_late", "waiting"]),
+      }),
     ])
     .nullable(),
   startedAt: z.date(),

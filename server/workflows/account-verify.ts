@@ -88,6 +88,8 @@ export const accountVerify = defineWorkflow({
       },
       retry: PROVIDER_RETRY,
       timeoutMs: PROVIDER_TIMEOUT_MS,
+      unknownOutcomeText:
+        "The compliance service may have filed the documents; resuming repeats the request with the same idempotency key, which does not file them twice.",
       errors: { transient: "The compliance service is unavailable or its answer was lost." },
     },
     {
@@ -107,14 +109,16 @@ export const accountVerify = defineWorkflow({
       compensation: { none: "An assessment changes nothing but the risk service's own records." },
       retry: PROVIDER_RETRY,
       timeoutMs: PROVIDER_TIMEOUT_MS,
+      unknownOutcomeText:
+        "The risk service may have scored the applicant; resuming repeats the request with the same idempotency key, which returns the same score.",
       errors: { transient: "The risk service is unavailable or its answer was lost." },
     },
     {
       name: "manual_review",
       title: "Manual review",
       userText: "A specialist is reviewing your application",
-      userActionText:
-        "A member of our compliance team is reviewing your documents; you don't need to do anything.",
+      userWaitText:
+        "A member of our compliance team is reviewing your documents. You don't need to do anything; we'll update you here.",
       effect: {
         description:
           "Low risk passes at once; high risk opens a review and waits for a compliance officer's decision.",
@@ -151,6 +155,8 @@ export const accountVerify = defineWorkflow({
       compensation: { none: "A review is the record of a decision; there is nothing to undo." },
       retry: QUICK_RETRY,
       timeoutMs: PROVIDER_TIMEOUT_MS,
+      unknownOutcomeText:
+        "The compliance service may have opened the review; resuming repeats the request with the same idempotency key, which does not open a second one.",
       errors: {
         permanent: "The reviewer rejected the verification.",
         needs_person: "The risk is high: a compliance officer must decide.",
@@ -172,6 +178,8 @@ export const accountVerify = defineWorkflow({
       compensation: { none: "Activation is the last step; closing an account again is a separate request." },
       retry: PROVIDER_RETRY,
       timeoutMs: PROVIDER_TIMEOUT_MS,
+      unknownOutcomeText:
+        "The compliance service may have activated the account; resuming repeats the request with the same idempotency key, which does not activate it twice.",
       errors: { transient: "The compliance service is unavailable or its answer was lost." },
     },
   ],

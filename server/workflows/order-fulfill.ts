@@ -71,7 +71,9 @@ export const orderFulfill = defineWorkflow({
       name: "reserve_stock",
       title: "Reserve stock",
       userText: "Reserving your items",
-      userActionText: "One of your items is out of stock; we'll continue as soon as it's back.",
+      // Nothing resumes by itself: a person of ours restocks or corrects the order, then resumes.
+      userWaitText:
+        "One of your items is not available right now. Our team is sorting it out; you don't need to do anything, and we'll update you here.",
       precondition: {
         description: "The order is still open in the shop, and every item is known and in stock.",
         async check({ input, providers }) {
@@ -124,6 +126,8 @@ export const orderFulfill = defineWorkflow({
       },
       retry: PROVIDER_RETRY,
       timeoutMs: PROVIDER_TIMEOUT_MS,
+      unknownOutcomeText:
+        "The warehouse may have reserved the stock; resuming repeats the reservation with the same idempotency key, which does not reserve twice.",
       errors: {
         transient: "The warehouse is unavailable or its answer was lost.",
         permanent: "The order was cancelled, or another request is already fulfilling it.",
@@ -159,6 +163,8 @@ export const orderFulfill = defineWorkflow({
       },
       retry: PROVIDER_RETRY,
       timeoutMs: PROVIDER_TIMEOUT_MS,
+      unknownOutcomeText:
+        "The payment provider may have charged the card; resuming repeats the request with the same idempotency key, which does not charge twice.",
       errors: {
         transient: "The payment service is unavailable or its answer was lost.",
         permanent: "The card was declined.",
@@ -168,6 +174,8 @@ export const orderFulfill = defineWorkflow({
       name: "create_shipment",
       title: "Create shipment",
       userText: "Booking your delivery",
+      userWaitText:
+        "We're checking your payment before we book your delivery. Our team is on it; we'll update you here.",
       precondition: {
         description: "The order is still open and its charge has not been refunded.",
         async check({ input, outputs, providers }) {
@@ -200,6 +208,8 @@ export const orderFulfill = defineWorkflow({
       },
       retry: PROVIDER_RETRY,
       timeoutMs: PROVIDER_TIMEOUT_MS,
+      unknownOutcomeText:
+        "The carrier may have booked the shipment; resuming repeats the booking with the same idempotency key, which does not book a second one.",
       errors: { transient: "The carrier is unavailable or its answer was lost." },
     },
     {
@@ -222,6 +232,8 @@ export const orderFulfill = defineWorkflow({
       compensation: { none: "An email cannot be unsent." },
       retry: PROVIDER_RETRY,
       timeoutMs: PROVIDER_TIMEOUT_MS,
+      unknownOutcomeText:
+        "The email service may have sent the confirmation; resuming repeats the request with the same idempotency key, which does not send it twice.",
       errors: { transient: "The email service is unavailable or its answer was lost." },
     },
   ],

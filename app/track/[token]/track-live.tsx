@@ -2,8 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
-import { Check, CircleAlert, Loader, X } from "lucide-react";
-import { useState } from "react";
+import { Check, CircleAlert, Hourglass, Loader, X } from "lucide-react";
+import { useEffect, useState } from "react";
 import { PAUSED_POLL_MS, useLiveFallback } from "../../_lib/live";
 import type { RouterOutputs } from "../../_lib/router-types";
 import { useTRPC } from "../../_lib/trpc";
@@ -11,14 +11,62 @@ import { useTRPC } from "../../_lib/trpc";
 type Track = Extract<RouterOutputs["track"]["get"], { type: "ok" }>;
 type View = Track["view"];
 
-function remaining(estimate: View["estimate"]): string | null {
+const SECOND = 1_000;
+const MINUTE = 60_000;
+
+/** "12 seconds", "4 minutes", "2 hours": rounded up, so a promise errs on the late side. */
+function span(ms: number): string {
+  if (ms < MINUTE) {
+    const s = Math.max(5, Math.ceil(ms / (5 * SECOND)) * 5);
+    return `${s} seconds`;
+  }
+  if (ms < 90 * MINUTE) {
+    const m = Math.ceil(ms / MINUTE);
+    return `${m} minute${m === 1 ? "" : "s"}`;
+  }
+  const h = Math.ceil(ms / (60 * MINUTE));
+  return `${h} hours`;
+}
+
+/**
+ * The time left as the end user reads it, counted down from when the page got it; once the
+ * usual range has passed with no news the page says so instead of a time already gone.
+ */
+function remaining(estimate: View["estimate"], ageMs: number): string | null {
   if (!estimate) return null;
-  if (estimate.kind === "later_than_usual") return "This is taking a little longer than usual.";
-  const minutes = Math.round(estimate.ms / 60_000);
-  if (estimate.ms < 60_000) return "Less than a minute to go.";
-  if (minutes < 60) return `About ${minutes} minute${minutes === 1 ? "" : "s"} to go.`;
-  const hours = Math.round(minutes / 60);
-  return `About ${hours} hour${hours === 1 ? "" : "s"} to go.`;
+  if (estimate.kind === "update_later") {
+    switch (estimate.reason) {
+      case "waiting":
+        return null; // the headline already says who is on it
+      case "running_late":
+        return "This is taking longer than usual; we'll update you here.";
+      case "retrying":
+        return "We're trying that again; we'll update you here.";
+      case "little_history":
+        return "We'll update you here as it moves along.";
+    }
+  }
+  const low = estimate.lowMs - ageMs;
+  const high = estimate.highMs - ageMs;
+  if (high <= 0) return "This is taking longer than usual; we'll update you here.";
+  if (high < 10 * SECOND) return "Just a few seconds to go.";
+  const from = span(Math.max(low, SECOND));
+  const to = span(high);
+  if (from === to) return `About ${to} to go.`;
+  const [a, aUnit] = from.split(" ");
+  const [b, bUnit] = to.split(" ");
+  if (aUnit?.replace(/s$/, "") === bUnit?.replace(/s$/, "")) return `About ${a}–${b} ${bUnit} to go.`;
+  return `Between ${from} and ${to} to go.`;
+}
+
+/** Re-renders every few seconds so a countdown never shows a time already gone. */
+function useTick(ms: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(t);
+  }, [ms]);
+  return now;
 }
 
 const when = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" });
@@ -40,6 +88,7 @@ export function TrackLive({ token, initial }: { token: string; initial: Track })
   );
   // Too many live pages open (the server refused the stream): refresh every few seconds instead.
   const paused = useLiveFallback(sub, () => void query.refetch());
+  const now = useTick(5_000);
   const data = query.data;
   if (data.type !== "ok") {
     return (
@@ -57,8 +106,11 @@ export function TrackLive({ token, initial }: { token: string; initial: Track })
         ? "border-status-failed/50 bg-status-failed/10"
         : v.state === "action_needed"
           ? "border-status-blocked/60 bg-status-blocked/10"
-          : "border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900";
-  const hint = remaining(v.estimate);
+          : v.state === "on_hold"
+            ? "border-status-processing/40 bg-status-processing/5"
+            : "border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900";
+  // Counted from when this answer arrived (the browser's clock), never from the server's.
+  const hint = remaining(v.estimate, Math.max(0, now - query.dataUpdatedAt));
   return (
     <div className="mx-auto max-w-md space-y-5 py-2">
       <p className="text-sm text-zinc-500 dark:text-zinc-400">
@@ -68,7 +120,11 @@ export function TrackLive({ token, initial }: { token: string; initial: Track })
         <h1 className="text-xl leading-snug font-semibold" data-testid="track-headline">
           {v.headline}
         </h1>
-        {hint && <p className="mt-1.5 text-sm text-zinc-700 dark:text-zinc-300">{hint}</p>}
+        {hint && (
+          <p className="mt-1.5 text-sm text-zinc-700 dark:text-zinc-300" data-testid="track-eta">
+            {hint}
+          </p>
+        )}
         {v.finishedAt && (
           <p className="mt-1.5 text-sm text-zinc-700 dark:text-zinc-300">
             Finished {when.format(v.finishedAt)}.
@@ -93,7 +149,7 @@ export function TrackLive({ token, initial }: { token: string; initial: Track })
               <StageIcon state={stage.state} />
               <div className="pt-0.5">
                 <p
-                  className={`text-base ${stage.state === "active" || stage.state === "attention" ? "font-semibold" : ""} ${
+                  className={`text-base ${stage.state === "active" || stage.state === "attention" || stage.state === "waiting" ? "font-semibold" : ""} ${
                     stage.state === "upcoming" || stage.state === "stopped"
                       ? "text-zinc-500 dark:text-zinc-400"
                       : ""
@@ -104,8 +160,9 @@ export function TrackLive({ token, initial }: { token: string; initial: Track })
                 <p className="text-sm text-zinc-600 dark:text-zinc-400">
                   {stage.state === "done" && "Done"}
                   {stage.state === "active" && "In progress"}
-                  {stage.state === "attention" &&
-                    (v.actionNeeded ? `Action needed: ${v.actionNeeded}` : "Waiting")}
+                  {/* What to do, or who is on it, is said once: in the headline above. */}
+                  {stage.state === "attention" && "Waiting for you"}
+                  {stage.state === "waiting" && "On hold: we're on it"}
                   {stage.state === "upcoming" && "Next"}
                   {stage.state === "stopped" && "Stopped"}
                 </p>
@@ -136,6 +193,12 @@ function StageIcon({ state }: { state: View["stages"][number]["state"] }) {
       return (
         <span className={`${base} border-status-processing bg-white text-status-processing dark:bg-zinc-950`}>
           <Loader className="size-4 animate-spin" aria-hidden />
+        </span>
+      );
+    case "waiting":
+      return (
+        <span className={`${base} border-status-processing bg-white text-status-processing dark:bg-zinc-950`}>
+          <Hourglass className="size-4" aria-hidden />
         </span>
       );
     case "attention":

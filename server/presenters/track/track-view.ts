@@ -1,24 +1,29 @@
-import type { OperationStatus, StepStatus } from "@/server/domain/statuses";
-import { statusText } from "@/server/workflows/kit/status-text";
+import type { BlockKind, OperationStatus, StepStatus } from "@/server/domain/statuses";
+import { endUserWait, statusText } from "@/server/workflows/kit/status-text";
 import type { WorkflowDefinition } from "@/server/workflows/kit/types";
+import { type Estimate, estimateRemaining, type StepDurations } from "./eta";
 
 /**
  * What the end user sees of one operation: only the words the workflow defines for them.
  * No ids, step names, error messages or attempts ever go into this object — the page and
  * its live stream are built from it alone.
  */
-export type StageState = "done" | "active" | "attention" | "upcoming" | "stopped";
-export type TrackState = "received" | "in_progress" | "action_needed" | "completed" | "failed";
+export type StageState = "done" | "active" | "attention" | "waiting" | "upcoming" | "stopped";
+/** `action_needed`: the end user must act; `on_hold`: blocked on us or an outside system. */
+export type TrackState = "received" | "in_progress" | "action_needed" | "on_hold" | "completed" | "failed";
 
 export interface TrackView {
   state: TrackState;
-  /** The product-language line: "Taking payment…", "Action needed: …", the outcome. */
+  /**
+   * The product-language line: "Taking payment…", "Action needed: …" (the end user's move), who
+   * is on it while it waits on us, the outcome. The page says it once, in the headline.
+   */
   headline: string;
   stages: { label: string; state: StageState }[];
-  /** The workflow's wording of what the end user must do, when it waits for them. */
+  /** The workflow's wording of what the end user must do, only when it waits for them. */
   actionNeeded: string | null;
-  /** From recent completions of the same workflow: time left, or a note that it runs late. */
-  estimate: { kind: "remaining"; ms: number } | { kind: "later_than_usual" } | null;
+  /** From the recent timings of the steps still to go (see eta.ts): a range, or "we'll update you". */
+  estimate: Estimate;
   startedAt: Date;
   finishedAt: Date | null;
 }
@@ -26,41 +31,31 @@ export interface TrackView {
 export interface TrackInput {
   status: OperationStatus;
   currentStep: string | null;
-  steps: { name: string; status: StepStatus }[];
+  blockedKind?: BlockKind | null;
+  steps: { name: string; status: StepStatus; finishedAt?: Date | null }[];
   createdAt: Date;
   completedAt: Date | null;
 }
 
-/** Recent accepted → completed durations of the same workflow type. */
-export interface CompletionStats {
-  p50Ms: number | null;
-  p95Ms: number | null;
-  count: number;
-}
-
-/** Fewer recent completions than this, and no estimate is given rather than a guess. */
-export const MIN_COMPLETIONS_FOR_ESTIMATE = 5;
-
 export function deriveTrackView(
   workflow: WorkflowDefinition,
   op: TrackInput,
-  stats: CompletionStats,
+  durations: StepDurations,
   now: Date,
 ): TrackView {
-  const state = trackState(op.status);
+  const wait = op.status === "blocked" ? endUserWait(workflow, op) : null;
+  const state = wait ? (wait.on === "you" ? "action_needed" : "on_hold") : trackState(op.status);
   const statusOf = new Map(op.steps.map((s) => [s.name, s.status]));
   const stages = workflow.steps.map((def) => {
     const status = statusOf.get(def.name) ?? "pending";
     return { label: def.userText, state: stageState(status, def.name === op.currentStep, state) };
   });
-  const blockedDef =
-    state === "action_needed" ? workflow.steps.find((s) => s.name === op.currentStep) : undefined;
   return {
     state,
-    headline: statusText(workflow, { status: op.status, currentStep: op.currentStep }),
+    headline: statusText(workflow, op),
     stages,
-    actionNeeded: blockedDef?.userActionText ?? null,
-    estimate: estimate(state, op.createdAt, stats, now),
+    actionNeeded: wait?.on === "you" ? wait.action : null,
+    estimate: estimateRemaining(workflow, op, durations, now),
     startedAt: op.createdAt,
     finishedAt: op.completedAt,
   };
@@ -73,7 +68,7 @@ function trackState(status: OperationStatus): TrackState {
     case "processing":
       return "in_progress";
     case "blocked":
-      return "action_needed";
+      return "on_hold";
     case "completed":
       return "completed";
     case "failed":
@@ -85,20 +80,8 @@ function stageState(status: StepStatus, isCurrent: boolean, overall: TrackState)
   if (overall === "failed") return status === "succeeded" ? "done" : "stopped";
   if (status === "succeeded" || status === "skipped") return "done";
   if (overall === "completed") return "done";
-  if (isCurrent)
-    return overall === "action_needed" ? "attention" : overall === "received" ? "upcoming" : "active";
-  return "upcoming";
-}
-
-function estimate(
-  state: TrackState,
-  createdAt: Date,
-  stats: CompletionStats,
-  now: Date,
-): TrackView["estimate"] {
-  if (state !== "received" && state !== "in_progress") return null;
-  if (stats.count < MIN_COMPLETIONS_FOR_ESTIMATE || stats.p50Ms === null) return null;
-  const elapsed = now.getTime() - createdAt.getTime();
-  if (stats.p95Ms !== null && elapsed > stats.p95Ms) return { kind: "later_than_usual" };
-  return { kind: "remaining", ms: Math.max(0, stats.p50Ms - elapsed) };
+  if (!isCurrent) return "upcoming";
+  if (overall === "action_needed") return "attention";
+  if (overall === "on_hold") return "waiting";
+  return overall === "received" ? "upcoming" : "active";
 }

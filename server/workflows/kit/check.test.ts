@@ -39,4 +39,26 @@ describe("checkWorkflow", () => {
     const def = { ...scriptedWorkflow, steps: [{ ...first!, compensation: undefined }, ...rest] };
     expect(checkWorkflow(def as unknown as WorkflowDefinition)[0]?.problem).toMatch(/has no compensation/);
   });
+
+  it("refuses end-user and staff words that would not be true", () => {
+    const [first, ...rest] = scriptedWorkflow.steps;
+    const def = {
+      ...scriptedWorkflow,
+      steps: [
+        {
+          ...first!,
+          userActionText: "Our team is reviewing it; you don't need to do anything.",
+          errors: { transient: "The service is down or its answer was lost.", needs_person: "A review." },
+          unknownOutcomeText: undefined,
+        },
+        { ...rest[0]!, errors: { needs_person: "A review." }, userActionText: undefined, userWaitText: undefined },
+        ...rest.slice(1),
+      ],
+    } as unknown as WorkflowDefinition;
+    expect(checkWorkflow(def).map((p) => `${p.step}: ${p.problem}`)).toEqual([
+      "a: has a userActionText saying the end user need do nothing: that is a wait on us (userWaitText)",
+      "a: calls an outside system (errors.transient) but does not say what may have happened when its answer is lost (unknownOutcomeText)",
+      "b: can wait for a person (errors.needs_person) but gives the end user no words for it (userWaitText, or userActionText when the end user must act)",
+    ]);
+  });
 });

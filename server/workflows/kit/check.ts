@@ -71,6 +71,33 @@ function checkStep(step: StepDefinition): string[] {
   }
   problems.push(...checkRetry(step.retry));
   if (!positive(step.timeoutMs)) problems.push("has no timeout (timeoutMs)");
+  problems.push(...checkPromises(step));
+  return problems;
+}
+
+/** Telling the end user to act when nothing is theirs to do is the untruth this catches. */
+const NOTHING_TO_DO = /\b(don't|do not|no) need to\b|\bnothing to do\b/i;
+
+/** What the step promises people: the end user's wait or action, staff's view of a lost answer. */
+function checkPromises(step: StepDefinition): string[] {
+  const problems: string[] = [];
+  if (step.userActionText !== undefined && blank(step.userActionText))
+    problems.push("has an empty userActionText");
+  if (step.userActionText && NOTHING_TO_DO.test(step.userActionText))
+    problems.push(
+      "has a userActionText saying the end user need do nothing: that is a wait on us (userWaitText)",
+    );
+  if (step.userWaitText !== undefined && blank(step.userWaitText)) problems.push("has an empty userWaitText");
+  if (step.errors?.needs_person && blank(step.userWaitText) && blank(step.userActionText))
+    problems.push(
+      "can wait for a person (errors.needs_person) but gives the end user no words for it (userWaitText, or userActionText when the end user must act)",
+    );
+  // A step that can fail transiently calls an outside system, whose answer can be lost after the
+  // request went out: staff must be told what may already have happened.
+  if (step.errors?.transient && blank(step.unknownOutcomeText))
+    problems.push(
+      "calls an outside system (errors.transient) but does not say what may have happened when its answer is lost (unknownOutcomeText)",
+    );
   return problems;
 }
 

@@ -1,6 +1,37 @@
-import type { OperationStatus } from "@/server/domain/statuses";
+import type { BlockKind, OperationStatus } from "@/server/domain/statuses";
 import { assertNever } from "@/server/domain/statuses";
 import type { WorkflowDefinition } from "@/server/workflows/kit/types";
+
+/**
+ * Retries that ran out are never a step's own story (an out-of-stock text would be untrue when
+ * the warehouse is merely down): the end user reads this, whichever step it was.
+ */
+export const RETRIES_EXHAUSTED_WAIT_TEXT =
+  "Something on our side is taking longer than it should. Our team has been alerted and is on it; you don't need to do anything, and we'll update you here.";
+/** A block the step has no words for. */
+export const DEFAULT_WAIT_TEXT =
+  "Our team is looking into your request; you don't need to do anything, and we'll update you here.";
+
+export interface BlockedOperation {
+  currentStep: string | null;
+  blockedStep?: string | null;
+  blockedKind?: BlockKind | null;
+}
+
+/**
+ * Whose move it is while an operation is blocked, as the end user reads it: theirs (and what to
+ * do) only when the step's block really waits on them (`userActionText`); otherwise ours or an
+ * outside system's, in the step's `userWaitText`. Retries running out is always ours.
+ */
+export function endUserWait(
+  workflow: WorkflowDefinition,
+  op: BlockedOperation,
+): { on: "you"; action: string } | { on: "us"; text: string } {
+  const step = workflow.steps.find((s) => s.name === (op.blockedStep ?? op.currentStep));
+  if (op.blockedKind === "retries_exhausted") return { on: "us", text: RETRIES_EXHAUSTED_WAIT_TEXT };
+  if (step?.userActionText) return { on: "you", action: step.userActionText };
+  return { on: "us", text: step?.userWaitText ?? DEFAULT_WAIT_TEXT };
+}
 
 /**
  * The product-language line for an operation, as the end user reads it. Only words
@@ -8,7 +39,7 @@ import type { WorkflowDefinition } from "@/server/workflows/kit/types";
  */
 export function statusText(
   workflow: WorkflowDefinition | undefined,
-  op: { status: OperationStatus; currentStep: string | null; blockedStep?: string | null },
+  op: { status: OperationStatus } & BlockedOperation,
 ): string {
   if (!workflow) return op.status;
   switch (op.status) {
@@ -19,8 +50,8 @@ export function statusText(
       return step ? `${step.userText}…` : "Working on it…";
     }
     case "blocked": {
-      const step = workflow.steps.find((s) => s.name === (op.blockedStep ?? op.currentStep));
-      return `Action needed: ${step?.userActionText ?? "our team is looking into it."}`;
+      const wait = endUserWait(workflow, op);
+      return wait.on === "you" ? `Action needed: ${wait.action}` : wait.text;
     }
     case "completed":
       return workflow.text.completed;

@@ -44,8 +44,26 @@ export interface StepDefinition<TInput = unknown> {
   title: string;
   /** Product language shown to the end user while this step runs. */
   userText: string;
-  /** What the end user is asked to do when this step blocks on them, if ever. */
+  /**
+   * What the END USER must do when this step blocks, shown as "Action needed: …". Only for a
+   * block that really waits on them (upload a document, confirm an address); never for one a
+   * person of ours or an outside system resolves — that is `userWaitText`.
+   */
   userActionText?: string;
+  /**
+   * What the end user reads while this step is blocked on us or an outside system (a
+   * precondition or a needs-a-person error of this step): who is on it and what happens next,
+   * e.g. "Our compliance team is reviewing your documents; you don't need to do anything."
+   * Retries running out is never the step's own story: the kit words it (`status-text.ts`).
+   */
+  userWaitText?: string;
+  /**
+   * When this step's answer was lost after its request went out (`answer_lost`, a timeout of the
+   * effect): what may already have happened and why resuming is safe, for staff, e.g. "The payment
+   * provider may have charged the card; resuming repeats the request with the same idempotency
+   * key, which does not charge twice." Every step with an effect on an outside system needs one.
+   */
+  unknownOutcomeText?: string;
   precondition?: { description: string; check(ctx: StepContext<TInput>): Promise<PreconditionResult> };
   effect: { description: string; run(ctx: StepContext<TInput>): Promise<unknown> };
   compensation:

@@ -5,6 +5,7 @@ import type { OperationStatus } from "@/server/domain/statuses";
 import { planStart } from "@/server/engine/plan";
 import { type OperationRow, toLoaded } from "@/server/engine/store/load";
 import { deriveAttempts, deriveSegments, toTimelineEntry } from "@/server/presenters/detail/timeline";
+import { NO_DURATIONS } from "@/server/presenters/track/eta";
 import { deriveTrackView } from "@/server/presenters/track/track-view";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { statusText } from "@/server/workflows/kit/status-text";
@@ -45,11 +46,12 @@ export function readHistory(
     {
       status: state.status,
       currentStep: f.row.currentStep,
+      blockedKind: state.block?.kind ?? null,
       steps: state.steps,
       createdAt: loaded.createdAt,
       completedAt: null,
     },
-    { p50Ms: null, p95Ms: null, count: 0 },
+    NO_DURATIONS,
     new Date(lastAt),
   );
   return {
@@ -93,7 +95,11 @@ export function readHistory(
       stages: track.stages,
       actionNeeded: track.actionNeeded,
     },
-    statusText: statusText(workflow, { status: state.status, currentStep: f.row.currentStep }),
+    statusText: statusText(workflow, {
+      status: state.status,
+      currentStep: f.row.currentStep,
+      blockedKind: state.block?.kind ?? null,
+    }),
     fromEvents: foldEvents(
       state.steps.map((s) => s.name),
       f.events,
