@@ -8,6 +8,12 @@ export interface RecordedError {
   step?: string;
   /** An unexpected error's incident: its details are in the log under this id, not here. */
   incidentId?: string;
+  /**
+   * The request may have reached the outside system and been applied although no answer came
+   * back (a lost answer, the step's timeout or a lost lease while the effect ran, a worker that
+   * died mid-attempt): the effect may already exist. See `outcomeUnknown` in server/engine/classify.ts.
+   */
+  outcomeUnknown?: true;
 }
 
 export interface StepState {

@@ -44,6 +44,23 @@ export function classifyError(thrown: unknown, site: ErrorSite = {}): Classified
   return { errorClass, error: { message, errorClass, code: kind.code, incidentId } };
 }
 
+/** Codes of a step error whose request may have been applied: the answer never came back. */
+const LOST_ANSWER_CODES = new Set(["answer_lost"]);
+/** Codes of the engine cutting an attempt off: unknown outcome only once the effect had started. */
+const CUT_OFF_CODES = new Set(["timeout", "lease_lost"]);
+
+/**
+ * Whether the effect may have happened although the attempt failed: the provider lost its answer
+ * after the request went out (`answer_lost`), or the step's timeout or a lost lease stopped the
+ * engine waiting while the effect ran. A failure before the effect started (the precondition) or
+ * a refusal leaves nothing behind. Staff are told (the step's `unknownOutcomeText`); the retry is
+ * safe because it repeats the request with the same idempotency key.
+ */
+export function outcomeUnknown(thrown: unknown, effectStarted: boolean): boolean {
+  if (!(thrown instanceof StepError) || !thrown.code) return false;
+  return LOST_ANSWER_CODES.has(thrown.code) || (effectStarted && CUT_OFF_CODES.has(thrown.code));
+}
+
 function authored(thrown: StepError, errorClass: ErrorClass): RecordedError {
   return { message: thrown.message, errorClass, ...(thrown.code ? { code: thrown.code } : {}) };
 }

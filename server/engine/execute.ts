@@ -1,6 +1,6 @@
 import { TransientError } from "@/server/workflows/kit/errors";
 import type { StepContext, StepDefinition } from "@/server/workflows/kit/types";
-import { classifyError } from "./classify";
+import { classifyError, outcomeUnknown } from "./classify";
 import type { StepOutcome } from "./plan";
 
 /** The step ran past its timeout; the effect was told to stop through its AbortSignal. */
@@ -38,6 +38,7 @@ export async function executeStep(options: {
   const now = options.now ?? (() => performance.now());
   const started = now();
   const elapsed = () => Math.round(now() - started);
+  let effectStarted = false;
   try {
     return await withTimeout(step.timeoutMs, options.signal, async (signal) => {
       const context: StepContext = { ...options.context, signal };
@@ -46,6 +47,7 @@ export async function executeStep(options: {
         if (!check.ok) return { type: "precondition", result: check, durationMs: elapsed() } as const;
       }
       await options.beforeEffect?.();
+      effectStarted = true;
       const output = await untilAborted(step.effect.run(context), signal);
       return { type: "succeeded", output: output ?? null, durationMs: elapsed() } as const;
     });
@@ -55,7 +57,9 @@ export async function executeStep(options: {
       step: step.name,
       attempt: options.context.attempt,
     };
-    return { type: "error", error: classifyError(error, site), durationMs: elapsed() };
+    const classified = classifyError(error, site);
+    if (outcomeUnknown(error, effectStarted)) classified.error.outcomeUnknown = true;
+    return { type: "error", error: classified, durationMs: elapsed() };
   }
 }
 

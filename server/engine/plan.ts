@@ -1,6 +1,7 @@
 import type { OperationState, RecordedError } from "@/server/domain/operation-state";
 import { type Transition, transition } from "@/server/domain/transition";
 import type { PreconditionResult, StepDefinition } from "@/server/workflows/kit/types";
+import { unknownOutcomeSentence } from "@/server/workflows/kit/unknown-outcome";
 import type { ClassifiedError } from "./classify";
 import { decideRetry } from "./retry";
 import type { EventToWrite } from "./store/commit";
@@ -57,11 +58,23 @@ export function planTakeover(
 ): { plan: Plan; started: boolean } | null {
   const step = state.steps.find((s) => s.name === def.name);
   if (!step) return null;
-  const error: RecordedError = { message: WORKER_LOST_MESSAGE, errorClass: "transient", code: "worker_lost" };
+  // The worker may have died after the request went out: the effect may exist.
+  const error: RecordedError = {
+    message: WORKER_LOST_MESSAGE,
+    errorClass: "transient",
+    code: "worker_lost",
+    outcomeUnknown: true,
+  };
   const failedEvent: EventToWrite = {
     type: "attempt_failed",
     step: def.name,
-    data: { attempt: step.attempts, errorClass: "transient", message: error.message, code: error.code },
+    data: {
+      attempt: step.attempts,
+      errorClass: "transient",
+      message: error.message,
+      code: error.code,
+      outcomeUnknown: true,
+    },
   };
   const lost = applyAll(state, [{ type: "retry_scheduled", step: def.name, error, at: now }]);
   if (!lost) return null;
@@ -110,23 +123,30 @@ export function planOutcome(
     return planFail(state, step, [failed], error);
   }
   const { error: classified } = outcome;
-  const failed = attemptFailed(step, attempt, durationMs, classified.error);
+  // Once an attempt's answer was lost, the effect may exist whatever the later attempts said.
+  const earlierUnknown = state.steps.find((s) => s.name === step)?.lastError?.outcomeUnknown;
+  const error: RecordedError = earlierUnknown
+    ? { ...classified.error, outcomeUnknown: true }
+    : classified.error;
+  const failed = attemptFailed(step, attempt, durationMs, error);
   switch (classified.errorClass) {
     case "permanent":
-      return planFail(state, step, [failed], classified.error);
+      return planFail(state, step, [failed], error);
     case "needs_person":
-      return planBlock(state, step, [failed], classified.error, {
+      return planBlock(state, step, [failed], error, {
         kind: classified.kind,
-        reason: classified.error.message,
+        reason: error.outcomeUnknown
+          ? `${classified.error.message} ${unknownOutcomeSentence(def)}`
+          : classified.error.message,
         actionRequired: classified.actionRequired,
       });
     case "transient": {
       const decision = decideRetry(def.retry, attempt, random);
       if (decision.type === "exhausted") {
-        return planExhausted(state, def, attempt, classified.error, [failed], decision.onExhausted);
+        return planExhausted(state, def, attempt, error, [failed], decision.onExhausted);
       }
       const at = new Date(now.getTime() + decision.delayMs);
-      const after = applyAll(state, [{ type: "retry_scheduled", step, error: classified.error, at }]);
+      const after = applyAll(state, [{ type: "retry_scheduled", step, error, at }]);
       if (!after) return null;
       const scheduled: EventToWrite = {
         type: "retry_scheduled",
@@ -150,7 +170,9 @@ function planExhausted(
   if (onExhausted === "fail") return planFail(state, def.name, events, exhausted);
   return planBlock(state, def.name, events, exhausted, {
     kind: "retries_exhausted",
-    reason: `Retries exhausted after ${attempts} attempt${attempts === 1 ? "" : "s"} of "${def.title}": ${error.message}`,
+    reason: `Retries exhausted after ${attempts} attempt${attempts === 1 ? "" : "s"} of "${def.title}": ${error.message}${
+      error.outcomeUnknown ? ` ${unknownOutcomeSentence(def)}` : ""
+    }`,
     actionRequired: RETRIES_EXHAUSTED_ACTION,
   });
 }
@@ -199,6 +221,7 @@ function attemptFailed(
       errorClass: error.errorClass,
       message: error.message,
       code: error.code,
+      ...(error.outcomeUnknown ? { outcomeUnknown: true } : {}),
       ...extra,
     },
   };

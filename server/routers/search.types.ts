@@ -93,6 +93,7 @@ export const ZGetOperationDetailResponseSchema = z.object({
         .nullable(),
       output: z.unknown(),
       skipReason: z.string().nullable(),
+      outcomeUnknown: z.string().nullable(),
     }),
   ),
   timeline: z.array(ZTimelineEntrySchema.extend({ sinceAcceptedMs: z.number() })),

@@ -37,18 +37,20 @@ export function StagesView({ steps }: { steps: Step[] }) {
       {steps.map((s, i) => {
         const look = LOOK[s.status];
         const blocked = s.status === "pending" && s.lastError;
-        const Icon = blocked ? TriangleAlert : look.icon;
+        // An answer was lost after the request went out: not "pending", the effect may exist.
+        const unknown = s.outcomeUnknown !== null;
+        const Icon = blocked || unknown ? TriangleAlert : look.icon;
         const took = s.startedAt && s.finishedAt ? s.finishedAt.getTime() - s.startedAt.getTime() : null;
         return (
           <li
             key={s.name}
             data-testid={`stage-${s.name}`}
             data-status={s.status}
-            className={`rounded-lg border bg-white px-3 py-2 dark:bg-zinc-900 ${blocked ? "border-status-blocked/50" : look.className.split(" ").slice(1).join(" ")}`}
+            className={`rounded-lg border bg-white px-3 py-2 dark:bg-zinc-900 ${blocked || unknown ? "border-status-blocked/50" : look.className.split(" ").slice(1).join(" ")}`}
           >
             <div className="flex items-center gap-2">
               <Icon
-                className={`size-4 shrink-0 ${blocked ? "text-status-blocked" : look.className.split(" ")[0]} ${s.status === "running" ? "animate-spin" : ""}`}
+                className={`size-4 shrink-0 ${blocked || unknown ? "text-status-blocked" : look.className.split(" ")[0]} ${s.status === "running" ? "animate-spin" : ""}`}
                 aria-hidden
               />
               <span className="truncate text-sm font-medium">
@@ -58,6 +60,7 @@ export function StagesView({ steps }: { steps: Step[] }) {
             <p className="mt-0.5 text-xs text-zinc-600 dark:text-zinc-400">
               <span className="sr-only">Status: </span>
               {blocked ? "blocked" : look.label}
+              {unknown && " · effect may have happened"}
               {s.attempts > 0 && ` · ${s.attempts} attempt${s.attempts === 1 ? "" : "s"}`}
               {took !== null && ` · ${formatDuration(took)}`}
             </p>
@@ -73,6 +76,14 @@ export function StagesView({ steps }: { steps: Step[] }) {
               </p>
             )}
             {s.skipReason && <p className="mt-0.5 truncate text-xs text-zinc-500">skipped: {s.skipReason}</p>}
+            {s.outcomeUnknown && (
+              <p
+                className="mt-1 text-xs text-zinc-800 dark:text-zinc-200"
+                data-testid={`outcome-unknown-${s.name}`}
+              >
+                {s.outcomeUnknown}
+              </p>
+            )}
           </li>
         );
       })}

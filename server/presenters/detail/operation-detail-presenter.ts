@@ -8,6 +8,7 @@ import { PGBOSS_JOB, pgBossInstalled } from "@/server/presenters/pgboss-job";
 import { asDate, asDateOrNull } from "@/server/presenters/rows";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { statusText } from "@/server/workflows/kit/status-text";
+import { unknownOutcomeSentence } from "@/server/workflows/kit/unknown-outcome";
 import { redact } from "./redact";
 import {
   type Attempt,
@@ -35,6 +36,11 @@ export interface DetailStep {
   lastError: { message: string; errorClass: ErrorClass | null; code: string | null } | null;
   output: unknown;
   skipReason: string | null;
+  /**
+   * The last attempt's answer was lost after its request went out: what may already have happened
+   * and why resuming is safe (the workflow's words). Null once the step succeeded or when it did not.
+   */
+  outcomeUnknown: string | null;
 }
 
 export interface OperationDetail {
@@ -139,7 +145,12 @@ export class OperationDetailPresenter {
           startedAt: string | null;
           finishedAt: string | null;
           nextAttemptAt: string | null;
-          lastError: { message?: string; errorClass?: ErrorClass; code?: string } | null;
+          lastError: {
+            message?: string;
+            errorClass?: ErrorClass;
+            code?: string;
+            outcomeUnknown?: boolean;
+          } | null;
           output: unknown;
           skipReason: string | null;
         }[]
@@ -237,6 +248,10 @@ export class OperationDetailPresenter {
             : null,
           output: redact(s.output),
           skipReason: s.skipReason,
+          outcomeUnknown:
+            s.lastError?.outcomeUnknown === true && s.status !== "succeeded" && s.status !== "compensated"
+              ? unknownOutcomeSentence(def)
+              : null,
         };
       }),
       timeline,
