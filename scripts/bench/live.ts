@@ -90,7 +90,7 @@ export async function benchLive(options: { url: string }) {
     await stopWeb(web);
   }
   printTable(
-    `Live streams, ${STREAMS} staff streams (live.changes), intake with ${CONCURRENCY} clients for ${seconds} s, feed tick ${process.env.THROUGHLINE_LIVE_TICK_MS ?? 250} ms`,
+    `Live streams, ${STREAMS} staff streams (live.changes), intake with ${CONCURRENCY} clients for ${seconds} s, feed tick ${process.env.THROUGHLINE_LIVE_TICK_MS ?? 20} ms`,
     ["what", "figure"],
     rows,
   );
