@@ -1,7 +1,8 @@
 import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_TIMEOUTS, PEER_ADDRESS_HEADER, stampPeerAddress, timeoutsFromEnv } from "./web-server";
+import { PEER_ADDRESS_HEADER } from "@/server/auth/request-meta";
+import { DEFAULT_TIMEOUTS, stampPeerAddress, timeoutsFromEnv } from "./web-server";
 
 /** A real node:http server doing what startWebServer does to each request before Next sees it. */
 describe("stampPeerAddress", () => {

@@ -11,11 +11,9 @@
 import http, { type IncomingMessage, type Server } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { PEER_ADDRESS_HEADER } from "@/server/auth/request-meta";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-
-/** Set by the web server from the TCP socket; read as the trusted client address (hops 0). */
-export const PEER_ADDRESS_HEADER = "x-throughline-peer-address";
 
 export interface WebServerTimeouts {
   /** The request line and every header must have arrived within this (Node: headersTimeout). */

@@ -16,7 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, type EmbeddedServer, openDatabase } from "@/db/embedded";
 import { listProcesses } from "@/db/embedded-processes";
 import { prepareDatabase } from "@/scripts/lib/prepare-database";
+import { NO_REQUEST, SYSTEM_ACTOR } from "@/server/audit/write";
 import { createApiKey } from "@/server/auth/api-keys";
+import { handleAuthRequest } from "@/server/auth/handler";
+import { createStaffUser } from "@/server/auth/people";
+import { PEER_ADDRESS_HEADER } from "@/server/auth/request-meta";
 import { eventually } from "@/test/eventually";
 
 type Handler = (request: Request) => Promise<Response>;
@@ -51,6 +55,8 @@ let dataDir: string;
 let database: DatabaseHandle;
 let server: EmbeddedServer;
 let key: string;
+/** A signed-in operator's session cookie: during an outage they are not "signed out". */
+let cookie: string;
 let routes: { post: Handler; list: Handler; trpc: Handler; health: () => Promise<Response> };
 let closeServices: () => Promise<void>;
 
@@ -79,6 +85,32 @@ beforeAll(async () => {
   key = (
     await createApiKey({ db: services.db, name: "outage", scopes: ["operations:write", "operations:read"] })
   ).secret;
+  await createStaffUser({
+    db: services.db,
+    email: "ops@example.com",
+    name: "Ops",
+    password: "correct horse battery",
+    role: "operator",
+    actor: SYSTEM_ACTOR,
+    request: NO_REQUEST,
+  });
+  const signedIn = await handleAuthRequest(
+    services.auth,
+    new Request(`${services.authSettings.publicUrl}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        origin: services.authSettings.publicUrl,
+        [PEER_ADDRESS_HEADER]: "127.0.0.1",
+      },
+      body: JSON.stringify({ email: "ops@example.com", password: "correct horse battery" }),
+    }),
+  );
+  expect(signedIn.status).toBe(200);
+  cookie = signedIn.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
 }, 120_000);
 
 afterAll(async () => {
@@ -103,6 +135,8 @@ async function call(endpoint: string, phase: Phase, i: number): Promise<Answer> 
     );
   } else if (endpoint === "GET /api/v1/operations") {
     response = await routes.list(new Request(`${BASE}/api/v1/operations?limit=5`, { headers }));
+  } else if (endpoint === "tRPC auth.me (signed in)") {
+    response = await routes.trpc(new Request(`${BASE}/api/trpc/auth.me`, { headers: { cookie } }));
   } else if (endpoint === "tRPC auth.setupStatus") {
     const input = encodeURIComponent(JSON.stringify({ json: { token: "not-a-token" } }));
     response = await routes.trpc(new Request(`${BASE}/api/trpc/auth.setupStatus?input=${input}`));
@@ -128,7 +162,13 @@ async function call(endpoint: string, phase: Phase, i: number): Promise<Answer> 
   };
 }
 
-const ENDPOINTS = ["POST /api/v1/operations", "GET /api/v1/operations", "tRPC auth.setupStatus", "health"];
+const ENDPOINTS = [
+  "POST /api/v1/operations",
+  "GET /api/v1/operations",
+  "tRPC auth.setupStatus",
+  "tRPC auth.me (signed in)",
+  "health",
+];
 
 /** CLIENTS loops calling every endpoint in turn until `stop()`; every answer is kept. */
 function load(phaseOf: () => Phase) {
@@ -164,6 +204,7 @@ const OUTAGE_ANSWERS = [
   "GET /api/v1/operations → 503 /problems/unavailable retry-after=5",
   "POST /api/v1/operations → 503 /problems/unavailable retry-after=5",
   "health → 503 unavailable retry-after=null",
+  "tRPC auth.me (signed in) → 503 SERVICE_UNAVAILABLE/database_unavailable retry-after=5",
   "tRPC auth.setupStatus → 503 SERVICE_UNAVAILABLE/database_unavailable retry-after=5",
 ];
 const byKind = (answers: Answer[]) =>

@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import { requestDeadlineMs, withDatabaseDeadline } from "@/db/errors";
 import type { Principal } from "@/server/domain/principal";
 import { principalFromAuthorization } from "./api-keys";
 import type { Auth } from "./auth";
@@ -11,7 +12,16 @@ export type AuthenticatedVia = "session" | "key" | "none";
  * Who is asking, from a request's headers: a bearer API key when one is sent (cookies are
  * then ignored), else the staff session cookie, else anonymous.
  */
-export async function principalFromHeaders(
+export function principalFromHeaders(
+  deps: { db: Db; auth: Auth },
+  headers: Headers,
+): Promise<{ principal: Principal; via: AuthenticatedVia }> {
+  // A database read that runs before any procedure or route deadline (the tRPC context, a
+  // server component): bounded here, so a stalled PostgreSQL is "unavailable", not a hang.
+  return withDatabaseDeadline(resolvePrincipal(deps, headers), requestDeadlineMs());
+}
+
+async function resolvePrincipal(
   deps: { db: Db; auth: Auth },
   headers: Headers,
 ): Promise<{ principal: Principal; via: AuthenticatedVia }> {

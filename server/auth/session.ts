@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from "@/db/errors";
 import type { Principal } from "@/server/domain/principal";
 import { STAFF_ROLES, type StaffRole } from "@/server/domain/roles";
 import type { Auth } from "./auth";
@@ -10,7 +11,11 @@ export type StaffPrincipal = Extract<Principal, { kind: "staff" }>;
  */
 export async function staffFromHeaders(auth: Auth, headers: Headers): Promise<StaffPrincipal | null> {
   if (!headers.get("cookie")) return null;
-  const found = await auth.api.getSession({ headers }).catch(() => null);
+  const found = await auth.api.getSession({ headers }).catch((error: unknown) => {
+    // An outage is not "signed out": answered 503 (and the banner), never a trip to sign-in.
+    if (isDatabaseUnavailable(error)) throw error;
+    return null;
+  });
   if (!found) return null;
   const { user } = found;
   const role = user.role as string | undefined;
