@@ -1,6 +1,7 @@
 /**
  * Through the real tRPC fetch route (issue 15): a batch of MAX_TRPC_BATCH calls is answered, one
- * more is a typed BAD_REQUEST; a rate-limited call (THROUGHLINE_RATE_INTAKE=2/0.01 here) is a 429
+ * more is a typed BAD_REQUEST; a body over THROUGHLINE_BODY_LIMIT_BYTES is a typed 413 whether or not
+ * it declares its length; a rate-limited call (THROUGHLINE_RATE_INTAKE=2/0.01 here) is a 429
  * TOO_MANY_REQUESTS with Retry-After, like the REST API's.
  */
 import path from "node:path";
@@ -75,5 +76,24 @@ describe("tRPC batch cap", () => {
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     const body = (await res.json()) as { error?: { json?: { data?: { code?: string } } } };
     expect(body.error?.json?.data?.code).toBe("TOO_MANY_REQUESTS");
+  });
+
+  it("refuses a body over the limit with a typed 413, declared or streamed", async () => {
+    // A caller past the gate (the body is read only then): a fresh key, two starts within its budget.
+    const { secret } = await createApiKey({ db: t.db, name: "big", scopes: ["operations:write"] });
+    const body = JSON.stringify({ json: { type: "demo.noop", input: { note: "x".repeat(300_000) } } });
+    for (const declared of [true, false]) {
+      const headers: Record<string, string> = {
+        "content-type": "application/json",
+        authorization: `Bearer ${secret}`,
+      };
+      if (declared) headers["content-length"] = String(Buffer.byteLength(body));
+      const res = await POST(
+        new Request("http://localhost:3000/api/trpc/operations.start", { method: "POST", headers, body }),
+      );
+      expect(res.status).toBe(413);
+      const answer = (await res.json()) as { error?: { json?: { data?: { code?: string } } } };
+      expect(answer.error?.json?.data?.code).toBe("PAYLOAD_TOO_LARGE");
+    }
   });
 });

@@ -1,8 +1,10 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { processServices } from "@/app/_lib/services";
 import { DATABASE_RETRY_AFTER_S } from "@/db/errors";
+import { DEFAULT_BODY_LIMIT_BYTES } from "@/server/http/read-body";
 import { logger } from "@/server/logger";
 import { appRouter } from "@/server/routers/_app";
+import { limitBody } from "@/server/trpc/body-limit";
 import { createContext } from "@/server/trpc/context";
 import { isDatabaseUnavailableError } from "@/server/trpc/domain-error";
 import { MAX_TRPC_BATCH } from "@/server/trpc/limits";
@@ -10,8 +12,12 @@ import { retryAfterOf } from "@/server/trpc/rate-limited";
 
 export const dynamic = "force-dynamic";
 
-const handler = (req: Request) =>
-  fetchRequestHandler({
+/** The largest body a call may send, as for /api/v1 (README: THROUGHLINE_BODY_LIMIT_BYTES). */
+const bodyLimit = () => Number(process.env.THROUGHLINE_BODY_LIMIT_BYTES ?? DEFAULT_BODY_LIMIT_BYTES);
+
+const handler = (incoming: Request) => {
+  const req = limitBody(incoming, bodyLimit());
+  return fetchRequestHandler({
     endpoint: "/api/trpc",
     req,
     router: appRouter,
@@ -33,5 +39,6 @@ const handler = (req: Request) =>
         logger.error({ err: error.cause ?? error, path }, "tRPC error");
     },
   });
+};
 
 export { handler as GET, handler as POST };
