@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Db as BossDb, Job, JobAttempt, PgBoss } from "pg-boss";
 import type { Sql } from "postgres";
 import type { EngineHooks, RunResult } from "./engine";
@@ -161,12 +162,17 @@ export class JobLoop {
         this.completions.push({ id: job.id, retryCount: job.retryCount });
         void this.flush();
       } catch (error) {
-        this.options.log(`run of ${operationId} failed: ${(error as Error).message}`);
+        // The job row keeps only an incident id: an engine error's text can quote SQL with an
+        // operation's input (emails); the text goes to the worker's log under that id.
+        const incidentId = randomUUID();
+        this.options.log(
+          `run of ${operationId} failed (incident ${incidentId}): ${(error as Error).message}`,
+        );
         await this.options.boss
           .fail(
             RUN_QUEUE,
             { id: job.id, retryCount: job.retryCount },
-            { message: (error as Error).message },
+            { incidentId },
             { db: this.options.executor },
           )
           .catch(() => {});
