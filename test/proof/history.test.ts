@@ -119,6 +119,15 @@ describe("the checker fails on a doctored history", () => {
     expect(w.one_active_attempt.some((x) => x.detail.includes("attempts went from"))).toBe(true);
   });
 
+  it("one_active_attempt: a claim over a live lease", () => {
+    const claim = facts.changes.find((c) => c.kind === "step" && c.row.attempts === 1)!;
+    const v = doctored((_, f) => {
+      const at = f.changes.indexOf(f.changes.find((c) => c.seq === claim.seq)!);
+      f.changes[at] = { ...claim, row: { ...claim.row, liveTakeover: true } };
+    });
+    expect(v.one_active_attempt.some((x) => x.detail.includes("lease was live"))).toBe(true);
+  });
+
   it("contiguous_timeline: an event lost from the table, and two events swapped", () => {
     const id = completedOp();
     const lost = doctored((_, f) => {

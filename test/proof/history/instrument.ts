@@ -33,7 +33,12 @@ export async function instrument(sql: SqlQueryable): Promise<void> {
       end if;
       insert into proof_changes (kind, operation_id, row) values ('step', new.operation_id, jsonb_build_object(
         'position', new.position, 'name', new.name, 'status', new.status, 'attempts', new.attempts,
-        'leaseOwner', new.lease_owner, 'skipReason', new.skip_reason));
+        'leaseOwner', new.lease_owner, 'skipReason', new.skip_reason,
+        -- A new attempt over a running one whose holder's lease had not run out (the claim's own
+        -- clock, now()): two attempts active at once, whatever the workers' clocks say.
+        'liveTakeover', tg_op = 'UPDATE' and new.attempts > old.attempts and old.status = 'running'
+          and old.lease_owner is not null and old.lease_owner not like 'sweeper:%'
+          and old.lease_expires_at > now()));
       return null;
     end $$;
     create or replace function proof_log_event() returns trigger language plpgsql as $$

@@ -2,7 +2,8 @@ import { writeFileSync } from "node:fs";
 
 /**
  * One line of the history: a request a client sent (or an effect a worker ran) and what came
- * back, with monotonic start and end times in ms (one process, one clock). The checker reads
+ * back, with start and end times in ms on the machine's clock (`clock()`, the same in the worker
+ * processes). The checker reads
  * nothing else from the run but this and the database.
  */
 export interface HistoryEntry {
@@ -15,6 +16,9 @@ export interface HistoryEntry {
   end: number;
   answer: Record<string, unknown>;
 }
+
+/** Ms on the machine's clock, sub-millisecond, comparable across the run's processes. */
+export const clock = () => performance.timeOrigin + performance.now();
 
 export class HistoryRecorder {
   readonly entries: HistoryEntry[] = [];
@@ -52,7 +56,7 @@ export class HistoryRecorder {
       };
       throw error;
     } finally {
-      entry.end = performance.now();
+      entry.end = clock();
     }
   }
 

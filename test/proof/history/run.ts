@@ -13,13 +13,14 @@ import { createCaller } from "@/server/routers/_app";
 import { createServices } from "@/server/services";
 import { createContextInner } from "@/server/trpc/context";
 import { defaultRegistry } from "@/server/workflows";
-import { spawnWorkerChild, TEST_WORKER_OPTIONS, type WorkerChild } from "@/test/engine/harness";
+import { TEST_WORKER_OPTIONS } from "@/test/engine/harness";
 import { eventually } from "@/test/eventually";
 import { TEST_SUPPORT } from "@/test/principals";
 import { instrument } from "./instrument";
 import { type PlannedRequest, planWorkload, SKUS, type Target, type WorkloadShape } from "./plan";
-import { HistoryRecorder } from "./record";
+import { clock, HistoryRecorder } from "./record";
 import { BASE, bearer, sendRequest } from "./send";
+import { WorkerFleet } from "./worker-fleet";
 
 export interface HistoryRunOptions {
   url: string;
@@ -35,9 +36,9 @@ export interface HistoryRunOptions {
   /** In-process workers; one of them is stopped halfway and replaced (a rolling restart). */
   workers: number;
   /**
-   * A worker process (test/engine/worker-child.fixture.ts) runs beside them and is SIGKILLed this
-   * many times at even points of the run, a new one started each time; 0 for none. Its effects
-   * are not in the history (another process's clock); its claims and takeovers are in the log.
+   * A worker process (worker-process.ts) runs beside them and is SIGKILLed this many times at
+   * even points of the run, a new one started each time; 0 for none. Its effects are in the
+   * history too (an effect cut by the kill counts as active until the kill).
    */
   processKills: number;
   settleTimeoutMs: number;
@@ -62,7 +63,7 @@ const OPERATOR_COUNT = 10;
  * more. The caller checks it (check/index.ts) against the database.
  */
 export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun> {
-  const t0 = performance.now();
+  const t0 = clock();
   const db = createDb(options.url, { max: 24, applicationName: "proof-history" });
   await instrument(db.$client);
   const services = createServices({ db, url: options.url });
@@ -77,7 +78,7 @@ export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun
     });
     keys.push(created.secret);
   }
-  // Stock for about two thirds of the orders: the rest block on it and wait for an operator.
+  // Stock for about half of the orders: the rest block on it and wait for an operator.
   const orders = options.shape.clients * options.shape.requestsPerClient * 0.17;
   // Real staff accounts: the bulk runner re-reads who started a bulk action before acting for them.
   const operators: Principal[] = await Promise.all(
@@ -97,13 +98,13 @@ export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun
     }),
   );
   for (const sku of SKUS)
-    await services.providers.warehouse.restock(sku, Math.ceil((orders * 2 * 0.66) / SKUS.length));
+    await services.providers.warehouse.restock(sku, Math.ceil((orders * 2 * 0.5) / SKUS.length));
   for (const provider of PROVIDERS) await services.faults.set({ provider, ...options.faults });
 
   const effects = new Map<string, number>();
   const hooksOf = (worker: string) => ({
     beforeEffect: (info: HookInfo) => {
-      effects.set(`${worker}|${info.operationId}|${info.step}|${info.attempt}`, performance.now());
+      effects.set(`${worker}|${info.operationId}|${info.step}|${info.attempt}`, clock());
     },
     afterEffect: (info: HookInfo) => {
       const key = `${worker}|${info.operationId}|${info.step}|${info.attempt}`;
@@ -115,7 +116,7 @@ export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun
         op: "effect",
         args: { operationId: info.operationId, step: info.step, attempt: info.attempt, worker },
         start,
-        end: performance.now(),
+        end: clock(),
         answer: {},
       });
     },
@@ -163,10 +164,11 @@ export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun
     return list.length > 0 ? list[target.index % list.length]! : null;
   };
 
-  let child: WorkerChild | null = options.processKills > 0 ? await spawnWorkerChild(options.url) : null;
+  const fleet = options.processKills > 0 ? new WorkerFleet(options.url, history) : null;
+  await fleet?.start();
   let kills = 0;
   const killPoint = (k: number) => (total * k) / (options.processKills + 1);
-  const t1 = performance.now();
+  const t1 = clock();
   let sent = 0;
   const total = plan.reduce((n, p) => n + p.length, 0);
   let restarted = false;
@@ -193,21 +195,9 @@ export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun
           },
         });
         sent++;
-        if (child && kills < options.processKills && sent >= killPoint(kills + 1)) {
+        if (fleet && kills < options.processKills && sent >= killPoint(kills + 1)) {
           kills++;
-          const dying = child;
-          child = null;
-          await history.record(
-            "chaos",
-            "kill_worker",
-            { pid: dying.child.pid },
-            async () => {
-              dying.child.kill("SIGKILL");
-              return dying.exited;
-            },
-            (how) => ({ exited: how }),
-          );
-          child = await spawnWorkerChild(options.url);
+          await fleet.kill();
         }
         if (!restarted && sent >= total / 2 && workers.length > 0) {
           // A rolling restart halfway: the first worker hands its work over, a new one joins.
@@ -220,9 +210,9 @@ export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun
     }),
   );
 
-  const t2 = performance.now();
+  const t2 = clock();
   await settle(db, options.settleTimeoutMs);
-  const t3 = performance.now();
+  const t3 = clock();
   const reader = keys[0]!;
   const seen = new Set<string>();
   for (const { id } of acked) {
@@ -240,12 +230,12 @@ export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun
     );
   }
   for (const w of workers) await w.stop();
-  await child?.stop();
+  await fleet?.stop();
   const phases = {
     setupMs: Math.round(t1 - t0),
     requestsMs: Math.round(t2 - t1),
     settleMs: Math.round(t3 - t2),
-    readBackMs: Math.round(performance.now() - t3),
+    readBackMs: Math.round(clock() - t3),
   };
   return {
     history,

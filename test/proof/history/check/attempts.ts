@@ -7,9 +7,8 @@ const CHECK = "one_active_attempt";
 /**
  * At most one active attempt per step at any time, seen two ways:
  * - in the database: a step's attempt number only grows, by one, and only when it is claimed
- *   (status → running with a lease holder); a new attempt never starts while the step is
- *   running under another live claim without the takeover that ends it (running → running
- *   with attempts + 1 is the takeover, recorded as the lost attempt's retry);
+ *   (status → running with a lease holder), and never over a running attempt whose holder's
+ *   lease was still live at the claim (the trigger compares on the database's clock);
  * - in the workers: the effects they ran (from the engine's beforeEffect/afterEffect hooks)
  *   never overlap in time for one step, and each ran under a claim the log shows, by the
  *   worker that held it.
@@ -28,6 +27,12 @@ export function checkAttemptsInLog(operationId: string, snaps: Snapshot[]): Viol
           detail: `step ${s.name}: attempts went from ${prev.attempts} to ${s.attempts}`,
         });
       } else if (s.attempts > prev.attempts) {
+        if (s.liveTakeover)
+          out.push({
+            check: CHECK,
+            operationId,
+            detail: `step ${s.name}: attempt ${s.attempts} was claimed while attempt ${prev.attempts}'s lease was live`,
+          });
         if (s.attempts !== prev.attempts + 1)
           out.push({
             check: CHECK,

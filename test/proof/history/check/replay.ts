@@ -15,7 +15,14 @@ export interface Snapshot {
   /** Events written in this transaction, in id order. */
   events: { id: number; type: string; step: string | null; actor: string }[];
   /** Step changes of this transaction (status, attempts, lease holder). */
-  steps: { name: string; status: StepStatus; attempts: number; leaseOwner: string | null }[];
+  steps: {
+    name: string;
+    status: StepStatus;
+    attempts: number;
+    leaseOwner: string | null;
+    /** The claim took the step from a holder whose lease was still live (instrument.ts). */
+    liveTakeover?: boolean;
+  }[];
   operationRow: boolean;
   firstSeq: number;
   lastSeq: number;
