@@ -4,13 +4,13 @@
  * kills and replaces workers, rolls every process over to another workflow set, and routes
  * the load to webs that are up. A LauncherGuard stops everything if the run itself is killed.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { sleep } from "@/db/embedded-processes";
 import { LauncherGuard } from "../lib/guard";
-import { appendLog, freePort, lastLine } from "./os";
+import { appendLog, type FleetCounts, freePort, lastLine, type Proc, type WorkflowSet } from "./proc";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const CHAOS_API_KEY = "tl_chaos_run_key";
@@ -19,36 +19,6 @@ const CHAOS_SECRET = "chaos-run-secret";
 const WEB_READY_MS = 180_000;
 const WORKER_READY_MS = 120_000;
 const STOP_GRACE_MS = 20_000;
-
-export type WorkflowSet = "" | "chaos-next";
-
-export interface Proc {
-  kind: "web" | "worker";
-  name: string;
-  pid: number;
-  set: WorkflowSet;
-  /** Web only: where it listens. */
-  port?: number;
-  ready: boolean;
-  /** Requests sent to it and not yet answered (webs). */
-  inFlight: number;
-  /** Set before the fleet signals it, so its exit is not counted as unexpected. */
-  intended: boolean;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  child: ChildProcess;
-}
-
-export interface FleetCounts {
-  workerStarts: number;
-  webStarts: number;
-  kills: number;
-  workersRolled: number;
-  websRolled: number;
-  /** Running processes that exited without being told to (crashed). */
-  crashes: string[];
-  /** Starts that ended before the process was up (a worker that could not reach the database). */
-  failedStarts: number;
-}
 
 export class Fleet {
   readonly counts: FleetCounts = {
@@ -169,20 +139,23 @@ export class Fleet {
    */
   async roll(set: WorkflowSet): Promise<void> {
     this.workflowSet = set;
+    const draining: Promise<void>[] = [];
     for (const old of this.workers().filter((w) => w.set !== set)) {
       if (old.intended) continue; // killed meanwhile: its replacement already runs `set`
       await this.startWorkerRetrying();
       if (old.intended) continue;
-      await this.stop(old);
+      // It stops fetching at once and drains its running steps meanwhile: the roll moves on.
+      draining.push(this.stop(old));
       this.counts.workersRolled++;
     }
     for (const old of this.webs().filter((w) => w.set !== set)) {
       await this.startWeb();
       old.intended = true; // no new requests; the ones in flight finish first
       while (old.inFlight > 0) await sleep(50);
-      await this.stop(old);
+      draining.push(this.stop(old));
       this.counts.websRolled++;
     }
+    await Promise.all(draining);
   }
 
   async stopAll(): Promise<void> {

@@ -18,7 +18,7 @@ export interface ChaosOptions {
   ratePerSecond: number;
   /** Every answer must come within this; a request still open after it counts as a hang. */
   clientTimeoutMs: number;
-  /** How long PostgreSQL stays dead before it is started again: longer than the pool's connect timeout (5 s), so some requests wait for it in vain. */
+  /** How long PostgreSQL stays dead before it is started again (full: longer than the pools' 5 s connect timeout, so some requests wait for it in vain). */
   outageMs: number;
   /** The rolling restart and the database kill start at these shares of `operations`. */
   rollAt: number;
@@ -59,7 +59,7 @@ export const SHORT: ChaosOptions = {
   concurrency: 8,
   ratePerSecond: 10,
   clientTimeoutMs: 15_000,
-  outageMs: 6_000,
+  outageMs: 4_000,
   rollAt: 0.1,
   outageAt: 0.5,
   loadDeadlineMs: 90_000,
