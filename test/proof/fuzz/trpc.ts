@@ -20,6 +20,8 @@ export interface Transport {
   origin: "ours" | "evil" | "none";
   /** Replace the body with bytes that are not UTF-8. */
   bytes: Uint8Array<ArrayBuffer> | null;
+  /** Credentials replaced by forged ones (a made-up key, a tampered session cookie), or none. */
+  forged: { authorization?: string; cookie?: string } | null;
 }
 export const transport: fc.Arbitrary<Transport> = fc.oneof(
   {
@@ -28,6 +30,7 @@ export const transport: fc.Arbitrary<Transport> = fc.oneof(
       contentType: "application/json",
       origin: "ours",
       bytes: null,
+      forged: null,
     }),
     weight: 8,
   },
@@ -36,6 +39,22 @@ export const transport: fc.Arbitrary<Transport> = fc.oneof(
     contentType,
     origin: fc.constantFrom("ours", "evil", "none"),
     bytes: fc.option(badBytes, { nil: null, freq: 3 }),
+    forged: fc.option(
+      fc.oneof(
+        fc.record({
+          authorization: fc.constantFrom(
+            "Bearer tl_forged",
+            "Bearer ",
+            "Basic YTpi",
+            "bearer  x".repeat(500),
+          ),
+        }),
+        fc.record({
+          cookie: fc.constantFrom("better-auth.session_token=forged.sig", "a=b; ".repeat(800), "=;=;"),
+        }),
+      ),
+      { nil: null, freq: 3 },
+    ),
   }),
 ) as fc.Arbitrary<Transport>;
 export const PLAIN: Transport = {
@@ -43,6 +62,7 @@ export const PLAIN: Transport = {
   contentType: "application/json",
   origin: "ours",
   bytes: null,
+  forged: null,
 };
 
 /** The wire form of one input: superjson's `{ json, meta }`, or plain JSON when it is too deep for it. */
@@ -71,6 +91,11 @@ export function trpcRequest(
   for (const [k, v] of Object.entries(headers)) if (k !== "origin") h.set(k, v);
   if (how.origin === "ours") h.set("origin", BASE);
   if (how.origin === "evil") h.set("origin", "https://evil.example");
+  if (how.forged) {
+    h.delete("authorization");
+    h.delete("cookie");
+    for (const [k, v] of Object.entries(how.forged)) h.set(k, v);
+  }
   const query = batch ? "?batch=1" : "";
   if (get) {
     // Next refuses URLs past ~16 KB before any route runs; longer inputs are cut (and so malformed).
