@@ -4,6 +4,7 @@ import { expectAccessible, screenshot, signIn } from "./support";
 
 // Cold pages and axe scans on a 2-core machine: more than the default 30 s.
 test.describe.configure({ timeout: 120_000 });
+test.use({ viewport: { width: 1440, height: 900 } });
 
 test.describe("pages for what does not exist answer 404", () => {
   test("an unknown operation: 404 over HTTP, with its id and a way to search", async ({ page }, info) => {

@@ -36,6 +36,8 @@ const ZStory = z.object({
       title: z.string(),
       userText: z.string(),
       userActionText: z.string().nullable(),
+      userWaitText: z.string().nullable(),
+      unknownOutcomeText: z.string().nullable(),
       precondition: z.string().nullable(),
       effect: z.string(),
       compensation: z.object({ kind: z.enum(["undo", "none"]), text: z.string() }),

@@ -46,7 +46,7 @@ export function StagesView({ steps }: { steps: Step[] }) {
             key={s.name}
             data-testid={`stage-${s.name}`}
             data-status={s.status}
-            className={`rounded-lg border bg-white px-3 py-2 dark:bg-zinc-900 ${blocked || unknown ? "border-status-blocked/50" : look.className.split(" ").slice(1).join(" ")}`}
+            className={`min-w-0 rounded-lg border bg-white px-3 py-2 dark:bg-zinc-900 ${blocked || unknown ? "border-status-blocked/50" : look.className.split(" ").slice(1).join(" ")}`}
           >
             <div className="flex items-center gap-2">
               <Icon

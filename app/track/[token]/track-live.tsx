@@ -117,7 +117,13 @@ export function TrackLive({ token, initial }: { token: string; initial: Track })
         Your request · started {when.format(v.startedAt)}
       </p>
       <div className={`rounded-xl border px-5 py-4 ${tone}`} role="status" aria-live="polite">
-        <h1 className="text-xl leading-snug font-semibold" data-testid="track-headline">
+        <h1
+          // A sentence of who is on it reads as a message, not a shout; a short status stays bold.
+          className={
+            v.headline.length > 60 ? "text-lg leading-snug font-medium" : "text-xl leading-snug font-semibold"
+          }
+          data-testid="track-headline"
+        >
           {v.headline}
         </h1>
         {hint && (

@@ -107,7 +107,8 @@ export default async function WorkflowPage({ params }: { params: Promise<{ type:
                   <p className="font-mono text-[11px] text-zinc-500 dark:text-zinc-400">{s.name}</p>
                   <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">
                     End user reads: “{s.userText}…”
-                    {s.userActionText && <> · when blocked: “Action needed: {s.userActionText}”</>}
+                    {s.userActionText && <> · when it waits on them: “Action needed: {s.userActionText}”</>}
+                    {s.userWaitText && <> · while we are on it: “{s.userWaitText}”</>}
                   </p>
                 </div>
                 <dl className="grid gap-x-6 gap-y-1.5 sm:grid-cols-2">
@@ -117,6 +118,7 @@ export default async function WorkflowPage({ params }: { params: Promise<{ type:
                     {s.compensation.text}
                   </Story>
                   <Story label={`Retries · times out after ${s.timeout}`}>{s.retry}</Story>
+                  {s.unknownOutcomeText && <Story label="If an answer is lost">{s.unknownOutcomeText}</Story>}
                   {s.errors.length > 0 && (
                     <Story label="Known errors">
                       <ul>

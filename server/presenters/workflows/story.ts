@@ -12,6 +12,9 @@ export interface StoryStep {
   title: string;
   userText: string;
   userActionText: string | null;
+  userWaitText: string | null;
+  /** For staff: what may have happened when an answer was lost, and why resuming is safe. */
+  unknownOutcomeText: string | null;
   precondition: string | null;
   effect: string;
   compensation: { kind: "undo"; text: string } | { kind: "none"; text: string };
@@ -73,6 +76,8 @@ export function workflowStory(d: WorkflowDefinition): WorkflowStory {
       title: s.title,
       userText: s.userText,
       userActionText: s.userActionText ?? null,
+      userWaitText: s.userWaitText ?? null,
+      unknownOutcomeText: s.unknownOutcomeText ?? null,
       precondition: s.precondition?.description ?? null,
       effect: s.effect.description,
       compensation:
