@@ -69,6 +69,9 @@ export function estimateRemaining(
 ): Estimate {
   if (op.status === "completed" || op.status === "failed") return null;
   if (op.status === "blocked") return { kind: "update_later", reason: "waiting" };
+  // Undoing after a failure: the way ahead is not the steps' usual one, so no number.
+  if (op.steps.some((s) => s.status === "failed" || s.status === "compensated"))
+    return { kind: "update_later", reason: "little_history" };
   const statusOf = new Map(op.steps.map((s) => [s.name, s]));
   const toGo = workflow.steps.filter((d) => {
     const status = statusOf.get(d.name)?.status ?? "pending";

@@ -119,6 +119,13 @@ describe("deriveTrackView", () => {
       t0,
     );
     expect(retrying.estimate).toEqual({ kind: "update_later", reason: "retrying" });
+    const undoing = deriveTrackView(
+      orderFulfill,
+      op({ currentStep: "reserve_stock" }, ["running", "failed"]),
+      stats,
+      t0,
+    );
+    expect(undoing.estimate).toEqual({ kind: "update_later", reason: "little_history" });
   });
 
   it("never gives a time already gone: the last step near its p50 still has a little left", () => {
