@@ -59,7 +59,8 @@ export function unboundedInputs(schema: z.ZodType, options: { strict?: boolean }
         return;
       case "date":
         // JavaScript reaches ±275,760 years, PostgreSQL's timestamptz far less: a date needs both ends.
-        if (!has.has("less_than") || !has.has("greater_than")) report("a date without both bounds (.min, .max)");
+        if (!has.has("less_than") || !has.has("greater_than"))
+          report("a date without both bounds (.min, .max)");
         return;
       case "number":
       case "bigint":
