@@ -7,6 +7,7 @@ import { benchConsole } from "./bench/console";
 import { benchIntake } from "./bench/intake";
 import { openBenchDatabase } from "./bench/lib";
 import { benchLive } from "./bench/live";
+import { benchOutage } from "./bench/outage";
 import { benchWaits } from "./bench/waits";
 import { benchEngine } from "./bench-engine";
 
@@ -19,6 +20,8 @@ try {
   if (wants("engine")) await benchEngine({ url: bench.url });
   if (wants("waits")) await benchWaits({ url: bench.url });
   if (wants("live")) await benchLive({ url: bench.url });
+  // Its own private cluster: it kills and stalls that one, never the shared bench server.
+  if (wants("outage")) await benchOutage();
   // Last: it seeds 1,000,000 operations into the same database.
   if (wants("console")) await benchConsole({ url: bench.url });
 } finally {
