@@ -79,7 +79,8 @@ describe("the history check", () => {
 });
 
 /** Copies of the run's history and facts with one thing made wrong: each check must see it. */
-describe("the checker fails on a doctored history", () => {
+// Each case re-checks the whole run twice over: minutes at the full size on a busy machine.
+describe("the checker fails on a doctored history", { timeout: FULL ? 600_000 : 60_000 }, () => {
   const doctored = (change: (h: HistoryEntry[], f: Facts) => void) => {
     const h = structuredClone(history);
     const f = structuredClone(facts);
