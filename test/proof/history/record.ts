@@ -37,7 +37,7 @@ export class HistoryRecorder {
       client,
       op,
       args,
-      start: performance.now(),
+      start: clock(),
       end: Number.NaN,
       answer: {},
     };
