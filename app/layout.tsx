@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import { NuqsAdapter } from "nuqs/adapters/next/app";
 import type { ReactNode } from "react";
+import { DatabaseBanner } from "./_components/database-banner";
 import { Nav } from "./_components/nav";
 import { TRPCReactProvider } from "./_lib/trpc";
 import "./globals.css";
@@ -20,6 +21,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <NuqsAdapter>
           <TRPCReactProvider>
             <Nav />
+            <DatabaseBanner />
             <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
           </TRPCReactProvider>
         </NuqsAdapter>
