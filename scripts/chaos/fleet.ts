@@ -33,6 +33,7 @@ export class Fleet {
   private readonly procs = new Set<Proc>();
   private readonly guard = new LauncherGuard({ childrenGraceSeconds: 15, databaseGraceSeconds: 30 });
   private stopping = false;
+  private rollingWorkers = false;
   private serial = 0;
   /** The set new processes start with; the rolling restart changes it. */
   workflowSet: WorkflowSet = "";
@@ -82,8 +83,10 @@ export class Fleet {
       }, 1_000);
       void proc.exited.finally(() => clearInterval(timer));
       proc.child.stdout?.once("close", () => clearInterval(timer));
-    }).catch((error) => {
-      if (!proc.intended) this.signal(proc, "SIGKILL");
+    }).catch((error: Error) => {
+      // Stopped by the fleet itself while starting (a roll replaced it): not worth a retry.
+      if (proc.intended) throw Object.assign(error, { stoppedByFleet: true });
+      this.signal(proc, "SIGKILL");
       throw error;
     });
     proc.ready = true;
@@ -122,6 +125,8 @@ export class Fleet {
 
   /** SIGKILLs a random running worker and starts another; false when fewer than two run. */
   async killRandomWorker(random: () => number): Promise<boolean> {
+    // Not while the roll replaces workers: it would find them all killed and replace none itself.
+    if (this.rollingWorkers) return false;
     const running = this.workers().filter((w) => w.ready && !w.intended);
     if (running.length < 2) return false;
     const victim = running[Math.floor(random() * running.length)]!;
@@ -140,6 +145,7 @@ export class Fleet {
   async roll(set: WorkflowSet): Promise<void> {
     this.workflowSet = set;
     const draining: Promise<void>[] = [];
+    this.rollingWorkers = true;
     for (const old of this.workers().filter((w) => w.set !== set)) {
       if (old.intended) continue; // killed meanwhile: its replacement already runs `set`
       await this.startWorkerRetrying();
@@ -148,6 +154,7 @@ export class Fleet {
       draining.push(this.stop(old));
       this.counts.workersRolled++;
     }
+    this.rollingWorkers = false;
     for (const old of this.webs().filter((w) => w.set !== set)) {
       await this.startWeb();
       old.intended = true; // no new requests; the ones in flight finish first
@@ -186,7 +193,8 @@ export class Fleet {
       try {
         return await start();
       } catch (error) {
-        if (this.stopping || attempt >= 30) throw error;
+        if (this.stopping || attempt >= 30 || (error as { stoppedByFleet?: boolean }).stoppedByFleet)
+          throw error;
         this.options.log(`start ${attempt} failed (${(error as Error).message}): again in 1 s`);
         await sleep(1_000);
       }

@@ -231,8 +231,11 @@ function targetChecks(
     target("PostgreSQL killed and restarted once", state.restarted === 1, `${state.restarted}`),
     target(
       "rolling restart of every web and worker",
-      !state.rollError && fleet.counts.websRolled === options.webs,
-      state.rollError?.message ?? `${fleet.counts.websRolled} of ${options.webs} webs`,
+      !state.rollError &&
+        fleet.counts.websRolled === options.webs &&
+        fleet.counts.workersRolled === options.workers,
+      state.rollError?.message ??
+        `${fleet.counts.workersRolled} of ${options.workers} workers, ${fleet.counts.websRolled} of ${options.webs} webs`,
     ),
     target(
       "order.fulfill accepted under v1 and v2",
