@@ -212,4 +212,16 @@ describe("the track page's estimate, from real step timings", () => {
     expect(view.headline).toBe("Our team is checking b; you don't need to do anything.");
     expect(view.actionNeeded).toBeNull();
   });
+
+  it("gives no number while a step waits on an outside system's answer", async () => {
+    const op = await h.start("test.eta", { gated: true });
+    await waitRunning(op, "a");
+    const began = await currentStepBegan(op);
+    expect((await trackAt(op, began)).estimate?.kind).toBe("remaining");
+    await t.db.$client`insert into waits (id, operation_id, step, kind, target)
+      values (gen_random_uuid(), ${op}, 'a', 'acknowledgment', 'carrier')`;
+    expect((await trackAt(op, began)).estimate).toEqual({ kind: "update_later", reason: "waiting" });
+    for (const name of NAMES) await release(op, name);
+    await h.waitFor(op, ["completed"]);
+  });
 });

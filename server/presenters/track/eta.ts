@@ -51,6 +51,8 @@ export type Estimate =
 export interface EstimateInput {
   status: OperationStatus;
   blockedKind?: BlockKind | null;
+  /** A step has an open durable wait (server/waits): an outside system's or a person's answer. */
+  waiting?: boolean;
   createdAt: Date;
   steps: { name: string; status: StepStatus; finishedAt?: Date | null }[];
 }
@@ -68,7 +70,7 @@ export function estimateRemaining(
   now: Date,
 ): Estimate {
   if (op.status === "completed" || op.status === "failed") return null;
-  if (op.status === "blocked") return { kind: "update_later", reason: "waiting" };
+  if (op.status === "blocked" || op.waiting) return { kind: "update_later", reason: "waiting" };
   // Undoing after a failure: the way ahead is not the steps' usual one, so no number.
   if (op.steps.some((s) => s.status === "failed" || s.status === "compensated"))
     return { kind: "update_later", reason: "little_history" };

@@ -22,6 +22,7 @@ interface TrackedOperation {
   version: number;
   status: OperationStatus;
   blockedKind: BlockKind | null;
+  waiting: boolean;
   currentStep: string | null;
   createdAt: string;
   completedAt: string | null;
@@ -95,6 +96,7 @@ export class TrackPresenter {
     const [op] = await sql<TrackedOperation[]>`
       select o.type, o.version, o.status, o.blocked_kind as "blockedKind", o.current_step as "currentStep",
         o.created_at as "createdAt", o.completed_at as "completedAt",
+        exists(select 1 from waits w where w.operation_id = o.id and w.state = 'waiting') as waiting,
         coalesce((select json_agg(json_build_object('name', s.name, 'status', s.status,
             'finishedAt', s.finished_at) order by s.position)
           from steps s where s.operation_id = o.id), '[]'::json) as steps

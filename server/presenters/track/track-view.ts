@@ -32,6 +32,8 @@ export interface TrackInput {
   status: OperationStatus;
   currentStep: string | null;
   blockedKind?: BlockKind | null;
+  /** A step waits on an outside system's or a person's answer (an open durable wait). */
+  waiting?: boolean;
   steps: { name: string; status: StepStatus; finishedAt?: Date | null }[];
   createdAt: Date;
   completedAt: Date | null;
