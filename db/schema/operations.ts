@@ -12,6 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { BLOCK_SIGNATURE_KEY_SQL } from "@/db/block-signature";
 import { blockKind, eventType, operationStatus, stepStatus } from "./enums";
 
 const timestamps = {
@@ -58,6 +59,11 @@ export const operations = pgTable(
     index("operations_type_idx").on(t.type, t.id.desc()),
     index("operations_subject_idx").on(t.subject, t.id.desc()).where(sql`${t.subject} is not null`),
     index("operations_reference_idx").on(t.reference, t.id.desc()).where(sql`${t.reference} is not null`),
+    // Blocked work by cause (kind, step, error signature) and type: the inbox's groups, and
+    // the search and bulk filters on one cause. Only blocked rows are indexed.
+    index("operations_block_cause_idx")
+      .on(t.blockedKind, t.currentStep, sql.raw(BLOCK_SIGNATURE_KEY_SQL), t.type)
+      .where(sql`${t.status} = 'blocked'`),
   ],
 );
 

@@ -1,0 +1,4 @@
+-- Blocked work by cause (block kind, step, error signature: db/block-signature.ts) and type,
+-- for the inbox's groups and the search and bulk filters on one cause. Only blocked rows.
+-- The expression must stay the text of BLOCK_SIGNATURE_KEY_SQL, or the planner will not use it.
+CREATE INDEX "operations_block_cause_idx" ON "operations" USING btree ("blocked_kind","current_step",left(md5(left(regexp_replace(regexp_replace(regexp_replace(coalesce(blocked_reason, ''), 'Incident [0-9A-Za-z-]+', 'Incident', 'g'), '[A-Za-z0-9_-]*[0-9][A-Za-z0-9_-]*', '#', 'g'), '\s+', ' ', 'g'), 240)), 16),"type") WHERE "operations"."status" = 'blocked';
