@@ -95,6 +95,19 @@ describe("deriveTrackView", () => {
       t0,
     );
     expect(down.headline).toMatch(/^Something on our side is taking longer than it should/);
+    // An outside system's answer, with no words from the step: not "our team".
+    const partner = deriveTrackView(
+      orderFulfill,
+      op({ status: "blocked", blockedKind: "awaiting_external", currentStep: "send_confirmation" }, [
+        "succeeded",
+        "succeeded",
+        "succeeded",
+        "pending",
+      ]),
+      stats,
+      t0,
+    );
+    expect(partner.headline).toMatch(/^We're waiting for one of our partners to confirm/);
   });
 
   it("says it runs late past the current step's usual p90, and gives no guess without enough history", () => {

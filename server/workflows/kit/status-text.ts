@@ -11,6 +11,9 @@ export const RETRIES_EXHAUSTED_WAIT_TEXT =
 /** A block the step has no words for. */
 export const DEFAULT_WAIT_TEXT =
   "Our team is looking into your request; you don't need to do anything, and we'll update you here.";
+/** A block on an outside system's answer the step has no words for: not "our team". */
+export const DEFAULT_EXTERNAL_WAIT_TEXT =
+  "We're waiting for one of our partners to confirm; you don't need to do anything, and we'll update you here.";
 
 export interface BlockedOperation {
   currentStep: string | null;
@@ -30,7 +33,8 @@ export function endUserWait(
   const step = workflow.steps.find((s) => s.name === (op.blockedStep ?? op.currentStep));
   if (op.blockedKind === "retries_exhausted") return { on: "us", text: RETRIES_EXHAUSTED_WAIT_TEXT };
   if (step?.userActionText) return { on: "you", action: step.userActionText };
-  return { on: "us", text: step?.userWaitText ?? DEFAULT_WAIT_TEXT };
+  const fallback = op.blockedKind === "awaiting_external" ? DEFAULT_EXTERNAL_WAIT_TEXT : DEFAULT_WAIT_TEXT;
+  return { on: "us", text: step?.userWaitText ?? fallback };
 }
 
 /**
