@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { bulkActions } from "@/db/schema";
 import type { Queryable } from "@/db/transaction";
 import type { BulkActionKind, BulkStatus } from "@/server/domain/bulk";
-import type { OperationStatus } from "@/server/domain/statuses";
+import type { BlockKind, OperationStatus } from "@/server/domain/statuses";
 
 /**
  * Bulk actions on a search result ("replay every order.fulfill blocked on charge_payment
@@ -26,6 +26,10 @@ export interface BulkFilter {
   /** In this state since: last changed at or after this time. */
   since?: Date;
   until?: Date;
+  /** Blocked with this kind (retries ran out, awaiting a person, …). */
+  blockedKind?: BlockKind;
+  /** Blocked by this cause: a `blockCause(kind, step, signature)` key (the inbox's groups). */
+  cause?: string;
 }
 
 /** The filter as the bulk action row keeps it (JSON). */
@@ -35,6 +39,9 @@ export interface StoredBulkFilter {
   step: string | null;
   since: string | null;
   until: string | null;
+  /** Absent on bulk actions made before these filters existed. */
+  blockedKind?: BlockKind | null;
+  cause?: string | null;
 }
 
 export interface BulkRequest {
@@ -59,6 +66,8 @@ export function storedFilter(filter: BulkFilter): StoredBulkFilter {
     step: filter.step ?? null,
     since: filter.since?.toISOString() ?? null,
     until: filter.until?.toISOString() ?? null,
+    blockedKind: filter.blockedKind ?? null,
+    cause: filter.cause ?? null,
   };
 }
 

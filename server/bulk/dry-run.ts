@@ -1,9 +1,11 @@
-import { and, asc, eq, gte, inArray, lt } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
+import { BLOCK_SIGNATURE_KEY_SQL } from "@/db/block-signature";
 import { bulkActions, bulkActionTargets, operations } from "@/db/schema";
 import { transaction } from "@/db/transaction";
 import { reasonProblem } from "@/server/actions/plans";
 import type { Principal } from "@/server/domain/principal";
+import { type BlockCause, parseBlockCause } from "@/server/presenters/inbox/block-cause";
 import {
   BULK_CAP,
   type BulkFilter,
@@ -40,6 +42,8 @@ export async function dryRunBulk(
   if (problem) return { type: "invalid", message: problem };
   const { principal, filter } = options;
   if (principal.kind !== "staff") return { type: "invalid", message: "Only staff run bulk actions." };
+  const cause = filter.cause ? parseBlockCause(filter.cause) : null;
+  if (filter.cause && !cause) return { type: "invalid", message: "That is not a cause of blocked work." };
   const cap = options.cap ?? BULK_CAP;
   const ids = await deps.db
     .select({ id: operations.id })
@@ -51,6 +55,8 @@ export async function dryRunBulk(
         filter.step ? eq(operations.currentStep, filter.step) : undefined,
         filter.since ? gte(operations.updatedAt, filter.since) : undefined,
         filter.until ? lt(operations.updatedAt, filter.until) : undefined,
+        filter.blockedKind ? eq(operations.blockedKind, filter.blockedKind) : undefined,
+        cause ? causeWhere(cause) : undefined,
       ),
     )
     .orderBy(asc(operations.id))
@@ -77,6 +83,16 @@ export async function dryRunBulk(
       .values(ids.map((r, position) => ({ bulkActionId, position, operationId: r.id })));
   });
   return { type: "frozen", bulkActionId, count: ids.length, canarySize };
+}
+
+/** Blocked by this cause: the conditions of operations_block_cause_idx (see causeCondition). */
+function causeWhere(cause: BlockCause) {
+  return and(
+    eq(operations.status, "blocked"),
+    eq(operations.blockedKind, cause.kind),
+    eq(operations.currentStep, cause.step),
+    sql`${sql.raw(BLOCK_SIGNATURE_KEY_SQL)} = ${cause.signature}`,
+  );
 }
 
 function requestProblem(request: BulkRequest): string | null {

@@ -2,8 +2,9 @@ import { z } from "zod";
 import { MAX_REASON_LENGTH } from "@/server/actions/plans";
 import { BULK_CAP } from "@/server/bulk/bulk-action";
 import { BULK_ACTION_KINDS, BULK_OUTCOMES, BULK_STATUSES } from "@/server/domain/bulk";
-import { OPERATION_STATUSES } from "@/server/domain/statuses";
+import { BLOCK_KINDS, OPERATION_STATUSES } from "@/server/domain/statuses";
 import { jsonFits } from "@/server/operations/json-size";
+import { isBlockCause, MAX_BLOCK_CAUSE_LENGTH } from "@/server/presenters/inbox/block-cause";
 import { ZInputDate } from "./console.types";
 
 const ZReason = z.string().max(MAX_REASON_LENGTH + 100);
@@ -14,6 +15,13 @@ export const ZBulkFilterSchema = z.strictObject({
   step: z.string().min(1).max(100).optional(),
   since: ZInputDate.optional(),
   until: ZInputDate.optional(),
+  blockedKind: z.enum(BLOCK_KINDS).optional(),
+  /** A cause key from the inbox (`kind~step~signature`). */
+  cause: z
+    .string()
+    .max(MAX_BLOCK_CAUSE_LENGTH)
+    .refine(isBlockCause, "Not a cause of blocked work.")
+    .optional(),
 });
 
 export const ZDryRunBulkRequestSchema = z.strictObject({
@@ -56,6 +64,8 @@ export const ZGetBulkResponseSchema = z.object({
     step: z.string().nullable(),
     since: z.string().nullable(),
     until: z.string().nullable(),
+    blockedKind: z.enum(BLOCK_KINDS).nullable().default(null),
+    cause: z.string().nullable().default(null),
   }),
   reason: z.string(),
   status: z.enum(BULK_STATUSES),
