@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultRegistry } from "@/server/workflows";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { insertOperation } from "@/test/fixtures/operations";
-import { SearchPresenter } from "./search-presenter";
+import { COUNT_BOUND, SearchPresenter } from "./search-presenter";
 
 let t: TestDatabase;
 let search: SearchPresenter;
@@ -65,6 +65,14 @@ beforeAll(async () => {
     reference: "probe-1",
     createdAt: at(4),
   });
+  ids.hopper = await insertOperation(sql, {
+    type: "order.fulfill",
+    status: "completed",
+    reference: "ORD-7Q2X",
+    subject: "grace.hopper@example.com",
+    createdAt: at(5),
+    completedAt: at(6),
+  });
   for (let i = 0; i < 7; i++) {
     await insertOperation(sql, {
       type: "demo.noop",
@@ -88,6 +96,43 @@ describe("SearchPresenter.call", () => {
       [ids.ada, "subject"],
     ]);
     expect(await found("idem-ada-1")).toEqual([[ids.ada, "idempotency_key"]]);
+  });
+
+  it("finds a customer email and a reference by their start, in any case", async () => {
+    expect(await found("GRACE.HOPPER")).toEqual([[ids.hopper, "subject"]]);
+    expect(await found("ord-7q")).toEqual([[ids.hopper, "reference"]]);
+    expect((await found("ORD_100")).map(([id]) => id)).toEqual([
+      ids.retrying,
+      ids.blocked,
+      ids.grace,
+      ids.ada,
+    ]);
+    expect(await found("ord_1002")).toEqual([[ids.grace, "reference"]]);
+    // A LIKE wildcard typed in the box is a character, not "anything".
+    expect(await found("ord_10_2")).toEqual([]);
+    expect(await found("ord%")).toEqual([]);
+  });
+
+  it("counts the matches, and says 'more than' past the bound", async () => {
+    expect((await search.call({ q: "ord_100", limit: 2 })).total).toEqual({ count: 4, atLeast: false });
+    expect((await search.call({ q: "nothing-like-this" })).total).toEqual({ count: 0, atLeast: false });
+    const sql = t.db.$client;
+    await sql`
+      insert into operations
+      select (jsonb_populate_record(null::operations, to_jsonb(o) || jsonb_build_object(
+        'id', gen_random_uuid(), 'reference', 'many_' || i, 'idempotency_key', null))).*
+      from operations o, generate_series(1, ${COUNT_BOUND + 1}) i where o.id = ${ids.ada!}`;
+    try {
+      const many = await search.call({ q: "MANY_", limit: 5 });
+      expect(many.rows).toHaveLength(5);
+      expect(many.total).toEqual({ count: COUNT_BOUND, atLeast: true });
+      // Narrowed by a filter, a capped prefix still cannot claim an exact count.
+      const narrowed = await search.call({ q: "many_", statuses: ["completed"], limit: 5 });
+      expect(narrowed.total.atLeast).toBe(true);
+      expect((await search.call({ q: "many_99", limit: 5 })).total).toEqual({ count: 11, atLeast: false });
+    } finally {
+      await sql`delete from operations where reference like 'many\_%'`;
+    }
   });
 
   it("finds error text in failures, block reasons and the last error of a retrying step", async () => {

@@ -17,6 +17,7 @@ import {
   type SearchTerm,
 } from "./search-query";
 import type { SearchSort } from "./search-sorts";
+import { hitsCte, matchedColumn, prefixCappedColumn } from "./search-sql";
 
 export interface SearchRequest {
   /** The one search box: id, idempotency key, reference, subject or error text. */
@@ -58,14 +59,27 @@ export interface SearchRow {
   matched: SearchMatch | null;
 }
 
+/** How many operations match, counted up to a bound: `atLeast` means "more than `count`". */
+export interface SearchTotal {
+  count: number;
+  atLeast: boolean;
+}
+
 export interface SearchPage {
   rows: SearchRow[];
+  total: SearchTotal;
   next: string | null;
   /** How the search box was read, for the "matched by" hint. */
   term: SearchTerm["kind"];
 }
 
 const MAX_LIMIT = 100;
+/**
+ * Matches are counted up to this many: an exact count of "every completed order" would read
+ * the whole table, and past a thousand support narrows the search rather than reading on.
+ * A prefix arm stops at PREFIX_HITS, so past it the count is a lower bound too.
+ */
+export const COUNT_BOUND = 1000;
 
 /** A row as the SQL returns it: timestamps as text, no step title yet. */
 type Row = Omit<SearchRow, "currentStepTitle" | "createdAt" | "updatedAt" | "completedAt"> & {
@@ -95,15 +109,7 @@ export class SearchPresenter {
     const finished = sort === "finished_desc" || sort === "finished_asc";
     const desc = sort === "accepted_desc" || sort === "finished_desc";
 
-    const rows = await sql<Row[]>`
-      ${hitsCte(sql, term)}
-      select o.id, o.type, o.version, o.status, o.reference, o.subject, o.current_step as "currentStep",
-        o.blocked_kind as "blockedKind",
-        case when o.status = 'blocked' then o.blocked_reason
-             when o.status = 'failed' then o.error->>'message' end as problem,
-        o.synthetic, o.created_at as "createdAt", o.updated_at as "updatedAt", o.completed_at as "completedAt",
-        ${matchedColumn(sql, term)} as matched
-      from operations o
+    const where = () => sql`
       where true
         ${term.kind === "id" ? sql`and o.id = ${term.id}::uuid` : sql``}
         ${term.kind === "text" ? sql`and o.id = any(array(select id from hits))` : sql``}
@@ -118,7 +124,23 @@ export class SearchPresenter {
         ${request.from ? sql`and o.id >= ${uuidV7Floor(request.from)}::uuid` : sql``}
         ${request.to ? sql`and o.id < ${uuidV7Floor(request.to)}::uuid` : sql``}
         ${request.synthetic === true ? sql`and o.synthetic` : request.synthetic === false ? sql`and not o.synthetic` : sql``}
-        ${finished ? sql`and o.completed_at is not null` : sql``}
+        ${finished ? sql`and o.completed_at is not null` : sql``}`;
+
+    // The page and the bounded count run side by side on two connections.
+    const counting = sql<{ n: number; capped: boolean }[]>`
+      ${hitsCte(sql, term)}
+      select (select count(*)::int from (select 1 from operations o ${where()} limit ${COUNT_BOUND + 1}) c) as n,
+        ${prefixCappedColumn(sql, term)} as capped`;
+    const rows = await sql<Row[]>`
+      ${hitsCte(sql, term)}
+      select o.id, o.type, o.version, o.status, o.reference, o.subject, o.current_step as "currentStep",
+        o.blocked_kind as "blockedKind",
+        case when o.status = 'blocked' then o.blocked_reason
+             when o.status = 'failed' then o.error->>'message' end as problem,
+        o.synthetic, o.created_at as "createdAt", o.updated_at as "updatedAt", o.completed_at as "completedAt",
+        ${matchedColumn(sql, term)} as matched
+      from operations o
+      ${where()}
         ${cursor ? keyset(sql, cursor, finished, desc) : sql``}
       order by ${
         finished
@@ -137,7 +159,15 @@ export class SearchPresenter {
       rows.length > limit && last
         ? encodeCursor({ id: last.id, ...(finished && last.completedAt ? { at: last.completedAt } : {}) })
         : null;
-    return { rows: page.map((r) => this.toRow(r)), next, term: term.kind };
+    const [counted] = await counting;
+    const n = counted?.n ?? 0;
+    const capped = counted?.capped ?? false;
+    return {
+      rows: page.map((r) => this.toRow(r)),
+      total: { count: Math.min(n, COUNT_BOUND), atLeast: n > COUNT_BOUND || capped },
+      next,
+      term: term.kind,
+    };
   }
 
   private toRow(r: Row): SearchRow {
@@ -152,46 +182,6 @@ export class SearchPresenter {
       completedAt: asDateOrNull(r.completedAt),
     };
   }
-}
-
-/**
- * The operations the search box finds, as one id set: each arm is an index lookup, and the
- * error-text arms repeat the indexed expressions exactly so the trigram indexes apply. The
- * set is materialised and then probed by primary key (`id = any(array(…))`): joined as a
- * subquery, the planner misjudged its size and walked the whole primary key backwards to
- * avoid a sort (730 ms at 1,000,000 operations instead of 15 ms).
- */
-function hitsCte(sql: Sql, term: SearchTerm) {
-  if (term.kind !== "text") return sql``;
-  const { text, idRange, errorPattern } = term;
-  return sql`
-    with hits as materialized (
-      select id from operations where reference = ${text}
-      union all select id from operations where lower(subject) = lower(${text}) and subject is not null
-      union all select id from operations where idempotency_key = ${text}
-      ${idRange ? sql`union all select id from operations where id between ${idRange.from}::uuid and ${idRange.to}::uuid` : sql``}
-      ${
-        errorPattern
-          ? sql`
-      union all select id from operations
-        where (coalesce(error->>'message', '') || ' ' || coalesce(blocked_reason, '')) ilike ${errorPattern}
-          and (error is not null or blocked_reason is not null)
-      union all select operation_id from steps where last_error->>'message' ilike ${errorPattern} and last_error is not null`
-          : sql``
-      }
-    )`;
-}
-
-function matchedColumn(sql: Sql, term: SearchTerm) {
-  if (term.kind === "id") return sql`'id'`;
-  if (term.kind !== "text") return sql`null`;
-  const { text, idRange } = term;
-  return sql`case
-    when o.reference = ${text} then 'reference'
-    when lower(o.subject) = lower(${text}) then 'subject'
-    when o.idempotency_key = ${text} then 'idempotency_key'
-    ${idRange ? sql`when o.id between ${idRange.from}::uuid and ${idRange.to}::uuid then 'id'` : sql``}
-    else 'error' end`;
 }
 
 function keyset(sql: Sql, cursor: SearchCursor, finished: boolean, desc: boolean) {

@@ -5,8 +5,8 @@ import { escapeLike, toUuid } from "@/server/presenters/rows";
  * - a whole operation id → that operation;
  * - 8+ hex digits that could start an id → the ids in that range (UUIDv7 ids are ordered),
  *   and the text matches below as well;
- * - anything else → an exact business reference, subject (case-insensitive: emails are typed
- *   in any case) or idempotency key, or a piece of error text (3+ characters).
+ * - anything else → the start of a business reference or customer email (case-insensitive:
+ *   both are typed in any case), an exact idempotency key, or a piece of error text (3+ characters).
  */
 export type SearchTerm =
   | { kind: "none" }
