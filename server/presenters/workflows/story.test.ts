@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { formatDuration as duration } from "@/server/domain/duration";
 import { defaultRegistry } from "@/server/workflows";
 import { NO_RETRY, PROVIDER_RETRY } from "@/server/workflows/kit/policies";
 import { orderFulfill } from "@/server/workflows/order-fulfill";
-import { duration, retrySentence, workflowStory } from "./story";
+import { retrySentence, workflowStory } from "./story";
 
 describe("workflowStory", () => {
   it("tells each step in order from the definition", () => {

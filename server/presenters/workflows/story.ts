@@ -1,3 +1,4 @@
+import { formatDuration } from "@/server/domain/duration";
 import { ERROR_CLASSES, type ErrorClass } from "@/server/domain/statuses";
 import type { RetryPolicy, WorkflowDefinition } from "@/server/workflows/kit/types";
 
@@ -39,21 +40,13 @@ export interface WorkflowStory {
   alerts: string[];
 }
 
-/** "250 ms", "1.5 s", "10 min", "2 h". */
-export function duration(ms: number): string {
-  if (ms < 1_000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${+(ms / 1_000).toFixed(1)} s`;
-  if (ms < 3_600_000) return `${+(ms / 60_000).toFixed(1)} min`;
-  return `${+(ms / 3_600_000).toFixed(1)} h`;
-}
-
 export function retrySentence(policy: RetryPolicy): string {
   const exhausted =
     (policy.onExhausted ?? "block") === "block" ? "then waits for a person" : "then fails the operation";
   if (policy.maxAttempts <= 1) return `One attempt, no retry; ${exhausted.replace("then ", "on error it ")}.`;
   const growth =
-    policy.backoff > 1 ? `, ×${policy.backoff} each time up to ${duration(policy.maxDelayMs)}` : "";
-  return `Up to ${policy.maxAttempts} attempts: first retry after ${duration(policy.initialDelayMs)}${growth}; ${exhausted}.`;
+    policy.backoff > 1 ? `, ×${policy.backoff} each time up to ${formatDuration(policy.maxDelayMs)}` : "";
+  return `Up to ${policy.maxAttempts} attempts: first retry after ${formatDuration(policy.initialDelayMs)}${growth}; ${exhausted}.`;
 }
 
 export function workflowStory(d: WorkflowDefinition): WorkflowStory {
@@ -64,10 +57,10 @@ export function workflowStory(d: WorkflowDefinition): WorkflowStory {
     description: d.description,
     completion:
       d.completion.mode === "sync"
-        ? `Synchronous: the API answers with the finished operation when it completes within ${duration(d.completion.budgetMs)}, otherwise 202 and it goes on in the background.`
+        ? `Synchronous: the API answers with the finished operation when it completes within ${formatDuration(d.completion.budgetMs)}, otherwise 202 and it goes on in the background.`
         : "Staged: the API answers 202 at once; the operation goes on in workers and reports each stage.",
-    objective: `95% complete within ${duration(d.objective.p95Ms)} of being accepted.`,
-    stuckAfter: `Stuck when nothing has moved for ${duration(d.stuckAfterMs)}.`,
+    objective: `95% complete within ${formatDuration(d.objective.p95Ms)} of being accepted.`,
+    stuckAfter: `Stuck when nothing has moved for ${formatDuration(d.stuckAfterMs)}.`,
     runbook: d.runbook,
     text: d.text,
     steps: d.steps.map((s, position) => ({
@@ -86,12 +79,12 @@ export function workflowStory(d: WorkflowDefinition): WorkflowStory {
           : { kind: "undo", text: s.compensation.description },
       retry: retrySentence(s.retry),
       onExhausted: s.retry.onExhausted ?? "block",
-      timeout: duration(s.timeoutMs),
+      timeout: formatDuration(s.timeoutMs),
       errors: ERROR_CLASSES.flatMap((c) => (s.errors?.[c] ? [{ errorClass: c, text: s.errors[c]! }] : [])),
     })),
     alerts: [
-      `Completion lag p95 above ${duration(d.objective.p95Ms)} over the last hour.`,
-      `Any operation with no progress for ${duration(d.stuckAfterMs)}.`,
+      `Completion lag p95 above ${formatDuration(d.objective.p95Ms)} over the last hour.`,
+      `Any operation with no progress for ${formatDuration(d.stuckAfterMs)}.`,
       "Any operation blocked after its retries ran out.",
     ],
   };
