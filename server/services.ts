@@ -101,7 +101,7 @@ export function createServices(deps: ServiceDeps): Services {
     live,
     intake,
     startOperation: new StartOperationService(intake, presenters.operation),
-    actions: new OperationActionsService({ db, runs, now }),
+    actions: new OperationActionsService({ db, runs, registry, now }),
     faults: new FaultSettingsService(db),
     presenters,
     limits: deps.limits ?? callerLimitsFromEnv(),

@@ -37,11 +37,29 @@ export function AuditHistory({ operationId }: { operationId: string }) {
           {r.reason && <p className="text-zinc-700 dark:text-zinc-300">“{r.reason}”</p>}
           <p className="text-xs text-zinc-500 dark:text-zinc-400">
             {r.actorLabel} ({r.actorRole})
-            {r.statusBefore && r.statusAfter ? ` · ${r.statusBefore} → ${r.statusAfter}` : ""}
+            {r.statusBefore && r.statusAfter ? ` · ${auditStatusChange(r)}` : ""}
             {r.bulkActionId ? " · bulk action" : ""} · #{r.seq}
           </p>
         </li>
       ))}
     </ol>
   );
+}
+
+/**
+ * "before → after" of an audit record. A cancel or compensate that left undos to run says
+ * "compensating" (and what it undoes) instead of the bare `processing` it recorded.
+ */
+export function auditStatusChange(r: {
+  statusBefore: string | null;
+  statusAfter: string | null;
+  details: unknown;
+}) {
+  const details = r.details as { phase?: unknown; undo?: unknown } | null;
+  if (details?.phase === "compensating") {
+    const undo =
+      Array.isArray(details.undo) && details.undo.length > 0 ? ` (undoing ${details.undo.join(", ")})` : "";
+    return `${r.statusBefore} → compensating${undo}`;
+  }
+  return `${r.statusBefore} → ${r.statusAfter}`;
 }

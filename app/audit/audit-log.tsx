@@ -12,6 +12,7 @@ import {
 import { type FormEvent, useMemo } from "react";
 import { AUDIT_ACTION_LABELS } from "@/server/audit/action-labels";
 import { AUDIT_ACTIONS } from "@/server/domain/audit-actions";
+import { auditStatusChange } from "../_components/audit-history";
 import { DateRangeFields } from "../_components/date-range-fields";
 import { Button, inputClass } from "../_components/forms";
 import { QueryBody } from "../_components/query-body";
@@ -199,7 +200,7 @@ export function AuditLog() {
                       {r.reason ?? <span className="text-zinc-400">—</span>}
                     </td>
                     <td className="whitespace-nowrap px-4 py-2 text-xs">
-                      {r.statusBefore && r.statusAfter ? `${r.statusBefore} → ${r.statusAfter}` : ""}
+                      {r.statusBefore && r.statusAfter ? auditStatusChange(r) : ""}
                     </td>
                     <td className="px-4 py-2 text-xs text-zinc-500">{r.clientAddress ?? ""}</td>
                   </tr>

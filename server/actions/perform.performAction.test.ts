@@ -29,7 +29,7 @@ beforeAll(async () => {
   controls = gateControls();
   harness = await engineHarness({ db: t.db, url: t.url, registry: gateRegistry(t.db, controls) });
   await harness.startWorker();
-  deps = { db: t.db, runs: harness.runs };
+  deps = { db: t.db, runs: harness.runs, registry: gateRegistry(t.db, controls) };
 });
 afterAll(async () => {
   await harness.close();
@@ -213,6 +213,13 @@ describe("cancel and compensate", () => {
     });
     expect(await harness.waitFor(id)).toBe("failed");
     expect(controls.compensated).toContain(`${id}:prepare`);
+    // The record says what "processing" meant: compensating, and what it undoes.
+    const [record] = await auditOf(id);
+    expect(record).toMatchObject({
+      statusBefore: "blocked",
+      statusAfter: "processing",
+      details: { phase: "compensating", undo: ["prepare"] },
+    });
     expect((await act(id, { action: "cancel" }, "Cancel twice")).type).toBe("already_done");
   });
 

@@ -1,13 +1,15 @@
 import type { Db } from "@/db/client";
 import { type Queryable, transaction } from "@/db/transaction";
 import { appendAudit, auditActorOf, latestAuditFor, type RequestMeta } from "@/server/audit/write";
+import type { OperationState } from "@/server/domain/operation-state";
 import type { Principal } from "@/server/domain/principal";
 import { actorOf } from "@/server/domain/principal";
 import type { OperationStatus } from "@/server/domain/statuses";
 import type { RunQueue } from "@/server/engine/run-queue";
 import { commitState } from "@/server/engine/store/commit";
 import { loadOperations } from "@/server/engine/store/load";
-import { type ActionRequest, AUDIT_ACTION_OF, planAction, reasonProblem } from "./plans";
+import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
+import { type ActionRequest, AUDIT_ACTION_OF, planAction, reasonProblem, stepsToUndo } from "./plans";
 import { recordReviewDecision } from "./review";
 
 /** How long a refusal is explained as "already done" by whoever did the same thing before. */
@@ -17,6 +19,8 @@ export interface ActionDeps {
   db: Db;
   /** Writes the run job in the action's transaction (the engine's normal path). */
   runs: Pick<RunQueue, "enqueue">;
+  /** The workflows, to know which steps a cancel or compensate will undo (unset: assume all). */
+  registry?: Pick<WorkflowRegistry, "get">;
   now?: () => Date;
 }
 
@@ -69,7 +73,12 @@ export async function performAction(deps: ActionDeps, options: PerformActionOpti
   return transaction(deps.db, async (tx) => {
     const op = (await loadOperations(tx.sql, [operationId], { lock: true })).get(operationId);
     if (!op) return { type: "not_found" } as const;
-    const planned = planAction(op.state, op.rows, request, reason, now);
+    const workflow = deps.registry?.get(op.type, op.version);
+    const undoable = (step: string) => {
+      const def = workflow?.steps.find((d) => d.name === step);
+      return def ? "run" in def.compensation : true;
+    };
+    const planned = planAction(op.state, op.rows, request, reason, now, undoable);
     if (!planned.ok) {
       const since = new Date(now.getTime() - ALREADY_DONE_WINDOW_MS);
       const by = await latestAuditFor(tx.db, { operationId, action, since });
@@ -137,8 +146,7 @@ export async function performAction(deps: ActionDeps, options: PerformActionOpti
         bulkActionId: options.bulkActionId ?? null,
         statusBefore: op.state.status,
         statusAfter: plan.after.status,
-        details:
-          request.action === "skip" && request.output !== undefined ? { manualOutput: request.output } : null,
+        details: auditDetails(request, plan.after, undoable),
       },
       // Stamped now, after any wait for the row lock: times follow the chain's order.
       deps.now?.() ?? new Date(),
@@ -152,4 +160,21 @@ export async function performAction(deps: ActionDeps, options: PerformActionOpti
       auditSeq: audit.seq,
     } as const;
   });
+}
+
+/**
+ * What the audit record adds to before → after. A cancel or compensate that leaves undos to run
+ * is `processing` in the five words; the record says it is compensating and what it will undo, so
+ * "after" is never read as the operation carrying on.
+ */
+function auditDetails(
+  request: ActionRequest,
+  after: OperationState,
+  undoable: (step: string) => boolean,
+): Record<string, unknown> | null {
+  if (request.action === "skip" && request.output !== undefined) return { manualOutput: request.output };
+  if ((request.action === "cancel" || request.action === "compensate") && after.status !== "failed") {
+    return { phase: "compensating", undo: stepsToUndo(after, undoable) };
+  }
+  return null;
 }

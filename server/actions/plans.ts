@@ -71,6 +71,8 @@ export function planAction(
   request: ActionRequest,
   reason: string,
   now: Date,
+  /** Whether a step has an undo (its workflow's compensation); unknown: assume it does. */
+  undoable: (step: string) => boolean = () => true,
 ): PlanResult {
   if (isTerminal(state.status)) {
     return refuse(`The operation is already ${state.status}; it cannot change any more.`);
@@ -149,15 +151,21 @@ export function planAction(
         }
         return refuse("Compensation is already under way.");
       }
-      return apply(state, [{ type: "cancelled", reason }], null, "resume", [
-        { type: "cancelled", step: null, data },
-      ]);
+      return failNowIfNothingToUndo(
+        apply(state, [{ type: "cancelled", reason }], null, "resume", [
+          { type: "cancelled", step: null, data },
+        ]),
+        undoable,
+      );
     }
     case "cancel":
       if (state.failure) return refuse("The operation is already being cancelled or compensated.");
-      return apply(state, [{ type: "cancelled", reason }], null, "resume", [
-        { type: "cancelled", step: null, data },
-      ]);
+      return failNowIfNothingToUndo(
+        apply(state, [{ type: "cancelled", reason }], null, "resume", [
+          { type: "cancelled", step: null, data },
+        ]),
+        undoable,
+      );
     default:
       return assertNever(request, "Unknown operator action");
   }
@@ -180,6 +188,37 @@ function apply(
   if (current.status === "completed") all.push({ type: "completed", step: null, data: null });
   const needsRun = current.status !== "completed" && !current.block;
   return { ok: true, plan: { after: current, events: all, run: needsRun ? run : null, step } };
+}
+
+/** The steps a failing operation will still undo (latest first): succeeded ones with an undo. */
+export function stepsToUndo(state: OperationState, undoable: (step: string) => boolean): string[] {
+  return state.steps
+    .filter((s) => s.status === "succeeded" && undoable(s.name))
+    .map((s) => s.name)
+    .reverse();
+}
+
+/**
+ * A cancel with nothing to undo (no succeeded step with an undo, nothing running) fails in the
+ * action's own transaction, so its audit record's "after" is what the operation became
+ * (`failed`), not a `processing` that the worker would end a moment later.
+ */
+function failNowIfNothingToUndo(result: PlanResult, undoable: (step: string) => boolean): PlanResult {
+  if (!result.ok) return result;
+  const { after } = result.plan;
+  if (after.steps.some((s) => s.status === "running") || stepsToUndo(after, undoable).length > 0)
+    return result;
+  const failed = transition(after, { type: "failed" });
+  if (!failed.ok) return result;
+  const events: EventToWrite[] = [
+    ...result.plan.events,
+    {
+      type: "failed",
+      step: failed.state.failure?.step ?? null,
+      data: { message: failed.state.failure?.message, code: failed.state.failure?.code },
+    },
+  ];
+  return { ok: true, plan: { ...result.plan, after: failed.state, events, run: null } };
 }
 
 const refuse = (message: string): PlanResult => ({ ok: false, message });

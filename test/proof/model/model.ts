@@ -231,11 +231,21 @@ export function predictAction(m: Model, a: OperatorAction): boolean {
       }
       m.failing = true;
       m.block = null;
+      failNowIfNothingToUndo(m);
       return true;
     case "cancel":
       if (m.failing) return false;
       m.failing = true;
       m.block = null;
+      failNowIfNothingToUndo(m);
       return true;
   }
+}
+
+/** A cancel or compensate with nothing to undo and nothing running fails in the action itself. */
+function failNowIfNothingToUndo(m: Model): void {
+  if (m.steps.some((s) => s.status === "running")) return;
+  if (m.steps.some((s, k) => s.status === "succeeded" && HAS_UNDO[MODEL_STEPS[k]!])) return;
+  for (const s of m.steps) if (s.status === "pending" || s.status === "retrying") s.status = "skipped";
+  m.terminal = "failed";
 }
