@@ -62,6 +62,17 @@ describe("callProvider", () => {
     expect(await chargesFor("k-lost")).toBe(1);
   });
 
+  it("a permanent fault never refuses a key already applied: the repeat after a lost answer gets the first answer", async () => {
+    await faults("payments", { lose_answer_rate: 1 });
+    await expect(charge("k-lost-then-refused")).rejects.toMatchObject({ code: "answer_lost" });
+    await faults("payments", { lose_answer_rate: 0, permanent_error_rate: 1 });
+    const retried = await charge("k-lost-then-refused");
+    expect(retried.chargeId).toMatch(/^ch_/);
+    expect(await chargesFor("k-lost-then-refused")).toBe(1);
+    // A key never applied is still refused.
+    await expect(charge("k-fresh-refused")).rejects.toBeInstanceOf(PermanentError);
+  });
+
   it("waits out the injected latency; an abort (the step's timeout) ends the wait with nothing applied", async () => {
     const send = (signal?: AbortSignal) =>
       createProviders({ db: t.db }).email.send({

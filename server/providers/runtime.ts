@@ -63,7 +63,11 @@ export async function callProvider<T>(rt: ProviderRuntime, call: ProviderCall<T>
       code: "unavailable",
     });
   }
-  if (rt.random() < faults.permanentErrorRate) {
+  // A provider that honours idempotency keys never refuses a key it already applied (an
+  // earlier answer was lost): it answers from its ledger. npm run chaos caught the fault
+  // refusing such a repeat, so the step failed, its effect was never compensated, and failed
+  // orders kept their charge.
+  if (rt.random() < faults.permanentErrorRate && !(await alreadyApplied(rt.db, call))) {
     throw new PermanentError(`${call.provider} rejected the request (injected fault).`, { code: "rejected" });
   }
   const response = await applyOnce(rt.db, call);
@@ -76,6 +80,14 @@ export async function callProvider<T>(rt: ProviderRuntime, call: ProviderCall<T>
     );
   }
   return response;
+}
+
+async function alreadyApplied(db: Db, call: ProviderCall<unknown>): Promise<boolean> {
+  const [row] = await db
+    .select({ key: simEffects.idempotencyKey })
+    .from(simEffects)
+    .where(and(eq(simEffects.provider, call.provider), eq(simEffects.idempotencyKey, call.idempotencyKey)));
+  return row !== undefined;
 }
 
 async function applyOnce<T>(db: Db, call: ProviderCall<T>): Promise<T> {
