@@ -83,8 +83,14 @@ export interface WebServerOptions {
   dir?: string;
 }
 
+export interface WebServer {
+  server: Server;
+  /** Stops listening, ends open connections (keep-alive, live streams), then stops Next (its dev bundler). */
+  close(): Promise<void>;
+}
+
 /** Prepares Next (a production build, or the dev bundler), then listens. */
-export async function startWebServer(options: WebServerOptions): Promise<Server> {
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
   const hostname = options.hostname;
   // As `next start|dev` sets it, before Next is loaded (React picks its build from it).
@@ -119,21 +125,33 @@ export async function startWebServer(options: WebServerOptions): Promise<Server>
     // No hostname: every interface, as `next start` listens.
     server.listen(options.port, hostname, () => resolve());
   });
-  return server;
+  return {
+    server,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await app.close();
+    },
+  };
 }
 
 async function main(): Promise<void> {
   const dev = process.argv.includes("--dev");
   const port = Number(process.env.PORT ?? 3000);
   const timeouts = timeoutsFromEnv();
-  const server = await startWebServer({ dev, port, timeouts });
+  const web = await startWebServer({ dev, port, timeouts });
   console.log(
     `[web] listening on port ${port} (${dev ? "dev" : "production"}; headers ${timeouts.headersMs} ms, request ${timeouts.requestMs} ms, keep-alive ${timeouts.keepAliveMs} ms)`,
   );
   const stop = () => {
-    server.close(() => process.exit(0));
-    // Keep-alive and streaming connections would hold close() open: end them.
-    server.closeAllConnections();
+    web.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`[web] could not stop cleanly: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
