@@ -50,7 +50,10 @@ export function createAuth(options: {
     telemetry: { enabled: false },
     logger: {
       log: (level, message, ...args) => {
-        logger[level]({ args: args.length > 0 ? args : undefined }, `better-auth: ${message}`);
+        logger[level](
+          { args: args.length > 0 ? args.map(authLogArg) : undefined },
+          `better-auth: ${message}`,
+        );
       },
     },
     database: drizzleAdapter(db, {
@@ -202,4 +205,22 @@ async function auditSession(
     // The session stands either way; a missing sign-in record is logged loudly.
     logger.error({ err: error, userId, action }, "could not audit a sign-in");
   }
+}
+
+/**
+ * What of a better-auth log argument may reach the log. Its database errors carry the failed
+ * query's parameters (drizzle puts them in the message after "params:", postgres.js keeps them on
+ * the error): those are session tokens, emails and password hashes, so only the error's name, code
+ * and the statement without its parameters are kept.
+ */
+export function authLogArg(arg: unknown): unknown {
+  if (!(arg instanceof Error))
+    return typeof arg === "string" ? arg.split("\nparams:")[0]!.slice(0, 500) : undefined;
+  const code = (arg as { code?: unknown }).code;
+  return {
+    name: arg.name,
+    ...(typeof code === "string" ? { code } : {}),
+    message: arg.message.split("\nparams:")[0]!.slice(0, 500),
+    ...(arg.cause instanceof Error ? { cause: authLogArg(arg.cause) } : {}),
+  };
 }
