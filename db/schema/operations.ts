@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
   index,
@@ -135,4 +136,10 @@ export const workers = pgTable("workers", {
   startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
   lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
   stoppedAt: timestamp("stopped_at", { withTimezone: true }),
+  /**
+   * The session-level advisory lock the worker holds on a connection of its own while it lives
+   * (server/engine/liveness.ts). A dead process's connections close at once, so a free lock says
+   * "dead" long before its leases expire; null (older workers) leaves only lease expiry.
+   */
+  livenessLock: bigint("liveness_lock", { mode: "bigint" }),
 });
