@@ -19,6 +19,11 @@ export const EVENT_TYPES = [
   "cancelled",
   "failed",
   "completed",
+  // Durable waits (server/waits): the step handed work to another system and waits for its
+  // answer; the answer accepted; an answer refused as too late or for a finished operation.
+  "wait_started",
+  "acknowledged",
+  "acknowledgment_refused",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
