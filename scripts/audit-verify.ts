@@ -8,10 +8,17 @@
  * the key from THROUGHLINE_AUDIT_KEY or the data directory, the file from
  * THROUGHLINE_AUDIT_CHECKPOINT_FILE or the data directory.
  */
+
 import { createDb } from "@/db/client";
 import { defaultDataDir, openDatabase } from "@/db/embedded";
+import { answerHelp } from "@/scripts/lib/usage";
 import { verifyAuditChain } from "@/server/audit/verify";
 import { AUDIT_KEY, auditCheckpointFile, readSecret } from "./lib/local-secrets";
+
+answerHelp(`usage: npm run audit:verify
+  Checks every hash link, record seal and signed checkpoint of the audit history; exits 1
+  when the chain is broken. DATABASE_URL or the embedded PostgreSQL (THROUGHLINE_DATA_DIR);
+  THROUGHLINE_AUDIT_KEY, THROUGHLINE_AUDIT_CHECKPOINT_FILE (defaults in the data directory).`);
 
 async function main(): Promise<number> {
   const dataDir = defaultDataDir();

@@ -12,6 +12,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { pathToFileURL } from "node:url";
 import { createDb, type Db } from "@/db/client";
 import { sqlList } from "@/db/sql-list";
+import { answerHelp } from "@/scripts/lib/usage";
 import { RUNNABLE_STATUSES } from "@/server/domain/statuses";
 import { ensureQueues, RUN_QUEUE } from "@/server/engine/queue";
 import { RunQueue } from "@/server/engine/run-queue";
@@ -260,6 +261,10 @@ function spawnWorker(url: string): Promise<ChildProcess> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  answerHelp(`usage: npm run bench:engine
+  The engine benchmark on a fresh database: intake → completed latency at a steady rate,
+  maximum sustained operations/s, recovery after a worker SIGKILL.
+  ENGINE_WORKERS=N (1), ENGINE_RATE=N operations/s (100), BENCH_SECONDS=N.`);
   const bench = await openBenchDatabase();
   try {
     await benchEngine({ url: bench.url });

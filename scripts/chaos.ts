@@ -5,9 +5,14 @@
  * acknowledged was lost, repeated or left inconsistent, and prints the counts. Loopback only,
  * bounded in time; exits 1 when any check fails. See scripts/chaos/.
  */
+import { answerHelp } from "@/scripts/lib/usage";
 import { parseChaosArgs } from "./chaos/options";
 import { formatReport } from "./chaos/report";
 import { runChaos } from "./chaos/run";
+
+answerHelp(`usage: npm run chaos [-- --short] [--seed=N] [--operations=N] [--kills=N]
+  Real web and worker processes over a private PostgreSQL with faults, SIGKILLs, a rolling
+  restart and a database kill; checks nothing acknowledged was lost or repeated (exit 1 if so).`);
 
 const log = (line: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}`);
 

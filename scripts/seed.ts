@@ -8,12 +8,19 @@
  * just accepted). In-flight ones are recent and carry no job: a worker's orphan sweep
  * picks them up, as it would after an outage. Blocked reviews have a pending review.
  */
+
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { openDatabase } from "@/db/embedded";
 import { migrateDatabase } from "@/db/migrate";
 import { sqlList } from "@/db/sql-list";
+import { answerHelp } from "@/scripts/lib/usage";
 import { RUNNABLE_STATUSES } from "@/server/domain/statuses";
+
+answerHelp(`usage: npm run seed -- [--operations N] [--days D]
+  Writes N realistic operations (default 10000) in every status, spread over the last D days
+  (default 30), on DATABASE_URL or the embedded PostgreSQL (THROUGHLINE_DATA_DIR).
+  SEED_TIMING=1 prints each statement's time.`);
 
 const CHUNK = 50_000;
 const log = (line: string) => console.log(`[seed] ${line}`);

@@ -33,9 +33,10 @@ import {
   BOOTSTRAP_API_KEY,
   resolveSecret,
 } from "./lib/local-secrets";
-import { type LaunchOptions, parseLaunchOptions } from "./lib/options";
+import { type LaunchOptions, parseLaunchOptions, USAGE } from "./lib/options";
 import { prepareDatabase } from "./lib/prepare-database";
 import { describeExit, Supervisor } from "./lib/processes";
+import { answerHelp } from "./lib/usage";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const NEXT_BIN = createRequire(import.meta.url).resolve("next/dist/bin/next");
@@ -169,6 +170,10 @@ async function main(): Promise<void> {
 }
 
 function parseOptionsOrExit(): LaunchOptions {
+  answerHelp(`${USAGE}
+  npm start (production, builds when the sources changed), npm run dev (--dev),
+  npm run web (--only web), npm run worker (--only worker); --build-only builds and exits.
+  DATABASE_URL, or an embedded PostgreSQL in THROUGHLINE_DATA_DIR; PORT (3000).`);
   try {
     return parseLaunchOptions(process.argv.slice(2));
   } catch (error) {

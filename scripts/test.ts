@@ -2,10 +2,16 @@
  * `npm test`: every check, in order, each streaming its output; stops at the first
  * failure with that step's exit code, and ends with one line of durations.
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { constants } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { answerHelp } from "@/scripts/lib/usage";
+
+answerHelp(`usage: npm test
+  Every check in order (type check + lint, workflows:check, build, vitest, Playwright); stops
+  at the first failure with its exit code. DATABASE_URL picks the PostgreSQL for the tests.`);
 
 interface Step {
   name: string;

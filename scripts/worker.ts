@@ -2,12 +2,18 @@
  * The worker process. The launcher (`npm start`, `npm run worker`) starts it with
  * DATABASE_URL and THROUGHLINE_ROLE=worker; SIGTERM or SIGINT stop it cleanly (exit 0).
  */
+
 import { databaseFromEnv } from "@/db/client";
+import { answerHelp } from "@/scripts/lib/usage";
 import { alertsWork } from "@/server/alerts/work";
 import { auditWork } from "@/server/audit/work";
 import { bulkWork } from "@/server/bulk/work";
 import { startWorker } from "@/server/engine/worker";
 import { createServices } from "@/server/services";
+
+answerHelp(`usage: npm run worker   (or, as the launcher does: node --import tsx scripts/worker.ts)
+  The worker process: runs steps, bulk actions and the background loops. DATABASE_URL;
+  SIGTERM or SIGINT stop it cleanly.`);
 
 const log = (line: string) => console.log(`[worker] ${line}`);
 

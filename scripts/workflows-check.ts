@@ -3,8 +3,13 @@
  * any version, lacks part of its execution story — see server/workflows/kit/check.ts.
  */
 
+import { answerHelp } from "@/scripts/lib/usage";
 import { WORKFLOWS } from "@/server/workflows";
 import { checkWorkflow } from "@/server/workflows/kit/check";
+
+answerHelp(`usage: npm run workflows:check
+  Fails (exit 1) when a registered workflow, any version, lacks part of its execution story
+  (docs/workflows.md).`);
 
 const problems = WORKFLOWS.flatMap(checkWorkflow);
 if (problems.length > 0) {

@@ -6,10 +6,16 @@
  * operation in flight that will now look different. `npm run histories:record` instead runs
  * the scenarios again from scratch (new ids and times).
  */
+
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { answerHelp } from "@/scripts/lib/usage";
 import { type HistoryFixture, readHistory } from "./read";
 import { HISTORIES_DIR, historyRegistry } from "./record";
+
+answerHelp(`usage: npm run histories:accept
+  Re-reads every stored history in test/fixtures/histories/ with today's code and writes what
+  it reads as the new "expected"; review the diff afterwards.`);
 
 const registry = historyRegistry();
 let changed = 0;
