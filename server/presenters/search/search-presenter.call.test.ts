@@ -115,6 +115,16 @@ describe("SearchPresenter.call", () => {
 
   it("counts the matches, and says 'more than' past the bound", async () => {
     expect((await search.call({ q: "ord_100", limit: 2 })).total).toEqual({ count: 4, atLeast: false });
+    expect((await search.call({ q: "ord_100" })).total).toEqual({ count: 4, atLeast: false });
+    expect(
+      (
+        await search.call({
+          q: "ord_100",
+          limit: 2,
+          cursor: (await search.call({ q: "ord_100", limit: 2 })).next,
+        })
+      ).total,
+    ).toEqual({ count: 4, atLeast: false });
     expect((await search.call({ q: "nothing-like-this" })).total).toEqual({ count: 0, atLeast: false });
     const sql = t.db.$client;
     await sql`
@@ -129,6 +139,12 @@ describe("SearchPresenter.call", () => {
       // Narrowed by a filter, a capped prefix still cannot claim an exact count.
       const narrowed = await search.call({ q: "many_", statuses: ["completed"], limit: 5 });
       expect(narrowed.total.atLeast).toBe(true);
+      const few = await search.call({ q: "many_", type: "order.fulfill", statuses: ["completed"] });
+      expect(few.rows.length).toBe(50);
+      expect((await search.call({ q: "many_", statuses: ["failed"] })).total).toEqual({
+        count: 0,
+        atLeast: true,
+      });
       expect((await search.call({ q: "many_99", limit: 5 })).total).toEqual({ count: 11, atLeast: false });
     } finally {
       await sql`delete from operations where reference like 'many\_%'`;

@@ -126,19 +126,14 @@ export class SearchPresenter {
         ${request.synthetic === true ? sql`and o.synthetic` : request.synthetic === false ? sql`and not o.synthetic` : sql``}
         ${finished ? sql`and o.completed_at is not null` : sql``}`;
 
-    // The page and the bounded count run side by side on two connections.
-    const counting = sql<{ n: number; capped: boolean }[]>`
-      ${hitsCte(sql, term)}
-      select (select count(*)::int from (select 1 from operations o ${where()} limit ${COUNT_BOUND + 1}) c) as n,
-        ${prefixCappedColumn(sql, term)} as capped`;
-    const rows = await sql<Row[]>`
+    const rows = await sql<(Row & { capped: boolean })[]>`
       ${hitsCte(sql, term)}
       select o.id, o.type, o.version, o.status, o.reference, o.subject, o.current_step as "currentStep",
         o.blocked_kind as "blockedKind",
         case when o.status = 'blocked' then o.blocked_reason
              when o.status = 'failed' then o.error->>'message' end as problem,
         o.synthetic, o.created_at as "createdAt", o.updated_at as "updatedAt", o.completed_at as "completedAt",
-        ${matchedColumn(sql, term)} as matched
+        ${matchedColumn(sql, term)} as matched, ${prefixCappedColumn(sql, term)} as capped
       from operations o
       ${where()}
         ${cursor ? keyset(sql, cursor, finished, desc) : sql``}
@@ -159,11 +154,20 @@ export class SearchPresenter {
       rows.length > limit && last
         ? encodeCursor({ id: last.id, ...(finished && last.completedAt ? { at: last.completedAt } : {}) })
         : null;
-    const [counted] = await counting;
-    const n = counted?.n ?? 0;
-    const capped = counted?.capped ?? false;
+    // A first page that is not full is its own count (most lookups): no second read. Else the
+    // matches are counted up to the bound; `capped` says a prefix arm stopped early.
+    let n = page.length;
+    let capped = rows[0]?.capped ?? false;
+    if (cursor || rows.length > limit || (term.kind === "text" && rows.length === 0)) {
+      const [counted] = await sql<{ n: number; capped: boolean }[]>`
+        ${hitsCte(sql, term)}
+        select (select count(*)::int from (select 1 from operations o ${where()} limit ${COUNT_BOUND + 1}) c) as n,
+          ${prefixCappedColumn(sql, term)} as capped`;
+      n = counted?.n ?? 0;
+      capped = counted?.capped ?? false;
+    }
     return {
-      rows: page.map((r) => this.toRow(r)),
+      rows: page.map(({ capped: _, ...r }) => this.toRow(r)),
       total: { count: Math.min(n, COUNT_BOUND), atLeast: n > COUNT_BOUND || capped },
       next,
       term: term.kind,
