@@ -15,14 +15,17 @@ export async function announceWorker(options: {
   id: string;
   log: (line: string) => void;
   intervalMs?: number;
+  /** The key of the advisory lock this process holds while it lives (liveness.ts). */
+  livenessLock?: string;
 }): Promise<{ stop(): Promise<void> }> {
   const { db, id, log } = options;
+  const livenessLock = options.livenessLock === undefined ? null : BigInt(options.livenessLock);
   await db
     .insert(workers)
-    .values({ id, host: hostname(), pid: process.pid })
+    .values({ id, host: hostname(), pid: process.pid, livenessLock })
     .onConflictDoUpdate({
       target: workers.id,
-      set: { host: hostname(), pid: process.pid, lastSeenAt: sql`now()`, stoppedAt: null },
+      set: { host: hostname(), pid: process.pid, lastSeenAt: sql`now()`, stoppedAt: null, livenessLock },
     });
 
   let inFlight: Promise<unknown> = Promise.resolve();

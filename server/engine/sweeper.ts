@@ -1,7 +1,8 @@
 import type { Db } from "@/db/client";
 import { sqlList } from "@/db/sql-list";
-import { transaction } from "@/db/transaction";
+import { type Tx, transaction } from "@/db/transaction";
 import { RUNNABLE_STATUSES } from "@/server/domain/statuses";
+import { WAIT_LEASE_PREFIX } from "@/server/waits/settings";
 import type { RunQueue } from "./run-queue";
 import { SWEEPER_LEASE_PREFIX } from "./store/load";
 
@@ -11,8 +12,10 @@ const ORPHAN_SWEEP_LOCK = 7_130_005;
 export interface SweeperOptions {
   db: Db;
   owner: string;
-  /** How often expired leases are looked for. Recovery of a dead worker's step ≈ lease + this. */
+  /** How often expired leases are looked for (a worker that died without its liveness lock: lease + this). */
   sweepMs: number;
+  /** How often workers whose liveness lock is free are looked for. Recovery of a dead worker's step ≈ this. */
+  deadSweepMs: number;
   /** A recovered step's job must claim it within this long, or it is swept (and enqueued) again. */
   requeueAfterMs: number;
   /** How often in-flight operations with no progress and no lease are looked for. */
@@ -25,6 +28,8 @@ export interface SweeperOptions {
 
 /**
  * Crash recovery that does not wait for the queue. Every worker runs it:
+ * - a worker whose liveness lock is free (liveness.ts) died, its connections closed: its
+ *   leases are taken at once the same way, without waiting for them to expire;
  * - a step whose lease expired belonged to a worker that died (or stalled): the sweeper
  *   marks the lease as its own — anyone may claim it, the stalled worker no longer can
  *   commit — and writes a run job for the operation, in one transaction;
@@ -38,8 +43,9 @@ export class Sweeper {
   constructor(private readonly options: SweeperOptions) {}
 
   start(): void {
-    const { sweepMs, orphanSweepMs } = this.options;
+    const { sweepMs, deadSweepMs, orphanSweepMs } = this.options;
     this.timers.push(setInterval(() => this.track(this.sweepLeases()), sweepMs));
+    this.timers.push(setInterval(() => this.track(this.sweepDeadOwners()), deadSweepMs));
     this.timers.push(setInterval(() => this.track(this.sweepOrphans()), orphanSweepMs));
     for (const t of this.timers) t.unref();
   }
@@ -70,22 +76,54 @@ export class Sweeper {
           lease_expires_at = now() + ${requeueAfterMs} * interval '1 millisecond'
         from expired where s.operation_id = expired.operation_id and s.position = expired.position
         returning s.operation_id as "operationId"`;
-      const ids = [...new Set(rows.map((r) => r.operationId))];
-      if (ids.length === 0) return ids;
-      // One recovery job per operation and window: under a backlog, a step swept again before
-      // its job ran does not pile up more jobs.
-      const seconds = Math.max(1, Math.ceil(requeueAfterMs / 1000));
-      await this.options.runs.enqueue(
-        tx,
-        ids.map((operationId) => ({
-          data: { operationId, reason: "recover" },
-          singletonKey: `recover:${operationId}`,
-          singletonSeconds: seconds,
-        })),
-      );
-      this.options.log(`recovered ${ids.length} step(s) whose lease expired`);
-      return ids;
+      await this.requeue(tx, rows, "whose lease expired");
+      return [...new Set(rows.map((r) => r.operationId))];
     });
+  }
+
+  /**
+   * Workers whose liveness lock is free → marked stopped, their leases taken like expired ones.
+   * The lock test is a transaction-level try-lock: it fails while the owner's session lives (a
+   * stalled process keeps its socket, so it keeps its leases), and it keeps two sweepers from
+   * taking the same dead worker's leases at once. Polled often: the common case is one read of
+   * `workers` (a row per process start) that matches nothing and writes nothing.
+   */
+  async sweepDeadOwners(): Promise<string[]> {
+    const { db, owner, requeueAfterMs } = this.options;
+    return transaction(db, async (tx) => {
+      const dead = await tx.sql<{ id: string }[]>`
+        update workers set stopped_at = now()
+        where stopped_at is null and liveness_lock is not null and id <> ${owner}
+          and pg_try_advisory_xact_lock(liveness_lock)
+        returning id`;
+      if (dead.length === 0) return [];
+      const rows = await tx.sql<{ operationId: string }[]>`
+        update steps set lease_owner = ${SWEEPER_LEASE_PREFIX + owner},
+          lease_expires_at = now() + ${requeueAfterMs} * interval '1 millisecond'
+        where lease_owner is not null and lease_owner in ${tx.sql(dead.map((d) => d.id))}
+        returning operation_id as "operationId"`;
+      this.options.log(`worker(s) ${dead.map((d) => d.id).join(", ")} gone (liveness lock free)`);
+      await this.requeue(tx, rows, "of a worker that is gone");
+      return [...new Set(rows.map((r) => r.operationId))];
+    });
+  }
+
+  /** A recovery job per swept operation, in the sweep's transaction. */
+  private async requeue(tx: Tx, rows: { operationId: string }[], why: string): Promise<void> {
+    const ids = [...new Set(rows.map((r) => r.operationId))];
+    if (ids.length === 0) return;
+    // One recovery job per operation and window: under a backlog, a step swept again before
+    // its job ran does not pile up more jobs.
+    const seconds = Math.max(1, Math.ceil(this.options.requeueAfterMs / 1000));
+    await this.options.runs.enqueue(
+      tx,
+      ids.map((operationId) => ({
+        data: { operationId, reason: "recover" },
+        singletonKey: `recover:${operationId}`,
+        singletonSeconds: seconds,
+      })),
+    );
+    this.options.log(`recovered ${ids.length} step(s) ${why}`);
   }
 
   /** Stale in-flight operations with nobody working on them → a recovery job each. */
@@ -104,7 +142,9 @@ export class Sweeper {
           and not exists (
             select 1 from steps s where s.operation_id = o.id
               and ((s.lease_owner is not null and s.lease_expires_at > now())
-                or (s.status = 'retrying' and s.next_attempt_at > now())))
+                or (s.status = 'retrying' and s.next_attempt_at > now())
+                -- A step waiting for an acknowledgment (server/waits) is not an orphan.
+                or s.lease_owner like ${`${WAIT_LEASE_PREFIX}%`}))
         order by o.updated_at limit 500`;
       if (rows.length === 0) return [];
       const seconds = Math.max(1, Math.ceil(staleAfterMs / 1000));

@@ -8,6 +8,7 @@ import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import type { Engine, EngineHooks } from "./engine";
 import { EventsNotifier } from "./events-notifier";
 import { LeaseKeeper } from "./leases";
+import { holdLivenessLock } from "./liveness";
 import { JobLoop } from "./loop";
 import { PauseWatcher } from "./pause-watcher";
 import { announceWorker } from "./presence";
@@ -25,6 +26,8 @@ export const WORKER_DEFAULTS = {
   pollMs: 1_000,
   leaseMs: 5_000,
   sweepMs: 1_000,
+  // A dead worker's steps wait about this long (its liveness lock frees at once): one cheap read.
+  deadSweepMs: 200,
   requeueAfterMs: 10_000,
   orphanSweepMs: 15_000,
   staleAfterMs: 60_000,
@@ -55,6 +58,8 @@ export interface StartWorkerOptions {
   leaseMs?: number;
   /** How often expired leases are swept. */
   sweepMs?: number;
+  /** How often workers whose liveness lock is free (dead) are looked for. */
+  deadSweepMs?: number;
   /** A swept step not claimed again within this long is swept again. */
   requeueAfterMs?: number;
   orphanSweepMs?: number;
@@ -135,6 +140,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   });
   boss.on("error", (error) => log(`pg-boss: ${error.message}`));
   await boss.start();
+  // Before the first claim: a lease of ours must never exist while our lock is free.
+  const liveness = await holdLivenessLock({ url, id, log });
 
   let stopping = false;
   const notifier = new EventsNotifier({ sql, delayMs: settings.notifyDelayMs, log });
@@ -182,6 +189,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     db,
     owner: id,
     sweepMs: settings.sweepMs,
+    deadSweepMs: settings.deadSweepMs,
     requeueAfterMs: settings.requeueAfterMs,
     orphanSweepMs: settings.orphanSweepMs,
     staleAfterMs: settings.staleAfterMs,
@@ -196,7 +204,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     companions.push(await start({ boss, db, runs, registry, workerId: id, pollMs: settings.pollMs, log }));
   }
   // Last: the row says "this worker is up" (the launcher's tests wait for it).
-  const presence = await announceWorker({ db, id, log });
+  const presence = await announceWorker({ db, id, log, livenessLock: liveness.key });
   log(
     `worker ${id} started (${registry.all().length} workflow versions, up to ${settings.concurrency} runs at once)`,
   );
@@ -222,6 +230,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       await boss.stop({ graceful: false, close: true });
       await ownRuns?.close();
       await presence.stop();
+      await liveness.close();
       log(`worker ${id} stopped`);
     })();
     return stopped;

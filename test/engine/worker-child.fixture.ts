@@ -3,7 +3,7 @@
  * with DATABASE_URL. CRASH_AT (beforeClaim | beforeEffect | afterEffect | beforeJobComplete)
  * and CRASH_STEP make it SIGKILL itself at that point; PAUSE_AT makes it print `paused` and
  * wait there until it is continued (the test SIGSTOPs it, then resumes it: SIGCONT and a `continue` line on stdin). Every run's
- * result is printed as `run <id> <result>`.
+ * result is printed as `run <id> <result>`. LEASE_MS sets its lease length.
  */
 import { createInterface } from "node:readline";
 import { createDb } from "@/db/client";
@@ -45,6 +45,8 @@ const worker = await startWorker({
   registry,
   providers: createProviders({ db }),
   ...TEST_WORKER_OPTIONS,
+  // A long lease proves a recovery came from the liveness lock, not from the lease running out.
+  ...(process.env.LEASE_MS ? { leaseMs: Number(process.env.LEASE_MS) } : {}),
   hooks: {
     beforeClaim: at("beforeClaim"),
     beforeEffect: at("beforeEffect"),

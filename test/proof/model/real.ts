@@ -121,6 +121,7 @@ export class RealSystem {
       db: this.services.db,
       owner: `model-sweeper:${randomBytes(3).toString("hex")}`,
       sweepMs: 60_000,
+      deadSweepMs: 60_000,
       requeueAfterMs: 60_000,
       orphanSweepMs: 60_000,
       staleAfterMs: 60_000,
