@@ -5,10 +5,10 @@ import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import type { BulkActionKind } from "@/server/domain/bulk";
-import { OPERATION_STATUSES, type OperationStatus } from "@/server/domain/statuses";
+import { BLOCK_KINDS, OPERATION_STATUSES, type OperationStatus } from "@/server/domain/statuses";
 import { Button, errorText, Field, inputClass } from "../_components/forms";
 import { Select, WorkflowTypeSelect } from "../_components/select";
-import { ErrorNote, PageHeader, Panel } from "../_components/ui";
+import { BLOCK_KIND_LABELS, ErrorNote, PageHeader, Panel } from "../_components/ui";
 import { useTRPC } from "../_lib/trpc";
 
 const ACTIONS: { value: BulkActionKind; label: string; needsStep?: boolean }[] = [
@@ -31,7 +31,14 @@ export function BulkForm() {
   const workflows = useQuery(trpc.workflows.list.queryOptions());
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
   const [type, setType] = useState(params.get("type") ?? "");
-  const [action, setAction] = useState<BulkActionKind>("resume");
+  const [action, setAction] = useState<BulkActionKind>(
+    ACTIONS.find((a) => a.value === params.get("action"))?.value ?? "resume",
+  );
+  // Controlled: the type's steps arrive after the first render, and the URL may name one.
+  const [filterStep, setFilterStep] = useState(params.get("step") ?? "");
+  // From an inbox group or a block kind (`/bulk?…&cause=…` or `&kind=…`): fixed, not edited here.
+  const cause = params.get("cause");
+  const blockedKind = BLOCK_KINDS.find((k) => k === params.get("kind"));
   const [typed, setTyped] = useState("");
   const [outputError, setOutputError] = useState<string | null>(null);
   const dryRun = useMutation(trpc.actions.bulk.dryRun.mutationOptions());
@@ -74,9 +81,11 @@ export function BulkForm() {
       filter: {
         workflowType: type,
         statuses: data.getAll("statuses").map(String) as OperationStatus[],
-        step: String(data.get("filterStep") ?? "") || undefined,
+        step: filterStep || undefined,
         since: toDate(data.get("since")),
         until: toDate(data.get("until")),
+        ...(cause ? { cause } : {}),
+        ...(blockedKind ? { blockedKind } : {}),
       },
       action,
       step: needsStep ? String(data.get("actionStep") ?? "") || undefined : undefined,
@@ -131,7 +140,8 @@ export function BulkForm() {
             <Select
               id="bulk-filter-step"
               name="filterStep"
-              defaultValue={params.get("step") ?? ""}
+              value={filterStep}
+              onChange={(e) => setFilterStep(e.target.value)}
               className={inputClass}
               emptyLabel="Any step"
               options={stepOptions}
@@ -140,6 +150,7 @@ export function BulkForm() {
           <Field id="bulk-since" label="In this state since">
             <input id="bulk-since" name="since" type="datetime-local" className={inputClass} />
           </Field>
+          {(cause || blockedKind) && <BlockedByNote type={type} cause={cause} kind={blockedKind ?? null} />}
           <Field id="bulk-action" label="Action">
             <Select
               id="bulk-action"
@@ -243,6 +254,34 @@ export function BulkForm() {
           </div>
         </Panel>
       )}
+    </div>
+  );
+}
+
+/** The fixed filter an inbox group or a block kind brought: which blocked operations only. */
+function BlockedByNote({ type, cause, kind }: { type: string; cause: string | null; kind: string | null }) {
+  const [causeKind, step] = cause?.split("~") ?? [kind];
+  const label = BLOCK_KIND_LABELS[causeKind ?? ""] ?? causeKind;
+  const list = cause
+    ? `/inbox?${new URLSearchParams({ type, cause })}`
+    : `/inbox?${new URLSearchParams({ type, kind: kind ?? "" })}`;
+  return (
+    <div className="space-y-1 text-sm sm:col-span-2" data-testid="bulk-blocked-by">
+      <p className="font-medium">Blocked by</p>
+      <p className="text-zinc-700 dark:text-zinc-300">
+        {cause ? "This one cause only: " : "This kind of block only: "}
+        <span className="font-medium">{label}</span>
+        {step && (
+          <>
+            {" "}
+            at <span className="font-mono">{step}</span>, same error
+          </>
+        )}
+        .{" "}
+        <Link href={list} className="whitespace-nowrap text-zinc-600 underline dark:text-zinc-400">
+          See them
+        </Link>
+      </p>
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { BulkListPresenter } from "./bulk/bulk-list-presenter";
 import { BulkPresenter } from "./bulk/bulk-presenter";
 import { type Dashboard, DashboardPresenter } from "./dashboard/dashboard-presenter";
 import { OperationDetailPresenter } from "./detail/operation-detail-presenter";
+import { BlockedCauseOperationsPresenter } from "./inbox/blocked-cause-operations-presenter";
 import { OperationListPresenter } from "./operation-list-presenter";
 import { OperationPresenter } from "./operation-presenter";
 import { PausePresenter } from "./pause-presenter";
@@ -26,6 +27,8 @@ const DASHBOARD_SHARE_MS = 400;
 export interface Presenters {
   /** The dashboard, shared by the pages open at the same moment (`call(freshAfter)`). */
   dashboard: SharedRead<Dashboard>;
+  /** One inbox group's operations. */
+  blockedCause: BlockedCauseOperationsPresenter;
   operation: OperationPresenter;
   operations: OperationListPresenter;
   detail: OperationDetailPresenter;
@@ -51,6 +54,7 @@ export function createPresenters(deps: { db: Db; registry: WorkflowRegistry; now
   const audit = new AuditPresenter(db);
   return {
     dashboard: new SharedRead(() => dashboard.call(), DASHBOARD_SHARE_MS),
+    blockedCause: new BlockedCauseOperationsPresenter(db),
     operation: new OperationPresenter(db),
     operations: new OperationListPresenter(db),
     detail: new OperationDetailPresenter(db, registry, now),

@@ -4,6 +4,7 @@ import { adminRouter } from "./admin";
 import { auditRouter } from "./audit";
 import { authRouter } from "./auth";
 import { dashboardRouter } from "./dashboard";
+import { inboxRouter } from "./inbox";
 import { liveRouter } from "./live";
 import { operationsRouter } from "./operations";
 import { sandboxRouter } from "./sandbox";
@@ -15,6 +16,7 @@ export const appRouter = router({
   workflows: workflowsRouter,
   operations: operationsRouter,
   dashboard: dashboardRouter,
+  inbox: inboxRouter,
   search: searchRouter,
   live: liveRouter,
   track: trackRouter,

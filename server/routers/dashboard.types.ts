@@ -26,23 +26,22 @@ export const ZGetDashboardResponseSchema = z.object({
     }),
   ),
   totals: ZCounts,
-  inbox: z.array(
-    z.object({
-      kind: ZBlockKind,
-      count: z.number().int(),
-      items: z.array(
-        z.object({
-          id: z.uuid(),
-          type: z.string(),
-          reference: z.string().nullable(),
-          subject: z.string().nullable(),
-          reason: z.string(),
-          actionRequired: z.string(),
-          since: z.date(),
-        }),
-      ),
-    }),
-  ),
+  inbox: z.object({
+    groups: z.array(
+      z.object({
+        cause: z.string(),
+        type: z.string(),
+        kind: ZBlockKind,
+        step: z.string(),
+        count: z.number().int(),
+        firstSeen: z.date(),
+        lastSeen: z.date(),
+        reason: z.string(),
+        actionRequired: z.string(),
+      }),
+    ),
+    more: z.boolean(),
+  }),
   stuck: z.object({
     count: z.number().int(),
     atLeast: z.boolean(),

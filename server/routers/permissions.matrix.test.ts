@@ -79,6 +79,7 @@ const PROCEDURE_RULES: Record<string, Rule> = {
   "operations.get": "staff_or_read_key",
   "operations.list": "staff_or_read_key",
   "dashboard.get": "staff",
+  "inbox.cause": "staff",
   "search.operations": "staff",
   "search.operation": "staff",
   "live.changes": "staff",

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { OPERATION_STATUSES } from "@/server/domain/statuses";
+import { blockKindHref } from "../../_lib/inbox-links";
 import { WorkflowTitle } from "../links";
 import { STATUS_INK } from "../status-badge";
 import { formatDuration } from "../time";
@@ -31,12 +32,8 @@ export function BusinessTable({ d }: { d: Dashboard }) {
               <th scope="col" className="px-2 py-2 text-right font-medium">
                 stuck
               </th>
-              <th
-                scope="col"
-                className="px-2 py-2 text-right font-medium"
-                title="Retries exhausted: blocked now / failed in 24 h"
-              >
-                exhausted
+              <th scope="col" className="px-2 py-2 text-right font-medium">
+                retries ran out
               </th>
               <th
                 scope="col"
@@ -68,8 +65,8 @@ export function BusinessTable({ d }: { d: Dashboard }) {
                 >
                   {num(t.stuck)}
                 </td>
-                <td className="px-2 py-2 text-right tabular-nums">
-                  {num(t.retryExhausted.blocked)} / {num(t.retryExhausted.failed24h)}
+                <td className="px-2 py-2 text-right tabular-nums whitespace-nowrap">
+                  <Exhausted type={t.type} {...t.retryExhausted} />
                 </td>
                 <td className="px-4 py-2 text-right tabular-nums whitespace-nowrap">
                   {formatDuration(t.lag.hour.p50Ms)} / {formatDuration(t.lag.hour.p95Ms)}
@@ -84,5 +81,29 @@ export function BusinessTable({ d }: { d: Dashboard }) {
         hours.
       </p>
     </Panel>
+  );
+}
+
+/**
+ * Operations whose retries ran out, in words: blocked now (a link to exactly those) and
+ * failed in the last 24 hours (a link to the type's failures).
+ */
+function Exhausted({ type, blocked, failed24h }: { type: string; blocked: number; failed24h: number }) {
+  if (blocked === 0 && failed24h === 0) return <span className="text-zinc-500 dark:text-zinc-400">none</span>;
+  const link = "hover:underline";
+  return (
+    <span className="inline-flex gap-1.5">
+      {blocked > 0 && (
+        <Link href={blockKindHref(type, "retries_exhausted")} className={`${link} font-semibold`}>
+          {blocked.toLocaleString("en")} blocked
+        </Link>
+      )}
+      {blocked > 0 && failed24h > 0 && <span aria-hidden>·</span>}
+      {failed24h > 0 && (
+        <Link href={`/operations?type=${encodeURIComponent(type)}&status=failed`} className={link}>
+          {failed24h.toLocaleString("en")} failed in 24 h
+        </Link>
+      )}
+    </span>
   );
 }

@@ -95,18 +95,19 @@ describe("DashboardPresenter.call", () => {
     expect(d.cursor).toMatch(/^\d+:\d+:/);
   });
 
-  it("groups the blocked inbox by kind, oldest first, with reason, age and action", async () => {
+  it("groups the blocked inbox by cause, the newest incident first, with count, first and last seen", async () => {
     const d = await new DashboardPresenter({ db: t.db, registry: defaultRegistry, now: () => now }).call();
-    expect(d.inbox.map((g) => [g.kind, g.count])).toEqual([
-      ["retries_exhausted", 1],
-      ["awaiting_person", 1],
+    expect(d.inbox.groups.map((g) => [g.kind, g.step, g.count])).toEqual([
+      ["awaiting_person", "charge_payment", 1],
+      ["retries_exhausted", "create_shipment", 1],
     ]);
-    expect(d.inbox[0]!.items[0]).toMatchObject({
-      id: ids.oldBlock,
-      reference: "ord_blocked_old",
+    expect(d.inbox.groups[1]).toMatchObject({
+      type: "order.fulfill",
+      reason: 'Retries exhausted after 5 attempts of "Create shipment": carrier down',
       actionRequired: "Fix the cause, then resume the operation.",
     });
-    expect(d.inbox[0]!.items[0]!.since.getTime()).toBe(ago(2 * 3_600_000).getTime());
+    expect(d.inbox.groups[1]!.firstSeen.getTime()).toBe(ago(2 * 3_600_000).getTime());
+    expect(d.inbox.groups[1]!.lastSeen.getTime()).toBe(ago(2 * 3_600_000).getTime());
   });
 
   it("finds stuck work by each workflow's threshold, and retry exhaustion", async () => {

@@ -2,7 +2,8 @@ import type { Db } from "@/db/client";
 import type { OperationStatus } from "@/server/domain/statuses";
 import { currentCursor, type FeedCursor } from "@/server/live/feed";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
-import { type InboxGroup, InboxPresenter } from "./inbox-presenter";
+import { type BlockedCauses, BlockedCausesPresenter } from "../inbox/blocked-causes-presenter";
+import { InboxPresenter } from "./inbox-presenter";
 import { LagPresenter } from "./lag-presenter";
 import { LagSeriesPresenter } from "./lag-series-presenter";
 import { type QueueDepth, QueueDepthPresenter } from "./queue-depth-presenter";
@@ -20,7 +21,8 @@ export interface Dashboard {
   generatedAt: Date;
   types: TypeSummary[];
   totals: Record<OperationStatus, number>;
-  inbox: InboxGroup[];
+  /** Blocked work by cause, newest incident first. */
+  inbox: BlockedCauses;
   /** `atLeast`: so many stuck operations that the count stopped (see StuckPresenter). */
   stuck: { count: number; atLeast: boolean; items: StuckItem[] };
   throughput: ThroughputPoint[];
@@ -49,6 +51,7 @@ export class DashboardPresenter {
   private readonly lag: LagPresenter;
   private readonly lagSeries: LagSeriesPresenter;
   private readonly inbox: InboxPresenter;
+  private readonly causes: BlockedCausesPresenter;
   private readonly stuck: StuckPresenter;
   private readonly exhausted: RetryExhaustedPresenter;
   private readonly throughput: ThroughputPresenter;
@@ -62,6 +65,7 @@ export class DashboardPresenter {
     this.lag = new LagPresenter(db);
     this.lagSeries = new LagSeriesPresenter(db);
     this.inbox = new InboxPresenter(db);
+    this.causes = new BlockedCausesPresenter(db);
     this.stuck = new StuckPresenter(db, registry);
     this.exhausted = new RetryExhaustedPresenter(db);
     this.throughput = new ThroughputPresenter(db);
@@ -74,13 +78,14 @@ export class DashboardPresenter {
     // Taken first: anything committed after it reaches the page through the live feed.
     const cursor = await currentCursor(this.options.db.$client);
     const at = { now };
-    const [counts, lag, hourSeries, daySeries, inbox, stuck, exhausted, throughput, queue, system] =
+    const [counts, lag, hourSeries, daySeries, inbox, causes, stuck, exhausted, throughput, queue, system] =
       await Promise.all([
         this.counts.call(at),
         this.lag.call(at),
         this.lagSeries.call({ now, windowMs: HOUR, bucketMs: 2 * MINUTE }),
         this.lagSeries.call({ now, windowMs: DAY, bucketMs: HOUR }),
         this.inbox.call(),
+        this.causes.call(),
         this.stuck.call(at),
         this.exhausted.call(at),
         this.throughput.call(at),
@@ -103,7 +108,7 @@ export class DashboardPresenter {
       generatedAt: now,
       types,
       totals: totalCounts(types),
-      inbox: inbox.groups,
+      inbox: causes,
       stuck: {
         count: [...stuck.counts.values()].reduce((a, b) => a + b, 0),
         atLeast: stuck.capped,
