@@ -1,5 +1,7 @@
 import type { Db } from "@/db/client";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
+import { AlertPresenter } from "./alerts/alert-presenter";
+import { AlertsPresenter } from "./alerts/alerts-presenter";
 import { ApiKeyPresenter } from "./api-keys-presenter";
 import { AuditCsvPresenter } from "./audit/audit-csv-presenter";
 import { AuditPresenter } from "./audit/audit-presenter";
@@ -45,6 +47,10 @@ export interface Presenters {
   staff: StaffPresenter;
   staffMember: StaffMemberPresenter;
   apiKeys: ApiKeyPresenter;
+  /** The Alerts page and the navigation's count. */
+  alerts: AlertsPresenter;
+  /** One alert with its history, affected operations and runbook. */
+  alert: AlertPresenter;
 }
 
 export function createPresenters(deps: { db: Db; registry: WorkflowRegistry; now: () => Date }): Presenters {
@@ -71,5 +77,7 @@ export function createPresenters(deps: { db: Db; registry: WorkflowRegistry; now
     staff: new StaffPresenter(db),
     staffMember: new StaffMemberPresenter(db),
     apiKeys: new ApiKeyPresenter(db),
+    alerts: new AlertsPresenter(db),
+    alert: new AlertPresenter(db, registry),
   };
 }

@@ -1,6 +1,7 @@
 import { createCallerFactory, router } from "@/server/trpc/init";
 import { actionsRouter } from "./actions";
 import { adminRouter } from "./admin";
+import { alertsRouter } from "./alerts";
 import { auditRouter } from "./audit";
 import { authRouter } from "./auth";
 import { dashboardRouter } from "./dashboard";
@@ -25,6 +26,7 @@ export const appRouter = router({
   actions: actionsRouter,
   admin: adminRouter,
   audit: auditRouter,
+  alerts: alertsRouter,
 });
 export type AppRouter = typeof appRouter;
 

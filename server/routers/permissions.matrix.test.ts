@@ -118,6 +118,10 @@ const PROCEDURE_RULES: Record<string, Rule> = {
   "admin.keys.revoke": "admin",
   "audit.list": "staff",
   "audit.verify": "admin",
+  "alerts.list": "staff",
+  "alerts.get": "staff",
+  "alerts.acknowledge": "operator",
+  "alerts.silence": "operator",
 };
 
 /**

@@ -25,7 +25,7 @@ import { appRouter, createCaller } from "./_app";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 /** Input fields that name one object. */
-const OBJECT_KEYS = ["id", "operationId", "bulkActionId", "userId", "keyId", "token"];
+const OBJECT_KEYS = ["id", "operationId", "bulkActionId", "userId", "keyId", "token", "alertId"];
 const MISSING = "0190f5c4-0000-7000-8000-00000000dead";
 const REASON = "Object-level rights check";
 
@@ -34,6 +34,7 @@ interface Objects {
   bulk: string;
   user: string;
   key: string;
+  alert: string;
 }
 type Kind = keyof Objects;
 /** Every object-naming procedure: which object it names and a valid input for an id of it. */
@@ -57,6 +58,12 @@ const OBJECT_INPUTS: Record<string, [Kind, (id: string) => unknown]> = {
   "admin.people.setActive": ["user", (userId) => ({ userId, active: true, reason: REASON })],
   "admin.keys.revoke": ["key", (keyId) => ({ keyId, reason: REASON })],
   "audit.list": ["operation", (operationId) => ({ operationId })],
+  "alerts.get": ["alert", (alertId) => ({ alertId })],
+  "alerts.acknowledge": ["alert", (alertId) => ({ alertId, reason: REASON })],
+  "alerts.silence": [
+    "alert",
+    (alertId) => ({ alertId, reason: REASON, until: new Date(Date.now() + 3_600_000) }),
+  ],
 };
 /** Named by a signed link instead of an id: refused links are checked in the matrix and below. */
 const LINK_PROCEDURES = ["track.get", "track.watch"];
@@ -109,7 +116,11 @@ beforeAll(async () => {
     reason: REASON,
   });
   if (person.type !== "created") throw new Error(`person not created: ${person.type}`);
-  objects = { operation, bulk: bulk.bulkActionId, user: person.userId, key: key.id };
+  // An alert as the evaluator writes it (server/alerts/evaluate.ts), resolved so the calls change nothing.
+  const [alert] = await t.db.$client<{ id: string }[]>`
+    insert into alerts (id, rule, workflow_type, summary, fired_at, resolved_at, state)
+    values (gen_random_uuid(), 'stuck', 'order.fulfill', 'x', now(), now(), 'resolved') returning id`;
+  objects = { operation, bulk: bulk.bulkActionId, user: person.userId, key: key.id, alert: alert!.id };
   // Each "existing" id must really exist, or existing-vs-missing would compare two missing ones.
   for (const [kind, id] of Object.entries(objects)) if (typeof id !== "string") throw new Error(`no ${kind}`);
 });
