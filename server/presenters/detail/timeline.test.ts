@@ -80,6 +80,45 @@ describe("timeline", () => {
     ]);
   });
 
+  it("puts the wait before a cancel on the block, not on the commit", () => {
+    const minutes = (n: number) => n * 60_000;
+    const blockedThenCancelled = [
+      ev(0, "accepted", null, { version: 1 }),
+      ev(40, "step_started", "reserve", { attempt: 1 }),
+      ev(140, "step_succeeded", "reserve", { attempt: 1, durationMs: 95 }),
+      ev(150, "blocked", "charge", { kind: "awaiting_person", actionRequired: "Review" }),
+      ev(minutes(24), "cancelled", "charge"),
+      ev(minutes(24) + 20, "compensation_started", "reserve", { attempt: 1 }),
+      ev(minutes(24) + 60, "step_compensated", "reserve", { attempt: 1, durationMs: 35 }),
+      ev(minutes(24) + 65, "failed"),
+    ].map(toTimelineEntry);
+    const segments = deriveSegments({
+      acceptedAt: new Date(t0),
+      entries: blockedThenCancelled,
+      jobs: [],
+      now: new Date(t0 + minutes(30)),
+    });
+    expect(segments.find((s) => s.kind === "blocked")?.ms).toBe(minutes(24) - 150);
+    expect(segments.filter((s) => s.kind === "commit").map((s) => s.ms)).toEqual([5]);
+    // Cancelled in the same commit as the end, nothing undone.
+    const noUndo = deriveSegments({
+      acceptedAt: new Date(t0),
+      entries: [...blockedThenCancelled.slice(0, 5), toTimelineEntry(ev(minutes(24), "failed"))],
+      jobs: [],
+      now: new Date(t0 + minutes(30)),
+    });
+    expect(noUndo.filter((s) => s.kind === "commit").map((s) => s.ms)).toEqual([0]);
+    expect(noUndo.find((s) => s.kind === "blocked")?.ms).toBe(minutes(24) - 150);
+    // Failed straight from a block (no cancel event).
+    const failedWhileBlocked = deriveSegments({
+      acceptedAt: new Date(t0),
+      entries: [...blockedThenCancelled.slice(0, 4), toTimelineEntry(ev(minutes(24), "failed"))],
+      jobs: [],
+      now: new Date(t0 + minutes(30)),
+    });
+    expect(failedWhileBlocked.filter((s) => s.kind === "commit").map((s) => s.ms)).toEqual([0]);
+  });
+
   it("shows what is going on right now as an open hop", () => {
     const running = deriveSegments({
       acceptedAt: new Date(t0),

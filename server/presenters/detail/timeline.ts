@@ -185,7 +185,8 @@ export interface Segment {
  * - `run`: an attempt's effect (the provider's time).
  * - `backoff`: a failed attempt → the retry that was scheduled.
  * - `blocked`: waiting for a person.
- * - `commit`: the last step's result → the operation recorded as finished.
+ * - `commit`: the last step's result (or the end of a wait, when it was cancelled or failed
+ *   while blocked) → the operation recorded as finished.
  */
 export function deriveSegments(options: {
   acceptedAt: Date;
@@ -204,6 +205,17 @@ export function deriveSegments(options: {
   let waitKind: SegmentKind = "queue";
   let running: { step: string; at: Date } | null = null;
   let lastFinish: Date | null = null;
+  const endWait = (at: Date) => {
+    if (!waitingSince) return;
+    push(
+      waitKind,
+      waitKind === "backoff" ? "Retry backoff" : "Blocked, waiting for a person",
+      null,
+      waitingSince,
+      at,
+    );
+    waitingSince = null;
+  };
 
   for (const e of entries) {
     switch (e.type) {
@@ -279,8 +291,22 @@ export function deriveSegments(options: {
         waitingSince = e.at;
         waitKind = "queue";
         break;
+      case "cancelled":
+        // A cancel ends a block or a backoff: that wait is the block's, never the commit's
+        // (a cancel after 24 minutes blocked read "commit 24 min"). What follows is the undo.
+        if (waitingSince && (waitKind === "blocked" || waitKind === "backoff")) endWait(e.at);
+        lastFinish = e.at;
+        waitingSince = e.at;
+        waitKind = "queue";
+        break;
       case "completed":
       case "failed":
+        // Ended while waiting (failed from a block, or cancelled in the same commit): the wait
+        // lasted until now, and the commit hop starts where the wait ended.
+        if (waitingSince && (waitKind === "blocked" || waitKind === "backoff")) {
+          endWait(e.at);
+          lastFinish = e.at;
+        }
         if (lastFinish) push("commit", "Result → recorded as finished", null, lastFinish, e.at);
         waitingSince = null;
         running = null;
