@@ -1,4 +1,5 @@
 import type { Sql } from "postgres";
+import { ALERTS_CHANNEL } from "@/server/domain/alerts";
 import { EVENTS_CHANNEL } from "@/server/domain/events";
 import { currentCursor, type FeedCursor, type FeedEvent, type LiveEvent, readChanges } from "./feed";
 import { StreamLimiter, type StreamLimits, streamLimitsFromEnv } from "./stream-limiter";
@@ -125,10 +126,22 @@ export class LiveHub {
         if (this.cursor) this.poke();
       },
     );
-    this.unlisten = listener.unlisten;
+    // Alerts are not feed events (the evaluator and acknowledge/silence notify on a channel
+    // of their own): count-only pages (dashboards, lists, the navigation's count) refetch.
+    const alerts = await sql.listen(ALERTS_CHANNEL, () => this.alertsChanged());
+    this.unlisten = async () => {
+      await listener.unlisten();
+      await alerts.unlisten();
+    };
     this.cursor = await currentCursor(sql);
     this.timer = setInterval(() => this.poke(), this.options.pollMs ?? 2_000);
     this.timer.unref();
+  }
+
+  /** An alert fired, resolved or was acknowledged or silenced: every count-only page refetches. */
+  private alertsChanged(): void {
+    if (this.stopped || !this.cursor) return;
+    for (const s of this.subscribers) if (s.filter.countOnly) s.offer(this.cursor, [], true);
   }
 
   /** Something may have been committed: read now, or at the next tick. */
