@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { performAction } from "@/server/actions/perform";
 import type { ActionRequest } from "@/server/actions/plans";
 import { NO_REQUEST } from "@/server/audit/write";
-import type { OperationStatus } from "@/server/domain/statuses";
 import { ensureQueues } from "@/server/engine/queue";
 import type { Services } from "@/server/services";
 import { createTestDatabase, type TestDatabase } from "@/test/db";

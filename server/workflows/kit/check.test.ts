@@ -51,7 +51,12 @@ describe("checkWorkflow", () => {
           errors: { transient: "The service is down or its answer was lost.", needs_person: "A review." },
           unknownOutcomeText: undefined,
         },
-        { ...rest[0]!, errors: { needs_person: "A review." }, userActionText: undefined, userWaitText: undefined },
+        {
+          ...rest[0]!,
+          errors: { needs_person: "A review." },
+          userActionText: undefined,
+          userWaitText: undefined,
+        },
         ...rest.slice(1),
       ],
     } as unknown as WorkflowDefinition;
