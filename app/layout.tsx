@@ -3,6 +3,7 @@ import { NuqsAdapter } from "nuqs/adapters/next/app";
 import type { ReactNode } from "react";
 import { DatabaseBanner } from "./_components/database-banner";
 import { Nav } from "./_components/nav";
+import { SearchShortcut } from "./_components/search-shortcut";
 import { TRPCReactProvider } from "./_lib/trpc";
 import "./globals.css";
 
@@ -21,6 +22,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <NuqsAdapter>
           <TRPCReactProvider>
             <Nav />
+            <SearchShortcut />
             <DatabaseBanner />
             <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
           </TRPCReactProvider>

@@ -6,6 +6,8 @@ import { useQueryStates } from "nuqs";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { OPERATION_STATUSES, type OperationStatus } from "@/server/domain/statuses";
 import { DateRangeFields } from "../_components/date-range-fields";
+import { SEARCH_BOX_ATTRIBUTE } from "../_components/search-box";
+import { FOCUS_SEARCH_HASH } from "../_components/search-shortcut";
 import { Select, WorkflowTypeSelect } from "../_components/select";
 import { StatusBadge } from "../_components/status-badge";
 import { ErrorNote } from "../_components/ui";
@@ -24,7 +26,7 @@ const control =
 
 /**
  * Support search: one box (id, idempotency key, reference, customer, error text) plus
- * filters, every one of them in the URL. Press "/" anywhere to search.
+ * filters, every one of them in the URL. "/" anywhere focuses the box (SearchShortcut).
  */
 export function OperationsSearch() {
   const trpc = useTRPC();
@@ -32,20 +34,9 @@ export function OperationsSearch() {
   const [text, setText] = useState(params.q);
   const box = useRef<HTMLInputElement>(null);
   useEffect(() => setText(params.q), [params.q]);
+  // "/" from another page (SearchShortcut) arrives here asking for the cursor in the box.
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement | null;
-      const typing =
-        target &&
-        (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT");
-      if (e.key === "/" && !typing) {
-        e.preventDefault();
-        box.current?.focus();
-        box.current?.select();
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    if (window.location.hash === FOCUS_SEARCH_HASH) box.current?.focus();
   }, []);
 
   const workflows = useQuery(trpc.workflows.summaries.queryOptions());
@@ -106,7 +97,7 @@ export function OperationsSearch() {
 
       <search>
         <form onSubmit={submit} className="flex gap-2">
-          <label className="relative flex-1">
+          <label className="relative min-w-0 flex-1">
             <span className="sr-only">Search operations</span>
             <Search
               className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-zinc-400"
@@ -114,6 +105,7 @@ export function OperationsSearch() {
             />
             <input
               ref={box}
+              {...{ [SEARCH_BOX_ATTRIBUTE]: "" }}
               type="search"
               value={text}
               onChange={(e) => setText(e.target.value)}
@@ -221,6 +213,11 @@ export function OperationsSearch() {
         )}
       </fieldset>
 
+      {query.data && !query.isError && (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="search-total" aria-live="polite">
+          {totalText(query.data.total)}
+        </p>
+      )}
       {query.isError ? (
         <ErrorNote>Could not search: {query.error.message}</ErrorNote>
       ) : (
@@ -237,4 +234,11 @@ export function OperationsSearch() {
       )}
     </div>
   );
+}
+
+/** "1 operation", "42 operations", "More than 1,000 operations" (counting stops at a bound). */
+function totalText(total: { count: number; atLeast: boolean }): string {
+  const n = total.count.toLocaleString("en");
+  if (total.atLeast) return `More than ${n} operations`;
+  return total.count === 1 ? "1 operation" : `${n} operations`;
 }

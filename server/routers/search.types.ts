@@ -45,6 +45,8 @@ export const ZSearchOperationsResponseSchema = z.object({
       matched: z.enum(["id", "reference", "subject", "idempotency_key", "error"]).nullable(),
     }),
   ),
+  /** Matches counted up to a bound; `atLeast`: "more than `count`". */
+  total: z.object({ count: z.number().int(), atLeast: z.boolean() }),
   next: z.string().nullable(),
   term: z.enum(["none", "id", "text"]),
 });

@@ -4,7 +4,9 @@ import { useQuery } from "@tanstack/react-query";
 import { useLiveChanges } from "../../_lib/live";
 import { useTRPC } from "../../_lib/trpc";
 import { LiveIndicator } from "../live-indicator";
+import { SearchBox } from "../search-box";
 import { Time } from "../time";
+import { AlertsPanel } from "./alerts-panel";
 import { BlockedInbox } from "./blocked-inbox";
 import { BusinessTable } from "./business-table";
 import type { Dashboard } from "./dashboard-data";
@@ -37,6 +39,10 @@ export function DashboardLive({ initial }: { initial: Dashboard }) {
           <LiveIndicator status={live} />
         </div>
       </div>
+
+      <SearchBox />
+
+      <AlertsPanel refreshedAt={d.generatedAt} />
 
       <Totals d={d} />
 
