@@ -5,10 +5,15 @@
  * other systems, e.g. sharp's win32-ia32, are never installed here and are skipped, as npm does.)
  */
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
-import semver from "semver";
 import { describe, expect, it } from "vitest";
 
+// npm's own range rules (semver is npm's dependency; it ships no types).
+const semver = createRequire(import.meta.url)("semver") as {
+  minVersion(range: string): { version: string } | null;
+  satisfies(version: string, range: string, options?: { includePrerelease?: boolean }): boolean;
+};
 const ROOT = path.resolve(import.meta.dirname, "..");
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
 const pkg = JSON.parse(read("package.json")) as { engines: { node: string } };
