@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { shortId } from "../_lib/format";
 
 /** A workflow's title linking to its page, with its type name under it. */
 export function WorkflowTitle({ type, title }: { type: string; title: string }) {
@@ -12,11 +13,15 @@ export function WorkflowTitle({ type, title }: { type: string; title: string }) 
   );
 }
 
-/** An operation by its business reference (its id's first characters when it has none). */
+/** An operation by its business reference (a distinguishing part of its id when it has none). */
 export function OperationLink({ id, reference }: { id: string; reference: string | null }) {
   return (
-    <Link href={`/operations/${id}`} className="font-medium hover:underline">
-      {reference ?? id.slice(0, 8)}
+    <Link
+      href={`/operations/${id}`}
+      className="font-medium break-all hover:underline"
+      title={reference ?? id}
+    >
+      {reference ?? <span className="font-mono text-xs">{shortId(id)}</span>}
     </Link>
   );
 }

@@ -153,12 +153,23 @@ export function ErrorNote({ children }: { children: ReactNode }) {
   );
 }
 
-/** A label/value pair in a definition list. */
-export function Fact({ label, children }: { label: string; children: ReactNode }) {
+/**
+ * A label/value pair in a definition list. `wrap` for a value that must be read whole (an
+ * email, a trace id): it breaks across lines instead of being cut.
+ */
+export function Fact({
+  label,
+  children,
+  wrap = false,
+}: {
+  label: string;
+  children: ReactNode;
+  wrap?: boolean;
+}) {
   return (
     <div className="min-w-0">
       <dt className="text-xs text-zinc-500 dark:text-zinc-400">{label}</dt>
-      <dd className="mt-0.5 truncate text-sm">{children}</dd>
+      <dd className={`mt-0.5 text-sm ${wrap ? "break-all" : "truncate"}`}>{children}</dd>
     </div>
   );
 }

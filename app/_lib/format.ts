@@ -19,3 +19,11 @@ export function toLocalInput(d: Date | null): string {
 
 /** A `datetime-local` value (or form entry) back to a Date; null when empty. */
 export const fromLocalInput = (s: FormDataEntryValue | null): Date | null => (s ? new Date(String(s)) : null);
+
+/**
+ * An operation id short enough for a row, long enough to tell rows apart: ids are UUIDv7, so
+ * operations accepted in the same burst share their first digits ("01a2354d-98fb…") and
+ * differ at the end. The head (what search's id prefix takes) and the tail, with the full id
+ * kept for a title or copy.
+ */
+export const shortId = (id: string) => `${id.slice(0, 8)}…${id.slice(-6)}`;

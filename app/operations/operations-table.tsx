@@ -7,6 +7,7 @@ import type { SearchSort } from "@/server/presenters/search/search-sorts";
 import { StatusBadge } from "../_components/status-badge";
 import { Time } from "../_components/time";
 import { Empty } from "../_components/ui";
+import { shortId } from "../_lib/format";
 import type { RouterOutputs } from "../_lib/router-types";
 
 type Row = RouterOutputs["search"]["operations"]["rows"][number];
@@ -34,8 +35,8 @@ const columns = [
       const r = c.row.original;
       return (
         <div className="min-w-0">
-          <Link href={`/operations/${r.id}`} className="font-medium hover:underline">
-            {r.reference ?? <span className="font-mono text-xs">{r.id.slice(0, 13)}…</span>}
+          <Link href={`/operations/${r.id}`} className="font-medium break-all hover:underline" title={r.id}>
+            {r.reference ?? <span className="font-mono text-xs">{shortId(r.id)}</span>}
           </Link>
           {r.synthetic && (
             <span className="ml-1.5 rounded bg-zinc-100 px-1 text-[10px] uppercase text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">

@@ -6,10 +6,12 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import { AuditHistory } from "../../_components/audit-history";
 import { LiveIndicator } from "../../_components/live-indicator";
+import { linesAsList, Markdown } from "../../_components/markdown";
 import { OperationActions } from "../../_components/operation-actions";
 import { StatusBadge } from "../../_components/status-badge";
 import { absolute, formatDuration, Time } from "../../_components/time";
 import { BLOCK_KIND_LABELS, Breadcrumb, Empty, Fact, IconTitle, Panel } from "../../_components/ui";
+import { shortId } from "../../_lib/format";
 import { type LiveEventInfo, useLiveOperation } from "../../_lib/live";
 import { useTRPC } from "../../_lib/trpc";
 import type { Detail } from "./detail";
@@ -54,7 +56,7 @@ export function OperationDetail({ initial }: { initial: Detail }) {
       <header className="space-y-2">
         <Breadcrumb href="/operations" label="Operations" current={op.id} />
         <div className="flex flex-wrap items-center gap-3">
-          <h1 className="text-xl font-semibold">{op.reference ?? op.title}</h1>
+          <h1 className="min-w-0 text-xl font-semibold break-words">{op.reference ?? op.title}</h1>
           <StatusBadge status={op.status} />
           <span className="font-mono text-xs text-zinc-500 dark:text-zinc-400">
             {op.type} v{op.version}
@@ -72,7 +74,7 @@ export function OperationDetail({ initial }: { initial: Detail }) {
           {op.statusText}
         </p>
         <dl className="grid grid-cols-2 gap-x-6 gap-y-2 sm:grid-cols-3 lg:grid-cols-6">
-          <Fact label="Customer">
+          <Fact label="Customer" wrap>
             {op.subject ? (
               <Link href={`/operations?q=${encodeURIComponent(op.subject)}`} className="hover:underline">
                 {op.subject}
@@ -99,10 +101,10 @@ export function OperationDetail({ initial }: { initial: Detail }) {
               "—"
             )}
           </Fact>
-          <Fact label="Submitted by">
+          <Fact label="Submitted by" wrap>
             <span className="font-mono text-xs">{op.submittedBy}</span>
           </Fact>
-          <Fact label="Trace id">
+          <Fact label="Trace id" wrap>
             <span className="font-mono text-xs" data-testid="trace-id">
               {op.traceId}
             </span>
@@ -116,7 +118,7 @@ export function OperationDetail({ initial }: { initial: Detail }) {
           className="rounded-lg border border-status-blocked/50 bg-status-blocked/10 px-4 py-3 text-sm"
         >
           <p className="font-medium">Blocked: {BLOCK_KIND_LABELS[op.blocked.kind] ?? op.blocked.kind}</p>
-          <p className="mt-0.5">{op.blocked.reason}</p>
+          <p className="mt-0.5 break-words">{op.blocked.reason}</p>
           <p className="mt-1">
             <span className="font-medium">Action required:</span> {op.blocked.actionRequired}
           </p>
@@ -134,7 +136,7 @@ export function OperationDetail({ initial }: { initial: Detail }) {
               : ""}
             {op.error.code ? ` (${op.error.code})` : ""}
           </p>
-          <p className="mt-0.5">{op.error.message}</p>
+          <p className="mt-0.5 break-words">{op.error.message}</p>
         </div>
       )}
 
@@ -199,7 +201,7 @@ export function OperationDetail({ initial }: { initial: Detail }) {
                 {d.related.map((r) => (
                   <li key={r.id} className="flex items-center justify-between gap-2 px-4 py-1.5">
                     <Link href={`/operations/${r.id}`} className="truncate hover:underline">
-                      {r.reference ?? r.id.slice(0, 8)}
+                      {r.reference ?? shortId(r.id)}
                       <span className="ml-1.5 font-mono text-[11px] text-zinc-500">{r.type}</span>
                     </Link>
                     <StatusBadge status={r.status} />
@@ -219,7 +221,13 @@ export function OperationDetail({ initial }: { initial: Detail }) {
             )}
           </Panel>
           <Panel id="runbook" title={<IconTitle icon={BookOpen}>Runbook</IconTitle>}>
-            <p className="px-4 py-3 text-sm">{op.runbook ?? "No runbook for this workflow."}</p>
+            {op.runbook ? (
+              <Markdown className="px-4 py-3" data-testid="runbook">
+                {linesAsList(op.runbook)}
+              </Markdown>
+            ) : (
+              <p className="px-4 py-3 text-sm">No runbook for this workflow.</p>
+            )}
             <p className="px-4 pb-3 text-xs">
               <Link href={`/workflows/${encodeURIComponent(op.type)}`} className="hover:underline">
                 Execution story of {op.type} →

@@ -70,12 +70,17 @@ export function StagesView({ steps }: { steps: Step[] }) {
               </p>
             )}
             {s.lastError && (
-              <p className="mt-0.5 truncate text-xs text-status-failed-ink" title={s.lastError.message}>
+              <p
+                className="mt-0.5 text-xs break-words text-status-failed-ink"
+                data-testid={`step-error-${s.name}`}
+              >
                 {s.lastError.errorClass ? `${s.lastError.errorClass}: ` : ""}
                 {s.lastError.message}
               </p>
             )}
-            {s.skipReason && <p className="mt-0.5 truncate text-xs text-zinc-500">skipped: {s.skipReason}</p>}
+            {s.skipReason && (
+              <p className="mt-0.5 text-xs break-words text-zinc-500">skipped: {s.skipReason}</p>
+            )}
             {s.outcomeUnknown && (
               <p
                 className="mt-1 text-xs text-zinc-800 dark:text-zinc-200"

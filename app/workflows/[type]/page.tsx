@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { linesAsList, Markdown } from "../../_components/markdown";
 import { Breadcrumb, Fact, Panel } from "../../_components/ui";
 import { WorkflowPause } from "../../_components/workflow-pause";
 import { formatDuration } from "../../_lib/format";
@@ -139,7 +140,7 @@ export default async function WorkflowPage({ params }: { params: Promise<{ type:
           </ol>
           <div className="border-t border-zinc-100 px-4 py-3 text-sm dark:border-zinc-800">
             <h3 className="text-xs font-medium text-zinc-500 dark:text-zinc-400">Runbook</h3>
-            <p className="mt-0.5">{story.runbook}</p>
+            <Markdown className="mt-0.5">{linesAsList(story.runbook)}</Markdown>
           </div>
         </Panel>
       ))}
