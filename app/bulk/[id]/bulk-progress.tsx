@@ -9,6 +9,7 @@ import { ReasonDialog } from "../../_components/reason-dialog";
 import { StatusBadge } from "../../_components/status-badge";
 import { Time } from "../../_components/time";
 import { ErrorNote, Fact, Panel } from "../../_components/ui";
+import type { RouterOutputs } from "../../_lib/router-types";
 import { useTRPC } from "../../_lib/trpc";
 
 const OUTCOME_TEXT: Record<BulkOutcome, string> = {
@@ -27,10 +28,17 @@ const OUTCOME_CLASS: Record<BulkOutcome, string> = {
 };
 
 /** A bulk action's progress, its per-operation outcomes, and pause / resume / abort. */
-export function BulkProgress({ id }: { id: string }) {
+export function BulkProgress({
+  id,
+  initial,
+}: {
+  id: string;
+  initial: RouterOutputs["actions"]["bulk"]["get"];
+}) {
   const trpc = useTRPC();
   const bulk = useQuery({
     ...trpc.actions.bulk.get.queryOptions({ bulkActionId: id }),
+    initialData: initial,
     staleTime: 0,
     refetchInterval: (q) =>
       q.state.data?.status === "running" || q.state.data?.status === "dry_run" ? 1_000 : false,
