@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import { OperationActionsService } from "./actions/operation-actions";
+import { SandboxControlsService } from "./actions/sandbox-controls";
 import { type Auth, createAuth } from "./auth/auth";
 import { type CallerLimits, callerLimitsFromEnv } from "./auth/caller-limits";
 import { type AuthSettings, authSettings } from "./auth/config";
@@ -59,6 +60,7 @@ export interface Services {
   intake: IntakeService;
   actions: OperationActionsService;
   faults: FaultSettingsService;
+  sandbox: SandboxControlsService;
   presenters: Presenters;
   /** In-process per-caller budgets: intake per key or person, operator actions per person. */
   limits: CallerLimits;
@@ -84,12 +86,13 @@ export function createServices(deps: ServiceDeps): Services {
   const presenters = createPresenters({ db, registry, now });
   let auth = deps.auth;
   let settings = deps.authSettings;
+  const providers = deps.providers ?? createProviders({ db });
   return {
     db,
     registry,
     runs,
     bulk: { db, queue: bulkQueue },
-    providers: deps.providers ?? createProviders({ db }),
+    providers,
     get authSettings() {
       settings ??= authSettings();
       return settings;
@@ -103,6 +106,7 @@ export function createServices(deps: ServiceDeps): Services {
     startOperation: new StartOperationService(intake, presenters.operation),
     actions: new OperationActionsService({ db, runs, registry, now }),
     faults: new FaultSettingsService(db),
+    sandbox: new SandboxControlsService({ db, runs, registry, providers }),
     presenters,
     limits: deps.limits ?? callerLimitsFromEnv(),
     async close() {

@@ -1,5 +1,6 @@
 import type { OperationState, RecordedError } from "@/server/domain/operation-state";
 import { type Transition, transition } from "@/server/domain/transition";
+import { nextCheckAt, recheckActionText, recheckOf } from "@/server/workflows/kit/recheck";
 import type { PreconditionResult, StepDefinition } from "@/server/workflows/kit/types";
 import { unknownOutcomeSentence } from "@/server/workflows/kit/unknown-outcome";
 import type { ClassifiedError } from "./classify";
@@ -17,6 +18,8 @@ export interface Plan {
   events: EventToWrite[];
   /** When a retry was scheduled: the delayed run job to write in the same transaction. */
   retryAt?: Date;
+  /** When a block checks again by itself: its first re-check job, written with the block. */
+  recheck?: { at: Date; handOverAt: Date };
 }
 
 export type StepOutcome =
@@ -114,11 +117,22 @@ export function planOutcome(
     };
     const failed = attemptFailed(step, attempt, durationMs, error, { precondition: true });
     if (result.outcome === "block") {
-      return planBlock(state, step, [failed], error, {
+      const recheck = recheckOf(def, result);
+      const handOverAt = recheck && new Date(now.getTime() + recheck.handOverAfterMs);
+      const plan = planBlock(state, step, [failed], error, {
         kind: result.kind,
         reason: result.reason,
-        actionRequired: result.actionRequired,
+        actionRequired:
+          recheck && handOverAt ? recheckActionText(recheck, handOverAt) : result.actionRequired,
       });
+      if (plan && recheck && handOverAt) {
+        plan.recheck = { at: nextCheckAt(recheck, 1, now, handOverAt), handOverAt };
+        plan.events.at(-1)!.data = {
+          ...plan.events.at(-1)!.data,
+          recheck: { handOverAt: handOverAt.toISOString() },
+        };
+      }
+      return plan;
     }
     return planFail(state, step, [failed], error);
   }

@@ -4,13 +4,26 @@ import type { Tx } from "@/db/transaction";
 import { JobProducer, RUN_QUEUE } from "./queue";
 
 /** Why a run job was written; shown in logs and used by the console to tell hops apart. */
-export type RunReason = "start" | "retry" | "handoff" | "resume" | "recover";
+export type RunReason = "start" | "retry" | "handoff" | "resume" | "recover" | "recheck";
 
 export interface RunJobData {
   operationId: string;
   reason: RunReason;
   /** On start jobs: the workflow the operation was accepted under, so its first claim needs no read. */
   workflow?: { type: string; version: number };
+  /**
+   * On recheck jobs: the blocked step to check again, which check of its schedule this is, and
+   * whether it is the schedule's own (which writes the next) or a signal's one-off check.
+   */
+  recheck?: RecheckJob;
+}
+
+export interface RecheckJob {
+  step: string;
+  check: number;
+  scheduled: boolean;
+  /** A scheduled check's block (its hand-over time): a chain left by an earlier block stops. */
+  handOverAt?: string;
 }
 
 /** One run job to write: "look at this operation" (its rows decide what, if anything, runs). */

@@ -1,12 +1,15 @@
 import { transaction } from "@/db/transaction";
 import { plannedState } from "@/server/domain/operation-state";
 import { isTerminal } from "@/server/domain/statuses";
+import { newCallback, openWait } from "@/server/waits/open";
+import { WAIT_LEASE_PREFIX } from "@/server/waits/settings";
 import type { StepDefinition, WorkflowDefinition } from "@/server/workflows/kit/types";
 import { compensateNext } from "./compensate";
 import type { Engine, RunResult } from "./engine";
 import { executeStep } from "./execute";
 import { type Plan, planOutcome, planStart, planTakeover, type StepOutcome } from "./plan";
-import type { RunJob } from "./run-queue";
+import { recheckBlock, recheckJob } from "./recheck";
+import type { RecheckJob, RunJob } from "./run-queue";
 import type { Commit, LeaseChange } from "./store/commit";
 import { type LoadedOperation, SWEEPER_LEASE_PREFIX } from "./store/load";
 import { advanced, commitBase, done, reload, type Turn } from "./turn";
@@ -28,7 +31,10 @@ export async function runOperation(
   operationId: string,
   /** From a start job: claim the first step straight away, without reading the operation first. */
   startedUnder?: { type: string; version: number },
+  /** From a recheck job: the blocked step to check again before giving up on a blocked operation. */
+  recheckJob?: RecheckJob,
 ): Promise<RunResult> {
+  let recheck = recheckJob;
   const known = startedUnder && engine.registry.get(startedUnder.type, startedUnder.version);
   let op = known ? asAccepted(operationId, known) : await engine.store.load(operationId);
   let claimed = false;
@@ -40,7 +46,15 @@ export async function runOperation(
       engine.log(`operation ${op.id}: ${op.type} v${op.version} is not registered in this build`);
       return "unknown_version";
     }
-    if (op.state.block) return "blocked";
+    if (op.state.block) {
+      if (!recheck) return "blocked";
+      // A block that may clear by itself: check again once; a pass resumes this same run.
+      const checked = await recheckBlock(engine, op, workflow, recheck);
+      recheck = undefined;
+      if (checked.type === "done") return checked.result;
+      op = checked.op;
+      continue;
+    }
     if (!claimed && engine.isStopping()) return handOff(engine, op.id);
     if (!claimed && engine.isPaused(op.type)) return "paused";
     const next: Turn = op.state.failure
@@ -99,6 +113,8 @@ async function claimNextStep(
   let started = true;
   switch (step.status) {
     case "running": {
+      // Its attempt ended into a durable wait: only an acknowledgment or the deadline moves it.
+      if (row.leaseOwner?.startsWith(WAIT_LEASE_PREFIX)) return done("waiting");
       if (row.leaseLive && !row.leaseOwner?.startsWith(SWEEPER_LEASE_PREFIX)) return done("busy");
       const takeover = planTakeover(op.state, def, engine.now(), engine.random());
       plan = takeover?.plan ?? null;
@@ -144,6 +160,7 @@ async function runClaimedStep(
   const def = stepDefinition(workflow, step.name);
   const info = { operationId: op.id, step: step.name, attempt: step.attempts };
   const lease = engine.leases.hold(op.id, row.position);
+  const callback = def.wait ? newCallback(op.id, step.name) : undefined;
   try {
     const outputs = Object.fromEntries(
       op.state.steps.filter((s) => s.status === "succeeded").map((s) => [s.name, s.output]),
@@ -157,11 +174,15 @@ async function runClaimedStep(
         idempotencyKey: `${op.id}:${step.name}`,
         attempt: step.attempts,
         providers: engine.providers,
+        ...(callback ? { callback } : {}),
       },
       signal: lease.signal,
       beforeEffect: async () => engine.hooks.beforeEffect?.(info),
     });
     await engine.hooks.afterEffect?.(info);
+    if (callback && outcome.type === "succeeded") {
+      return await openWait(engine, op, index, def, callback, outcome.durationMs);
+    }
     return await settle(engine, op, index, def, outcome);
   } finally {
     lease.release();
@@ -216,6 +237,7 @@ async function settle(
       }
       const jobs: RunJob[] = [];
       if (plan.retryAt) jobs.push(retryJob(op.id, plan.retryAt));
+      else if (plan.recheck) jobs.push(recheckJob(op.id, def.name, 1, plan.recheck));
       else if (stopping && !isTerminal(plan.after.status) && !plan.after.block) {
         jobs.push({ data: { operationId: op.id, reason: "handoff" } });
       }
@@ -226,7 +248,7 @@ async function settle(
           engine.onRetryScheduled(plan.retryAt);
           return done("waiting");
         }
-        if (jobs.length > 0) return done("handed_off");
+        if (jobs.length > 0 && !plan.recheck) return done("handed_off");
         return {
           type: "continue",
           op: advanced(op, token, plan.after, leases, engine.owner),

@@ -181,7 +181,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     touchMs: settings.touchMs,
     // A start job says which workflow accepted the operation: its first claim skips the read.
     run: (operationId, data) =>
-      runOperation(engine, operationId, data.reason === "start" ? data.workflow : undefined),
+      runOperation(
+        engine,
+        operationId,
+        data.reason === "start" ? data.workflow : undefined,
+        data.reason === "recheck" ? data.recheck : undefined,
+      ),
     hooks: engine.hooks,
     log,
   });

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { performAction } from "@/server/actions/perform";
 import type { ActionRequest } from "@/server/actions/plans";
+import { SandboxControlsService } from "@/server/actions/sandbox-controls";
 import { NO_REQUEST } from "@/server/audit/write";
+import { defaultRegistry } from "@/server/workflows";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { type EngineHarness, engineHarness } from "@/test/engine/harness";
 import { TEST_OPERATOR } from "@/test/principals";
@@ -102,22 +104,55 @@ describe("order.fulfill", () => {
     expect(after[0]?.reserved).toBe(before[0]?.reserved);
   });
 
-  it("blocks when an item is out of stock, and completes once restocked and resumed", async () => {
-    const providers = createProviders({ db: t.db });
+  it("blocks when an item is out of stock, and continues by itself once the sandbox restocks it", async () => {
+    const services = testServicesLike();
     const id = await h.start("order.fulfill", order("ord_rare", { items: [{ sku: "RARE-1", quantity: 3 }] }));
     expect(await h.waitFor(id, ["blocked"])).toBe("blocked");
     const [op] = await t.db
       .$client`select blocked_kind, blocked_reason, action_required from operations where id = ${id}`;
-    expect(op).toMatchObject({
-      blocked_kind: "precondition_failed",
-      action_required: "Restock the items in the warehouse, then resume.",
-    });
-    await providers.warehouse.restock("RARE-1", 5);
-    const resumed = await act(id, "resume", "Restocked RARE-1 in the warehouse");
-    expect(resumed.type).toBe("done");
+    expect(op).toMatchObject({ blocked_kind: "precondition_failed" });
+    // Staff read what will happen, and when a person takes over (4 h from the block).
+    expect(op!.action_required).toMatch(/^Nothing yet: this is checked again by itself/);
+    expect(op!.action_required).toMatch(/at once when the warehouse restocks/);
+    expect(op!.action_required).toMatch(/handed to a person: Restock the items/);
+    // The sandbox's Restock asks the blocked order to check again now: no person resumes it.
+    expect(await services.restock({ sku: "RARE-1", quantity: 5 })).toEqual({ rechecks: 1 });
     expect(await h.waitFor(id)).toBe("completed");
+    const resumed = (await h.events(id)).filter((e) => e.type === "resumed");
+    expect(resumed).toEqual([
+      expect.objectContaining({ step: "reserve_stock", data: expect.objectContaining({ recheck: true }) }),
+    ]);
+    expect(
+      await count(t.db.$client`select count(*)::int as n from audit_records where operation_id = ${id}`),
+    ).toBe(0);
+  });
+
+  it("a blocked order the shop cancels meanwhile fails at once, its stock never reserved", async () => {
+    const services = testServicesLike();
+    await services.restock({ sku: "RARE-2", quantity: 1 });
+    const id = await h.start(
+      "order.fulfill",
+      order("ord_rare_cancel", { items: [{ sku: "RARE-2", quantity: 3 }] }),
+    );
+    expect(await h.waitFor(id, ["blocked"])).toBe("blocked");
+    expect(await services.cancelShopOrder({ orderId: "ord_rare_cancel" })).toEqual({ rechecks: 1 });
+    expect(await h.waitFor(id)).toBe("failed");
+    const [op] = await t.db.$client`select error from operations where id = ${id}`;
+    expect(op!.error).toMatchObject({ message: "The shop cancelled order ord_rare_cancel." });
+    const [stock] = await t.db.$client`select reserved from sim_stock where sku = 'RARE-2'`;
+    expect(stock!.reserved).toBe(0);
   });
 });
+
+/** The sandbox's controls as the console's buttons call them (services.sandbox). */
+function testServicesLike() {
+  return new SandboxControlsService({
+    db: t.db,
+    runs: h.runs,
+    registry: defaultRegistry,
+    providers: createProviders({ db: t.db }),
+  });
+}
 
 describe("account.verify", () => {
   const applicant = (accountId: string, email: string) => ({

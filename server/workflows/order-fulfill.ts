@@ -10,6 +10,8 @@ import { defineWorkflow, type PreconditionResult } from "./kit/types";
  * the charge, latest first. Each step re-reads the shop's order book before acting.
  */
 const PROVIDER_TIMEOUT_MS = 10_000;
+/** Out of stock this long, the automatic re-checks stop and a person takes the order over. */
+const STOCK_HAND_OVER_MS = 4 * 60 * 60_000;
 
 const input = z.object({
   orderId: z.string().min(1).max(64),
@@ -62,7 +64,8 @@ export const orderFulfill = defineWorkflow({
   objective: { p95Ms: 60_000 },
   stuckAfterMs: 10 * 60_000,
   runbook: [
-    "Blocked on stock: restock the item in the sandbox (or cancel the order), then resume.",
+    "Blocked on stock: nothing to do at first. The stock is checked again by itself (after 30 s, 2 min, 10 min, then every 30 min, and at once when the sandbox's Restock puts stock on the shelf or its Cancel order in the shop cancels the order) and the order continues when it is there. After 4 hours a person takes over: use Restock on the sandbox page, or Cancel the operation, then Resume.",
+    'Blocked on an unknown item: checked again the same way; adding it to the catalogue with Restock on the sandbox page (a new SKU) continues it; or Cancel the operation. Never Skip "Reserve stock": the order would be charged and shipped without stock.',
     "Retries exhausted: check the failing provider's faults on the sandbox page, fix them, then resume.",
     "A failed order has had its stock released and its charge refunded: check the timeline's compensations.",
   ].join("\n"),
@@ -71,11 +74,18 @@ export const orderFulfill = defineWorkflow({
       name: "reserve_stock",
       title: "Reserve stock",
       userText: "Reserving your items",
-      // Nothing resumes by itself: a person of ours restocks or corrects the order, then resumes.
+      // True because of precondition.recheck below: the stock is checked again by itself, and
+      // a person takes over at the hand-over time (STOCK_HAND_OVER_MS).
       userWaitText:
-        "One of your items is not available right now. Our team is sorting it out; you don't need to do anything, and we'll update you here.",
+        "One of your items is out of stock right now. We'll continue automatically as soon as it's back in stock; if it isn't back within 4 hours, a person of our team will look at your order. You don't need to do anything, and we'll update you here.",
       precondition: {
         description: "The order is still open in the shop, and every item is known and in stock.",
+        recheck: {
+          everyMs: [30_000, 2 * 60_000, 10 * 60_000, 30 * 60_000],
+          handOverAfterMs: STOCK_HAND_OVER_MS,
+          on: ["warehouse.stock", "shop.orders"],
+          handOverAction: "Restock the items (Restock on the sandbox page) or cancel the order, then resume.",
+        },
         async check({ input, providers }) {
           const open = await orderStillOpen(providers, input);
           if (!open.ok) return open;
@@ -87,7 +97,10 @@ export const orderFulfill = defineWorkflow({
               outcome: "block",
               kind: "invalid_input",
               reason: `The warehouse does not stock ${unknown.join(", ")}.`,
-              actionRequired: "Correct the order's items (or add them to the catalogue), then resume.",
+              actionRequired:
+                "Add the items to the catalogue (Restock on the sandbox page), then resume; or cancel the order.",
+              // Adding the item to the catalogue (Restock) clears it like a restock: the same re-checks.
+              recheck: true,
             };
           }
           if (short.length > 0) {
@@ -98,6 +111,7 @@ export const orderFulfill = defineWorkflow({
               kind: "precondition_failed",
               reason: `Not enough stock: ${lines.join(", ")}.`,
               actionRequired: "Restock the items in the warehouse, then resume.",
+              recheck: true,
             };
           }
           return { ok: true };

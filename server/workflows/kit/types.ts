@@ -1,6 +1,8 @@
 import type { z } from "zod";
+import type { RecheckSignal } from "@/server/domain/recheck";
 import type { BlockKind, ErrorClass } from "@/server/domain/statuses";
 import type { Providers } from "@/server/providers";
+import type { StepWait, WaitCallback } from "./wait";
 
 /**
  * A workflow is declared in code and reads top to bottom as its execution story:
@@ -31,13 +33,39 @@ export interface StepContext<TInput = unknown> {
   signal: AbortSignal;
   /** The simulated external systems, wired by whoever started the worker. */
   providers: Providers;
+  /** Only for a step with `wait`: the callback to hand to the system that will acknowledge. */
+  callback?: WaitCallback;
 }
 
 /** A precondition re-reads the authoritative business state before acting. */
 export type PreconditionResult =
   | { ok: true }
-  | { ok: false; outcome: "block"; kind: BlockKind; reason: string; actionRequired: string }
+  | {
+      ok: false;
+      outcome: "block";
+      kind: BlockKind;
+      reason: string;
+      actionRequired: string;
+      /**
+       * This block may clear by itself (stock arriving): the step's `precondition.recheck`
+       * checks again on its schedule and resumes when the check passes. Unset: a person's block.
+       */
+      recheck?: boolean;
+    }
   | { ok: false; outcome: "fail"; reason: string };
+
+/**
+ * How a precondition block marked `recheck` checks again by itself: after each wait of
+ * `everyMs` (the last one repeats), and at once when `on` happens; it resumes when the check
+ * passes, and once blocked for `handOverAfterMs` it stops checking and hands the block to a
+ * person, whose action is `handOverAction`. Durable: each check is a delayed run job.
+ */
+export interface Recheck {
+  everyMs: readonly number[];
+  handOverAfterMs: number;
+  on?: readonly RecheckSignal[];
+  handOverAction: string;
+}
 
 export interface StepDefinition<TInput = unknown> {
   name: string;
@@ -64,13 +92,19 @@ export interface StepDefinition<TInput = unknown> {
    * key, which does not charge twice." Every step with an effect on an outside system needs one.
    */
   unknownOutcomeText?: string;
-  precondition?: { description: string; check(ctx: StepContext<TInput>): Promise<PreconditionResult> };
+  precondition?: {
+    description: string;
+    check(ctx: StepContext<TInput>): Promise<PreconditionResult>;
+    recheck?: Recheck;
+  };
   effect: { description: string; run(ctx: StepContext<TInput>): Promise<unknown> };
   compensation:
     | { description: string; run(ctx: StepContext<TInput> & { output: unknown }): Promise<void> }
     | { none: string };
   retry: RetryPolicy;
   timeoutMs: number;
+  /** The step waits for another system's acknowledgment once its effect returns (./wait.ts). */
+  wait?: StepWait;
   /** Error classes this step is known to raise, for the execution story. */
   errors?: Partial<Record<ErrorClass, string>>;
 }
