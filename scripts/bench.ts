@@ -1,10 +1,13 @@
 /**
- * `npm run bench`: every benchmark, printed as tables. Figures, not assertions.
+ * `npm run bench`: every benchmark's figures in one table (targets and ratios to the raw
+ * commit rate beside them), also written to bench/results/<timestamp>.json. Figures, not assertions.
  * BENCH_SECONDS shortens each timed phase; BENCH_ONLY=intake,… picks sections.
  */
 
+import { loadavg } from "node:os";
 import { answerHelp } from "@/scripts/lib/usage";
 import { benchConsole } from "./bench/console";
+import { type BenchFigure, machineFacts, printFigures, writeResults } from "./bench/figures";
 import { benchIntake } from "./bench/intake";
 import { openBenchDatabase } from "./bench/lib";
 import { benchLive } from "./bench/live";
@@ -13,8 +16,8 @@ import { benchWaits } from "./bench/waits";
 import { benchEngine } from "./bench-engine";
 
 answerHelp(`usage: npm run bench
-  Every benchmark, printed as tables (figures, not assertions), on DATABASE_URL or the
-  embedded PostgreSQL in .throughline/bench-pg.
+  Every benchmark, printed as one table (figures, not assertions) and written to
+  bench/results/<timestamp>.json, on DATABASE_URL or the embedded PostgreSQL in .throughline/bench-pg.
   BENCH_ONLY=intake,engine,waits,live,outage,console  the sections to run
   BENCH_SECONDS=N                                     shortens each timed phase
   BENCH_CONSOLE_OPERATIONS=N (1000000), BENCH_CONSOLE_QUERIES=N (200),
@@ -23,17 +26,50 @@ answerHelp(`usage: npm run bench
 const only = process.env.BENCH_ONLY?.split(",");
 const wants = (name: string) => !only || only.includes(name);
 
+const startedAt = new Date();
+const loadBefore = loadavg();
+const figures: BenchFigure[] = [];
+const sections: string[] = [];
+/** Runs one section; a failing section is reported in the table's stead and the rest still run. */
+const section = async (name: string, run: () => Promise<BenchFigure[]>) => {
+  if (!wants(name)) return;
+  sections.push(name);
+  try {
+    figures.push(...(await run()));
+  } catch (error) {
+    console.error(`bench section ${name} failed:`, error);
+    process.exitCode = 1;
+    figures.push({
+      section: name,
+      name: `FAILED: ${(error as Error).message.split("\n")[0]}`,
+      value: Number.NaN,
+      unit: "",
+    });
+  }
+};
+/** The raw `BEGIN; INSERT; COMMIT` rate of this run (intake measures it), for the other ratios. */
+const raw = () => figures.find((f) => f.section === "intake" && f.name.startsWith("raw "))?.value;
+
 const bench = await openBenchDatabase();
+let facts: Record<string, unknown> = {};
 try {
-  if (wants("intake")) await benchIntake({ url: bench.url });
-  if (wants("engine")) await benchEngine({ url: bench.url });
-  if (wants("waits")) await benchWaits({ url: bench.url });
-  if (wants("live")) await benchLive({ url: bench.url });
+  facts = await machineFacts(bench.url);
+  await section("intake", () => benchIntake({ url: bench.url }));
+  await section("engine", () => benchEngine({ url: bench.url, raw: raw() }));
+  await section("waits", () => benchWaits({ url: bench.url }));
+  await section("live", () => benchLive({ url: bench.url }));
   // Its own private cluster: it kills and stalls that one, never the shared bench server.
-  if (wants("outage")) await benchOutage();
+  await section("outage", () => benchOutage());
   // Last: it seeds 1,000,000 operations into the same database.
-  if (wants("console")) await benchConsole({ url: bench.url });
+  await section("console", () => benchConsole({ url: bench.url }));
 } finally {
   await bench.drop();
   await bench.server.stop();
 }
+printFigures(figures);
+const file = await writeResults({ startedAt, loadBefore, facts, sections, figures });
+console.log(
+  `\n${facts.cores} cores, load ${loadBefore.map((l) => l.toFixed(2)).join(" ")} before → ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")} after; ${String(facts.postgres).split(" on ")[0]}; written to ${file}`,
+);

@@ -6,7 +6,8 @@ import { DashboardPresenter } from "@/server/presenters/dashboard/dashboard-pres
 import { SearchPresenter, type SearchRequest } from "@/server/presenters/search/search-presenter";
 import { defaultRegistry } from "@/server/workflows";
 import { type Seeded, seedOperations } from "./console-seed";
-import { fmt, percentile, printTable, startWeb, stopWeb } from "./lib";
+import { type BenchFigure, figuresOf } from "./figures";
+import { percentile, startWeb, stopWeb } from "./lib";
 
 /**
  * The console at scale, in `npm run bench` (BENCH_ONLY=console):
@@ -23,12 +24,13 @@ const LIVE_EVENTS = Number(process.env.BENCH_CONSOLE_EVENTS ?? 100);
 const HTTP_PORT = Number(process.env.BENCH_CONSOLE_PORT ?? 3298);
 const ADMIN = { email: "bench-admin@example.com", password: "bench-admin-password-1" };
 
-export async function benchConsole(options: { url: string }): Promise<void> {
+export async function benchConsole(options: { url: string }): Promise<BenchFigure[]> {
+  const { figures, add } = figuresOf("console");
   const db = createDb(options.url, { max: 8, applicationName: "bench-console" });
   try {
     const seeded = await seedOperations(db.$client, TARGET);
-    await benchSearch(db, seeded);
-    if (process.env.BENCH_CONSOLE_SEARCH_ONLY === "1") return;
+    await benchSearch(db, seeded, add);
+    if (process.env.BENCH_CONSOLE_SEARCH_ONLY === "1") return figures;
     const presenter = new DashboardPresenter({ db, registry: defaultRegistry });
     const model: number[] = [];
     for (let i = 0; i < 10; i++) {
@@ -50,42 +52,26 @@ export async function benchConsole(options: { url: string }): Promise<void> {
       });
       try {
         const render = await benchDashboardRender(browser);
-        printTable(
-          `Dashboard with ${seeded.total.toLocaleString("en")} operations`,
-          ["what", "p50 ms", "max ms", "runs"],
-          [
-            [
-              "read model (DashboardPresenter.call)",
-              fmt(percentile(model, 50)),
-              fmt(Math.max(...model)),
-              model.length,
-            ],
-            [
-              "server-rendered HTML with the data, complete",
-              fmt(percentile(render.html, 50)),
-              fmt(Math.max(...render.html)),
-              render.html.length,
-            ],
-            [
-              "first contentful paint in Chromium (the shell streams first)",
-              fmt(percentile(render.fcp, 50)),
-              fmt(Math.max(...render.fcp)),
-              render.fcp.length,
-            ],
-            [
-              "navigation → data on screen",
-              fmt(percentile(render.ready, 50)),
-              fmt(Math.max(...render.ready)),
-              render.ready.length,
-            ],
-          ],
-        );
+        const dash = (label: string, ms: number[]) => {
+          add(
+            `dashboard ${label}, ${seeded.total.toLocaleString("en")} ops, ${ms.length} runs, p50`,
+            percentile(ms, 50),
+            "ms",
+          );
+          add(
+            `dashboard ${label}, ${seeded.total.toLocaleString("en")} ops, ${ms.length} runs, max`,
+            Math.max(...ms),
+            "ms",
+          );
+        };
+        dash("read model (DashboardPresenter.call)", model);
+        dash("server-rendered HTML with the data, complete", render.html);
+        dash("first contentful paint in Chromium (the shell streams first)", render.fcp);
+        dash("navigation → data on screen", render.ready);
         const live = await benchLive(browser, db);
-        printTable(
-          `Live updates: committed event → browser DOM, ${live.length} events`,
-          ["p50 ms", "p95 ms", "max ms"],
-          [[fmt(percentile(live, 50)), fmt(percentile(live, 95)), fmt(Math.max(...live))]],
-        );
+        add(`live: committed event → browser DOM, ${live.length} events, p50`, percentile(live, 50), "ms");
+        add(`live: committed event → browser DOM, ${live.length} events, p95`, percentile(live, 95), "ms");
+        add(`live: committed event → browser DOM, ${live.length} events, max`, Math.max(...live), "ms");
       } finally {
         await browser.close();
       }
@@ -95,9 +81,10 @@ export async function benchConsole(options: { url: string }): Promise<void> {
   } finally {
     await db.$client.end();
   }
+  return figures;
 }
 
-async function benchSearch(db: Db, seeded: Seeded): Promise<void> {
+async function benchSearch(db: Db, seeded: Seeded, add: ReturnType<typeof figuresOf>["add"]): Promise<void> {
   const sql = db.$client;
   const sample = await sql<{ id: string; reference: string; subject: string; key: string | null }[]>`
     select id, reference, subject, idempotency_key as key from operations tablesample system (0.1) limit ${QUERIES}`;
@@ -123,7 +110,7 @@ async function benchSearch(db: Db, seeded: Seeded): Promise<void> {
     ["filtered page: synthetic only", () => ({ synthetic: true })],
     ["filtered page: current step, in flight", () => ({ type: "order.fulfill", step: "charge_payment" })],
   ];
-  const rows: (string | number)[][] = [];
+  const at = `${seeded.total.toLocaleString("en")} ops`;
   for (const [label, request] of kinds) {
     for (let i = 0; i < 5; i++) await search.call(request(i)); // warm the cache, as a live system is
     const latencies: number[] = [];
@@ -141,19 +128,10 @@ async function benchSearch(db: Db, seeded: Seeded): Promise<void> {
       found += page.rows.length;
       total = `${page.total.atLeast ? "> " : ""}${page.total.count}`;
     }
-    rows.push([
-      label,
-      fmt(percentile(latencies, 50)),
-      fmt(percentile(latencies, 95)),
-      fmt(found / QUERIES, 1),
-      total,
-    ]);
+    add(`search ${label}, ${at}, p50`, percentile(latencies, 50), "ms");
+    add(`search ${label}, ${at}, p95`, percentile(latencies, 95), "ms");
+    add(`search ${label}: rows a query (total ${total})`, found / QUERIES, "rows");
   }
-  printTable(
-    `Search with ${seeded.total.toLocaleString("en")} operations (${QUERIES} queries each, 50 rows a page)`,
-    ["lookup", "p50 ms", "p95 ms", "rows/query", "total"],
-    rows,
-  );
 }
 
 /** Signs in through the endpoint the sign-in form posts to; the cookie lands in the page's context. */

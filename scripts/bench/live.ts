@@ -1,10 +1,11 @@
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import postgres from "postgres";
 import { createDb } from "@/db/client";
 import { createApiKey } from "@/server/auth/api-keys";
 import { DEFAULT_STREAM_LIMITS } from "@/server/live/stream-limiter";
-import { benchSeconds, closedLoop, fmt, percentile, printTable, startWeb, stopWeb } from "./lib";
+import { type BenchFigure, figuresOf } from "./figures";
+import { benchSeconds, closedLoop, percentile, startWeb, stopWeb } from "./lib";
+import { listenerPid, rssMb } from "./memory";
 
 const HTTP_PORT = Number(process.env.BENCH_LIVE_PORT ?? 3297);
 const BASE = `http://127.0.0.1:${HTTP_PORT}`;
@@ -19,12 +20,12 @@ const ADMIN = { email: "bench-live@example.com", password: "bench-live-password-
  * refuse all but THROUGHLINE_LIVE_MAX_PER_STAFF of one person's streams); a last row shows how
  * many of STREAMS one person gets under the default limits.
  */
-export async function benchLive(options: { url: string }) {
+export async function benchLive(options: { url: string }): Promise<BenchFigure[]> {
   const seconds = benchSeconds(15);
+  const { figures, add } = figuresOf("live");
   const db = createDb(options.url, { max: 2 });
   const key = (await createApiKey({ db, name: "bench-live", scopes: ["operations:write"] })).secret;
   await db.$client.end();
-  const rows: (string | number)[][] = [];
   const web = await startWeb({
     url: options.url,
     port: HTTP_PORT,
@@ -57,43 +58,35 @@ export async function benchLive(options: { url: string }) {
     held.abort();
     await new Promise((r) => setTimeout(r, 1_000)); // let the server see the aborts
     const quietAgain = await intake();
-    const p = (r: { latencies: number[] }) =>
-      `${fmt(percentile(r.latencies, 50))} / ${fmt(percentile(r.latencies, 99))} ms`;
-    rows.push(
-      ["intake p50 / p99, no streams open", p(quiet)],
-      [`intake p50 / p99, ${streams.opened} staff streams open`, p(loaded)],
-      ["intake p50 / p99, streams closed again", p(quietAgain)],
-      [
-        "intake ops/s: none → open → closed",
-        `${fmt(quiet.perSecond, 0)} → ${fmt(loaded.perSecond, 0)} → ${fmt(quietAgain.perSecond, 0)}`,
-      ],
-      [
-        "web CPU ms per intake request: none → open → closed",
-        `${fmt(quiet.cpuMsPerRequest)} → ${fmt(loaded.cpuMsPerRequest)} → ${fmt(quietAgain.cpuMsPerRequest)}`,
-      ],
-      ["web server RSS, before → after opening", `${fmt(rssBefore, 0)} → ${fmt(rssAfter, 0)} MB`],
-      [
-        "memory per open stream (RSS difference / streams)",
-        `${fmt(((rssAfter - rssBefore) * 1024) / Math.max(1, streams.opened), 0)} kB`,
-      ],
-      [
-        "messages per stream per second during the loaded run",
-        fmt(messages / Math.max(1, streams.opened) / seconds, 2),
-      ],
+    const phases = [
+      ["no streams open", quiet],
+      [`${streams.opened} staff streams open`, loaded],
+      ["streams closed again", quietAgain],
+    ] as const;
+    for (const [when, r] of phases) {
+      add(`intake p50, ${when}`, percentile(r.latencies, 50), "ms");
+      add(`intake p99, ${when}`, percentile(r.latencies, 99), "ms");
+      add(`intake, ${when}`, r.perSecond, "ops/s");
+      add(`web CPU per intake request, ${when}`, r.cpuMsPerRequest, "ms");
+    }
+    add("web server RSS before opening streams", rssBefore, "MB");
+    add("web server RSS after opening streams", rssAfter, "MB");
+    add(
+      "memory per open stream (RSS difference / streams)",
+      ((rssAfter - rssBefore) * 1024) / Math.max(1, streams.opened),
+      "kB",
     );
-    rows.push([
-      "one person's streams allowed by default (THROUGHLINE_LIVE_MAX_PER_STAFF)",
-      `${DEFAULT_STREAM_LIMITS.perStaff} of ${STREAMS}; the rest are refused (TOO_MANY_REQUESTS)`,
-    ]);
+    add(
+      "messages per stream per second, loaded run",
+      messages / Math.max(1, streams.opened) / seconds,
+      "msg/s",
+    );
+    add(`one person's streams allowed by default, of ${STREAMS}`, DEFAULT_STREAM_LIMITS.perStaff, "streams");
   } finally {
     held.abort();
     await stopWeb(web);
   }
-  printTable(
-    `Live streams, ${STREAMS} staff streams (live.changes), intake with ${CONCURRENCY} clients for ${seconds} s, feed tick ${process.env.THROUGHLINE_LIVE_TICK_MS ?? 20} ms`,
-    ["what", "figure"],
-    rows,
-  );
+  return figures;
 }
 
 async function intakeLoop(key: string, seconds: number) {
@@ -176,23 +169,10 @@ async function openStreams(cookie: string, n: number, signal: AbortSignal) {
 }
 
 /** The process listening on `port` (the Next server itself, not the launcher around it). */
-function listenerPid(port: number): number {
-  const out = execFileSync("ss", ["-ltnpH", `sport = :${port}`], { encoding: "utf8" });
-  const pid = /pid=(\d+)/.exec(out)?.[1];
-  if (!pid) throw new Error(`no process listens on ${port}: ${out}`);
-  return Number(pid);
-}
-
 /** CPU time (user + system) one process has used, in seconds. */
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** Resident memory of one process, in MB. */
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
 }
 
 async function adminExists(url: string): Promise<boolean> {

@@ -11,7 +11,8 @@ import { operationsApi } from "@/server/http/operations-api";
 import { route } from "@/server/http/route";
 import { logger } from "@/server/logger";
 import { createServices } from "@/server/services";
-import { benchSeconds, closedLoop, fmt, percentile, printTable } from "./lib";
+import { type BenchFigure, figuresOf } from "./figures";
+import { benchSeconds, closedLoop, percentile } from "./lib";
 
 /**
  * The answer while PostgreSQL is away (issue 15 hole 2), in `npm run bench` (BENCH_ONLY=outage):
@@ -24,7 +25,8 @@ const CLIENTS = 8;
 const STALL_DEADLINE_MS = 2_000;
 const BASE = "http://throughline.bench";
 
-export async function benchOutage(): Promise<void> {
+export async function benchOutage(): Promise<BenchFigure[]> {
+  const { figures, add } = figuresOf("outage");
   const dataDir = await mkdtemp(path.join(tmpdir(), "tl-bench-outage-"));
   const database = await openDatabase({ dataDir, settings: { fsync: "off", synchronous_commit: "off" } });
   const server = database.server!;
@@ -98,29 +100,17 @@ export async function benchOutage(): Promise<void> {
     const stalledStatuses = new Map(statuses);
     for (const pid of stopped) process.kill(pid, "SIGCONT");
 
-    const row = (what: string, latencies: number[], counts?: Map<number, number>) => [
-      what,
-      fmt(percentile(latencies, 50)),
-      fmt(percentile(latencies, 99)),
-      fmt(Math.max(...latencies)),
-      latencies.length,
-      counts ? [...counts].map(([status, count]) => `${status}×${count}`).join(" ") : "",
-    ];
-    printTable(
-      `Database outage: POST /api/v1/operations, ${CLIENTS} clients (2 busy cores: figures under load)`,
-      ["phase", "p50 ms", "p99 ms", "max ms", "answers", "statuses"],
-      [
-        row("database up", up.latencies),
-        row("postmaster SIGKILLed", killed.latencies, killedStatuses),
-        row(
-          `stalled (SIGSTOP), request deadline ${STALL_DEADLINE_MS} ms`,
-          stalled.latencies,
-          stalledStatuses,
-        ),
-        row("GET /api/health, postmaster SIGKILLed", healthKilled),
-        ["first 202 after the restart began", fmt(firstSuccessMs), "", "", 1, ""],
-      ],
-    );
+    const row = (what: string, latencies: number[], counts?: Map<number, number>) => {
+      add(`${what} p50`, percentile(latencies, 50), "ms");
+      add(`${what} p99`, percentile(latencies, 99), "ms");
+      add(`${what} max`, Math.max(...latencies), "ms");
+      for (const [status, count] of counts ?? []) add(`${what}: ${status} answers`, count, "answers");
+    };
+    row(`database up, ${CLIENTS} clients`, up.latencies);
+    row("postmaster SIGKILLed", killed.latencies, killedStatuses);
+    row(`stalled (SIGSTOP), request deadline ${STALL_DEADLINE_MS} ms`, stalled.latencies, stalledStatuses);
+    row("GET /api/health, postmaster SIGKILLed", healthKilled);
+    add("first 202 after the restart began", firstSuccessMs, "ms");
   } finally {
     logger.level = previousLevel;
     if (previousDeadline === undefined) delete process.env.THROUGHLINE_REQUEST_DEADLINE_MS;
@@ -130,6 +120,7 @@ export async function benchOutage(): Promise<void> {
     await database.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
+  return figures;
 }
 
 async function timed(fn: () => Promise<unknown>, runs: number): Promise<number[]> {

@@ -11,7 +11,8 @@ import { IntakeService } from "@/server/operations/intake";
 import { createProviders } from "@/server/providers";
 import { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { SLOW_MS, scriptedWorkflow } from "@/test/engine/scripted-workflow";
-import { fmt, percentile, printTable } from "./lib";
+import { type BenchFigure, figuresOf } from "./figures";
+import { percentile } from "./lib";
 
 /**
  * Waits and deadlines, in `npm run bench` (BENCH_ONLY=waits): the durations the tests no
@@ -27,7 +28,12 @@ const LIVE_EVENTS = 50;
 const LATENCY_MS = 150;
 const registry = new WorkflowRegistry([scriptedWorkflow]);
 
-export async function benchWaits(options: { url: string }): Promise<void> {
+export async function benchWaits(options: { url: string }): Promise<BenchFigure[]> {
+  const { figures, add } = figuresOf("waits");
+  const row = (label: string, ms: number[]) => {
+    add(`${label}, ${ms.length} runs, p50`, percentile(ms, 50), "ms");
+    add(`${label}, ${ms.length} runs, max`, Math.max(...ms), "ms");
+  };
   const db = createDb(options.url, { max: 8, applicationName: "bench-waits" });
   const runs = new RunQueue({ db, url: options.url });
   const intake = new IntakeService(db, registry, runs);
@@ -45,25 +51,16 @@ export async function benchWaits(options: { url: string }): Promise<void> {
     const live = await livePush(options.url, db, await start({}));
     const answer = await healthOfSilentDatabase(3);
     const call = await providerCall(db, 10);
-    printTable(
-      "Waits and deadlines",
-      ["what", "p50 ms", "max ms", "runs"],
-      [
-        row("event committed → watch() subscriber on another pool (NOTIFY)", live),
-        row("health answer, database accepts and never answers (2 s deadline)", answer),
-        row(`provider call with ${LATENCY_MS} ms injected latency`, call),
-        row(`worker.stop(), its ${SLOW_MS} ms step just started`, stop.busy),
-        row("worker.stop(), idle", stop.idle),
-      ],
-    );
+    row("event committed → watch() subscriber on another pool (NOTIFY)", live);
+    row("health answer, database accepts and never answers (2 s deadline)", answer);
+    row(`provider call with ${LATENCY_MS} ms injected latency`, call);
+    row(`worker.stop(), its ${SLOW_MS} ms step just started`, stop.busy);
+    row("worker.stop(), idle", stop.idle);
   } finally {
     await runs.close();
     await db.$client.end();
   }
-}
-
-function row(label: string, ms: number[]): (string | number)[] {
-  return [label, fmt(percentile(ms, 50)), fmt(Math.max(...ms)), ms.length];
+  return figures;
 }
 
 /** One long-lived stream, as a page holds it; the backstop poll is out of the way. */
