@@ -2,11 +2,13 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { AlertsNavCount } from "./alerts-nav-count";
 import { UserMenu } from "./user-menu";
 
 const LINKS = [
   { href: "/", label: "Overview" },
   { href: "/operations", label: "Operations" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/workflows", label: "Workflows" },
   { href: "/sandbox", label: "Sandbox" },
   { href: "/docs/api", label: "API" },
@@ -47,6 +49,7 @@ export function Nav() {
                   }`}
                 >
                   {l.label}
+                  {l.href === "/alerts" && !signedOutPage && <AlertsNavCount />}
                 </Link>
               </li>
             );

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { MAX_REASON_LENGTH } from "@/server/actions/plans";
 import { ALERT_HISTORY_KINDS, ALERT_RULES, ALERT_STATES } from "@/server/domain/alerts";
 import { BLOCK_KINDS, OPERATION_STATUSES } from "@/server/domain/statuses";
-import { ZInputDate } from "./console.types";
+import { ZCursor, ZInputDate } from "./console.types";
 
 const ZReason = z.string().max(MAX_REASON_LENGTH + 100);
 const ZAlertId = z.uuid();
@@ -33,6 +33,7 @@ const ZAlertRow = z.object({
 });
 
 export const ZListAlertsResponseSchema = z.object({
+  cursor: ZCursor,
   firing: z.number().int(),
   acknowledged: z.number().int(),
   silenced: z.number().int(),
@@ -42,6 +43,7 @@ export const ZListAlertsResponseSchema = z.object({
 
 export const ZGetAlertRequestSchema = z.strictObject({ alertId: ZAlertId });
 export const ZGetAlertResponseSchema = ZAlertRow.extend({
+  cursor: ZCursor,
   acknowledgeNote: z.string().nullable(),
   silencedBy: z.string().nullable(),
   silenceReason: z.string().nullable(),

@@ -2,11 +2,14 @@ import type { Sql } from "postgres";
 import type { Db } from "@/db/client";
 import type { AlertHistoryKind } from "@/server/domain/alerts";
 import type { OperationStatus } from "@/server/domain/statuses";
+import { currentCursor, type FeedCursor } from "@/server/live/feed";
 import { asDate } from "@/server/presenters/rows";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { type AffectedFilter, type AlertRow, affectedFilter, alertRowColumns, toAlertRow } from "./alert-row";
 
 export interface AlertDetail extends AlertRow {
+  /** The live feed's position before this read. */
+  cursor: FeedCursor;
   acknowledgeNote: string | null;
   silencedBy: string | null;
   silenceReason: string | null;
@@ -35,6 +38,7 @@ export class AlertPresenter {
 
   async call(id: string): Promise<AlertDetail | null> {
     const sql = this.db.$client as Sql;
+    const cursor = await currentCursor(sql);
     const [row] = await sql<
       (AlertRow & {
         acknowledgeNote: string | null;
@@ -62,6 +66,7 @@ export class AlertPresenter {
     const { sample: _sample, ...alert } = toAlertRow(row);
     return {
       ...alert,
+      cursor,
       history: history.map((h) => ({ ...h, at: asDate(h.at) })),
       affected: {
         count: row.affectedCount,

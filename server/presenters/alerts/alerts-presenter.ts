@@ -1,6 +1,7 @@
 import type { Sql } from "postgres";
 import type { Db } from "@/db/client";
 import type { AlertRuleName, AlertState } from "@/server/domain/alerts";
+import { currentCursor, type FeedCursor } from "@/server/live/feed";
 import { type AlertRow, alertRowColumns, toAlertRow } from "./alert-row";
 
 /** How far back the list shows resolved alerts, and how many. */
@@ -15,6 +16,8 @@ export interface AlertsFilter {
 }
 
 export interface AlertsList {
+  /** The live feed's position before this read: the page subscribes from here. */
+  cursor: FeedCursor;
   /** Firing and not silenced: the number the navigation and the dashboard show. */
   firing: number;
   acknowledged: number;
@@ -38,6 +41,7 @@ export class AlertsPresenter {
     const state = filter.state ?? null;
     const rule = filter.rule ?? null;
     const type = filter.type ?? null;
+    const cursor = await currentCursor(sql);
     const [counts] = await sql<{ firing: number; acknowledged: number; silenced: number }[]>`
       select count(*) filter (where state = 'firing' and not silenced)::int as firing,
              count(*) filter (where state = 'acknowledged' and not silenced)::int as acknowledged,
@@ -65,6 +69,7 @@ export class AlertsPresenter {
         and (${type}::text is null or a.workflow_type = ${type}::text)
       order by a.fired_at desc limit ${RESOLVED_LIMIT}`;
     return {
+      cursor,
       firing: counts?.firing ?? 0,
       acknowledged: counts?.acknowledged ?? 0,
       silenced: counts?.silenced ?? 0,

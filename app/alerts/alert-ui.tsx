@@ -1,0 +1,113 @@
+import Link from "next/link";
+import type { AlertRuleName, AlertState } from "@/server/domain/alerts";
+import type { OperationStatus } from "@/server/domain/statuses";
+import { Time } from "../_components/time";
+
+/** Each rule in the operator's words. */
+export const ALERT_RULE_LABELS: Record<AlertRuleName, string> = {
+  stuck: "Stuck work",
+  retries_exhausted: "Retries exhausted",
+  completion_lag: "Completion lag",
+  blocked_backlog: "Blocked backlog",
+  failure_rate: "Failure rate",
+  no_workers: "No workers",
+  synthetic_check: "Synthetic check",
+};
+
+const STATE_STYLES: Record<AlertState, string> = {
+  firing: "bg-status-failed/15 text-status-failed-ink ring-status-failed/40",
+  acknowledged: "bg-status-blocked/20 text-status-blocked-ink ring-status-blocked/50",
+  resolved: "bg-status-completed/15 text-status-completed-ink ring-status-completed/40",
+};
+
+export function AlertStateBadge({ state, silenced }: { state: AlertState; silenced?: boolean }) {
+  return (
+    <span className="inline-flex items-center gap-1">
+      <span
+        className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATE_STYLES[state]}`}
+      >
+        {state}
+      </span>
+      {silenced && (
+        <span className="rounded-full px-2 py-0.5 text-xs text-zinc-600 ring-1 ring-inset ring-zinc-300 dark:text-zinc-400 dark:ring-zinc-700">
+          silenced
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** What an alert row needs to be shown in a list (the list page and the dashboard panel). */
+export interface AlertListRow {
+  id: string;
+  rule: AlertRuleName;
+  workflowType: string;
+  scope: string;
+  state: AlertState;
+  summary: string;
+  affectedCount: number;
+  firedAt: Date;
+  silencedUntil: Date | null;
+  resolvedAt: Date | null;
+}
+
+export const alertTypeLabel = (type: string) => (type === "*" ? "all types" : type);
+
+/** One alert in a list: the rule and type as the link, what holds, since when. */
+export function AlertListItem({ alert }: { alert: AlertListRow }) {
+  return (
+    <li className="flex flex-wrap items-start justify-between gap-x-4 gap-y-1 px-4 py-2.5 text-sm">
+      <div className="min-w-0 flex-1">
+        <Link
+          href={`/alerts/${alert.id}`}
+          className="font-medium text-sky-700 hover:underline dark:text-sky-400"
+        >
+          {ALERT_RULE_LABELS[alert.rule]}
+          {alert.scope ? ` (${alert.scope.replaceAll("_", " ")})` : ""} · {alertTypeLabel(alert.workflowType)}
+        </Link>
+        <div className="text-xs text-zinc-600 dark:text-zinc-400">{alert.summary}</div>
+      </div>
+      <div className="flex shrink-0 flex-col items-end gap-0.5 text-xs text-zinc-500 dark:text-zinc-400">
+        <AlertStateBadge state={alert.state} silenced={alert.silencedUntil !== null} />
+        <span>
+          {alert.resolvedAt ? (
+            <>
+              resolved <Time value={alert.resolvedAt} />
+            </>
+          ) : (
+            <>
+              fired <Time value={alert.firedAt} />
+            </>
+          )}
+        </span>
+      </div>
+    </li>
+  );
+}
+
+/** The operations list (search) and the bulk flow, filtered to what an alert names. */
+export interface AffectedFilterView {
+  workflowType: string | null;
+  statuses: OperationStatus[];
+  blockedKind: string | null;
+  synthetic: boolean;
+}
+
+export function searchHref(f: AffectedFilterView): string {
+  const q = new URLSearchParams();
+  if (f.workflowType) q.set("type", f.workflowType);
+  for (const s of f.statuses) q.append("status", s);
+  if (f.synthetic) q.set("synthetic", "true");
+  return `/operations?${q}`;
+}
+
+/** Null when the bulk flow cannot take the filter (it needs one type; nothing to act on when finished). */
+export function bulkHref(f: AffectedFilterView): string | null {
+  const actionable = f.statuses.filter((s) => s === "blocked" || s === "failed" || s === "processing");
+  if (!f.workflowType || actionable.length === 0 || f.synthetic) return null;
+  const q = new URLSearchParams({ type: f.workflowType });
+  for (const s of actionable) q.append("status", s);
+  if (f.blockedKind) q.set("kind", f.blockedKind);
+  if (actionable.includes("blocked")) q.set("action", "resume");
+  return `/bulk?${q}`;
+}
