@@ -10,14 +10,23 @@ type SelectProps = ComponentProps<"select"> & {
   emptyLabel?: string;
 };
 
-/** The console's one select: an optional empty choice, then the options in order. */
+/**
+ * The console's one select: an optional empty choice, then the options in order. A closed
+ * select cuts a long choice at its width ("Resume (the blocking st…"), so the chosen one's
+ * whole label is its title; `min-w-0 max-w-full` keeps it inside a narrow column.
+ */
 export function Select({
   options,
   emptyLabel,
   ...select
 }: SelectProps & { options: readonly SelectOption[] | undefined }) {
+  const chosen = options?.find((o) => String(o.value) === String(select.value ?? ""))?.label;
   return (
-    <select {...select}>
+    <select
+      title={typeof chosen === "string" ? chosen : undefined}
+      {...select}
+      className={`min-w-0 max-w-full ${select.className ?? ""}`}
+    >
       {emptyLabel !== undefined && <option value="">{emptyLabel}</option>}
       {options?.map((o) => (
         <option key={o.value} value={o.value}>
