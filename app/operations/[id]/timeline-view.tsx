@@ -62,6 +62,12 @@ function sentence(e: Entry, title: (step: string | null) => string): string {
       return "Operation failed";
     case "completed":
       return "Operation completed";
+    case "wait_started":
+      return `${step} waits for an answer from another system`;
+    case "acknowledged":
+      return `${step} acknowledged by the other system`;
+    case "acknowledgment_refused":
+      return `An acknowledgment of ${step} was refused (too late, or the operation had moved on)`;
   }
 }
 
