@@ -49,12 +49,14 @@ export interface AlertListRow {
   firedAt: Date;
   silencedUntil: Date | null;
   resolvedAt: Date | null;
+  affectedFilter: AffectedFilterView;
 }
 
 export const alertTypeLabel = (type: string) => (type === "*" ? "all types" : type);
 
 /** One alert in a list: the rule and type as the link, what holds, since when. */
 export function AlertListItem({ alert }: { alert: AlertListRow }) {
+  const bulk = alert.resolvedAt ? null : bulkHref(alert.affectedFilter);
   return (
     <li className="flex flex-wrap items-start justify-between gap-x-4 gap-y-1 px-4 py-2.5 text-sm">
       <div className="min-w-0 flex-1">
@@ -66,6 +68,12 @@ export function AlertListItem({ alert }: { alert: AlertListRow }) {
           {alert.scope ? ` (${alert.scope.replaceAll("_", " ")})` : ""} · {alertTypeLabel(alert.workflowType)}
         </Link>
         <div className="text-xs text-zinc-600 dark:text-zinc-400">{alert.summary}</div>
+        {bulk && alert.affectedCount > 0 && (
+          // The shortest way from an alert to acting on it: straight into the bulk flow, filtered.
+          <Link href={bulk} className="text-xs font-medium text-sky-700 hover:underline dark:text-sky-400">
+            {actLabel(alert.affectedFilter, alert.affectedCount)}
+          </Link>
+        )}
       </div>
       <div className="flex shrink-0 flex-col items-end gap-0.5 text-xs text-zinc-500 dark:text-zinc-400">
         <AlertStateBadge state={alert.state} silenced={alert.silencedUntil !== null} />
@@ -110,4 +118,10 @@ export function bulkHref(f: AffectedFilterView): string | null {
   if (f.blockedKind) q.set("kind", f.blockedKind);
   if (actionable.includes("blocked")) q.set("action", "resume");
   return `/bulk?${q}`;
+}
+
+/** "Resume these 12" for blocked work (the bulk flow preselects resume), "Act on these 12" otherwise. */
+export function actLabel(f: AffectedFilterView, count: number): string {
+  const n = count >= 1000 ? "1,000+" : String(count);
+  return f.statuses.length === 1 && f.statuses[0] === "blocked" ? `Resume these ${n}` : `Act on these ${n}`;
 }

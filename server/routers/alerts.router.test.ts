@@ -73,7 +73,7 @@ describe("alerts router", () => {
       "ord_alert_1",
       "ord_alert_2",
     ]);
-    expect(alert.affected.filter).toEqual({
+    expect(alert.affectedFilter).toEqual({
       workflowType: "order.fulfill",
       statuses: ["blocked"],
       blockedKind: "retries_exhausted",

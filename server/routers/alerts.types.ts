@@ -16,6 +16,13 @@ export const ZListAlertsRequestSchema = z
   })
   .default({});
 
+const ZAffectedFilter = z.object({
+  workflowType: z.string().nullable(),
+  statuses: z.array(z.enum(OPERATION_STATUSES)),
+  blockedKind: z.enum(BLOCK_KINDS).nullable(),
+  synthetic: z.boolean(),
+});
+
 const ZAlertRow = z.object({
   id: z.string(),
   rule: z.enum(ALERT_RULES),
@@ -30,6 +37,7 @@ const ZAlertRow = z.object({
   acknowledgedBy: z.string().nullable(),
   silencedUntil: z.date().nullable(),
   resolvedAt: z.date().nullable(),
+  affectedFilter: ZAffectedFilter,
 });
 
 export const ZListAlertsResponseSchema = z.object({
@@ -67,12 +75,6 @@ export const ZGetAlertResponseSchema = ZAlertRow.extend({
         updatedAt: z.date(),
       }),
     ),
-    filter: z.object({
-      workflowType: z.string().nullable(),
-      statuses: z.array(z.enum(OPERATION_STATUSES)),
-      blockedKind: z.enum(BLOCK_KINDS).nullable(),
-      synthetic: z.boolean(),
-    }),
   }),
   workflowTitle: z.string().nullable(),
   runbook: z.string().nullable(),

@@ -41,7 +41,7 @@ export function AlertDetailView({ id }: { id: string }) {
   }
   if (!a) return <p className="text-sm text-zinc-500">Loading…</p>;
   const title = `${ALERT_RULE_LABELS[a.rule]}${a.scope ? ` (${a.scope.replaceAll("_", " ")})` : ""}`;
-  const bulk = a.state === "resolved" ? null : bulkHref(a.affected.filter);
+  const bulk = a.state === "resolved" ? null : bulkHref(a.affectedFilter);
   return (
     <div className="space-y-5">
       <div className="space-y-2">
@@ -103,7 +103,7 @@ export function AlertDetailView({ id }: { id: string }) {
           title={`Affected operations: ${a.affected.count}${a.affected.count >= 1000 ? "+" : ""}`}
           action={
             <Link
-              href={searchHref(a.affected.filter)}
+              href={searchHref(a.affectedFilter)}
               className="text-xs text-sky-700 hover:underline dark:text-sky-400"
             >
               List them all

@@ -5,7 +5,7 @@ import type { OperationStatus } from "@/server/domain/statuses";
 import { currentCursor, type FeedCursor } from "@/server/live/feed";
 import { asDate } from "@/server/presenters/rows";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
-import { type AffectedFilter, type AlertRow, affectedFilter, alertRowColumns, toAlertRow } from "./alert-row";
+import { type AlertRow, alertRowColumns, toAlertRow } from "./alert-row";
 
 export interface AlertDetail extends AlertRow {
   /** The live feed's position before this read. */
@@ -21,8 +21,6 @@ export interface AlertDetail extends AlertRow {
     oldestAt: Date | null;
     /** The oldest affected operations, oldest first, as they are now. */
     oldest: { id: string; reference: string | null; status: OperationStatus; updatedAt: Date }[];
-    /** The search that lists them all. */
-    filter: AffectedFilter;
   };
   workflowTitle: string | null;
   /** The workflow's runbook (Markdown), null for the fleet-wide rule or an unknown type. */
@@ -40,7 +38,7 @@ export class AlertPresenter {
     const sql = this.db.$client as Sql;
     const cursor = await currentCursor(sql);
     const [row] = await sql<
-      (AlertRow & {
+      (Omit<AlertRow, "affectedFilter"> & {
         acknowledgeNote: string | null;
         silencedBy: string | null;
         silenceReason: string | null;
@@ -72,7 +70,6 @@ export class AlertPresenter {
         count: row.affectedCount,
         oldestAt: alert.oldestAt,
         oldest: oldest.map((o) => ({ ...o, updatedAt: asDate(o.updatedAt) })),
-        filter: affectedFilter(row.rule, row.workflowType, row.scope),
       },
       workflowTitle: workflow?.title ?? null,
       runbook: workflow?.runbook ?? null,

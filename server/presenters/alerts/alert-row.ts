@@ -20,6 +20,8 @@ export interface AlertRow {
   /** Only while the silence lasts. */
   silencedUntil: Date | null;
   resolvedAt: Date | null;
+  /** The operations it names, as a search (and, when it fits, a bulk action) filter. */
+  affectedFilter: AffectedFilter;
 }
 
 /** The columns of an AlertRow (a postgres.js fragment), for presenters reading `alerts`. */
@@ -63,9 +65,12 @@ export function affectedFilter(rule: AlertRuleName, workflowType: string, scope:
 }
 
 /** The raw row as the driver answers it (timestamps as text), made an AlertRow. */
-export function toAlertRow<R extends AlertRow>(r: R): R {
+export function toAlertRow<R extends Omit<AlertRow, "affectedFilter">>(
+  r: R,
+): R & Pick<AlertRow, "affectedFilter"> {
   return {
     ...r,
+    affectedFilter: affectedFilter(r.rule, r.workflowType, r.scope),
     oldestAt: asDateOrNull(r.oldestAt),
     firedAt: asDate(r.firedAt),
     acknowledgedAt: asDateOrNull(r.acknowledgedAt),

@@ -51,7 +51,7 @@ export class AlertsPresenter {
     const open =
       state === "resolved"
         ? []
-        : await sql<AlertRow[]>`
+        : await sql<Omit<AlertRow, "affectedFilter">[]>`
       select ${alertRowColumns(sql)} from alerts a
       where a.resolved_at is null
         and (${state}::alert_state is null or a.state = ${state}::alert_state)
@@ -61,7 +61,7 @@ export class AlertsPresenter {
     const resolved =
       state && state !== "resolved"
         ? []
-        : await sql<AlertRow[]>`
+        : await sql<Omit<AlertRow, "affectedFilter">[]>`
       select ${alertRowColumns(sql)} from alerts a
       where a.resolved_at is not null
         and a.fired_at > now() - ${RECENT_RESOLVED_MS} * interval '1 millisecond'
