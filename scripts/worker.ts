@@ -10,6 +10,7 @@ import { auditWork } from "@/server/audit/work";
 import { bulkWork } from "@/server/bulk/work";
 import { startWorker } from "@/server/engine/worker";
 import { createServices } from "@/server/services";
+import { waitsWork } from "@/server/waits/work";
 
 answerHelp(`usage: npm run worker   (or, as the launcher does: node --import tsx scripts/worker.ts)
   The worker process: runs steps, bulk actions and the background loops. DATABASE_URL;
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     runs,
     providers,
     log,
-    companions: [bulkWork, alertsWork, auditWork],
+    companions: [bulkWork, alertsWork, auditWork, waitsWork],
   });
 
   let stopping = false;
