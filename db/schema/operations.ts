@@ -13,7 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { BLOCK_SIGNATURE_KEY_SQL } from "@/db/block-signature";
+import { BLOCK_SIGNATURE_COLUMN_SQL } from "@/db/block-signature";
 import { blockKind, eventType, operationStatus, stepStatus } from "./enums";
 
 const timestamps = {
@@ -44,6 +44,12 @@ export const operations = pgTable(
     actionRequired: text("action_required"),
     /** Name of the step that is running or next to run; null when terminal. */
     currentStep: text("current_step"),
+    /**
+     * While blocked, the key of the block reason's error signature (db/block-signature.ts),
+     * computed by PostgreSQL on every write: the inbox groups by it and filters on it without
+     * running the regular expressions over every blocked row at read time.
+     */
+    blockSignature: text("block_signature").generatedAlwaysAs(sql.raw(BLOCK_SIGNATURE_COLUMN_SQL)),
     traceId: text("trace_id").notNull(),
     synthetic: boolean("synthetic").notNull().default(false),
     ...timestamps,
@@ -60,10 +66,11 @@ export const operations = pgTable(
     index("operations_type_idx").on(t.type, t.id.desc()),
     index("operations_subject_idx").on(t.subject, t.id.desc()).where(sql`${t.subject} is not null`),
     index("operations_reference_idx").on(t.reference, t.id.desc()).where(sql`${t.reference} is not null`),
-    // Blocked work by cause (kind, step, error signature) and type: the inbox's groups, and
-    // the search and bulk filters on one cause. Only blocked rows are indexed.
-    index("operations_block_cause_idx")
-      .on(t.blockedKind, t.currentStep, sql.raw(BLOCK_SIGNATURE_KEY_SQL), t.type)
+    // Blocked work by cause (kind, step, error signature) and type, newest last: the inbox's
+    // groups (an index-only scan), one group's list in order, the bulk filter on one cause.
+    // Only blocked rows are indexed.
+    index("operations_blocked_cause_idx")
+      .on(t.blockedKind, t.currentStep, t.blockSignature, t.type, t.updatedAt)
       .where(sql`${t.status} = 'blocked'`),
   ],
 );

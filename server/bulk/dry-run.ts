@@ -1,6 +1,5 @@
-import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
-import { BLOCK_SIGNATURE_KEY_SQL } from "@/db/block-signature";
 import { bulkActions, bulkActionTargets, operations } from "@/db/schema";
 import { transaction } from "@/db/transaction";
 import { reasonProblem } from "@/server/actions/plans";
@@ -85,13 +84,13 @@ export async function dryRunBulk(
   return { type: "frozen", bulkActionId, count: ids.length, canarySize };
 }
 
-/** Blocked by this cause: the conditions of operations_block_cause_idx (see causeCondition). */
+/** Blocked by this cause: the conditions of operations_blocked_cause_idx (see causeCondition). */
 function causeWhere(cause: BlockCause) {
   return and(
     eq(operations.status, "blocked"),
     eq(operations.blockedKind, cause.kind),
     eq(operations.currentStep, cause.step),
-    sql`${sql.raw(BLOCK_SIGNATURE_KEY_SQL)} = ${cause.signature}`,
+    eq(operations.blockSignature, cause.signature),
   );
 }
 

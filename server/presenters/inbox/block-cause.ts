@@ -1,17 +1,16 @@
 import type { Sql } from "postgres";
-import { BLOCK_SIGNATURE_KEY_SQL } from "@/db/block-signature";
 import { BLOCK_KINDS, type BlockKind } from "@/server/domain/statuses";
 
 /**
  * A cause of blocked work: the block kind, the step it stopped at and the error signature
- * (db/block-signature.ts). Every operation one fault blocked has the same cause, whatever its
+ * (db/block-signature.ts, kept in `operations.block_signature`). Every operation one fault blocked has the same cause, whatever its
  * ids, amounts or incident id. As text it is `kind~step~signatureKey`, short enough for a
  * URL: the inbox's links, the search filter and the bulk filter all carry this one string.
  */
 export interface BlockCause {
   kind: BlockKind;
   step: string;
-  /** 16 hex digits: the signature's key (BLOCK_SIGNATURE_KEY_SQL). */
+  /** 16 hex digits: the signature's key (`operations.block_signature`). */
   signature: string;
 }
 
@@ -41,10 +40,9 @@ export function isBlockCause(key: string): boolean {
 
 /**
  * `and …` keeping the blocked operations of one cause, for a query over `operations` (its
- * columns unqualified or under any alias without a second `blocked_reason` in scope). Matches
- * the partial index operations_block_cause_idx.
+ * columns unqualified). Matches the partial index operations_blocked_cause_idx.
  */
 export function causeCondition(sql: Sql, cause: BlockCause) {
   return sql`and status = 'blocked' and blocked_kind = ${cause.kind}::block_kind
-    and current_step = ${cause.step} and ${sql.unsafe(BLOCK_SIGNATURE_KEY_SQL)} = ${cause.signature}`;
+    and current_step = ${cause.step} and block_signature = ${cause.signature}`;
 }

@@ -40,7 +40,7 @@ const decodeCursor = (c: string) => CURSOR.exec(Buffer.from(c, "base64url").toSt
 /**
  * Exactly the operations of one inbox group (a cause within a workflow type), newest blocked
  * first, with the group's count and first and last seen: the list the inbox's counts open and
- * a bulk action starts from (operations_block_cause_idx). Or all of one block kind within a
+ * a bulk action starts from (operations_blocked_cause_idx). Or all of one block kind within a
  * type (operations_blocked_idx).
  */
 export class BlockedCauseOperationsPresenter {

@@ -1,4 +1,3 @@
-import { BLOCK_SIGNATURE_KEY_SQL } from "@/db/block-signature";
 import type { Db } from "@/db/client";
 import type { BlockKind } from "@/server/domain/statuses";
 import { asDate } from "@/server/presenters/rows";
@@ -44,7 +43,7 @@ interface Row {
 /**
  * Blocked work grouped by cause and workflow type, with each group's count and when it was
  * first and last seen. One scan of the blocked operations (the partial index
- * operations_block_cause_idx holds exactly those, keyed by cause), then the newest example
+ * operations_blocked_cause_idx holds exactly those, keyed by cause: an index-only scan), then the newest example
  * of each group through the same index.
  */
 export class BlockedCausesPresenter {
@@ -52,14 +51,14 @@ export class BlockedCausesPresenter {
 
   async call(): Promise<BlockedCauses> {
     const sql = this.db.$client;
-    const key = sql.unsafe(BLOCK_SIGNATURE_KEY_SQL);
     const rows = await sql<Row[]>`
       with g as (
-        select type, blocked_kind as kind, current_step as step, ${key} as signature,
+        select type, blocked_kind as kind, current_step as step, block_signature as signature,
           count(*)::int as n, min(updated_at) as first, max(updated_at) as last
         from operations
         where status = 'blocked' and blocked_kind is not null and current_step is not null
-        group by blocked_kind, current_step, ${key}, type
+          and block_signature is not null
+        group by blocked_kind, current_step, block_signature, type
         order by last desc
         limit ${MAX_CAUSE_GROUPS + 1}
       )
@@ -67,7 +66,7 @@ export class BlockedCausesPresenter {
       from g cross join lateral (
         select blocked_reason as reason, action_required as action from operations
         where status = 'blocked' and blocked_kind = g.kind and current_step = g.step
-          and ${key} = g.signature and type = g.type
+          and block_signature = g.signature and type = g.type
         order by updated_at desc limit 1
       ) s
       order by g.last desc, g.n desc`;
