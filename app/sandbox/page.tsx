@@ -1,17 +1,33 @@
 import type { Metadata } from "next";
+import { SANDBOX_CONTROLS } from "@/server/workflows/kit/controls";
+import { SandboxControls } from "./sandbox-controls";
 import { SandboxFaults } from "./sandbox-faults";
 
 export const metadata: Metadata = { title: "Sandbox" };
 
 export default function SandboxPage() {
   return (
-    <div className="space-y-4">
-      <h1 className="text-xl font-semibold">Sandbox: fault injection</h1>
-      <p className="max-w-3xl text-sm text-zinc-600 dark:text-zinc-400">
-        The sample providers behave perfectly until told otherwise. Slow one down or make it fail to watch
-        retries, blocks and compensation happen — for demos and drills, never in production.
-      </p>
-      <SandboxFaults />
+    <div className="space-y-6">
+      <div className="space-y-2">
+        <h1 className="text-xl font-semibold">Sandbox</h1>
+        <p className="max-w-3xl text-sm text-zinc-600 dark:text-zinc-400">
+          The simulated outside world the sample workflows call — for demos and drills, never in production.
+          Change it as the runbooks say, or make a provider fail to watch retries, blocks and compensation
+          happen.
+        </p>
+      </div>
+      <section className="space-y-3" aria-labelledby="sandbox-world">
+        <h2 id="sandbox-world" className="text-base font-semibold">
+          The shop and the warehouse
+        </h2>
+        <SandboxControls />
+      </section>
+      <section className="space-y-3" aria-labelledby="sandbox-faults">
+        <h2 id="sandbox-faults" className="text-base font-semibold">
+          {SANDBOX_CONTROLS.faults}
+        </h2>
+        <SandboxFaults />
+      </section>
     </div>
   );
 }

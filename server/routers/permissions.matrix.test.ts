@@ -89,6 +89,8 @@ const PROCEDURE_RULES: Record<string, Rule> = {
   "sandbox.faults": "staff",
   "sandbox.setFault": "operator",
   "sandbox.reset": "operator",
+  "sandbox.restock": "operator",
+  "sandbox.cancelShopOrder": "operator",
   "auth.me": "public",
   "auth.setupStatus": "public",
   "auth.completeSetup": "public",

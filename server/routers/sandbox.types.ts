@@ -21,3 +21,12 @@ export const ZListFaultsResponseSchema = z.object({
 export const ZSetFaultRequestSchema = ZFaultSettings.strict();
 export const ZSetFaultResponseSchema = ZFaultSettings.extend({ updatedAt: z.date().nullable() });
 export const ZResetFaultsResponseSchema = z.object({ ok: z.literal(true) });
+
+// The sandbox's controls over the simulated world (SANDBOX_CONTROLS): bounded like the order's items.
+export const ZRestockRequestSchema = z.strictObject({
+  sku: z.string().trim().min(1).max(64),
+  quantity: z.number().int().min(1).max(1000),
+});
+export const ZCancelShopOrderRequestSchema = z.strictObject({ orderId: z.string().trim().min(1).max(64) });
+/** How many blocked operations were asked to check again at once. */
+export const ZSandboxControlResponseSchema = z.object({ rechecks: z.number().int() });

@@ -66,4 +66,41 @@ describe("checkWorkflow", () => {
       "b: can wait for a person (errors.needs_person) but gives the end user no words for it (userWaitText, or userActionText when the end user must act)",
     ]);
   });
+
+  it("refuses a runbook or a person's words naming a control no part of the product offers", () => {
+    const [first, ...rest] = scriptedWorkflow.steps;
+    const def = {
+      ...scriptedWorkflow,
+      runbook: "Blocked: recharge the card in the sandbox, then resume.\nOr press the Reset all button.",
+      steps: [
+        {
+          ...first!,
+          userWaitText: "We're on it.",
+          precondition: {
+            description: "Open.",
+            check: async () => ({ ok: true }) as const,
+            recheck: {
+              everyMs: [1_000],
+              handOverAfterMs: 60_000,
+              handOverAction: "Use the Refill control on the sandbox page.",
+            },
+          },
+        },
+        ...rest,
+      ],
+    } as unknown as WorkflowDefinition;
+    expect(checkWorkflow(def).map((p) => `${p.step ?? "-"}: ${p.problem}`)).toEqual([
+      '-: sends a person to the sandbox for a control it does not have ("Blocked: recharge the card in the sandbox, then resume."); its controls are: Restock, Cancel order in the shop, Faults',
+      '-: names a button no part of the product offers ("Reset all")',
+      'a: sends a person to the sandbox for a control it does not have ("Use the Refill control on the sandbox page."); its controls are: Restock, Cancel order in the shop, Faults',
+      'a: names a button no part of the product offers ("Refill")',
+    ]);
+    // The real controls pass: restocking, cancelling an order in the shop, a provider's faults.
+    const real = {
+      ...scriptedWorkflow,
+      runbook:
+        "Restock the item in the sandbox. Cancel the order in the shop on the sandbox page. Check its faults on the sandbox page. Press the Resume button.",
+    } as unknown as WorkflowDefinition;
+    expect(checkWorkflow(real)).toEqual([]);
+  });
 });

@@ -1,4 +1,5 @@
 import type { RetryPolicy, StepDefinition, WorkflowDefinition } from "@/server/workflows/kit/types";
+import { checkNamedControls } from "./controls";
 
 /** One missing or broken part of a workflow's execution story. */
 export interface StoryProblem {
@@ -35,6 +36,9 @@ export function checkWorkflow(def: WorkflowDefinition): StoryProblem[] {
   if (def.steps.length === 0) add(null, "has no steps");
   const example = def.input.safeParse(def.exampleInput);
   if (!example.success) add(null, "has an exampleInput its own input schema rejects");
+
+  // Only what the product offers: a runbook or a person's words naming a control that exists.
+  for (const { step, problem } of checkNamedControls(def)) add(step, problem);
 
   const seen = new Set<string>();
   for (const step of def.steps) {
