@@ -49,13 +49,14 @@ test.describe("end-user promises on the track page", () => {
     await page.setViewportSize(PHONE);
     await page.goto(order.track);
     const headline = page.getByTestId("track-headline");
+    // The order's stock block re-checks by itself (precondition.recheck), and says so.
     await expect(headline).toHaveText(
-      /^One of your items is not available right now\. Our team is sorting it out/,
+      /^One of your items is out of stock right now\. We'll continue automatically as soon as it's back in stock/,
     );
     // biome-ignore lint/performance/useDomNodeTextContent: what the end user sees is the rendered text
     const text = await page.locator("body").innerText();
     expect(text).not.toMatch(/action needed/i);
-    expect(text.split("not available right now").length - 1).toBe(1);
+    expect(text.split("out of stock right now").length - 1).toBe(1);
     const stage = page.locator('[data-stage-state="waiting"]');
     await expect(stage).toContainText("Reserving your items");
     await expect(stage).toContainText("On hold: we're on it");

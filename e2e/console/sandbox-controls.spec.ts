@@ -1,0 +1,73 @@
+import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
+import { API_KEY, db, expectAccessible, screenshot, signIn, unique } from "./support";
+
+/**
+ * The sandbox's controls that the order runbook names: Restock continues an order blocked on
+ * stock by itself (no resume), Cancel order in the shop fails a blocked order.
+ */
+test.describe.configure({ timeout: 120_000 });
+
+const DESKTOP = { width: 1440, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+const statusOf = async (id: string) =>
+  (await db()<{ status: string }[]>`select status from operations where id = ${id}`)[0]?.status;
+
+/** An order for one unit of a SKU the warehouse knows but has none of: it blocks on stock. */
+async function blockedOrder(
+  request: APIRequestContext,
+): Promise<{ id: string; orderId: string; sku: string }> {
+  const sku = unique("E2E-SBX").toUpperCase();
+  const orderId = unique("ord_sbx");
+  await db()`insert into sim_stock (sku, title, on_hand) values (${sku}, ${sku}, 0)`;
+  const res = await request.post("/api/v1/operations", {
+    headers: { authorization: `Bearer ${API_KEY}`, "idempotency-key": orderId },
+    data: {
+      type: "order.fulfill",
+      input: { orderId, customerEmail: "sbx@example.com", items: [{ sku, quantity: 1 }], amountCents: 999 },
+      reference: orderId,
+    },
+  });
+  expect(res.status(), await res.text()).toBeLessThan(300);
+  const { id } = (await res.json()) as { id: string };
+  await expect.poll(() => statusOf(id), { timeout: 30_000 }).toBe("blocked");
+  return { id, orderId, sku };
+}
+
+const form = (page: Page, name: string) => page.getByRole("form", { name });
+
+test("Restock on the sandbox page continues an order blocked on stock, with no resume", async ({
+  page,
+  request,
+}, info) => {
+  const order = await blockedOrder(request);
+  await signIn(page, "/sandbox");
+  const restock = form(page, "Restock");
+  await restock.getByLabel("SKU").fill(order.sku);
+  await restock.getByLabel("Quantity").fill("3");
+  await restock.getByRole("button", { name: "Restock" }).click();
+  await expect(restock.getByRole("status")).toHaveText(
+    `Put 3 × ${order.sku} on the shelf. 1 blocked operation was asked to check again now.`,
+  );
+  await expect.poll(() => statusOf(order.id), { timeout: 30_000 }).toBe("completed");
+  await screenshot(page, info, "sandbox-desktop");
+  await expectAccessible(page);
+  await page.setViewportSize(PHONE);
+  await screenshot(page, info, "sandbox-phone");
+  await page.setViewportSize(DESKTOP);
+});
+
+test("Cancel order in the shop fails a blocked order (its stock never reserved)", async ({
+  page,
+  request,
+}) => {
+  const order = await blockedOrder(request);
+  await signIn(page, "/sandbox");
+  const cancel = form(page, "Cancel order in the shop");
+  await cancel.getByLabel("Order id").fill(order.orderId);
+  await cancel.getByRole("button", { name: "Cancel order in the shop" }).click();
+  await expect(cancel.getByRole("status")).toHaveText(
+    `The shop cancelled ${order.orderId}. 1 blocked operation was asked to check again now.`,
+  );
+  await expect.poll(() => statusOf(order.id), { timeout: 30_000 }).toBe("failed");
+});
