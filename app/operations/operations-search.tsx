@@ -12,6 +12,7 @@ import { Select, WorkflowTypeSelect } from "../_components/select";
 import { StatusBadge } from "../_components/status-badge";
 import { ErrorNote } from "../_components/ui";
 import { useTRPC } from "../_lib/trpc";
+import { BulkFromSearch } from "./bulk-from-search";
 import { OperationsTable } from "./operations-table";
 import { searchParsers } from "./search-params";
 import { StartOperationForm } from "./start-operation-form";
@@ -214,9 +215,18 @@ export function OperationsSearch() {
       </fieldset>
 
       {query.data && !query.isError && (
-        <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="search-total" aria-live="polite">
-          {totalText(query.data.total)}
-        </p>
+        <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
+          <p
+            className="text-sm text-zinc-600 dark:text-zinc-400"
+            data-testid="search-total"
+            aria-live="polite"
+          >
+            {totalText(query.data.total)}
+          </p>
+          {query.data.total.count > 0 && (
+            <BulkFromSearch type={params.type} statuses={params.status} step={params.step} />
+          )}
+        </div>
       )}
       {query.isError ? (
         <ErrorNote>Could not search: {query.error.message}</ErrorNote>
