@@ -35,14 +35,22 @@ describe("a worker's liveness lock", () => {
     const sql = t.db.$client;
     // The stalled worker: it claims charge_payment, stops before the effect, and is SIGSTOPped
     // there — alive to PostgreSQL (its sockets stay open), doing nothing.
-    const stalled = await spawnWorkerChild(t.url, { ...LONG_LEASE, PAUSE_AT: "beforeEffect" });
-    children.push(stalled);
+    // Both start at once (a child's start-up is most of this test's time); the one to be killed
+    // is kept stopped until the stalled one holds its step.
+    const [stalled, victim] = await Promise.all([
+      spawnWorkerChild(t.url, { ...LONG_LEASE, PAUSE_AT: "beforeEffect" }),
+      spawnWorkerChild(t.url, { ...LONG_LEASE, CRASH_AT: "beforeEffect" }).then((child) => {
+        child.child.kill("SIGSTOP");
+        return child;
+      }),
+    ]);
+    children.push(stalled, victim);
     const held = await h.start("order.fulfill", order("ord_stalled"));
     await stalled.waitForOutput(`paused ${held} charge_payment`);
     stalled.child.kill("SIGSTOP");
 
     // The dead worker: it claims charge_payment of another order and SIGKILLs itself there.
-    const victim = await spawnWorkerChild(t.url, { ...LONG_LEASE, CRASH_AT: "beforeEffect" });
+    victim.child.kill("SIGCONT");
     const lost = await h.start("order.fulfill", order("ord_killed"));
     expect(await victim.exited).toBe("SIGKILL");
     const [claimed] = await sql<{ owner: string }[]>`
