@@ -7,15 +7,17 @@ import { SearchPresenter, type SearchRequest } from "@/server/presenters/search/
 import { defaultRegistry } from "@/server/workflows";
 import { type Seeded, seedOperations } from "./console-seed";
 import { type BenchFigure, figuresOf } from "./figures";
+import { benchInbox } from "./inbox";
 import { percentile, startWeb, stopWeb } from "./lib";
 
 /**
  * The console at scale, in `npm run bench` (BENCH_ONLY=console):
  * 1. search latency with 1,000,000 operations (BENCH_CONSOLE_OPERATIONS), per kind of lookup;
  * 2. dashboard: the read model's time, and time to first render in Chromium;
- * 3. live updates: a committed event → the browser's DOM showing it, over 100 events.
+ * 3. live updates: a committed event → the browser's DOM showing it, over 100 events;
+ * 4. the operator inbox by cause: grouping and one group's list (scripts/bench/inbox.ts).
  * The web server runs against the same database (built on first use, like the intake bench).
- * BENCH_CONSOLE_SEARCH_ONLY=1 stops after 1 (no build, no browser). Each search's time
+ * BENCH_CONSOLE_SEARCH_ONLY=1 stops after 1 and 4 (no build, no browser). Each search's time
  * includes its bounded total count, read beside the page.
  */
 const TARGET = Number(process.env.BENCH_CONSOLE_OPERATIONS ?? 1_000_000);
@@ -30,6 +32,8 @@ export async function benchConsole(options: { url: string }): Promise<BenchFigur
   try {
     const seeded = await seedOperations(db.$client, TARGET);
     await benchSearch(db, seeded, add);
+    // No browser either; after search, as it turns 87 completed orders into one blocked incident.
+    await benchInbox(db, seeded.total, add);
     if (process.env.BENCH_CONSOLE_SEARCH_ONLY === "1") return figures;
     const presenter = new DashboardPresenter({ db, registry: defaultRegistry });
     const model: number[] = [];
