@@ -45,7 +45,14 @@ export class Sweeper {
   start(): void {
     const { sweepMs, deadSweepMs, orphanSweepMs } = this.options;
     this.timers.push(setInterval(() => this.track(this.sweepLeases()), sweepMs));
-    this.timers.push(setInterval(() => this.track(this.sweepDeadOwners()), deadSweepMs));
+    let sweeping = false;
+    // Often, so never two at once: a slow round trip under load skips a tick instead of piling up.
+    const sweepDead = () => {
+      if (sweeping) return;
+      sweeping = true;
+      this.track(this.sweepDeadOwners().finally(() => (sweeping = false)));
+    };
+    this.timers.push(setInterval(sweepDead, deadSweepMs));
     this.timers.push(setInterval(() => this.track(this.sweepOrphans()), orphanSweepMs));
     for (const t of this.timers) t.unref();
   }
@@ -86,10 +93,16 @@ export class Sweeper {
    * The lock test is a transaction-level try-lock: it fails while the owner's session lives (a
    * stalled process keeps its socket, so it keeps its leases), and it keeps two sweepers from
    * taking the same dead worker's leases at once. Polled often: the common case is one read of
-   * `workers` (a row per process start) that matches nothing and writes nothing.
+   * `workers` (a row per process start) outside a transaction that matches nothing.
    */
   async sweepDeadOwners(): Promise<string[]> {
     const { db, owner, requeueAfterMs } = this.options;
+    // The common case in one round trip and no transaction: nobody died.
+    const suspects = await db.$client<{ id: string }[]>`
+      select id from workers
+      where stopped_at is null and liveness_lock is not null and id <> ${owner}
+        and pg_try_advisory_xact_lock(liveness_lock)`;
+    if (suspects.length === 0) return [];
     return transaction(db, async (tx) => {
       const dead = await tx.sql<{ id: string }[]>`
         update workers set stopped_at = now()
