@@ -36,7 +36,7 @@ export function BlockedCauseList() {
   return (
     <div className="space-y-5">
       <div className="space-y-1">
-        <Breadcrumb href="/#inbox" label="Operator inbox" current={type} />
+        <Breadcrumb href="/#inbox-heading" label="Operator inbox" current={type} />
         <h1 className="text-xl font-semibold break-words">
           {query.data ? `${query.data.count.toLocaleString("en")} blocked: ` : "Blocked: "}
           {what}

@@ -40,10 +40,10 @@ export function BlockedInbox({ d }: { d: Dashboard }) {
       }
       action={
         <nav aria-label="Inbox order" className="flex items-center gap-2 text-xs">
-          <SortLink active={!oldest} href="/#inbox">
+          <SortLink active={!oldest} href="/#inbox-heading">
             Newest first
           </SortLink>
-          <SortLink active={oldest} href={`/?${INBOX_SORT_PARAM}=oldest#inbox`}>
+          <SortLink active={oldest} href={`/?${INBOX_SORT_PARAM}=oldest#inbox-heading`}>
             Oldest first
           </SortLink>
           <Link
