@@ -15,6 +15,7 @@ import { StartOperationService } from "./operations/start-operation";
 import { createPresenters, type Presenters } from "./presenters";
 import { createProviders, type Providers } from "./providers";
 import { FaultSettingsService } from "./providers/fault-settings";
+import { WaitService } from "./waits/wait-service";
 import { registryFromEnv } from "./workflows";
 import type { WorkflowRegistry } from "./workflows/kit/registry";
 
@@ -61,6 +62,8 @@ export interface Services {
   actions: OperationActionsService;
   faults: FaultSettingsService;
   sandbox: SandboxControlsService;
+  /** Durable waits: acknowledgments, heartbeats, deadlines (server/waits). */
+  waits: WaitService;
   presenters: Presenters;
   /** In-process per-caller budgets: intake per key or person, operator actions per person. */
   limits: CallerLimits;
@@ -107,6 +110,7 @@ export function createServices(deps: ServiceDeps): Services {
     actions: new OperationActionsService({ db, runs, registry, now }),
     faults: new FaultSettingsService(db),
     sandbox: new SandboxControlsService({ db, runs, registry, providers }),
+    waits: new WaitService({ db, runs, registry, now }),
     presenters,
     limits: deps.limits ?? callerLimitsFromEnv(),
     async close() {

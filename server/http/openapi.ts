@@ -8,6 +8,12 @@ import {
   ZStartOperationRequestSchema,
   ZWorkflowListResponseSchema,
 } from "@/server/operations/schemas";
+import {
+  ZAcknowledgmentRequestSchema,
+  ZAcknowledgmentResponseSchema,
+  ZCallbackRequestSchema,
+  ZHeartbeatResponseSchema,
+} from "@/server/waits/schemas";
 
 const problemContent = { "application/problem+json": { schema: ZProblemSchema } };
 const problemResponse = (description: string) => ({ description, content: problemContent });
@@ -120,6 +126,70 @@ export function openApiDocument() {
           },
         },
       },
+      "/api/v1/operations/{id}/steps/{step}/acknowledge": {
+        post: {
+          summary: "Acknowledge a step that waits for another system",
+          description:
+            "Completes the step's open wait: `succeeded` with the payload the step declared, or `failed` with a " +
+            "class (transient: the effect is tried again; permanent: the operation fails and compensates; " +
+            "needs_person: it blocks). The first acknowledgment wins; the same one again answers 200 with " +
+            "`Idempotent-Replayed: true`, a different one 409.",
+          requestParams: {
+            path: z.object({
+              id: z.string().meta({ description: "Operation id (UUID)." }),
+              step: z.string().meta({ description: "The waiting step's name." }),
+            }),
+          },
+          requestBody: { content: { "application/json": { schema: ZAcknowledgmentRequestSchema } } },
+          responses: ackResponses({
+            "401": problemResponse("No or invalid API key"),
+            "403": problemResponse("The key lacks `operations:write`"),
+            "404": problemResponse("No wait of this step on this operation (or not one this key may see)"),
+          }),
+        },
+      },
+      "/api/v1/callbacks/{token}": {
+        post: {
+          summary: "The callback URL a waiting step handed to another system",
+          description:
+            "No API key: the signed token is the only authority, for one wait of one step of one operation. " +
+            'Send an acknowledgment as for the acknowledge endpoint, or `{"status": "heartbeat"}` to extend ' +
+            "the heartbeat deadline (never the overall deadline).",
+          security: [],
+          requestParams: {
+            path: z.object({ token: z.string().meta({ description: "The callback token." }) }),
+          },
+          requestBody: { content: { "application/json": { schema: ZCallbackRequestSchema } } },
+          responses: ackResponses({
+            "404": problemResponse(
+              "Unknown token (forged, truncated and other waits' tokens answer the same)",
+            ),
+          }),
+        },
+      },
     },
   });
+}
+
+/** The answers every way of acknowledging a wait shares. */
+function ackResponses(extra: Record<string, ReturnType<typeof problemResponse>>) {
+  return {
+    "200": {
+      description:
+        "Accepted now, or the same acknowledgment again (`replayed: true`); a heartbeat answers its new deadline.",
+      content: {
+        "application/json": { schema: z.union([ZAcknowledgmentResponseSchema, ZHeartbeatResponseSchema]) },
+      },
+    },
+    "400": problemResponse(
+      "Malformed JSON, or the body or the payload fails validation (see `errors`); nothing changed",
+    ),
+    ...extra,
+    "409": problemResponse("The wait was already completed by a different acknowledgment"),
+    "410": problemResponse(
+      "Past the deadline, or the operation moved on: recorded on its timeline, not applied",
+    ),
+    "413": problemResponse("Body over the size limit"),
+    "415": problemResponse("Body is not JSON"),
+  };
 }

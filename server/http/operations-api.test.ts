@@ -214,12 +214,20 @@ describe("GET /api/v1/workflows and the OpenAPI document", () => {
     const doc = openApiDocument();
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths ?? {}).sort()).toEqual([
+      "/api/v1/callbacks/{token}",
       "/api/v1/operations",
       "/api/v1/operations/{id}",
+      "/api/v1/operations/{id}/steps/{step}/acknowledge",
       "/api/v1/workflows",
     ]);
     expect(Object.keys(doc.components?.schemas ?? {})).toEqual(
-      expect.arrayContaining(["Operation", "Problem", "StartOperationRequest"]),
+      expect.arrayContaining([
+        "Operation",
+        "Problem",
+        "StartOperationRequest",
+        "AcknowledgmentRequest",
+        "Wait",
+      ]),
     );
   });
 });

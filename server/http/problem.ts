@@ -14,6 +14,8 @@ export const PROBLEMS = {
   "payload-too-large": { status: 413, title: "Request body too large" },
   "method-not-allowed": { status: 405, title: "Method not allowed" },
   "rate-limited": { status: 429, title: "Too many requests" },
+  "acknowledgment-conflict": { status: 409, title: "Already acknowledged differently" },
+  gone: { status: 410, title: "No longer accepted" },
   unavailable: { status: 503, title: "Service unavailable" },
   internal: { status: 500, title: "Internal error" },
 } as const;

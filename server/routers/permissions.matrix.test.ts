@@ -164,6 +164,9 @@ const ROUTE_RULES: Record<string, RouteRule> = {
   "GET /api/v1/operations": "read_key",
   "POST /api/v1/operations": "write_key",
   "GET /api/v1/operations/[id]": "read_key",
+  // A callback URL needs no key: its signed token is the only authority (tested in the object-level block).
+  "POST /api/v1/callbacks/[token]": "public",
+  "POST /api/v1/operations/[id]/steps/[step]/acknowledge": "write_key",
   "GET /api/audit/export": "staff",
 };
 
@@ -363,8 +366,16 @@ describe("every /api route has a rule, and answers by it", () => {
     const concrete = routePath
       .replace("[...all]", "get-session")
       .replace("[trpc]", "auth.me")
-      .replace("[id]", operationId);
-    const params = Promise.resolve({ id: operationId, trpc: "auth.me", all: ["get-session"] });
+      .replace("[id]", operationId)
+      .replace("[token]", "not-a-callback-token")
+      .replace("[step]", "reserve_stock");
+    const params = Promise.resolve({
+      id: operationId,
+      trpc: "auth.me",
+      all: ["get-session"],
+      token: "not-a-callback-token",
+      step: "reserve_stock",
+    });
     for (const subject of SUBJECTS) {
       const request = new Request(`http://localhost:3000${concrete}`, {
         method,
@@ -464,6 +475,82 @@ describe("object-level: no right to an object reads the same as no object", () =
     const [hidden, missing] = [await read(operationId), await read(MISSING_ID)];
     expect(hidden).toEqual(missing);
     expect(hidden.status).toBe(404);
+  });
+});
+
+describe("object-level: acknowledging a wait", () => {
+  const WAIT_ID = "0190f5c4-0000-4000-8000-00000000a11c";
+  const post = (fn: (req: Request) => Promise<Response>, url: string, headers: Record<string, string>) =>
+    fn(
+      new Request(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ status: "succeeded", payload: {} }),
+      }),
+    );
+  const answer = async (res: Response) => ({ status: res.status, body: await res.text() });
+
+  beforeAll(async () => {
+    // An open wait on the fixture operation's step, as the engine would have opened it.
+    await t.db.$client`insert into waits (id, operation_id, step, kind, target)
+      values (${WAIT_ID}, ${operationId}, 'reserve_stock', 'acknowledgment', 'partner')
+      on conflict do nothing`;
+  });
+
+  it("POST …/steps/{step}/acknowledge: another type's operation answers byte for byte like a missing one", async () => {
+    const { waitsApi } = await import("@/server/http/waits-api");
+    const api = waitsApi(services);
+    const limited = await createApiKey({
+      db: t.db,
+      name: "limited-ack",
+      scopes: ["operations:write"],
+      workflowTypes: ["account.verify"],
+    });
+    const full = await createApiKey({ db: t.db, name: "full-ack", scopes: ["operations:write"] });
+    const ack = async (id: string, secret: string) => {
+      const res = await post(
+        (req) => api.acknowledge(req, id, "reserve_stock"),
+        `http://localhost:3000/api/v1/operations/${id}/steps/reserve_stock/acknowledge`,
+        { authorization: `Bearer ${secret}` },
+      );
+      const { status, body } = await answer(res);
+      return { status, body: body.replaceAll(id, "ID") };
+    };
+    const hidden = await ack(operationId, limited.secret);
+    const missing = await ack("0190f5c4-0000-7000-8000-00000000dead", limited.secret);
+    expect(hidden).toEqual(missing);
+    expect(hidden.status).toBe(404);
+    // Positive control: a key that may see the type reaches the wait (its step is not held by it: 410).
+    expect((await ack(operationId, full.secret)).status).toBe(410);
+  });
+
+  it("POST /api/v1/callbacks/{token}: forged, truncated and other operations' tokens answer like an unknown one", async () => {
+    const { waitsApi } = await import("@/server/http/waits-api");
+    const { createCallbackToken } = await import("@/server/waits/callback-token");
+    const api = waitsApi(services);
+    const secret = process.env.THROUGHLINE_SECRET!;
+    const binding = { waitId: WAIT_ID, operationId, step: "reserve_stock" };
+    const genuine = createCallbackToken(secret, binding);
+    const call = async (token: string) =>
+      answer(
+        await post((req) => api.callback(req, token), `http://localhost:3000/api/v1/callbacks/${token}`, {}),
+      );
+    const other = await insertOperation(t.db.$client, { type: "order.fulfill", subject: "bob@example.com" });
+    const refusals = await Promise.all(
+      [
+        createCallbackToken("another secret", binding),
+        genuine.slice(0, -2),
+        genuine.slice(3),
+        createCallbackToken(secret, { ...binding, operationId: other }),
+        createCallbackToken(secret, { ...binding, step: "charge_payment" }),
+        createCallbackToken(secret, { ...binding, waitId: "0190f5c4-0000-4000-8000-0000000000ff" }),
+        "garbage",
+      ].map(call),
+    );
+    for (const refusal of refusals) expect(refusal).toEqual(refusals[6]);
+    expect(refusals[6]!.status).toBe(404);
+    // Positive control: the genuine token reaches its wait (the step is not held by it: 410).
+    expect((await call(genuine)).status).toBe(410);
   });
 });
 

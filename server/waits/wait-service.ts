@@ -66,13 +66,20 @@ export class WaitService {
     return this.deps.now?.() ?? new Date();
   }
 
-  async acknowledge(ref: WaitRef, ack: Acknowledgment, who: Acknowledger): Promise<AcknowledgeResult> {
+  async acknowledge(
+    ref: WaitRef,
+    ack: Acknowledgment,
+    who: Acknowledger,
+    /** An API key's type visibility: another type's operation answers like a missing one. */
+    mayAct: (workflowType: string) => boolean = () => true,
+  ): Promise<AcknowledgeResult> {
     const target = resolve(ref);
     if (!target) return { type: "not_found" };
     return transaction(this.deps.db, async (tx) => {
       const locked = await lockWait(tx, this.deps.registry, target.operationId, target.find);
       // A token names operation, step and wait: a row of another operation or step is not its row.
-      if (!locked || locked.wait.step !== target.step) return { type: "not_found" };
+      if (!locked || locked.wait.step !== target.step || !mayAct(locked.op.type))
+        return { type: "not_found" };
       const { wait, def } = locked;
       let payload: unknown = null;
       if (ack.status === "succeeded") {
@@ -146,7 +153,7 @@ export class WaitService {
    */
   async heartbeat(
     ref: WaitRef,
-  ): Promise<{ type: "ok"; heartbeatDeadlineAt: string } | { type: "not_found" | "gone" }> {
+  ): Promise<{ type: "ok"; heartbeatDeadlineAt: string } | { type: "not_found" } | { type: "gone" }> {
     const target = resolve(ref);
     if (!target) return { type: "not_found" };
     const filter =
