@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "../_lib/trpc";
+import { ActionConsequences } from "./action-consequences";
 import { Button, inputClass } from "./forms";
 import { FormDialog, ReasonField } from "./reason-dialog";
 
@@ -52,15 +53,17 @@ const COPY: Record<
       `Marks "${s}" as done without running it, with your reason. Enter its output if later steps need one.`,
   },
   compensate: {
-    label: "Compensate",
-    title: () => "Compensate",
-    explain: () => "Undoes the completed steps, latest first, then marks the operation failed.",
+    label: "Compensate again",
+    title: () => "Run the undo again",
+    explain: () =>
+      "An undo failed and blocked the operation. Fix its cause first; then the remaining undos run, latest first, and the operation ends failed.",
     danger: true,
   },
   cancel: {
     label: "Cancel operation",
     title: () => "Cancel this operation",
-    explain: () => "Stops before the next step; the workflow's compensations run; the operation ends failed.",
+    explain: () =>
+      "Stops before the next step and undoes what the workflow can undo, latest first; the operation ends failed.",
     danger: true,
   },
 };
@@ -87,7 +90,8 @@ export function OperationActions({ operationId }: { operationId: string }) {
     ...trpc.actions.available.queryOptions({ operationId }),
     refetchInterval: 3_000,
   });
-  const [open, setOpen] = useState<{ action: ActionName; step: string | null } | null>(null);
+  type Available = NonNullable<typeof available.data>["actions"][number];
+  const [open, setOpen] = useState<Available | null>(null);
   const [done, setDone] = useState<string | null>(null);
 
   if (available.isPending) return <p className="px-4 py-3 text-sm text-zinc-500">Loading…</p>;
@@ -134,6 +138,7 @@ export function OperationActions({ operationId }: { operationId: string }) {
           operationId={operationId}
           action={open.action}
           step={open.step}
+          consequences={open.consequences}
           onClose={(message) => {
             setOpen(null);
             if (message) setDone(message);
@@ -148,11 +153,13 @@ function ActionDialog({
   operationId,
   action,
   step,
+  consequences,
   onClose,
 }: {
   operationId: string;
   action: ActionName;
   step: string | null;
+  consequences: Parameters<typeof ActionConsequences>[0]["consequences"] | null;
   onClose: (message?: string) => void;
 }) {
   const trpc = useTRPC();
@@ -202,7 +209,12 @@ function ActionDialog({
     <FormDialog
       titleId="action-dialog-title"
       title={copy.title(step)}
-      explain={<p className="text-sm text-zinc-600 dark:text-zinc-400">{copy.explain(step)}</p>}
+      explain={
+        <div className="space-y-3">
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">{copy.explain(step)}</p>
+          {consequences && <ActionConsequences consequences={consequences} />}
+        </div>
+      }
       confirmLabel={copy.label.replace("…", "")}
       danger={copy.danger}
       pending={mutation.isPending}

@@ -25,9 +25,12 @@ export type ActionRequest =
   | { action: "reject" }
   /** Mark a step done without running it, with a reason and optionally its output. */
   | { action: "skip"; step: string; output?: unknown }
-  /** Undo the completed steps (latest first), then fail; or retry a compensation that blocked. */
+  /**
+   * Run the undo again after a compensation blocked (the console offers it only then). Before
+   * any undo started it does what cancel does, kept for the API and bulk actions.
+   */
   | { action: "compensate" }
-  /** Stop before the next step; the workflow's compensations run. */
+  /** Stop before the next step; the succeeded steps the workflow can undo are undone, latest first. */
   | { action: "cancel" };
 
 export type ActionName = ActionRequest["action"];
@@ -266,6 +269,9 @@ export function availableActions(
     candidates
       // Replaying a step that merely waits (pending, blocked on a precondition) is a resume: offer that.
       .filter((request) => request.action !== "replay" || replayable(request.step))
+      // Cancel and compensate run the same undo until one has started: offer one button for it
+      // (cancel); compensate is offered where it differs, to run a failed undo again.
+      .filter((request) => request.action !== "compensate" || state.failure !== null)
       .filter((request) => planAction(state, rows, request, "availability check", now).ok)
       .map((request) => ({ action: request.action, step: "step" in request ? request.step : null }))
   );

@@ -68,7 +68,7 @@ export function createPresenters(deps: { db: Db; registry: WorkflowRegistry; now
     track: new TrackPresenter(db, registry, now),
     workflows,
     workflowStory: new WorkflowStoryPresenter(workflows, registry),
-    availableActions: new AvailableActionsPresenter(db),
+    availableActions: new AvailableActionsPresenter(db, registry),
     pauses: new PausePresenter(db),
     audit,
     auditCsv: new AuditCsvPresenter(audit),

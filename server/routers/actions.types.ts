@@ -23,6 +23,18 @@ export const ZActionResponseSchema = z.object({
   auditSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
 });
 
+const ZStepRef = z.object({ step: z.string(), title: z.string() });
+const ZConsequences = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("undo"),
+    undo: z.array(ZStepRef.extend({ description: z.string() })),
+    cannotUndo: z.array(ZStepRef.extend({ why: z.string() })),
+    notRun: z.array(ZStepRef),
+    running: ZStepRef.nullable(),
+  }),
+  z.object({ kind: z.literal("skip"), runNext: z.array(ZStepRef), guards: z.string().nullable() }),
+]);
+
 export const ZGetAvailableActionsRequestSchema = z.object({ operationId: ZOperationId });
 export const ZGetAvailableActionsResponseSchema = z.object({
   /** Whether the caller's role may act at all (support may not). */
@@ -31,6 +43,8 @@ export const ZGetAvailableActionsResponseSchema = z.object({
     z.object({
       action: z.enum(["retry", "replay", "resume", "approve", "reject", "skip", "compensate", "cancel"]),
       step: z.string().nullable(),
+      /** What it will do, from the plan and the workflow (server/actions/consequences.ts). */
+      consequences: ZConsequences.nullable(),
     }),
   ),
 });

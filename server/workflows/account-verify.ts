@@ -66,6 +66,8 @@ export const accountVerify = defineWorkflow({
       name: "collect_documents",
       title: "Collect documents",
       userText: "Checking your documents",
+      guards:
+        "the account is still pending; skipped, the documents are never filed and the risk check scores an account with none.",
       precondition: {
         description: "The account is not already active or closed.",
         check: ({ input, providers }) => accountStillPending(providers, input),
@@ -117,6 +119,8 @@ export const accountVerify = defineWorkflow({
       name: "manual_review",
       title: "Manual review",
       userText: "A specialist is reviewing your application",
+      guards:
+        "a compliance officer's decision on a high-risk applicant; skipped, the account is activated without anyone reviewing it.",
       userWaitText:
         "A member of our compliance team is reviewing your documents. You don't need to do anything; we'll update you here.",
       effect: {

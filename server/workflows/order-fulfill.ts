@@ -74,6 +74,8 @@ export const orderFulfill = defineWorkflow({
       name: "reserve_stock",
       title: "Reserve stock",
       userText: "Reserving your items",
+      guards:
+        "that every item exists and is in stock; skipped, the customer is charged and a shipment booked for items nobody reserved.",
       // True because of precondition.recheck below: the stock is checked again by itself, and
       // a person takes over at the hand-over time (STOCK_HAND_OVER_MS).
       userWaitText:
@@ -152,6 +154,8 @@ export const orderFulfill = defineWorkflow({
       name: "charge_payment",
       title: "Charge payment",
       userText: "Taking payment",
+      guards:
+        "that the order is paid; skipped, nothing is charged and the shipment step stops on the missing charge, unless the output names a captured one.",
       precondition: {
         description: "The order has not been cancelled since the stock was reserved.",
         check: ({ input, providers }) => orderStillOpen(providers, input),
@@ -188,6 +192,8 @@ export const orderFulfill = defineWorkflow({
       name: "create_shipment",
       title: "Create shipment",
       userText: "Booking your delivery",
+      guards:
+        "a booked shipment and its tracking number; skipped, the confirmation email is sent with whatever tracking number the output gives.",
       userWaitText:
         "We're checking your payment before we book your delivery. Our team is on it; we'll update you here.",
       precondition: {

@@ -42,6 +42,7 @@ function scriptedStep(name: string, overrides: Partial<StepDefinition<Input>> = 
     name,
     title: `Step ${name}`,
     userText: `Doing ${name}`,
+    guards: `what the script says before ${name}'s effect.`,
     precondition: {
       description: "Blocks or fails when the script says so.",
       async check({ input }) {

@@ -103,4 +103,12 @@ describe("checkWorkflow", () => {
     } as unknown as WorkflowDefinition;
     expect(checkWorkflow(real)).toEqual([]);
   });
+
+  it("refuses a step that checks before later steps without saying what skipping it lets through", () => {
+    const [first, ...rest] = scriptedWorkflow.steps;
+    const def = { ...scriptedWorkflow, steps: [{ ...first!, guards: undefined }, ...rest] };
+    expect(checkWorkflow(def as unknown as WorkflowDefinition).map((p) => p.problem)).toEqual([
+      "checks or waits before later steps but does not say what skipping it lets through (guards)",
+    ]);
+  });
 });

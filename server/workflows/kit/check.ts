@@ -41,7 +41,15 @@ export function checkWorkflow(def: WorkflowDefinition): StoryProblem[] {
   for (const { step, problem } of checkNamedControls(def)) add(step, problem);
 
   const seen = new Set<string>();
-  for (const step of def.steps) {
+  for (const [index, step] of def.steps.entries()) {
+    // A step that checks the world or waits for a person stands between later effects and a
+    // mistake: an operator about to skip it must be told what it guards.
+    const guarding = step.precondition || step.errors?.needs_person || step.userActionText;
+    if (guarding && index < def.steps.length - 1 && blank(step.guards))
+      add(
+        step.name,
+        "checks or waits before later steps but does not say what skipping it lets through (guards)",
+      );
     if (seen.has(step.name)) add(step.name, "is declared twice");
     seen.add(step.name);
     for (const problem of checkStep(step)) add(step.name, problem);

@@ -92,6 +92,12 @@ export interface StepDefinition<TInput = unknown> {
    * key, which does not charge twice." Every step with an effect on an outside system needs one.
    */
   unknownOutcomeText?: string;
+  /**
+   * What this step guards for the steps after it, said to an operator about to skip it
+   * ("every item exists and is in stock before the customer is charged"). Required of a step
+   * with a precondition or a person's wait that has later steps (workflows:check).
+   */
+  guards?: string;
   precondition?: {
     description: string;
     check(ctx: StepContext<TInput>): Promise<PreconditionResult>;
