@@ -63,6 +63,7 @@ export async function lockWait(
 
 /** The step row is still its wait's: no operator action or takeover moved it meanwhile. */
 export function stepHeldBy(locked: Locked): number | null {
+  if (isTerminal(locked.op.state.status)) return null;
   const row = locked.op.rows.find((r) => r.name === locked.wait.step);
   if (!row || row.status !== "running" || row.leaseOwner !== WAIT_LEASE_PREFIX + locked.wait.id) return null;
   return row.position;

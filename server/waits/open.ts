@@ -67,6 +67,10 @@ export async function openWait(
     if (!token) return null;
     await tx.sql`update steps set lease_owner = ${WAIT_LEASE_PREFIX + callback.waitId}
       where operation_id = ${op.id} and position = ${position}`;
+    // This attempt holds the step (the commit above was fenced on its lease): an open wait of an
+    // earlier attempt, left when an operator moved the step on mid-wait, is over.
+    await tx.sql`update waits set state = 'cancelled', updated_at = now()
+      where operation_id = ${op.id} and step = ${def.name} and state = 'waiting'`;
     await tx.sql`insert into waits (id, operation_id, step, kind, target, deadline_at, heartbeat_ms,
         heartbeat_deadline_at)
       values (${callback.waitId}, ${op.id}, ${def.name}, 'acknowledgment', ${wait.target},

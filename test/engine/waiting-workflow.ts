@@ -32,7 +32,12 @@ function step(name: string, extra: Partial<StepDefinition> = {}): StepDefinition
   };
 }
 
-export function waitingWorkflow(type: string, wait: Partial<StepWait> = {}) {
+export function waitingWorkflow(
+  type: string,
+  wait: Partial<StepWait> = {},
+  /** `send` has an undo of its own (cancelling mid-wait then cannot know what to undo). */
+  options: { sendUndo?: boolean } = {},
+) {
   return defineWorkflow({
     type,
     version: 1,
@@ -49,7 +54,9 @@ export function waitingWorkflow(type: string, wait: Partial<StepWait> = {}) {
       step("prepare"),
       step("send", {
         unknownOutcomeText: "The partner may have the request; asking again is safe.",
-        compensation: { none: "The partner drops unconfirmed requests (test)." },
+        ...(options.sendUndo
+          ? {}
+          : { compensation: { none: "The partner drops unconfirmed requests (test)." } }),
         effect: {
           description: "Hands the request and its callback to the partner.",
           run: async ({ operationId, callback }) => {

@@ -2,6 +2,7 @@ import type { SqlQueryable } from "@/db/transaction";
 import type { EventType } from "@/server/domain/events";
 import type { OperationState, StepState } from "@/server/domain/operation-state";
 import { isTerminal, type StepStatus } from "@/server/domain/statuses";
+import { WAIT_LEASE_PREFIX } from "@/server/waits/settings";
 import { SWEEPER_LEASE_PREFIX } from "./load";
 
 /** Which step row the write is fenced on, besides the operation's token. */
@@ -103,7 +104,10 @@ export async function commitStates(
         and case i.kind
           when 'lease' then s.lease_owner is not distinct from i.owner
           when 'claim' then s.status::text = any(string_to_array(i.expected, ',')) and s.attempts = i.attempts
-            and (s.lease_owner is null or s.lease_expires_at <= now() or s.lease_owner like ${`${SWEEPER_LEASE_PREFIX}%`})
+            and (s.lease_owner is null or s.lease_expires_at <= now() or s.lease_owner like ${`${SWEEPER_LEASE_PREFIX}%`}
+              -- A step whose attempt ended into a wait (server/waits) holds no worker: the runner
+              -- never claims it to run again, but a cancel's compensation may take it.
+              or s.lease_owner like ${`${WAIT_LEASE_PREFIX}%`})
           else false end
       for update of s
     ),
