@@ -14,11 +14,17 @@ import { defaultRegistry, WORKFLOWS } from "@/server/workflows";
 import { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { TEST_WORKER_OPTIONS } from "./harness";
 import { scriptedWorkflow } from "./scripted-workflow";
+import { waitingWorkflow } from "./waiting-workflow";
 
 const url = process.env.DATABASE_URL!;
 const { CRASH_AT, CRASH_STEP, PAUSE_AT } = process.env;
 const db = createDb(url, { max: 8, applicationName: "worker-child" });
-const extra = process.env.EXTRA_WORKFLOWS === "scripted" ? [scriptedWorkflow] : [];
+const extra =
+  process.env.EXTRA_WORKFLOWS === "scripted"
+    ? [scriptedWorkflow]
+    : process.env.EXTRA_WORKFLOWS === "waiting"
+      ? [waitingWorkflow("test.wait")]
+      : [];
 const registry = extra.length ? new WorkflowRegistry([...WORKFLOWS, ...extra]) : defaultRegistry;
 
 /** Operations whose CRASH_STEP ran in this process: only their jobs count for beforeJobComplete. */
