@@ -43,7 +43,8 @@ export function endUserWait(
  */
 export function statusText(
   workflow: WorkflowDefinition | undefined,
-  op: { status: OperationStatus } & BlockedOperation,
+  /** `waiting`: the current step has an open durable wait (its effect ran; another system answers). */
+  op: { status: OperationStatus; waiting?: boolean } & BlockedOperation,
 ): string {
   if (!workflow) return op.status;
   switch (op.status) {
@@ -51,6 +52,7 @@ export function statusText(
       return workflow.text.accepted;
     case "processing": {
       const step = workflow.steps.find((s) => s.name === op.currentStep);
+      if (step?.wait && op.waiting) return step.wait.userText;
       return step ? `${step.userText}…` : "Working on it…";
     }
     case "blocked": {
