@@ -119,7 +119,7 @@ function CancelShopOrderForm() {
             onChange={(e) => setOrderId(e.target.value)}
           />
         </Field>
-        <Button type="submit" variant="danger" disabled={cancel.isPending}>
+        <Button type="submit" className="text-status-failed-ink" disabled={cancel.isPending}>
           {cancel.isPending ? "Cancelling…" : SANDBOX_CONTROLS.cancelShopOrder}
         </Button>
         {done && (

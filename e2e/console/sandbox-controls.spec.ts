@@ -41,6 +41,7 @@ test("Restock on the sandbox page continues an order blocked on stock, with no r
   request,
 }, info) => {
   const order = await blockedOrder(request);
+  await page.setViewportSize(DESKTOP);
   await signIn(page, "/sandbox");
   const restock = form(page, "Restock");
   await restock.getByLabel("SKU").fill(order.sku);
