@@ -95,7 +95,7 @@ async function startBulkWork(options: BulkWorkOptions): Promise<BulkWork> {
 export const bulkWork: StartCompanion = (context) =>
   startBulkWork({
     boss: context.boss,
-    deps: { db: context.db, runs: context.runs, runnerId: context.workerId },
+    deps: { db: context.db, runs: context.runs, registry: context.registry, runnerId: context.workerId },
     pollMs: context.pollMs,
     log: context.log,
   });
