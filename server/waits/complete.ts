@@ -65,7 +65,7 @@ export async function lockWait(
 export function stepHeldBy(locked: Locked): number | null {
   if (isTerminal(locked.op.state.status)) return null;
   const row = locked.op.rows.find((r) => r.name === locked.wait.step);
-  if (!row || row.status !== "running" || row.leaseOwner !== WAIT_LEASE_PREFIX + locked.wait.id) return null;
+  if (row?.status !== "running" || row.leaseOwner !== WAIT_LEASE_PREFIX + locked.wait.id) return null;
   return row.position;
 }
 

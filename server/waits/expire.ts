@@ -26,7 +26,7 @@ export async function expireWaits(
   let expired = 0;
   for (const { id, operationId } of due) {
     const locked = await lockWait(tx, deps.registry, operationId, { waitId: id });
-    if (!locked || locked.wait.state !== "waiting") continue;
+    if (locked?.wait.state !== "waiting") continue;
     const position = stepHeldBy(locked);
     const onDeadline = locked.def?.wait?.onDeadline;
     if (position === null || !onDeadline) {
