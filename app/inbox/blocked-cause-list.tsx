@@ -11,7 +11,7 @@ import { BLOCK_KIND_LABELS, Breadcrumb, Empty, ErrorNote, Fact, Panel, PlainTabl
 import { bulkResumeHref } from "../_lib/inbox-links";
 import { useTRPC } from "../_lib/trpc";
 
-const COLUMNS = ["Operation", "Blocked for", "Reason"] as const;
+const COLUMNS = ["Operation and its reason", "Blocked for"] as const;
 
 /**
  * Exactly one inbox group's operations (a cause within a type), or every blocked one of a
@@ -98,19 +98,17 @@ export function BlockedCauseList() {
                 <PlainTable columns={COLUMNS} alignTop>
                   {data.rows.map((r) => (
                     <tr key={r.id}>
-                      <td className="px-4 py-2 whitespace-nowrap">
+                      <td className="max-w-0 px-4 py-2">
                         <OperationLink id={r.id} reference={r.reference} />
                         {r.subject && (
-                          <div className="max-w-48 truncate text-xs text-zinc-500 dark:text-zinc-400">
-                            {r.subject}
-                          </div>
+                          <span className="ml-2 text-xs text-zinc-500 dark:text-zinc-400">{r.subject}</span>
                         )}
+                        <p className="line-clamp-2 break-words text-zinc-700 dark:text-zinc-300">
+                          {r.reason}
+                        </p>
                       </td>
-                      <td className="px-4 py-2 whitespace-nowrap">
+                      <td className="w-28 px-4 py-2 whitespace-nowrap">
                         <Age since={r.since} />
-                      </td>
-                      <td className="min-w-64 px-4 py-2 text-zinc-700 dark:text-zinc-300">
-                        <span className="line-clamp-2 break-words">{r.reason}</span>
                       </td>
                     </tr>
                   ))}

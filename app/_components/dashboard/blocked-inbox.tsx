@@ -81,8 +81,8 @@ function SortLink({ active, href, children }: { active: boolean; href: string; c
       aria-current={active ? "true" : undefined}
       className={
         active
-          ? "rounded bg-zinc-100 px-1.5 py-0.5 font-medium text-zinc-900 dark:bg-zinc-800 dark:text-zinc-100"
-          : "px-1.5 py-0.5 text-zinc-600 hover:underline dark:text-zinc-300"
+          ? "whitespace-nowrap rounded bg-zinc-100 px-1.5 py-0.5 font-medium text-zinc-900 dark:bg-zinc-800 dark:text-zinc-100"
+          : "whitespace-nowrap px-1.5 py-0.5 text-zinc-600 hover:underline dark:text-zinc-300"
       }
     >
       {children}
@@ -97,7 +97,7 @@ function CauseRow({ g }: { g: Group }) {
       data-testid={`inbox-${g.kind}`}
       data-cause={g.cause}
       aria-label={`${kind} at ${g.step} (${g.type})`}
-      className="grid grid-cols-[minmax(0,1fr)_auto] gap-x-4 gap-y-1 px-4 py-2.5 text-sm"
+      className="grid gap-x-4 gap-y-1.5 px-4 py-2.5 text-sm sm:grid-cols-[minmax(0,1fr)_auto]"
     >
       <div className="min-w-0 space-y-0.5">
         <p className="flex flex-wrap items-center gap-x-2 text-xs text-zinc-600 dark:text-zinc-300">
@@ -107,7 +107,7 @@ function CauseRow({ g }: { g: Group }) {
             at <span className="font-mono">{g.step}</span>
           </span>
         </p>
-        <p className="line-clamp-2 break-words text-zinc-800 dark:text-zinc-200" title={g.reason}>
+        <p className="line-clamp-3 break-words text-zinc-800 dark:text-zinc-200" title={g.reason}>
           {g.reason}
         </p>
         <p className="text-xs text-zinc-500 dark:text-zinc-400">
@@ -117,7 +117,7 @@ function CauseRow({ g }: { g: Group }) {
           First seen <Time value={g.firstSeen} /> · last seen <Time value={g.lastSeen} />
         </p>
       </div>
-      <div className="flex flex-col items-end gap-1.5 text-right">
+      <div className="flex items-center gap-3 sm:flex-col sm:items-end sm:gap-1.5 sm:text-right">
         <Link
           href={causeHref(g)}
           className="text-sm font-semibold tabular-nums text-zinc-900 hover:underline dark:text-zinc-100"
