@@ -203,4 +203,13 @@ test("an inbox group's count opens exactly its operations, with a way to resume 
   await screenshot(page, info, "inbox-cause-list-phone");
   await page.goto("/");
   await screenshot(page, info, "dashboard-phone");
+
+  // Any filtered search starts a bulk action on what it shows.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto("/operations?type=order.fulfill&status=blocked");
+  const bulk = page.getByRole("link", { name: "Act on these in bulk →" });
+  await expect(bulk).toHaveAttribute("href", "/bulk?type=order.fulfill&status=blocked");
+  await screenshot(page, info, "search-bulk-link");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, info, "search-bulk-link-phone");
 });
