@@ -169,7 +169,7 @@ export function Fact({
   return (
     <div className="min-w-0">
       <dt className="text-xs text-zinc-500 dark:text-zinc-400">{label}</dt>
-      <dd className={`mt-0.5 text-sm ${wrap ? "break-all" : "truncate"}`}>{children}</dd>
+      <dd className={`mt-0.5 text-sm ${wrap ? "wrap-anywhere" : "truncate"}`}>{children}</dd>
     </div>
   );
 }

@@ -28,14 +28,25 @@ export function Totals({ d }: { d: Dashboard }) {
           </Link>
         </li>
       ))}
-      <li className="rounded-lg border border-zinc-200 bg-white px-3 py-2.5 dark:border-zinc-800 dark:bg-zinc-900">
-        <span className="inline-flex h-[22px] items-center gap-1.5 text-xs font-medium text-status-blocked-ink">
-          <Clock className="size-3.5" aria-hidden /> stuck
-        </span>
-        <p className="mt-1.5 text-2xl font-semibold tabular-nums">
-          {d.stuck.count.toLocaleString("en")}
-          {d.stuck.atLeast && "+"}
-        </p>
+      {/* The same box as the status tiles (a flex row, not an inline line box, so no baseline
+          gap makes it taller), leading to the stuck list further down. */}
+      <li>
+        <a
+          href="#stuck"
+          className="block rounded-lg border border-zinc-200 bg-white px-3 py-2.5 hover:border-zinc-400 dark:border-zinc-800 dark:bg-zinc-900 dark:hover:border-zinc-600"
+          data-testid="total-stuck-tile"
+        >
+          <div className="flex items-center justify-between">
+            <span className="inline-flex h-5 items-center gap-1.5 text-xs font-medium text-status-blocked-ink">
+              <Clock className="size-3.5" aria-hidden /> stuck
+            </span>
+            <span className="text-[11px] text-zinc-500 dark:text-zinc-400">now</span>
+          </div>
+          <p className="mt-1.5 text-2xl font-semibold tabular-nums">
+            {d.stuck.count.toLocaleString("en")}
+            {d.stuck.atLeast && "+"}
+          </p>
+        </a>
       </li>
     </ul>
   );

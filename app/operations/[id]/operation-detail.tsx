@@ -89,7 +89,7 @@ export function OperationDetail({ initial }: { initial: Detail }) {
           <Fact label="Last change">
             <Time value={op.updatedAt} />
           </Fact>
-          <Fact label={op.status === "failed" ? "Failed" : "Completed"}>
+          <Fact label={op.status === "failed" ? "Failed" : "Completed"} wrap>
             {op.completedAt ? (
               <>
                 <Time value={op.completedAt} />{" "}
@@ -143,11 +143,13 @@ export function OperationDetail({ initial }: { initial: Detail }) {
       <StagesView steps={d.steps} />
 
       <div className="grid gap-5 lg:grid-cols-3">
-        <div className="space-y-5 lg:col-span-2">
+        {/* min-w-0: a grid item is as wide as its widest line by default, which on a phone
+            pushed the timeline past the screen. */}
+        <div className="min-w-0 space-y-5 lg:col-span-2">
           <TimelineView detail={d} pending={pending} visible={visible} fresh={fresh} />
           <HopsView segments={d.segments} visible={visible} />
         </div>
-        <div className="space-y-5">
+        <div className="min-w-0 space-y-5">
           <Panel id="actions" title={<IconTitle icon={Wrench}>Actions</IconTitle>}>
             <OperationActions operationId={op.id} />
           </Panel>
@@ -260,7 +262,12 @@ export function OperationDetail({ initial }: { initial: Detail }) {
 function Json({ value }: { value: unknown }) {
   if (value === null || value === undefined) return <Empty>Nothing.</Empty>;
   return (
-    <pre className="max-h-72 overflow-auto px-4 py-3 font-mono text-xs leading-relaxed text-zinc-800 dark:text-zinc-200">
+    // Scrolls inside its panel (a phone, a long value): focusable so a keyboard can scroll it.
+    <pre
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus (WCAG 2.1.1)
+      tabIndex={0}
+      className="max-h-72 overflow-auto px-4 py-3 font-mono text-xs leading-relaxed text-zinc-800 dark:text-zinc-200"
+    >
       {JSON.stringify(value, null, 2)}
     </pre>
   );
