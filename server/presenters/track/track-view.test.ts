@@ -82,7 +82,7 @@ describe("deriveTrackView", () => {
     );
     expect(stock.state).toBe("on_hold");
     expect(stock.headline).toMatch(
-      /^One of your items is not available right now\. Our team is sorting it out/,
+      /^One of your items is out of stock right now\. We'll continue automatically as soon as it's back/,
     );
     expect(stock.headline).not.toMatch(/action needed/i);
     expect(stock.actionNeeded).toBeNull();
