@@ -33,7 +33,7 @@ const order = (orderId: string, extra: Record<string, unknown> = {}) => ({
 /** What an operator does from the console: the production path (server/actions/perform.ts). */
 const act = (operationId: string, action: ActionRequest["action"], reason: string) =>
   performAction(
-    { db: t.db, runs: h.runs },
+    { db: t.db, runs: h.runs, registry: defaultRegistry },
     {
       operationId,
       request: { action } as ActionRequest,
@@ -125,6 +125,25 @@ describe("order.fulfill", () => {
     expect(
       await count(t.db.$client`select count(*)::int as n from audit_records where operation_id = ${id}`),
     ).toBe(0);
+  });
+
+  it("cancelling an order with nothing to undo is failed at once, and its audit record says so", async () => {
+    const id = await h.start(
+      "order.fulfill",
+      order("ord_cancel_now", { items: [{ sku: "NOPE-1", quantity: 1 }] }),
+    );
+    expect(await h.waitFor(id, ["blocked"])).toBe("blocked");
+    expect(await act(id, "cancel", "The customer ordered an item we never sold")).toMatchObject({
+      type: "done",
+      statusBefore: "blocked",
+      statusAfter: "failed",
+    });
+    // In the action's own commit: no worker turn needed to become what the record says.
+    const [op] = await t.db.$client`select status from operations where id = ${id}`;
+    expect(op!.status).toBe("failed");
+    const [record] = await t.db.$client`
+      select status_before, status_after, details from audit_records where operation_id = ${id}`;
+    expect(record).toMatchObject({ status_before: "blocked", status_after: "failed", details: null });
   });
 
   it("a blocked order the shop cancels meanwhile fails at once, its stock never reserved", async () => {
