@@ -151,15 +151,19 @@ export function BulkForm() {
             <input id="bulk-since" name="since" type="datetime-local" className={inputClass} />
           </Field>
           {(cause || blockedKind) && <BlockedByNote type={type} cause={cause} kind={blockedKind ?? null} />}
-          <Field id="bulk-action" label="Action">
-            <Select
-              id="bulk-action"
-              value={action}
-              onChange={(e) => setAction(e.target.value as BulkActionKind)}
-              className={inputClass}
-              options={ACTIONS}
-            />
-          </Field>
+          {/* Two columns wide: the choices explain themselves ("Resume (the blocking step runs
+              again)") and a one-column select cut them mid-word. */}
+          <div className="sm:col-span-2">
+            <Field id="bulk-action" label="Action">
+              <Select
+                id="bulk-action"
+                value={action}
+                onChange={(e) => setAction(e.target.value as BulkActionKind)}
+                className={inputClass}
+                options={ACTIONS}
+              />
+            </Field>
+          </div>
           {needsStep && (
             <Field id="bulk-action-step" label="Step to act on">
               <Select

@@ -131,6 +131,33 @@ test.describe("a support shift", () => {
     await screenshot(page, info, "api-phone");
   });
 
+  test("a workflow's runbook reads as a list, and a long bulk choice keeps its whole label", async ({
+    page,
+  }, info) => {
+    await page.setViewportSize(DESKTOP);
+    await signIn(page, "/workflows/order.fulfill");
+    const runbook = page.getByRole("heading", { name: "Runbook" }).first().locator("xpath=..");
+    expect(await runbook.locator("li").count()).toBeGreaterThan(1);
+    await screenshot(page, info, "workflow-desktop");
+    await page.goto("/bulk");
+    const action = page.getByLabel("Action");
+    await expect(action).toHaveAttribute("title", "Resume (the blocking step runs again)");
+    // Wide enough to show the whole choice, not only on hover.
+    const fits = await action.evaluate((el: HTMLSelectElement) => {
+      const style = getComputedStyle(el);
+      const ctx = document.createElement("canvas").getContext("2d")!;
+      ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const label = el.options[el.selectedIndex]!.text;
+      // the text, the select's padding and its arrow
+      return ctx.measureText(label).width + 40 <= el.clientWidth;
+    });
+    expect(fits, "the chosen action's label fits its select").toBe(true);
+    await screenshot(page, info, "bulk-desktop");
+    await page.setViewportSize(PHONE);
+    await expectNoHorizontalOverflow(page);
+    await screenshot(page, info, "bulk-phone");
+  });
+
   test("an unknown bulk action answers 404 at once, with no 'Loading…'", async ({ page }, info) => {
     await signIn(page, "/");
     const res = await page.goto("/bulk/00000000-0000-7000-8000-000000000000");
