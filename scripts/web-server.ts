@@ -8,10 +8,12 @@
  * Every request also carries the socket's own address in PEER_ADDRESS_HEADER (whatever a
  * client sent under that name is dropped first): the one client address nobody can claim.
  */
+
 import http, { type IncomingMessage, type Server } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PEER_ADDRESS_HEADER } from "@/server/auth/request-meta";
+import { answerHelp } from "./lib/usage";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -158,6 +160,10 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  answerHelp(`usage: node --import tsx scripts/web-server.ts [--dev]
+  The web process as the launcher starts it (npm start / npm run dev): Next's handler on a
+  node:http server with API timeouts. PORT (3000); THROUGHLINE_HEADERS_TIMEOUT_MS,
+  THROUGHLINE_REQUEST_TIMEOUT_MS, THROUGHLINE_KEEP_ALIVE_TIMEOUT_MS.`);
   main().catch((error: unknown) => {
     console.error(`[web] failed to start: ${(error as Error).message}`);
     process.exit(1);
