@@ -164,7 +164,9 @@ describe("every object-naming procedure and route has an object-level rule", () 
     expect(naming.sort()).toEqual([...Object.keys(OBJECT_INPUTS), ...LINK_PROCEDURES, ...NOT_OBJECTS].sort());
   });
 
-  it("the only /api route naming an object is GET /api/v1/operations/[id]", () => {
+  // Each [param] route has its object-level test: the operation below, the acknowledge and
+  // callback routes in permissions.matrix.test.ts (another type's operation, forged tokens).
+  it("the /api routes naming an object are exactly those with an object-level test", () => {
     const found: string[] = [];
     const walk = (dir: string) => {
       for (const name of readdirSync(dir)) {
@@ -175,7 +177,11 @@ describe("every object-naming procedure and route has an object-level rule", () 
       }
     };
     walk(path.join(ROOT, "app/api"));
-    expect(found).toEqual(["app/api/v1/operations/[id]/route.ts"]);
+    expect(found.sort()).toEqual([
+      "app/api/v1/callbacks/[token]/route.ts",
+      "app/api/v1/operations/[id]/route.ts",
+      "app/api/v1/operations/[id]/steps/[step]/acknowledge/route.ts",
+    ]);
   });
 });
 
