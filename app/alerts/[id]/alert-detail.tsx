@@ -100,7 +100,7 @@ export function AlertDetailView({ id }: { id: string }) {
         <Panel
           id="alert-affected"
           className="lg:col-span-2"
-          title={`Affected operations: ${a.affected.count}${a.affected.count >= 1000 ? "+" : ""}`}
+          title={`Affected operations: ${a.affected.count}${a.affected.count >= 1000 ? "+" : ""} (at the last evaluation)`}
           action={
             <Link
               href={searchHref(a.affectedFilter)}
@@ -115,11 +115,18 @@ export function AlertDetailView({ id }: { id: string }) {
           ) : (
             <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800">
               {a.affected.oldest.map((o) => (
-                <li key={o.id} className="flex items-center justify-between gap-3 px-4 py-2">
-                  <OperationLink id={o.id} reference={o.reference} />
-                  <span className="flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
+                <li
+                  key={o.id}
+                  className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 px-4 py-2"
+                >
+                  <span className="min-w-0 break-all">
+                    <OperationLink id={o.id} reference={o.reference} />
+                  </span>
+                  <span className="flex shrink-0 items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
                     <StatusBadge status={o.status} />
-                    <Time value={o.updatedAt} />
+                    <span>
+                      last change <Time value={o.updatedAt} />
+                    </span>
                   </span>
                 </li>
               ))}
