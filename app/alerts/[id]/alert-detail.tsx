@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { ArrowRight } from "lucide-react";
 import Link from "next/link";
 import { OperationLink } from "../../_components/links";
-import { Markdown } from "../../_components/markdown";
+import { linesAsList, Markdown } from "../../_components/markdown";
 import { StatusBadge } from "../../_components/status-badge";
 import { formatDuration, Time } from "../../_components/time";
 import { Breadcrumb, Empty, ErrorNote, Fact, Panel } from "../../_components/ui";
@@ -169,7 +169,7 @@ export function AlertDetailView({ id }: { id: string }) {
 
       <Panel id="alert-runbook" title="Runbook">
         <div className="px-4 py-3">
-          {a.runbook ? <Markdown>{a.runbook}</Markdown> : <Empty>No runbook for this rule.</Empty>}
+          {a.runbook ? <Markdown>{linesAsList(a.runbook)}</Markdown> : <Empty>No runbook for this rule.</Empty>}
         </div>
       </Panel>
     </div>
