@@ -127,10 +127,15 @@ describe("SearchPresenter.call", () => {
     ).toEqual({ count: 4, atLeast: false });
     expect((await search.call({ q: "nothing-like-this" })).total).toEqual({ count: 0, atLeast: false });
     const sql = t.db.$client;
+    // Copies of one operation with their own reference (generated columns left to the database).
+    const columns = await sql<{ name: string }[]>`
+      select column_name as name from information_schema.columns
+      where table_name = 'operations' and table_schema = current_schema() and is_generated = 'NEVER'
+        and column_name not in ('id', 'reference', 'idempotency_key')`;
+    const list = sql.unsafe(columns.map((c) => `"${c.name}"`).join(", "));
     await sql`
-      insert into operations
-      select (jsonb_populate_record(null::operations, to_jsonb(o) || jsonb_build_object(
-        'id', gen_random_uuid(), 'reference', 'many_' || i, 'idempotency_key', null))).*
+      insert into operations (id, reference, ${list})
+      select gen_random_uuid(), 'many_' || i, ${list}
       from operations o, generate_series(1, ${COUNT_BOUND + 1}) i where o.id = ${ids.ada!}`;
     try {
       const many = await search.call({ q: "MANY_", limit: 5 });

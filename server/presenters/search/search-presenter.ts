@@ -126,14 +126,20 @@ export class SearchPresenter {
         ${request.synthetic === true ? sql`and o.synthetic` : request.synthetic === false ? sql`and not o.synthetic` : sql``}
         ${finished ? sql`and o.completed_at is not null` : sql``}`;
 
-    const rows = await sql<(Row & { capped: boolean })[]>`
+    // With a search box term, the bounded count rides in the page's own statement, over the
+    // same materialised hits: read twice, common error text cost twice (17 → 40 ms p50).
+    const inlineCount =
+      term.kind === "text"
+        ? sql`(select count(*)::int from (select 1 from operations o ${where()} limit ${COUNT_BOUND + 1}) c)`
+        : sql`null::int`;
+    const rows = await sql<(Row & { capped: boolean; n: number | null })[]>`
       ${hitsCte(sql, term)}
       select o.id, o.type, o.version, o.status, o.reference, o.subject, o.current_step as "currentStep",
         o.blocked_kind as "blockedKind",
         case when o.status = 'blocked' then o.blocked_reason
              when o.status = 'failed' then o.error->>'message' end as problem,
         o.synthetic, o.created_at as "createdAt", o.updated_at as "updatedAt", o.completed_at as "completedAt",
-        ${matchedColumn(sql, term)} as matched, ${prefixCappedColumn(sql, term)} as capped
+        ${matchedColumn(sql, term)} as matched, ${prefixCappedColumn(sql, term)} as capped, ${inlineCount} as n
       from operations o
       ${where()}
         ${cursor ? keyset(sql, cursor, finished, desc) : sql``}
@@ -156,9 +162,10 @@ export class SearchPresenter {
         : null;
     // A first page that is not full is its own count (most lookups): no second read. Else the
     // matches are counted up to the bound; `capped` says a prefix arm stopped early.
-    let n = page.length;
+    let n = rows[0]?.n ?? page.length;
     let capped = rows[0]?.capped ?? false;
-    if (cursor || rows.length > limit || (term.kind === "text" && rows.length === 0)) {
+    const countedInline = rows[0]?.n !== null && rows[0]?.n !== undefined;
+    if (!countedInline && (cursor || rows.length > limit || (term.kind === "text" && rows.length === 0))) {
       const [counted] = await sql<{ n: number; capped: boolean }[]>`
         ${hitsCte(sql, term)}
         select (select count(*)::int from (select 1 from operations o ${where()} limit ${COUNT_BOUND + 1}) c) as n,
@@ -167,7 +174,7 @@ export class SearchPresenter {
       capped = counted?.capped ?? false;
     }
     return {
-      rows: page.map(({ capped: _, ...r }) => this.toRow(r)),
+      rows: page.map(({ capped: _, n: __, ...r }) => this.toRow(r)),
       total: { count: Math.min(n, COUNT_BOUND), atLeast: n > COUNT_BOUND || capped },
       next,
       term: term.kind,
