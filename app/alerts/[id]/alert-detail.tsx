@@ -169,7 +169,11 @@ export function AlertDetailView({ id }: { id: string }) {
 
       <Panel id="alert-runbook" title="Runbook">
         <div className="px-4 py-3">
-          {a.runbook ? <Markdown>{linesAsList(a.runbook)}</Markdown> : <Empty>No runbook for this rule.</Empty>}
+          {a.runbook ? (
+            <Markdown>{linesAsList(a.runbook)}</Markdown>
+          ) : (
+            <Empty>No runbook for this rule.</Empty>
+          )}
         </div>
       </Panel>
     </div>

@@ -47,9 +47,10 @@ function sandboxProblem(sentence: string): string | null {
 
 /** "Press/click/use the X button" must name a button that exists. */
 function buttonProblem(sentence: string): string | null {
-  const named = /\b(?:[Pp]ress|[Cc]lick|[Uu]se|[Tt]ap)\s+(?:the\s+)?["“]?([A-Z][\w ]*?)["”]?\s+(?:button|control)\b/.exec(
-    sentence,
-  );
+  const named =
+    /\b(?:[Pp]ress|[Cc]lick|[Uu]se|[Tt]ap)\s+(?:the\s+)?["“]?([A-Z][\w ]*?)["”]?\s+(?:button|control)\b/.exec(
+      sentence,
+    );
   if (!named) return null;
   const label = named[1]!.trim().toLowerCase();
   const labels = [...Object.values(SANDBOX_CONTROLS), ...CONSOLE_ACTIONS].map((l) => l.toLowerCase());
