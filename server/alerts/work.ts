@@ -1,3 +1,4 @@
+import { startCompanionLoop } from "@/server/engine/companion-loop";
 import type { StartCompanion } from "@/server/engine/worker";
 import { ALERT_TICK_MS, evaluateAlerts } from "./evaluate";
 
@@ -7,25 +8,16 @@ import { ALERT_TICK_MS, evaluateAlerts } from "./evaluate";
  * the next tick starts again from what committed.
  */
 export const alertsWork: StartCompanion = async ({ db, registry, workerId, log }) => {
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    running = evaluateAlerts({ db, registry, evaluator: workerId })
-      .then((r) => {
-        if (r.ran && r.fired + r.resolved > 0)
-          log(`alerts: ${r.fired} fired, ${r.resolved} resolved (${r.durationMs} ms)`);
-      })
-      .catch((error: unknown) => log(`alerts: evaluation failed: ${(error as Error).message}`))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, ALERT_TICK_MS - (Date.now() % ALERT_TICK_MS) + 50);
-      });
-  };
-  let timer = setTimeout(tick, 0);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+  // Ticks land just after each ALERT_TICK_MS boundary, so every worker tries the same tick.
+  const untilNextTick = () => ALERT_TICK_MS - (Date.now() % ALERT_TICK_MS) + 50;
+  return startCompanionLoop({
+    tick: async () => {
+      const r = await evaluateAlerts({ db, registry, evaluator: workerId });
+      if (r.ran && r.fired + r.resolved > 0)
+        log(`alerts: ${r.fired} fired, ${r.resolved} resolved (${r.durationMs} ms)`);
+      return untilNextTick();
     },
-  };
+    retryMs: untilNextTick,
+    onError: (error) => log(`alerts: evaluation failed: ${(error as Error).message}`),
+  });
 };

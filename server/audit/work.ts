@@ -1,3 +1,4 @@
+import { startCompanionLoop } from "@/server/engine/companion-loop";
 import type { StartCompanion } from "@/server/engine/worker";
 import { writeCheckpoint } from "./checkpoint";
 import { AUDIT_KEY_ENV, auditKeyFromEnv, checkpointFileFromEnv } from "./key";
@@ -24,23 +25,20 @@ export const auditWork: StartCompanion = async ({ db, workerId, log }) => {
   }
   const file = checkpointFileFromEnv();
   const everyMs = Number(process.env.THROUGHLINE_AUDIT_CHECKPOINT_MS) || AUDIT_CHECKPOINT_MS;
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    running = writeCheckpoint({ sql: db.$client, key, writer: workerId, file, log })
-      .catch((error: unknown) => log(`audit checkpoint failed: ${(error as Error).message}`))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, everyMs);
-      });
-  };
-  let timer = setTimeout(tick, 0);
+  const write = () => writeCheckpoint({ sql: db.$client, key, writer: workerId, file, log });
+  const loop = startCompanionLoop({
+    tick: async () => {
+      await write();
+      return everyMs;
+    },
+    retryMs: () => everyMs,
+    onError: (error) => log(`audit checkpoint failed: ${(error as Error).message}`),
+  });
   return {
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+      await loop.stop();
       // A last checkpoint on the way out, so a clean stop leaves the whole chain anchored.
-      await writeCheckpoint({ sql: db.$client, key, writer: workerId, file, log }).catch(() => {});
+      await write().catch(() => {});
     },
   };
 };
