@@ -1,29 +1,11 @@
 import type { Sql } from "postgres";
 import { ALERTS_CHANNEL } from "@/server/domain/alerts";
 import { EVENTS_CHANNEL } from "@/server/domain/events";
-import { currentCursor, type FeedCursor, type FeedEvent, type LiveEvent, readChanges } from "./feed";
+import { currentCursor, type FeedCursor, type FeedEvent, readChanges } from "./feed";
 import { StreamLimiter, type StreamLimits, streamLimitsFromEnv } from "./stream-limiter";
-import { Subscription } from "./subscription";
+import { type LiveBatch, type LiveFilter, Subscription } from "./subscription";
 
-export { Subscription };
-
-/** What a subscriber receives: the events it asked for, since its previous batch. */
-export interface LiveBatch {
-  cursor: FeedCursor;
-  /** The events themselves, unless the filter asked for counts only. */
-  events: LiveEvent[];
-  /** How many events the batch stands for. */
-  count: number;
-  /** Events may have been dropped (a burst beyond the read limit): refetch the state whole. */
-  resync: boolean;
-}
-
-export interface LiveFilter {
-  /** Only this operation's events; all events when absent. */
-  operationId?: string;
-  /** Count events without keeping them (a dashboard only needs to know that something changed). */
-  countOnly?: boolean;
-}
+export { type LiveBatch, type LiveFilter, Subscription };
 
 export interface LiveHubOptions {
   sql: Sql;

@@ -1,5 +1,30 @@
-import { type FeedCursor, type FeedEvent, type FeedSnapshot, seenAt, snapshotOf, toLiveEvent } from "./feed";
-import type { LiveBatch, LiveFilter } from "./hub";
+import {
+  type FeedCursor,
+  type FeedEvent,
+  type FeedSnapshot,
+  type LiveEvent,
+  seenAt,
+  snapshotOf,
+  toLiveEvent,
+} from "./feed";
+
+/** What a subscriber receives: the events it asked for, since its previous batch. */
+export interface LiveBatch {
+  cursor: FeedCursor;
+  /** The events themselves, unless the filter asked for counts only. */
+  events: LiveEvent[];
+  /** How many events the batch stands for. */
+  count: number;
+  /** Events may have been dropped (a burst beyond the read limit): refetch the state whole. */
+  resync: boolean;
+}
+
+export interface LiveFilter {
+  /** Only this operation's events; all events when absent. */
+  operationId?: string;
+  /** Count events without keeping them (a dashboard only needs to know that something changed). */
+  countOnly?: boolean;
+}
 
 /** Most events one subscriber keeps while it is not consuming; beyond, it is told to resync. */
 const PENDING_LIMIT = 2_000;
