@@ -352,4 +352,39 @@ describe("a bulk action", () => {
     expect(actions.filter((a) => a === "bulk_action_started")).toHaveLength(1);
     await Promise.all(ids.map((id) => harness.waitFor(id)));
   });
+  it("keeps the first outcome when a runner whose lease ran out and the one that took over act on one target", async () => {
+    const [id] = await blocked(1);
+    const dry = await dryRunBulk(bulk, {
+      principal: operator,
+      filter: BLOCKED_AT_GATE,
+      request: { action: "resume" },
+      reason: "Resume with a takeover",
+      canarySize: 1,
+    });
+    if (dry.type !== "frozen") throw new Error(dry.type);
+    const held = await holdOperation(id!);
+    await confirmBulk(bulk, { bulkActionId: dry.bulkActionId, count: 1, principal: operator, request: meta });
+    // The worker's runner waits on the operation; its lease runs out meanwhile (a stalled process).
+    await held.waiting();
+    await t.db
+      .$client`update bulk_actions set runner_lease_until = now() - interval '1 second' where id = ${dry.bulkActionId}`;
+    const takeover = advanceBulk(deps, { bulkActionId: dry.bulkActionId, runnerId: "takeover" });
+    await eventually(async () => {
+      const [row] = await t.db.$client`
+        select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'`;
+      expect(row!.n, "both runners waiting on the operation").toBeGreaterThanOrEqual(2);
+    });
+    await held.release();
+    await takeover;
+    await reachesStatus(dry.bulkActionId, "completed");
+    const [target] = await t.db
+      .select({ outcome: bulkActionTargets.outcome })
+      .from(bulkActionTargets)
+      .where(eq(bulkActionTargets.bulkActionId, dry.bulkActionId));
+    // Before: the second runner's "already done" (of the first one's own change) overwrote "succeeded".
+    expect(target!.outcome).toBe("succeeded");
+    expect((await auditActions(dry.bulkActionId)).filter((a) => a === "operation_resumed")).toHaveLength(1);
+    await harness.waitFor(id!);
+  });
 });

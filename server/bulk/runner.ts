@@ -103,6 +103,10 @@ export async function advanceBulk(deps: ActionDeps, options: AdvanceBulkOptions)
       eq(bulkActionTargets.bulkActionId, bulk.id),
       eq(bulkActionTargets.position, target.position),
     );
+    // A runner whose lease ran out while it acted and the one that took over can both pick
+    // this target; the first outcome written stands (the other one then reads "already done"
+    // of the first one's own change and must not overwrite its "succeeded").
+    const stillPending = and(where, eq(bulkActionTargets.outcome, "pending"));
     let result: ActionResult;
     try {
       result = await performAction(deps, {
@@ -126,11 +130,15 @@ export async function advanceBulk(deps: ActionDeps, options: AdvanceBulkOptions)
         "bulk action target failed",
       );
       const message = `An unexpected error stopped this action. Incident ${incidentId}: the details are in the logs.`;
-      await db.update(bulkActionTargets).set(record("failed", message)).where(where);
+      await db.update(bulkActionTargets).set(record("failed", message)).where(stillPending);
       continue;
     }
     const { outcome, message } = outcomeOf(result);
-    await db.update(bulkActionTargets).set(record(outcome, message)).where(where);
+    // "done" is this runner's own change (its outcome committed with it): add the message.
+    await db
+      .update(bulkActionTargets)
+      .set(record(outcome, message))
+      .where(result.type === "done" ? where : stillPending);
 
     // Between operations: still ours, and still running?
     const renewed = await claimRunner(db, bulk.id, runnerId);
