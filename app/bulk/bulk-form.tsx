@@ -39,6 +39,8 @@ export function BulkForm() {
   // From an inbox group or a block kind (`/bulk?…&cause=…` or `&kind=…`): fixed, not edited here.
   const cause = params.get("cause");
   const blockedKind = BLOCK_KINDS.find((k) => k === params.get("kind"));
+  // From a search (`&q=…`): what the search box found for this text, fixed too.
+  const text = params.get("q")?.trim() || null;
   const [typed, setTyped] = useState("");
   const [outputError, setOutputError] = useState<string | null>(null);
   const dryRun = useMutation(trpc.actions.bulk.dryRun.mutationOptions());
@@ -86,6 +88,7 @@ export function BulkForm() {
         until: toDate(data.get("until")),
         ...(cause ? { cause } : {}),
         ...(blockedKind ? { blockedKind } : {}),
+        ...(text ? { text } : {}),
       },
       action,
       step: needsStep ? String(data.get("actionStep") ?? "") || undefined : undefined,
@@ -151,6 +154,7 @@ export function BulkForm() {
             <input id="bulk-since" name="since" type="datetime-local" className={inputClass} />
           </Field>
           {(cause || blockedKind) && <BlockedByNote type={type} cause={cause} kind={blockedKind ?? null} />}
+          {text && <SearchTextNote type={type} text={text} />}
           {/* Two columns wide: the choices explain themselves ("Resume (the blocking step runs
               again)") and a one-column select cut them mid-word. */}
           <div className="sm:col-span-2">
@@ -283,6 +287,25 @@ function BlockedByNote({ type, cause, kind }: { type: string; cause: string | nu
         )}
         .{" "}
         <Link href={list} className="whitespace-nowrap text-zinc-600 underline dark:text-zinc-400">
+          See them
+        </Link>
+      </p>
+    </div>
+  );
+}
+
+/** The fixed filter a search brought: what the search box finds for its text. */
+function SearchTextNote({ type, text }: { type: string; text: string }) {
+  return (
+    <div className="space-y-1 text-sm sm:col-span-2" data-testid="bulk-search-text">
+      <p className="font-medium">Found by the search</p>
+      <p className="break-words text-zinc-700 dark:text-zinc-300">
+        Only what a search for <span className="font-medium">“{text}”</span> finds (reference, email, id,
+        idempotency key or error text).{" "}
+        <Link
+          href={`/operations?${new URLSearchParams({ q: text, type })}`}
+          className="whitespace-nowrap text-zinc-600 underline dark:text-zinc-400"
+        >
           See them
         </Link>
       </p>

@@ -224,7 +224,12 @@ export function OperationsSearch() {
             {totalText(query.data.total)}
           </p>
           {query.data.total.count > 0 && (
-            <BulkFromSearch type={params.type} statuses={params.status} step={params.step} />
+            <BulkFromSearch
+              type={params.type}
+              statuses={params.status}
+              step={params.step}
+              text={params.q || null}
+            />
           )}
         </div>
       )}

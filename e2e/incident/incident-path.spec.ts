@@ -212,4 +212,14 @@ test("an inbox group's count opens exactly its operations, with a way to resume 
   await screenshot(page, info, "search-bulk-link");
   await page.setViewportSize({ width: 390, height: 844 });
   await screenshot(page, info, "search-bulk-link-phone");
+
+  // A search by text (here the references' start) carries its text: the dry run freezes what it found.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`/operations?${new URLSearchParams({ q: tag, type: "order.fulfill", status: "blocked" })}`);
+  await page.getByRole("link", { name: "Act on these in bulk →" }).click();
+  await expect(page.getByTestId("bulk-search-text")).toContainText(tag);
+  await page.getByLabel("Reason").fill("Resume what the search found");
+  await page.getByRole("button", { name: "Dry run" }).click();
+  await expect(page.getByTestId("bulk-count")).toContainText("3 operations match and are frozen");
+  await screenshot(page, info, "bulk-from-text-search");
 });

@@ -30,6 +30,8 @@ export interface BulkFilter {
   blockedKind?: BlockKind;
   /** Blocked by this cause: a `blockCause(kind, step, signature)` key (the inbox's groups). */
   cause?: string;
+  /** What the search box found for this text (searchTextWhere): a bulk action started from a search. */
+  text?: string;
 }
 
 /** The filter as the bulk action row keeps it (JSON). */
@@ -42,6 +44,7 @@ export interface StoredBulkFilter {
   /** Absent on bulk actions made before these filters existed. */
   blockedKind?: BlockKind | null;
   cause?: string | null;
+  text?: string | null;
 }
 
 export interface BulkRequest {
@@ -68,6 +71,7 @@ export function storedFilter(filter: BulkFilter): StoredBulkFilter {
     until: filter.until?.toISOString() ?? null,
     blockedKind: filter.blockedKind ?? null,
     cause: filter.cause ?? null,
+    text: filter.text ?? null,
   };
 }
 

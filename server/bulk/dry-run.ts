@@ -13,6 +13,7 @@ import {
   storedFilter,
 } from "./bulk-action";
 import type { BulkDeps } from "./queue";
+import { searchTextWhere } from "./text-filter";
 
 export interface DryRunBulkOptions {
   principal: Principal;
@@ -56,6 +57,7 @@ export async function dryRunBulk(
         filter.until ? lt(operations.updatedAt, filter.until) : undefined,
         filter.blockedKind ? eq(operations.blockedKind, filter.blockedKind) : undefined,
         cause ? causeWhere(cause) : undefined,
+        filter.text ? searchTextWhere(filter.text) : undefined,
       ),
     )
     .orderBy(asc(operations.id))

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MAX_REASON_LENGTH } from "@/server/actions/plans";
 import { BULK_CAP } from "@/server/bulk/bulk-action";
+import { MAX_BULK_TEXT } from "@/server/bulk/text-filter";
 import { BULK_ACTION_KINDS, BULK_OUTCOMES, BULK_STATUSES } from "@/server/domain/bulk";
 import { BLOCK_KINDS, OPERATION_STATUSES } from "@/server/domain/statuses";
 import { jsonFits } from "@/server/operations/json-size";
@@ -22,6 +23,8 @@ export const ZBulkFilterSchema = z.strictObject({
     .max(MAX_BLOCK_CAUSE_LENGTH)
     .refine(isBlockCause, "Not a cause of blocked work.")
     .optional(),
+  /** The search box's text, when the bulk action starts from a search. */
+  text: z.string().trim().min(1).max(MAX_BULK_TEXT).optional(),
 });
 
 export const ZDryRunBulkRequestSchema = z.strictObject({
