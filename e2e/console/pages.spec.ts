@@ -19,7 +19,8 @@ test.describe("workflows and sandbox", () => {
 
   test("the sandbox changes a provider's faults and puts them back", async ({ page }, info) => {
     await signIn(page, "/sandbox");
-    const carrier = page.locator("section", { has: page.getByRole("heading", { name: "carrier" }) });
+    // The provider's own panel (the page's Faults section holds every provider's).
+    const carrier = page.getByRole("region", { name: "carrier", exact: true });
     await carrier.getByLabel("Added latency").fill("300");
     await carrier.getByRole("button", { name: "Apply" }).click();
     await expect(carrier.getByText("faults on")).toBeVisible();
