@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import net from "node:net";
 import path from "node:path";
 import postgres from "postgres";
 import { placeCluster } from "./embedded-location";
@@ -15,6 +14,7 @@ import {
   startPostmaster,
   stopLeftoverServer,
 } from "./embedded-server";
+import { freePort } from "./free-port";
 
 /** A database the process can use, and how to let go of it. */
 export interface DatabaseHandle {
@@ -144,17 +144,6 @@ async function readState(file: string): Promise<{ port: number; ownerPid: number
   } catch {
     return null;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {

@@ -8,11 +8,11 @@
  */
 import { readFileSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isAlive, listProcesses } from "@/db/embedded-processes";
+import { freePort } from "@/db/free-port";
 import { eventually } from "@/test/eventually";
 import { type Launched, launch } from "@/test/launcher";
 import { assertPortFree, LAUNCHER_MARK } from "./lib/leftovers";
@@ -23,17 +23,6 @@ const FIRST_START_MS = 900_000;
 const START_MS = 180_000;
 const RECOVERY_MS = 120_000;
 const BANNER = "Throughline is running";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 /** Everything of one launcher's that a crash could leave behind. */
 function remainsOf(run: Launched, clusterDir: string): number[] {

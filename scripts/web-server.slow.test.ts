@@ -13,6 +13,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "@/db/free-port";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { eventually } from "@/test/eventually";
 import { type Launched, launch } from "@/test/launcher";
@@ -21,17 +22,6 @@ import { type Launched, launch } from "@/test/launcher";
 const START_MS = 240_000;
 /** Far above the 1–2 s timeouts set below, and below Node's own 60 s / 300 s. */
 const CLOSE_DEADLINE_MS = 45_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address() as net.AddressInfo;
-      server.close(() => resolve(address.port));
-    });
-  });
-}
 
 interface Trickle {
   /** Settles when the server closes the connection, with what it answered (if anything). */

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { AlertRuleName, AlertState } from "@/server/domain/alerts";
-import type { OperationStatus } from "@/server/domain/statuses";
+import type { AffectedFilter, AlertRow } from "@/server/presenters/alerts/alert-row";
 import { Time } from "../_components/time";
 
 /** Each rule in the operator's words. */
@@ -38,19 +38,20 @@ export function AlertStateBadge({ state, silenced }: { state: AlertState; silenc
 }
 
 /** What an alert row needs to be shown in a list (the list page and the dashboard panel). */
-export interface AlertListRow {
-  id: string;
-  rule: AlertRuleName;
-  workflowType: string;
-  scope: string;
-  state: AlertState;
-  summary: string;
-  affectedCount: number;
-  firedAt: Date;
-  silencedUntil: Date | null;
-  resolvedAt: Date | null;
-  affectedFilter: AffectedFilterView;
-}
+export type AlertListRow = Pick<
+  AlertRow,
+  | "id"
+  | "rule"
+  | "workflowType"
+  | "scope"
+  | "state"
+  | "summary"
+  | "affectedCount"
+  | "firedAt"
+  | "silencedUntil"
+  | "resolvedAt"
+  | "affectedFilter"
+>;
 
 export const alertTypeLabel = (type: string) => (type === "*" ? "all types" : type);
 
@@ -94,14 +95,7 @@ export function AlertListItem({ alert }: { alert: AlertListRow }) {
 }
 
 /** The operations list (search) and the bulk flow, filtered to what an alert names. */
-export interface AffectedFilterView {
-  workflowType: string | null;
-  statuses: OperationStatus[];
-  blockedKind: string | null;
-  synthetic: boolean;
-}
-
-export function searchHref(f: AffectedFilterView): string {
+export function searchHref(f: AffectedFilter): string {
   const q = new URLSearchParams();
   if (f.workflowType) q.set("type", f.workflowType);
   for (const s of f.statuses) q.append("status", s);
@@ -110,7 +104,7 @@ export function searchHref(f: AffectedFilterView): string {
 }
 
 /** Null when the bulk flow cannot take the filter (it needs one type; nothing to act on when finished). */
-export function bulkHref(f: AffectedFilterView): string | null {
+export function bulkHref(f: AffectedFilter): string | null {
   const actionable = f.statuses.filter((s) => s === "blocked" || s === "failed" || s === "processing");
   if (!f.workflowType || actionable.length === 0 || f.synthetic) return null;
   const q = new URLSearchParams({ type: f.workflowType });
@@ -121,7 +115,7 @@ export function bulkHref(f: AffectedFilterView): string | null {
 }
 
 /** "Resume these 12" for blocked work (the bulk flow preselects resume), "Act on these 12" otherwise. */
-export function actLabel(f: AffectedFilterView, count: number): string {
+export function actLabel(f: AffectedFilter, count: number): string {
   const n = count >= 1000 ? "1,000+" : String(count);
   return f.statuses.length === 1 && f.statuses[0] === "blocked" ? `Resume these ${n}` : `Act on these ${n}`;
 }

@@ -76,12 +76,7 @@ function RestockForm() {
         <Button type="submit" variant="primary" disabled={restock.isPending}>
           {restock.isPending ? "Restocking…" : SANDBOX_CONTROLS.restock}
         </Button>
-        {done && (
-          <p role="status" className="text-sm text-zinc-700 dark:text-zinc-300">
-            {done}
-          </p>
-        )}
-        {restock.isError && <ErrorNote>{errorText(restock.error)}</ErrorNote>}
+        <FormOutcome done={done} error={restock.isError ? errorText(restock.error) : null} />
       </form>
     </Panel>
   );
@@ -122,13 +117,22 @@ function CancelShopOrderForm() {
         <Button type="submit" className="text-status-failed-ink" disabled={cancel.isPending}>
           {cancel.isPending ? "Cancelling…" : SANDBOX_CONTROLS.cancelShopOrder}
         </Button>
-        {done && (
-          <p role="status" className="text-sm text-zinc-700 dark:text-zinc-300">
-            {done}
-          </p>
-        )}
-        {cancel.isError && <ErrorNote>{errorText(cancel.error)}</ErrorNote>}
+        <FormOutcome done={done} error={cancel.isError ? errorText(cancel.error) : null} />
       </form>
     </Panel>
+  );
+}
+
+/** What a control did (a status line), or why it could not. */
+function FormOutcome({ done, error }: { done: string | null; error: string | null }) {
+  return (
+    <>
+      {done && (
+        <p role="status" className="text-sm text-zinc-700 dark:text-zinc-300">
+          {done}
+        </p>
+      )}
+      {error && <ErrorNote>{error}</ErrorNote>}
+    </>
   );
 }

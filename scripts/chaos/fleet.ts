@@ -9,8 +9,9 @@ import { closeSync, openSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { sleep } from "@/db/embedded-processes";
+import { freePort } from "@/db/free-port";
 import { LauncherGuard } from "../lib/guard";
-import { appendLog, type FleetCounts, freePort, lastLine, type Proc, type WorkflowSet } from "./proc";
+import { appendLog, type FleetCounts, lastLine, type Proc, type WorkflowSet } from "./proc";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const CHAOS_API_KEY = "tl_chaos_run_key";

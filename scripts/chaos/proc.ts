@@ -1,7 +1,6 @@
 /** What the fleet knows of each process it runs, and its small helpers (logs, free ports). */
 import type { ChildProcess } from "node:child_process";
 import { readFileSync, writeSync } from "node:fs";
-import net from "node:net";
 
 export type WorkflowSet = "" | "chaos-next";
 
@@ -50,15 +49,4 @@ export function lastLine(file: string): string {
   } catch {
     return "no log";
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
