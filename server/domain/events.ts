@@ -24,6 +24,10 @@ export const EVENT_TYPES = [
   "wait_started",
   "acknowledged",
   "acknowledgment_refused",
+  // Durable timers: a step scheduled for later (no worker held); the timer fired (due, or an
+  // operator's "run now") and the step runs.
+  "timer_scheduled",
+  "timer_fired",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
