@@ -180,4 +180,5 @@ export const BLOCK_KIND_LABELS: Record<string, string> = {
   precondition_failed: "Precondition failed",
   retries_exhausted: "Retries exhausted",
   invalid_input: "Invalid input",
+  awaiting_end_user: "Waiting for the customer",
 };

@@ -23,6 +23,9 @@ export const AUDIT_ACTIONS = [
   "step_skipped",
   "operation_compensated",
   "operation_cancelled",
+  // A step's end-user form (issue 12): answered by the end user's track link, or by staff for them
+  "end_user_action_submitted",
+  "end_user_action_resolved",
   // Workflow types
   "workflow_paused",
   "workflow_resumed",
@@ -38,5 +41,6 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_ACTOR_KINDS = ["user", "key", "system"] as const;
+/** `end_user`: the holder of an operation's track link (no account; the link and the address say who). */
+export const AUDIT_ACTOR_KINDS = ["user", "key", "system", "end_user"] as const;
 export type AuditActorKind = (typeof AUDIT_ACTOR_KINDS)[number];

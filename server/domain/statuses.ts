@@ -50,6 +50,8 @@ export const BLOCK_KINDS = [
   "precondition_failed",
   "retries_exhausted",
   "invalid_input",
+  /** The end user's move: a step's declared form (`endUserAction`) on the track page. */
+  "awaiting_end_user",
 ] as const;
 export type BlockKind = (typeof BLOCK_KINDS)[number];
 
