@@ -19,6 +19,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   step_skipped: "Step skipped (override)",
   operation_compensated: "Compensation started",
   operation_cancelled: "Cancelled",
+  timer_run_now: "Scheduled step run now",
+  wait_completed_by_hand: "Wait completed by hand",
   end_user_action_submitted: "Answered by the customer",
   end_user_action_resolved: "Answered for the customer",
   workflow_paused: "Workflow paused",

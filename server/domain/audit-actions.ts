@@ -23,6 +23,9 @@ export const AUDIT_ACTIONS = [
   "step_skipped",
   "operation_compensated",
   "operation_cancelled",
+  // Durable waits (issue 12): a scheduled step run before its time; a wait completed by a person
+  "timer_run_now",
+  "wait_completed_by_hand",
   // A step's end-user form (issue 12): answered by the end user's track link, or by staff for them
   "end_user_action_submitted",
   "end_user_action_resolved",
