@@ -15,6 +15,7 @@ import { StartOperationService } from "./operations/start-operation";
 import { createPresenters, type Presenters } from "./presenters";
 import { createProviders, type Providers } from "./providers";
 import { FaultSettingsService } from "./providers/fault-settings";
+import { EndUserActionService } from "./waits/end-user-action";
 import { WaitService } from "./waits/wait-service";
 import { registryFromEnv } from "./workflows";
 import type { WorkflowRegistry } from "./workflows/kit/registry";
@@ -64,6 +65,8 @@ export interface Services {
   sandbox: SandboxControlsService;
   /** Durable waits: acknowledgments, heartbeats, deadlines (server/waits). */
   waits: WaitService;
+  /** Answers to a step's end-user form, by track link or by staff for the customer (server/waits). */
+  endUserActions: EndUserActionService;
   presenters: Presenters;
   /** In-process per-caller budgets: intake per key or person, operator actions per person. */
   limits: CallerLimits;
@@ -111,6 +114,7 @@ export function createServices(deps: ServiceDeps): Services {
     faults: new FaultSettingsService(db),
     sandbox: new SandboxControlsService({ db, runs, registry, providers }),
     waits: new WaitService({ db, runs, registry, now }),
+    endUserActions: new EndUserActionService({ db, runs, registry, now }),
     presenters,
     limits: deps.limits ?? callerLimitsFromEnv(),
     async close() {

@@ -15,11 +15,15 @@ import { type RateLimiter, rateLimiterFromEnv } from "./rate-limit";
 export interface CallerLimits {
   intake: RateLimiter;
   actions: RateLimiter;
+  /** Answers to an end-user form, per track link and client address (THROUGHLINE_RATE_FORMS). */
+  forms: RateLimiter;
 }
 
 export const CALLER_LIMIT_DEFAULTS = {
   intake: { capacity: 5_000, refillPerS: 5_000 },
   actions: { capacity: 1_000, refillPerS: 200 },
+  // A person types an address: 5 tries at once, then one every 10 s, per link and address.
+  forms: { capacity: 5, refillPerS: 0.1 },
 } as const;
 
 export function callerLimitsFromEnv(env: Partial<NodeJS.ProcessEnv> = process.env): CallerLimits {
@@ -27,6 +31,7 @@ export function callerLimitsFromEnv(env: Partial<NodeJS.ProcessEnv> = process.en
   return {
     intake: rateLimiterFromEnv("intake", CALLER_LIMIT_DEFAULTS.intake, vars),
     actions: rateLimiterFromEnv("actions", CALLER_LIMIT_DEFAULTS.actions, vars),
+    forms: rateLimiterFromEnv("forms", CALLER_LIMIT_DEFAULTS.forms, vars),
   };
 }
 

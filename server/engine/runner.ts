@@ -1,6 +1,7 @@
 import { transaction } from "@/db/transaction";
 import { plannedState } from "@/server/domain/operation-state";
 import { isTerminal } from "@/server/domain/statuses";
+import { latestEndUserAnswer } from "@/server/waits/end-user-answer";
 import { newCallback, openWait } from "@/server/waits/open";
 import { WAIT_LEASE_PREFIX } from "@/server/waits/settings";
 import type { StepDefinition, WorkflowDefinition } from "@/server/workflows/kit/types";
@@ -165,6 +166,10 @@ async function runClaimedStep(
     const outputs = Object.fromEntries(
       op.state.steps.filter((s) => s.status === "succeeded").map((s) => [s.name, s.output]),
     );
+    // A step with an end-user form reads their latest answer (its precondition decides).
+    const endUserAnswer = def.endUserAction
+      ? await latestEndUserAnswer(engine.db.$client, op.id, step.name)
+      : undefined;
     const outcome = await executeStep({
       step: def,
       context: {
@@ -175,6 +180,7 @@ async function runClaimedStep(
         attempt: step.attempts,
         providers: engine.providers,
         ...(callback ? { callback } : {}),
+        ...(endUserAnswer ? { endUserAnswer } : {}),
       },
       signal: lease.signal,
       beforeEffect: async () => engine.hooks.beforeEffect?.(info),

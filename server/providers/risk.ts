@@ -123,6 +123,18 @@ export function riskProvider(rt: ProviderRuntime) {
       }).then(() => getReview(db, options.operationId));
     },
 
+    /**
+     * Whether an order needs the customer to confirm where it goes before it is charged: a
+     * read (deterministic, so a re-check answers the same), no ledger entry.
+     */
+    async assessOrder(order: {
+      customerEmail: string;
+      amountCents: number;
+      country: string;
+    }): Promise<{ flagged: boolean; reasons: string[] }> {
+      return orderRisk(order);
+    },
+
     /** Opens the account for business (the last step of a verification). */
     activate(options: { accountId: string; idempotencyKey: string; signal?: AbortSignal }) {
       return callProvider(rt, {
@@ -174,4 +186,17 @@ function scoreApplicant(account: Omit<Account, "status">, documents: number) {
     reasons.push("fewer than two documents");
   }
   return { score: Math.min(100, score), reasons };
+}
+
+/** Orders from here up (100,000.00) are confirmed with the customer before they are charged. */
+export const ORDER_REVIEW_CENTS = 10_000_000;
+
+/** An order's risk flags: the `+highrisk` demo address, a large amount, a high-risk destination. */
+export function orderRisk(order: { customerEmail: string; amountCents: number; country: string }) {
+  const reasons: string[] = [];
+  if (order.customerEmail.includes("+highrisk")) reasons.push("flagged address (demo)");
+  if (order.amountCents >= ORDER_REVIEW_CENTS) reasons.push("large amount");
+  if (HIGH_RISK_COUNTRIES.has(order.country.toUpperCase()))
+    reasons.push(`destination ${order.country} is high risk`);
+  return { flagged: reasons.length > 0, reasons };
 }

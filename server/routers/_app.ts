@@ -5,6 +5,7 @@ import { alertsRouter } from "./alerts";
 import { auditRouter } from "./audit";
 import { authRouter } from "./auth";
 import { dashboardRouter } from "./dashboard";
+import { endUserRouter } from "./end-user";
 import { inboxRouter } from "./inbox";
 import { liveRouter } from "./live";
 import { operationsRouter } from "./operations";
@@ -21,6 +22,7 @@ export const appRouter = router({
   search: searchRouter,
   live: liveRouter,
   track: trackRouter,
+  endUser: endUserRouter,
   sandbox: sandboxRouter,
   auth: authRouter,
   actions: actionsRouter,

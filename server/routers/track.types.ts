@@ -17,6 +17,20 @@ const ZTrackView = z.object({
     }),
   ),
   actionNeeded: z.string().nullable(),
+  form: z
+    .object({
+      title: z.string(),
+      submitText: z.string(),
+      fields: z.array(
+        z.object({
+          name: z.string(),
+          label: z.string(),
+          help: z.string().nullable(),
+          autoComplete: z.string().nullable(),
+        }),
+      ),
+    })
+    .nullable(),
   estimate: z
     .discriminatedUnion("kind", [
       z.object({ kind: z.literal("remaining"), lowMs: z.number(), highMs: z.number() }),

@@ -2,6 +2,12 @@ import { z } from "zod";
 import type { Providers } from "@/server/providers";
 import { PROVIDER_RETRY } from "./kit/policies";
 import { defineWorkflow, type PreconditionResult } from "./kit/types";
+import {
+  addressConfirmed,
+  CONFIRM_ADDRESS_TEXT,
+  confirmAddressAction,
+  shippingAddressInput,
+} from "./order-address";
 
 /**
  * Fulfil a customer's order: reserve stock → charge payment → create shipment → email
@@ -23,6 +29,8 @@ const input = z.object({
   // Bounded: a provider stores it in a 32-bit integer (issue 15 hole 4); 10 million in cents.
   amountCents: z.number().int().min(1).max(1_000_000_000),
   currency: z.string().length(3).default("EUR"),
+  /** Optional: an order that names it is confirmed by the customer when flagged (./order-address.ts). */
+  shippingAddress: shippingAddressInput.optional(),
 });
 type Input = z.output<typeof input>;
 
@@ -66,6 +74,7 @@ export const orderFulfill = defineWorkflow({
   runbook: [
     "Blocked on stock: nothing to do at first. The stock is checked again by itself (after 30 s, 2 min, 10 min, then every 30 min, and at once when the sandbox's Restock puts stock on the shelf or its Cancel order in the shop cancels the order) and the order continues when it is there. After 4 hours a person takes over: use Restock on the sandbox page, or Cancel the operation, then Resume.",
     'Blocked on an unknown item: checked again the same way; adding it to the catalogue with Restock on the sandbox page (a new SKU) continues it; or Cancel the operation. Never Skip "Reserve stock": the order would be charged and shipped without stock.',
+    "Waiting for the customer (a flagged order with a shipping address): they confirm the delivery address on their track page and the order goes on by itself; if they tell you instead (phone, email), confirm it for them on the operation's page with a reason.",
     "Retries exhausted: check the failing provider's faults on the sandbox page, fix them, then resume.",
     "A failed order has had its stock released and its charge refunded: check the timeline's compensations.",
   ].join("\n"),
@@ -156,9 +165,16 @@ export const orderFulfill = defineWorkflow({
       userText: "Taking payment",
       guards:
         "that the order is paid; skipped, nothing is charged and the shipment step stops on the missing charge, unless the output names a captured one.",
+      // A flagged order with a shipping address waits here for the customer (./order-address.ts).
+      userActionText: CONFIRM_ADDRESS_TEXT,
+      endUserAction: confirmAddressAction,
       precondition: {
-        description: "The order has not been cancelled since the stock was reserved.",
-        check: ({ input, providers }) => orderStillOpen(providers, input),
+        description:
+          "The order has not been cancelled since the stock was reserved; a flagged order's customer has confirmed the delivery address.",
+        async check({ input, providers, endUserAnswer }) {
+          const open = await orderStillOpen(providers, input);
+          return open.ok ? addressConfirmed(providers, input, endUserAnswer) : open;
+        },
       },
       effect: {
         description: "Charges the customer's card for the order total.",

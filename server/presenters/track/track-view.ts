@@ -1,4 +1,5 @@
 import type { BlockKind, OperationStatus, StepStatus } from "@/server/domain/statuses";
+import { type EndUserFormView, endUserFormView } from "@/server/workflows/kit/end-user-action";
 import { endUserWait, statusText } from "@/server/workflows/kit/status-text";
 import type { WorkflowDefinition } from "@/server/workflows/kit/types";
 import { type Estimate, estimateRemaining, type StepDurations } from "./eta";
@@ -22,6 +23,8 @@ export interface TrackView {
   stages: { label: string; state: StageState }[];
   /** The workflow's wording of what the end user must do, only when it waits for them. */
   actionNeeded: string | null;
+  /** The step's form the end user answers here, only while the operation waits for that answer. */
+  form: EndUserFormView | null;
   /** From the recent timings of the steps still to go (see eta.ts): a range, or "we'll update you". */
   estimate: Estimate;
   startedAt: Date;
@@ -57,10 +60,17 @@ export function deriveTrackView(
     headline: statusText(workflow, op),
     stages,
     actionNeeded: wait?.on === "you" ? wait.action : null,
+    form: wait?.on === "you" ? formOf(workflow, op) : null,
     estimate: estimateRemaining(workflow, op, durations, now),
     startedAt: op.createdAt,
     finishedAt: op.completedAt,
   };
+}
+
+function formOf(workflow: WorkflowDefinition, op: TrackInput): EndUserFormView | null {
+  if (op.blockedKind !== "awaiting_end_user") return null;
+  const action = workflow.steps.find((s) => s.name === op.currentStep)?.endUserAction;
+  return action ? endUserFormView(action) : null;
 }
 
 function trackState(status: OperationStatus): TrackState {

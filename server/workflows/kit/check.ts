@@ -1,5 +1,6 @@
 import type { RetryPolicy, StepDefinition, WorkflowDefinition } from "@/server/workflows/kit/types";
 import { checkNamedControls } from "./controls";
+import { checkEndUserAction } from "./end-user-action";
 
 /** One missing or broken part of a workflow's execution story. */
 export interface StoryProblem {
@@ -100,6 +101,7 @@ function checkPromises(step: StepDefinition): string[] {
       "has a userActionText saying the end user need do nothing: that is a wait on us (userWaitText)",
     );
   if (step.userWaitText !== undefined && blank(step.userWaitText)) problems.push("has an empty userWaitText");
+  problems.push(...checkEndUserAction(step));
   if (step.errors?.needs_person && blank(step.userWaitText) && blank(step.userActionText))
     problems.push(
       "can wait for a person (errors.needs_person) but gives the end user no words for it (userWaitText, or userActionText when the end user must act)",

@@ -32,7 +32,9 @@ export function endUserWait(
 ): { on: "you"; action: string } | { on: "us"; text: string } {
   const step = workflow.steps.find((s) => s.name === (op.blockedStep ?? op.currentStep));
   if (op.blockedKind === "retries_exhausted") return { on: "us", text: RETRIES_EXHAUSTED_WAIT_TEXT };
-  if (step?.userActionText) return { on: "you", action: step.userActionText };
+  // A step with an end-user form is theirs only while it waits for that form's answer.
+  const theirs = step?.endUserAction ? op.blockedKind === "awaiting_end_user" : true;
+  if (step?.userActionText && theirs) return { on: "you", action: step.userActionText };
   const fallback = op.blockedKind === "awaiting_external" ? DEFAULT_EXTERNAL_WAIT_TEXT : DEFAULT_WAIT_TEXT;
   return { on: "us", text: step?.userWaitText ?? fallback };
 }

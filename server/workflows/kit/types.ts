@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { RecheckSignal } from "@/server/domain/recheck";
 import type { BlockKind, ErrorClass } from "@/server/domain/statuses";
 import type { Providers } from "@/server/providers";
+import type { EndUserAction } from "./end-user-action";
 import type { StepWait, WaitCallback } from "./wait";
 
 /**
@@ -35,6 +36,11 @@ export interface StepContext<TInput = unknown> {
   providers: Providers;
   /** Only for a step with `wait`: the callback to hand to the system that will acknowledge. */
   callback?: WaitCallback;
+  /**
+   * Only for a step with `endUserAction`: the end user's latest answer to its form (or staff's
+   * for them), validated by its schema; undefined until one came. The precondition reads it.
+   */
+  endUserAnswer?: Record<string, string>;
 }
 
 /** A precondition re-reads the authoritative business state before acting. */
@@ -111,6 +117,8 @@ export interface StepDefinition<TInput = unknown> {
   timeoutMs: number;
   /** The step waits for another system's acknowledgment once its effect returns (./wait.ts). */
   wait?: StepWait;
+  /** The form the end user answers when this step blocks on them (`awaiting_end_user`; ./end-user-action.ts). */
+  endUserAction?: EndUserAction;
   /** Error classes this step is known to raise, for the execution story. */
   errors?: Partial<Record<ErrorClass, string>>;
 }
