@@ -2,12 +2,13 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import type { RouterOutputs } from "../_lib/router-types";
 import { useTRPC } from "../_lib/trpc";
 import { ActionConsequences } from "./action-consequences";
 import { Button, inputClass } from "./forms";
 import { FormDialog, ReasonField } from "./reason-dialog";
 
-type ActionName = "retry" | "replay" | "resume" | "approve" | "reject" | "skip" | "compensate" | "cancel";
+type ActionName = RouterOutputs["actions"]["available"]["actions"][number]["action"];
 
 const COPY: Record<
   ActionName,
@@ -59,6 +60,12 @@ const COPY: Record<
       "An undo failed and blocked the operation. Fix its cause first; then the remaining undos run, latest first, and the operation ends failed.",
     danger: true,
   },
+  run_now: {
+    label: "Run now",
+    title: (s) => `Run "${s}" now`,
+    explain: (s) =>
+      `"${s}" is scheduled for later (its timer). It runs now instead, with your reason; the timer does not fire again.`,
+  },
   cancel: {
     label: "Cancel operation",
     title: () => "Cancel this operation",
@@ -69,6 +76,7 @@ const COPY: Record<
 };
 
 const ORDER: ActionName[] = [
+  "run_now",
   "resume",
   "retry",
   "replay",
@@ -180,6 +188,7 @@ function ActionDialog({
     skip: useMutation(trpc.actions.skip.mutationOptions({ onSuccess })),
     compensate: useMutation(trpc.actions.compensate.mutationOptions({ onSuccess })),
     cancel: useMutation(trpc.actions.cancel.mutationOptions({ onSuccess })),
+    run_now: useMutation(trpc.actions.runNow.mutationOptions({ onSuccess })),
   };
   const mutation = mutations[action];
 
@@ -200,6 +209,8 @@ function ActionDialog({
       mutations.skip.mutate({ operationId, step: step!, reason, output });
     } else if (action === "replay") {
       mutations.replay.mutate({ operationId, step: step!, reason });
+    } else if (action === "run_now") {
+      mutations.run_now.mutate({ operationId, step: step!, reason });
     } else {
       mutations[action].mutate({ operationId, reason });
     }

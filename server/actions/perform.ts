@@ -8,6 +8,7 @@ import type { OperationStatus } from "@/server/domain/statuses";
 import type { RunQueue } from "@/server/engine/run-queue";
 import { commitState } from "@/server/engine/store/commit";
 import { loadOperations } from "@/server/engine/store/load";
+import { fireTimer, openTimers } from "@/server/waits/timer";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { type ActionRequest, AUDIT_ACTION_OF, planAction, reasonProblem, stepsToUndo } from "./plans";
 import { recordReviewDecision } from "./review";
@@ -78,7 +79,8 @@ export async function performAction(deps: ActionDeps, options: PerformActionOpti
       const def = workflow?.steps.find((d) => d.name === step);
       return def ? "run" in def.compensation : true;
     };
-    const planned = planAction(op.state, op.rows, request, reason, now, undoable);
+    const timers = request.action === "run_now" ? await openTimers(tx.sql, operationId) : new Map();
+    const planned = planAction(op.state, op.rows, request, reason, now, undoable, new Set(timers.keys()));
     if (!planned.ok) {
       const since = new Date(now.getTime() - ALREADY_DONE_WINDOW_MS);
       const by = await latestAuditFor(tx.db, { operationId, action, since });
@@ -130,6 +132,15 @@ export async function performAction(deps: ActionDeps, options: PerformActionOpti
     });
     // The row is locked, so the token cannot have moved; if it did, roll everything back.
     if (!token) throw new Error(`Operation ${operationId} changed while locked for an operator action.`);
+    if (request.action === "run_now") {
+      const timer = timers.get(request.step);
+      // The clock fired it a moment ago (the worker does not take the operation's lock to fire).
+      if (
+        !timer ||
+        (await fireTimer(tx, operationId, timer.waitId, eventActor, { by: eventActor, reason })) === "gone"
+      )
+        throw new TimerFiredMeanwhile();
+    }
     if (plan.run) {
       await deps.runs.enqueue(tx, [{ data: { operationId, reason: plan.run } }]);
     }
@@ -159,8 +170,18 @@ export async function performAction(deps: ActionDeps, options: PerformActionOpti
       statusAfter: plan.after.status,
       auditSeq: audit.seq,
     } as const;
+  }).catch((error: unknown): ActionResult => {
+    if (!(error instanceof TimerFiredMeanwhile)) throw error;
+    return {
+      type: "already_done",
+      message: "Its scheduled time came meanwhile: the step is running.",
+      by: null,
+    };
   });
 }
+
+/** Rolls the run-now back: its timer fired by the clock between the read and the write. */
+class TimerFiredMeanwhile extends Error {}
 
 /**
  * What the audit record adds to before → after. A cancel or compensate that leaves undos to run

@@ -31,7 +31,9 @@ export type ActionRequest =
    */
   | { action: "compensate" }
   /** Stop before the next step; the succeeded steps the workflow can undo are undone, latest first. */
-  | { action: "cancel" };
+  | { action: "cancel" }
+  /** A scheduled step (its durable timer, server/waits/timer.ts) runs now instead of at its time. */
+  | { action: "run_now"; step: string };
 
 export type ActionName = ActionRequest["action"];
 
@@ -44,6 +46,7 @@ export const AUDIT_ACTION_OF: Record<ActionName, AuditAction> = {
   skip: "step_skipped",
   compensate: "operation_compensated",
   cancel: "operation_cancelled",
+  run_now: "timer_run_now",
 };
 
 export interface ActionPlan {
@@ -76,6 +79,8 @@ export function planAction(
   now: Date,
   /** Whether a step has an undo (its workflow's compensation); unknown: assume it does. */
   undoable: (step: string) => boolean = () => true,
+  /** The steps with an open timer (`openTimers`), the only ones "run now" applies to. */
+  timers: ReadonlySet<string> = new Set(),
 ): PlanResult {
   if (isTerminal(state.status)) {
     return refuse(`The operation is already ${state.status}; it cannot change any more.`);
@@ -169,6 +174,14 @@ export function planAction(
         ]),
         undoable,
       );
+    case "run_now":
+      if (!timers.has(request.step)) {
+        return refuse(`Step "${request.step}" is not scheduled for later, so there is nothing to run now.`);
+      }
+      if (state.block || state.failure)
+        return refuse("The operation is blocked or failing; a scheduled step cannot run now.");
+      // The state is unchanged: the timer's row fires (timer_fired, in perform.ts) and the run job runs the step.
+      return { ok: true, plan: { after: state, events: [], run: "resume", step: request.step } };
     default:
       return assertNever(request, "Unknown operator action");
   }
@@ -241,6 +254,8 @@ export function availableActions(
   state: OperationState,
   rows: Pick<StepRow, "name" | "status" | "leaseLive">[],
   now: Date = new Date(),
+  /** Steps with an open timer: "run now" is offered for them. */
+  timers: ReadonlySet<string> = new Set(),
 ): AvailableAction[] {
   if (isTerminal(state.status)) return [];
   const current =
@@ -260,6 +275,7 @@ export function availableActions(
       : []),
     { action: "compensate" },
     { action: "cancel" },
+    ...[...timers].map((step) => ({ action: "run_now" as const, step })),
   ];
   const replayable = (step: string) => {
     const status = state.steps.find((s) => s.name === step)?.status;
@@ -272,7 +288,7 @@ export function availableActions(
       // Cancel and compensate run the same undo until one has started: offer one button for it
       // (cancel); compensate is offered where it differs, to run a failed undo again.
       .filter((request) => request.action !== "compensate" || state.failure !== null)
-      .filter((request) => planAction(state, rows, request, "availability check", now).ok)
+      .filter((request) => planAction(state, rows, request, "availability check", now, undefined, timers).ok)
       .map((request) => ({ action: request.action, step: "step" in request ? request.step : null }))
   );
 }

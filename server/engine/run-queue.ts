@@ -4,7 +4,7 @@ import type { Tx } from "@/db/transaction";
 import { JobProducer, RUN_QUEUE } from "./queue";
 
 /** Why a run job was written; shown in logs and used by the console to tell hops apart. */
-export type RunReason = "start" | "retry" | "handoff" | "resume" | "recover" | "recheck";
+export type RunReason = "start" | "retry" | "handoff" | "resume" | "recover" | "recheck" | "timer";
 
 export interface RunJobData {
   operationId: string;

@@ -4,6 +4,7 @@ import { isTerminal } from "@/server/domain/statuses";
 import { latestEndUserAnswer } from "@/server/waits/end-user-answer";
 import { newCallback, openWait } from "@/server/waits/open";
 import { WAIT_LEASE_PREFIX } from "@/server/waits/settings";
+import { timerGate } from "@/server/waits/timer";
 import type { StepDefinition, WorkflowDefinition } from "@/server/workflows/kit/types";
 import { compensateNext } from "./compensate";
 import type { Engine, RunResult } from "./engine";
@@ -132,9 +133,13 @@ async function claimNextStep(
       plan = planStart(op.state, step.name);
       break;
     }
-    case "pending":
+    case "pending": {
+      // A scheduled step: until its timer fires the run ends here, holding nothing.
+      const gate = await timerGate(engine, op, def);
+      if (gate) return gate;
       plan = planStart(op.state, step.name);
       break;
+    }
     default:
       return done("busy");
   }
@@ -227,8 +232,12 @@ async function settle(
           (s) => s.status !== "succeeded" && s.status !== "skipped",
         );
         const next = plan.after.steps[following];
+        // A scheduled next step is not claimed here: the next turn opens its timer (timerGate).
+        const scheduled = next && workflowStep(engine, op, next.name)?.timer;
         const start =
-          next?.status === "pending" && !plan.after.failure ? planStart(plan.after, next.name) : null;
+          next?.status === "pending" && !plan.after.failure && !scheduled
+            ? planStart(plan.after, next.name)
+            : null;
         if (start) {
           plan.after = start.after;
           plan.events.push(...start.events);
@@ -271,6 +280,10 @@ async function settle(
     op = fresh;
   }
   return done("fenced");
+}
+
+function workflowStep(engine: Engine, op: LoadedOperation, name: string): StepDefinition | undefined {
+  return engine.registry.get(op.type, op.version)?.steps.find((s) => s.name === name);
 }
 
 function retryJob(operationId: string, at: Date): RunJob {

@@ -2,6 +2,7 @@ import type { Db } from "@/db/client";
 import { type ActionWithConsequences, withConsequences } from "@/server/actions/consequences";
 import { availableActions } from "@/server/actions/plans";
 import { loadOperations } from "@/server/engine/store/load";
+import { openTimers } from "@/server/waits/timer";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 
 /**
@@ -19,6 +20,7 @@ export class AvailableActionsPresenter {
     const op = (await loadOperations(this.db.$client, [operationId])).get(operationId);
     if (!op) return null;
     const workflow = this.registry?.get(op.type, op.version);
-    return withConsequences(op.state, workflow, availableActions(op.state, op.rows));
+    const timers = new Set((await openTimers(this.db.$client, operationId)).keys());
+    return withConsequences(op.state, workflow, availableActions(op.state, op.rows, new Date(), timers));
   }
 }

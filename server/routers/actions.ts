@@ -105,6 +105,11 @@ export const actionsRouter = router({
     .input(ZOperationActionRequestSchema)
     .output(ZActionResponseSchema)
     .mutation(({ ctx, input }) => act(ctx, input, { action: "cancel" })),
+  /** A scheduled step (its durable timer) runs now instead of at its time. */
+  runNow: actionProcedure
+    .input(ZStepActionRequestSchema)
+    .output(ZActionResponseSchema)
+    .mutation(({ ctx, input }) => act(ctx, input, { action: "run_now", step: input.step })),
 
   pauses: protectedProcedure
     .output(ZListPausesResponseSchema)

@@ -41,7 +41,17 @@ export const ZGetAvailableActionsResponseSchema = z.object({
   canAct: z.boolean(),
   actions: z.array(
     z.object({
-      action: z.enum(["retry", "replay", "resume", "approve", "reject", "skip", "compensate", "cancel"]),
+      action: z.enum([
+        "retry",
+        "replay",
+        "resume",
+        "approve",
+        "reject",
+        "skip",
+        "compensate",
+        "cancel",
+        "run_now",
+      ]),
       step: z.string().nullable(),
       /** What it will do, from the plan and the workflow (server/actions/consequences.ts). */
       consequences: ZConsequences.nullable(),

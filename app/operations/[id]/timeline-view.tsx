@@ -68,6 +68,10 @@ function sentence(e: Entry, title: (step: string | null) => string): string {
       return `${step} acknowledged by the other system`;
     case "acknowledgment_refused":
       return `An acknowledgment of ${step} was refused (too late, or the operation had moved on)`;
+    case "timer_scheduled":
+      return `${step} scheduled${e.retryAt ? ` for ${time.format(e.retryAt)} UTC` : ""}: no worker waits meanwhile`;
+    case "timer_fired":
+      return e.actor.startsWith("user:") ? `${step} run now by an operator` : `${step}'s scheduled time came`;
   }
 }
 

@@ -28,7 +28,7 @@ export interface TimelineEntry {
   errorClass: ErrorClass | null;
   message: string | null;
   code: string | null;
-  /** For `retry_scheduled`: when the next attempt is due. */
+  /** For `retry_scheduled`: when the next attempt is due; for `timer_scheduled`, when the step runs. */
   retryAt: Date | null;
   blockKind: BlockKind | null;
   actionRequired: string | null;
@@ -44,7 +44,8 @@ function oneOf<T extends string>(values: readonly T[], v: unknown): T | null {
 
 export function toTimelineEntry(e: EventRecord): TimelineEntry {
   const d = (e.data && typeof e.data === "object" ? e.data : {}) as Record<string, unknown>;
-  const retryAt = e.type === "retry_scheduled" ? str(d.at) : null;
+  const retryAt =
+    e.type === "retry_scheduled" ? str(d.at) : e.type === "timer_scheduled" ? str(d.wakeAt) : null;
   return {
     id: e.id,
     type: e.type,

@@ -1,4 +1,5 @@
 import type { RetryPolicy, StepDefinition, WorkflowDefinition } from "@/server/workflows/kit/types";
+import { checkWaits } from "./check-waits";
 import { checkNamedControls } from "./controls";
 import { checkEndUserAction } from "./end-user-action";
 
@@ -85,6 +86,7 @@ function checkStep(step: StepDefinition): string[] {
   problems.push(...checkRetry(step.retry));
   if (!positive(step.timeoutMs)) problems.push("has no timeout (timeoutMs)");
   problems.push(...checkPromises(step));
+  problems.push(...checkWaits(step));
   return problems;
 }
 

@@ -3,6 +3,7 @@ import type { RecheckSignal } from "@/server/domain/recheck";
 import type { BlockKind, ErrorClass } from "@/server/domain/statuses";
 import type { Providers } from "@/server/providers";
 import type { EndUserAction } from "./end-user-action";
+import type { StepTimer } from "./timer";
 import type { StepWait, WaitCallback } from "./wait";
 
 /**
@@ -117,6 +118,8 @@ export interface StepDefinition<TInput = unknown> {
   timeoutMs: number;
   /** The step waits for another system's acknowledgment once its effect returns (./wait.ts). */
   wait?: StepWait;
+  /** The step runs no earlier than a time or a delay; until then a durable timer, no worker (./timer.ts). */
+  timer?: StepTimer;
   /** The form the end user answers when this step blocks on them (`awaiting_end_user`; ./end-user-action.ts). */
   endUserAction?: EndUserAction;
   /** Error classes this step is known to raise, for the execution story. */

@@ -152,6 +152,8 @@ async function actionRequest(
         switch (r.action) {
           case "replay":
             return caller.actions.replay({ ...input, step });
+          case "run_now":
+            return caller.actions.runNow({ ...input, step });
           case "skip":
             return caller.actions.skip({ ...input, step, output: { override: true, by: who } });
           default:
