@@ -118,10 +118,10 @@ export interface StepDefinition<TInput = unknown> {
   timeoutMs: number;
   /** The step waits for another system's acknowledgment once its effect returns (./wait.ts). */
   wait?: StepWait;
-  /** The step runs no earlier than a time or a delay; until then a durable timer, no worker (./timer.ts). */
-  timer?: StepTimer;
   /** The form the end user answers when this step blocks on them (`awaiting_end_user`; ./end-user-action.ts). */
   endUserAction?: EndUserAction;
+  /** The step runs no earlier than a time or a delay; until then a durable timer, no worker (./timer.ts). */
+  timer?: StepTimer;
   /** Error classes this step is known to raise, for the execution story. */
   errors?: Partial<Record<ErrorClass, string>>;
 }
