@@ -86,6 +86,9 @@ const PROCEDURE_RULES: Record<string, Rule> = {
   "live.operation": "staff",
   "track.get": "public",
   "track.watch": "public",
+  // The track link's token is its only authority (the describe "track links" below).
+  "endUser.answer": "public",
+  "endUser.answerForCustomer": "operator",
   "sandbox.faults": "staff",
   "sandbox.setFault": "operator",
   "sandbox.reset": "operator",
@@ -235,7 +238,11 @@ async function callAs(subject: Subject, procedurePath: string): Promise<Answer> 
     .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
   const hasInput = procedures[procedurePath]!._def.inputs.length > 0;
   const input =
-    subject === "track" && procedurePath.startsWith("track.") ? { token: trackToken } : INVALID_INPUT;
+    subject === "track" && procedurePath.startsWith("track.")
+      ? { token: trackToken }
+      : subject === "track" && procedurePath === "endUser.answer"
+        ? { token: trackToken, values: {} }
+        : INVALID_INPUT;
   const controller = new AbortController();
   try {
     const result = await (fn as (input: unknown, opts?: { signal: AbortSignal }) => Promise<unknown>)(
@@ -283,7 +290,25 @@ describe("track links", () => {
     const answers = await Promise.all([forged, missing].map((token) => caller.track.get({ token })));
     expect(answers).toEqual([{ type: "invalid" }, { type: "invalid" }]);
   });
+
+  it("answer only their own operation's end-user form, and only while it waits for them", async () => {
+    const caller = createCaller(createContextInner({ principal: { kind: "anonymous" }, services }));
+    const code = (token: string) =>
+      caller.endUser.answer({ token, values: {} }).then(
+        () => "allowed",
+        (e: TRPCError) => e.code,
+      );
+    const [payload, signature] = trackToken.split(".");
+    const swapped = Buffer.from(payload!, "base64url");
+    Buffer.from(MISSING_OPERATION.replaceAll("-", ""), "hex").copy(swapped, 0);
+    // Another id under this link's signature, an unknown operation, its own (not waiting for it).
+    expect(await code(`${swapped.toString("base64url")}.${signature}`)).toBe("NOT_FOUND");
+    expect(await code(createTrackToken(MISSING_OPERATION))).toBe("NOT_FOUND");
+    expect(await code(trackToken)).toBe("PRECONDITION_FAILED");
+  });
 });
+
+const MISSING_OPERATION = "0190f5c4-0000-7000-8000-00000000beef";
 
 /** app/api/**\/route.{ts,tsx,js,mjs}, as `/api/...` paths with their file. */
 function routeFiles(): { routePath: string; file: string }[] {

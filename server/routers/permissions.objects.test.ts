@@ -51,6 +51,7 @@ const OBJECT_INPUTS: Record<string, [Kind, (id: string) => unknown]> = {
   "actions.cancel": ["operation", (operationId) => ({ operationId, reason: REASON })],
   "actions.replay": ["operation", (operationId) => ({ operationId, reason: REASON, step: "reserve_stock" })],
   "actions.skip": ["operation", (operationId) => ({ operationId, reason: REASON, step: "reserve_stock" })],
+  "endUser.answerForCustomer": ["operation", (operationId) => ({ operationId, values: {}, reason: REASON })],
   "actions.bulk.get": ["bulk", (bulkActionId) => ({ bulkActionId })],
   "actions.bulk.confirm": ["bulk", (bulkActionId) => ({ bulkActionId, count: 0 })],
   "actions.bulk.change": ["bulk", (bulkActionId) => ({ bulkActionId, change: "pause", reason: REASON })],
@@ -66,7 +67,7 @@ const OBJECT_INPUTS: Record<string, [Kind, (id: string) => unknown]> = {
   ],
 };
 /** Named by a signed link instead of an id: refused links are checked in the matrix and below. */
-const LINK_PROCEDURES = ["track.get", "track.watch"];
+const LINK_PROCEDURES = ["track.get", "track.watch", "endUser.answer"];
 /** A `token` that is the first-run setup secret, not an object anyone owns. */
 const NOT_OBJECTS = ["auth.setupStatus", "auth.completeSetup"];
 
