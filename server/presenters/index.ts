@@ -10,6 +10,7 @@ import { BulkListPresenter } from "./bulk/bulk-list-presenter";
 import { BulkPresenter } from "./bulk/bulk-presenter";
 import { type Dashboard, DashboardPresenter } from "./dashboard/dashboard-presenter";
 import { OperationDetailPresenter } from "./detail/operation-detail-presenter";
+import { EndUserWaitPresenter } from "./end-user-wait-presenter";
 import { BlockedCauseOperationsPresenter } from "./inbox/blocked-cause-operations-presenter";
 import { OperationListPresenter } from "./operation-list-presenter";
 import { OperationPresenter } from "./operation-presenter";
@@ -51,6 +52,8 @@ export interface Presenters {
   alerts: AlertsPresenter;
   /** One alert with its history, affected operations and runbook. */
   alert: AlertPresenter;
+  /** Whether an operation waits for its customer's answer to a form, since when (detail page). */
+  endUserWait: EndUserWaitPresenter;
 }
 
 export function createPresenters(deps: { db: Db; registry: WorkflowRegistry; now: () => Date }): Presenters {
@@ -79,5 +82,6 @@ export function createPresenters(deps: { db: Db; registry: WorkflowRegistry; now
     apiKeys: new ApiKeyPresenter(db),
     alerts: new AlertsPresenter(db),
     alert: new AlertPresenter(db, registry),
+    endUserWait: new EndUserWaitPresenter(db, registry),
   };
 }

@@ -5,13 +5,15 @@ import type { StaffPrincipal } from "@/server/auth/session";
 import { verifyTrackToken } from "@/server/auth/track-token";
 import type { ContextInner } from "@/server/trpc/context";
 import { domainError } from "@/server/trpc/domain-error";
-import { publicProcedure, router } from "@/server/trpc/init";
+import { protectedProcedure, publicProcedure, router } from "@/server/trpc/init";
 import { actionProcedure, RateLimited } from "@/server/trpc/rate-limited";
 import type { EndUserSubmitResult } from "@/server/waits/end-user-action";
 import {
   ZAnswerForCustomerRequestSchema,
   ZAnswerRequestSchema,
   ZAnswerResponseSchema,
+  ZWaitingRequestSchema,
+  ZWaitingResponseSchema,
 } from "./end-user.types";
 
 /** The typed refusals, one per outcome; the track page words them for the end user. */
@@ -73,6 +75,12 @@ export const endUserRouter = router({
       });
       return toResponse(result);
     }),
+
+  /** Staff: whether the operation waits for its customer, since when, and the form (null if not). */
+  waiting: protectedProcedure
+    .input(ZWaitingRequestSchema)
+    .output(ZWaitingResponseSchema)
+    .query(({ ctx, input }) => ctx.services.presenters.endUserWait.call(input.operationId)),
 
   answerForCustomer: actionProcedure
     .input(ZAnswerForCustomerRequestSchema)

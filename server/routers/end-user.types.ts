@@ -23,3 +23,25 @@ export const ZAnswerForCustomerRequestSchema = z.strictObject({
 });
 
 export const ZAnswerResponseSchema = z.object({ replayed: z.boolean() });
+
+export const ZWaitingRequestSchema = z.object({ operationId: z.uuid() });
+export const ZWaitingResponseSchema = z
+  .object({
+    step: z.string(),
+    stepTitle: z.string(),
+    waitingFor: z.string(),
+    since: z.date(),
+    form: z.object({
+      title: z.string(),
+      submitText: z.string(),
+      fields: z.array(
+        z.object({
+          name: z.string(),
+          label: z.string(),
+          help: z.string().nullable(),
+          autoComplete: z.string().nullable(),
+        }),
+      ),
+    }),
+  })
+  .nullable();

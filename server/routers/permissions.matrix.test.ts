@@ -89,6 +89,7 @@ const PROCEDURE_RULES: Record<string, Rule> = {
   // The track link's token is its only authority (the describe "track links" below).
   "endUser.answer": "public",
   "endUser.answerForCustomer": "operator",
+  "endUser.waiting": "staff",
   "sandbox.faults": "staff",
   "sandbox.setFault": "operator",
   "sandbox.reset": "operator",

@@ -52,6 +52,7 @@ const OBJECT_INPUTS: Record<string, [Kind, (id: string) => unknown]> = {
   "actions.replay": ["operation", (operationId) => ({ operationId, reason: REASON, step: "reserve_stock" })],
   "actions.skip": ["operation", (operationId) => ({ operationId, reason: REASON, step: "reserve_stock" })],
   "endUser.answerForCustomer": ["operation", (operationId) => ({ operationId, values: {}, reason: REASON })],
+  "endUser.waiting": ["operation", (operationId) => ({ operationId })],
   "actions.bulk.get": ["bulk", (bulkActionId) => ({ bulkActionId })],
   "actions.bulk.confirm": ["bulk", (bulkActionId) => ({ bulkActionId, count: 0 })],
   "actions.bulk.change": ["bulk", (bulkActionId) => ({ bulkActionId, change: "pause", reason: REASON })],

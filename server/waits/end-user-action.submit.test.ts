@@ -208,6 +208,17 @@ describe("an end user's answer to a step's form (order.fulfill address confirmat
 
   it("lets staff answer for the customer with a reason (audited as them), after which the link is refused", async () => {
     const id = await waitingForCustomer("ord_eua_staff");
+    // Support sees the wait, since when, and the form (its words, no schemas).
+    const seen = await staff(TEST_SUPPORT).endUser.waiting({ operationId: id });
+    expect(seen).toMatchObject({
+      step: "charge_payment",
+      stepTitle: "Charge payment",
+      waitingFor: "Waiting for the customer to confirm the delivery address",
+      form: { title: "Confirm your delivery address", submitText: "Confirm address" },
+    });
+    const [blockedAt] = await t.db
+      .$client`select max(at) as at from events where operation_id = ${id} and type = 'blocked'`;
+    expect(seen!.since).toEqual(new Date(blockedAt!.at));
     expect(
       await refusal(
         staff(TEST_SUPPORT).endUser.answerForCustomer({
@@ -226,6 +237,7 @@ describe("an end user's answer to a step's form (order.fulfill address confirmat
       reason: "The customer confirmed the address on the phone.",
     });
     expect(await h.waitFor(id)).toBe("completed");
+    expect(await staff(TEST_SUPPORT).endUser.waiting({ operationId: id })).toBeNull();
     const [audit] = await t.db.$client`
       select actor_kind, actor_label, action, reason, client_address from audit_records where operation_id = ${id}`;
     expect(audit).toMatchObject({

@@ -15,6 +15,7 @@ import { shortId } from "../../_lib/format";
 import { type LiveEventInfo, useLiveOperation } from "../../_lib/live";
 import { useTRPC } from "../../_lib/trpc";
 import type { Detail } from "./detail";
+import { EndUserWaitNote } from "./end-user-wait";
 import { HopsView } from "./hops-view";
 import { StagesView } from "./stages-view";
 import { TimelineView } from "./timeline-view";
@@ -124,6 +125,7 @@ export function OperationDetail({ initial }: { initial: Detail }) {
           </p>
         </div>
       )}
+      {op.blocked?.kind === "awaiting_end_user" && <EndUserWaitNote operationId={op.id} />}
       {op.status === "failed" && op.error && (
         <div
           role="note"

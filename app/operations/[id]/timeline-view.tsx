@@ -51,6 +51,8 @@ function sentence(e: Entry, title: (step: string | null) => string): string {
     case "blocked":
       return `Blocked at ${step}: ${BLOCK_KIND_LABELS[e.blockKind ?? ""] ?? "needs a person"}`;
     case "resumed":
+      // An end-user form's answer resumes the step: by the customer's link, or staff for them.
+      if (e.actor.startsWith("track:")) return `Resumed: the customer answered at ${step}`;
       return "Resumed";
     case "compensation_started":
       return `Undoing ${step}`;

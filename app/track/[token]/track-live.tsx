@@ -7,6 +7,7 @@ import { useEffect, useState } from "react";
 import { PAUSED_POLL_MS, useLiveFallback } from "../../_lib/live";
 import type { RouterOutputs } from "../../_lib/router-types";
 import { useTRPC } from "../../_lib/trpc";
+import { EndUserForm } from "./end-user-form";
 
 type Track = Extract<RouterOutputs["track"]["get"], { type: "ok" }>;
 type View = Track["view"];
@@ -137,6 +138,7 @@ export function TrackLive({ token, initial }: { token: string; initial: Track })
           </p>
         )}
       </div>
+      {v.form && <EndUserForm token={token} form={v.form} onAnswered={() => void query.refetch()} />}
       <ol aria-label="Progress" className="space-y-0">
         {v.stages.map((stage, i) => {
           const last = i === v.stages.length - 1;
