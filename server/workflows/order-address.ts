@@ -49,7 +49,7 @@ export const confirmAddressAction: EndUserAction = {
 };
 
 export const CONFIRM_ADDRESS_TEXT =
-  "confirm your delivery address below, so we can take payment and send your order.";
+  "confirm your delivery address, so we can take payment and send your order.";
 
 /**
  * Flagged and not yet confirmed → block on the end user; otherwise go on. Re-read each run:
@@ -76,7 +76,7 @@ export async function addressConfirmed(
     ok: false,
     outcome: "block",
     kind: "awaiting_end_user",
-    reason: `The risk check flagged order ${input.orderId} (${risk.reasons.join(", ")}): the customer confirms the delivery address before the charge.`,
+    reason: `The risk check flagged order ${input.orderId}: ${risk.reasons.join(", ")}. The customer confirms the delivery address before the charge.`,
     actionRequired:
       "Wait for the customer to confirm the address on their track page, or confirm it for them here with what they told you.",
   };

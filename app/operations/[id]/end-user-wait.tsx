@@ -16,13 +16,15 @@ type Form = NonNullable<RouterOutputs["endUser"]["waiting"]>["form"];
  * The operation waits for its customer's answer to a step's form: since when, what they are
  * asked, and — for operators — answering for them with a reason (audited under their name).
  */
-export function EndUserWaitNote({ operationId }: { operationId: string }) {
+export function EndUserWaitNote({ operationId, blocked }: { operationId: string; blocked: boolean }) {
   const trpc = useTRPC();
-  const waiting = useQuery(trpc.endUser.waiting.queryOptions({ operationId }));
+  // Read only while the live detail says it is blocked on the customer; mounted throughout so the
+  // outcome of answering for them stays on the page once the block is gone.
+  const waiting = useQuery({ ...trpc.endUser.waiting.queryOptions({ operationId }), enabled: blocked });
   const actions = useQuery(trpc.actions.available.queryOptions({ operationId }));
   const [open, setOpen] = useState(false);
   const [done, setDone] = useState<string | null>(null);
-  const w = waiting.data;
+  const w = blocked ? waiting.data : null;
   if (!w)
     return done ? (
       <p role="status" className="text-sm">
@@ -86,11 +88,11 @@ function AnswerDialog({
   return (
     <FormDialog
       titleId="answer-for-customer-title"
-      title={`${form.title}, for the customer`}
+      title="Answer for the customer"
       explain={
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          Enter what the customer told you. Their track link can no longer answer once you do; the step runs
-          again with these values.
+          {form.title}, with what the customer told you. Their track link can no longer answer once you do;
+          the step runs again with these values.
         </p>
       }
       confirmLabel={form.submitText}

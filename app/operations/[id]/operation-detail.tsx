@@ -125,7 +125,7 @@ export function OperationDetail({ initial }: { initial: Detail }) {
           </p>
         </div>
       )}
-      {op.blocked?.kind === "awaiting_end_user" && <EndUserWaitNote operationId={op.id} />}
+      <EndUserWaitNote operationId={op.id} blocked={op.blocked?.kind === "awaiting_end_user"} />
       {op.status === "failed" && op.error && (
         <div
           role="note"
