@@ -27,7 +27,10 @@ export function EndUserWaitNote({ operationId, blocked }: { operationId: string;
   const w = blocked ? waiting.data : null;
   if (!w)
     return done ? (
-      <p role="status" className="text-sm">
+      <p
+        role="status"
+        className="rounded-lg border border-status-completed/50 bg-status-completed/10 px-4 py-3 text-sm"
+      >
         {done}
       </p>
     ) : null;
