@@ -3,7 +3,7 @@
  * refused — a form-encoded or text/plain body (what another site's <form> can send without a
  * preflight) 415 before any procedure runs, a JSON post from another Origin or with none 403 —
  * and a same-origin JSON post from the track page is taken (the positive control). Nothing of
- * the refusals reaches the operation.
+ * the refusals reaches the operation. Answers are budgeted per link and address (429).
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,6 +31,8 @@ beforeAll(async () => {
   process.env.THROUGHLINE_SECRET ??= "end-user-secret";
   t = await createTestDatabase();
   process.env.DATABASE_URL = t.url;
+  // Two answers at once per link and address, then one every 100 s.
+  process.env.THROUGHLINE_RATE_FORMS = "2/0.01";
   ({ POST } = (await import(path.join(ROOT, "app/api/trpc/[trpc]/route.ts"))) as { POST: Handler });
   operationId = await insertOperation(t.db.$client, {
     type: "order.fulfill",
@@ -82,5 +84,25 @@ describe("endUser.answer over HTTP", () => {
     expect(await answers()).toBe(1);
     const [op] = await t.db.$client`select status, blocked_kind from operations where id = ${operationId}`;
     expect(op).toMatchObject({ status: "processing", blocked_kind: null });
+  });
+
+  it("rate-limits per link and client address: 429 with Retry-After", async () => {
+    const other = createTrackToken(await insertOperation(t.db.$client, { type: "order.fulfill" }));
+    const from = (address: string) =>
+      post(
+        {
+          "content-type": "application/json",
+          origin: "http://localhost:3000",
+          "x-throughline-peer-address": address,
+        },
+        JSON.stringify({ json: { token: other, values } }),
+      );
+    expect((await from("192.0.2.1")).status).toBe(412);
+    expect((await from("192.0.2.1")).status).toBe(412);
+    const limited = await from("192.0.2.1");
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Another address has its own budget.
+    expect((await from("192.0.2.2")).status).toBe(412);
   });
 });
