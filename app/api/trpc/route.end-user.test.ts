@@ -71,7 +71,7 @@ describe("endUser.answer over HTTP", () => {
   });
 
   it("refuses a JSON post from another origin, or with no Origin or Referer: 403, nothing written", async () => {
-    for (const origin of [{ origin: "https://evil.example" }, {}]) {
+    for (const origin of [{ origin: "https://evil.example" }, {}] as Record<string, string>[]) {
       const res = await post({ "content-type": "application/json", ...origin }, json());
       expect(res.status).toBe(403);
     }
