@@ -23,6 +23,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type DatabaseHandle, DatabaseUnreachableError, defaultDataDir, openDatabase } from "@/db/embedded";
 import { sleep } from "@/db/embedded-processes";
+import { isDatabaseUnavailable } from "@/db/errors";
 import { announceFirstAdmin } from "@/server/auth/first-admin";
 import { hashBuildInputs, isBuildCurrent, writeBuildStamp } from "./lib/build-stamp";
 import { assertPortFree, LAUNCHER_MARK, launcherMark, stopLeftoverChildren } from "./lib/leftovers";
@@ -85,6 +86,12 @@ async function main(): Promise<void> {
   // stopping, a client cut off by the database going away may throw: that is expected.
   for (const event of ["uncaughtException", "unhandledRejection"] as const) {
     process.on(event, (error: unknown) => {
+      // The launcher's own short-lived connections (migrations, the first admin) may see the
+      // database go away; its children reconnect by themselves, so that is no reason to stop them.
+      if (!shuttingDown && isDatabaseUnavailable(error)) {
+        log(`lost a database connection (${messageOf(error)}); the children keep running`);
+        return;
+      }
       log(`${shuttingDown ? "while stopping: " : ""}unexpected error: ${messageOf(error)}`);
       void shutdown(1, "the launcher failed");
     });
