@@ -12,6 +12,7 @@ import { operationsRouter } from "./operations";
 import { sandboxRouter } from "./sandbox";
 import { searchRouter } from "./search";
 import { trackRouter } from "./track";
+import { waitsRouter } from "./waits";
 import { workflowsRouter } from "./workflows";
 
 export const appRouter = router({
@@ -23,6 +24,7 @@ export const appRouter = router({
   live: liveRouter,
   track: trackRouter,
   endUser: endUserRouter,
+  waits: waitsRouter,
   sandbox: sandboxRouter,
   auth: authRouter,
   actions: actionsRouter,

@@ -107,6 +107,8 @@ const PROCEDURE_RULES: Record<string, Rule> = {
   "actions.skip": "operator",
   "actions.compensate": "operator",
   "actions.cancel": "operator",
+  "actions.runNow": "operator",
+  "waits.completeByHand": "operator",
   "actions.pauses": "staff",
   "actions.pauseWorkflow": "operator",
   "actions.resumeWorkflow": "operator",

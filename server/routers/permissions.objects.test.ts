@@ -51,6 +51,16 @@ const OBJECT_INPUTS: Record<string, [Kind, (id: string) => unknown]> = {
   "actions.cancel": ["operation", (operationId) => ({ operationId, reason: REASON })],
   "actions.replay": ["operation", (operationId) => ({ operationId, reason: REASON, step: "reserve_stock" })],
   "actions.skip": ["operation", (operationId) => ({ operationId, reason: REASON, step: "reserve_stock" })],
+  "actions.runNow": ["operation", (operationId) => ({ operationId, reason: REASON, step: "reserve_stock" })],
+  "waits.completeByHand": [
+    "operation",
+    (operationId) => ({
+      operationId,
+      reason: REASON,
+      step: "reserve_stock",
+      acknowledgment: { status: "succeeded", payload: {} },
+    }),
+  ],
   "endUser.answerForCustomer": ["operation", (operationId) => ({ operationId, values: {}, reason: REASON })],
   "endUser.waiting": ["operation", (operationId) => ({ operationId })],
   "actions.bulk.get": ["bulk", (bulkActionId) => ({ bulkActionId })],

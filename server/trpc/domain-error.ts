@@ -17,6 +17,10 @@ const CODES = {
   invalid_token: "BAD_REQUEST",
   last_admin: "PRECONDITION_FAILED",
   workflow_paused: "SERVICE_UNAVAILABLE",
+  /** A durable wait was answered first by someone else (issue 12): the first answer stands. */
+  wait_completed: "CONFLICT",
+  /** A durable wait's deadline passed, or its operation moved on: it can no longer be completed. */
+  wait_expired: "PRECONDITION_FAILED",
   /** PostgreSQL is unreachable or stalled (issue 15 hole 2): nothing may be assumed; retry. */
   database_unavailable: "SERVICE_UNAVAILABLE",
 } as const;

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Db } from "@/db/client";
-import { transaction, txOver } from "@/db/transaction";
+import { type Tx, transaction, txOver } from "@/db/transaction";
 import { isTerminal } from "@/server/domain/statuses";
 import type { WaitOutcome } from "@/server/domain/waits";
 import type { ClassifiedError } from "@/server/engine/classify";
@@ -73,78 +73,93 @@ export class WaitService {
     /** An API key's type visibility: another type's operation answers like a missing one. */
     mayAct: (workflowType: string) => boolean = () => true,
   ): Promise<AcknowledgeResult> {
+    return transaction(this.deps.db, (tx) => this.acknowledgeIn(tx, ref, ack, who, mayAct));
+  }
+
+  /** `acknowledge` in the caller's transaction (an operator's completion writes its audit record in it). */
+  async acknowledgeIn(
+    tx: Tx,
+    ref: WaitRef,
+    ack: Acknowledgment,
+    who: Acknowledger,
+    mayAct: (workflowType: string) => boolean = () => true,
+  ): Promise<AcknowledgeResult> {
     const target = resolve(ref);
     if (!target) return { type: "not_found" };
-    return transaction(this.deps.db, async (tx) => {
-      const locked = await lockWait(tx, this.deps.registry, target.operationId, target.find);
-      // A token names operation, step and wait: a row of another operation or step is not its row.
-      if (!locked || locked.wait.step !== target.step || !mayAct(locked.op.type))
-        return { type: "not_found" };
-      const { wait, def } = locked;
-      let payload: unknown = null;
-      if (ack.status === "succeeded") {
-        const schema = def?.wait?.acknowledgment;
-        const parsed = schema ? schema.safeParse(ack.payload) : { success: true as const, data: ack.payload };
-        if (!parsed.success) {
-          return {
-            type: "invalid",
-            issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-          };
-        }
-        payload = parsed.data ?? null;
-      } else {
-        payload = { message: ack.message, ...(ack.code ? { code: ack.code } : {}) };
+    const locked = await lockWait(tx, this.deps.registry, target.operationId, target.find);
+    // A token names operation, step and wait: a row of another operation or step is not its row.
+    if (!locked || locked.wait.step !== target.step || !mayAct(locked.op.type)) return { type: "not_found" };
+    const { wait, def } = locked;
+    let payload: unknown = null;
+    if (ack.status === "succeeded") {
+      const schema = def?.wait?.acknowledgment;
+      const parsed = schema ? schema.safeParse(ack.payload) : { success: true as const, data: ack.payload };
+      if (!parsed.success) {
+        return {
+          type: "invalid",
+          issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+        };
       }
-      const outcome: WaitOutcome = ack.status === "succeeded" ? "succeeded" : ack.errorClass;
-      const hash = ackHash(outcome, payload);
-      if (wait.state === "completed") {
-        return wait.payloadHash === hash
-          ? { type: "accepted", replayed: true, wait: view(wait) }
-          : { type: "conflict", wait: view(wait) };
-      }
-      const position = stepHeldBy(locked);
-      const reason =
-        wait.state !== "waiting"
-          ? "expired"
-          : isTerminal(locked.op.state.status) || position === null
-            ? "finished"
-            : wait.late
-              ? "deadline_passed"
-              : null;
-      if (reason || position === null) {
-        const refused = reason ?? "finished";
-        await recordRefusal(tx, wait, who.actor, { reason: refused, by: who.by, outcome });
-        return { type: "gone", reason: refused, wait: view(wait) };
-      }
-      const plan = await finishWait(
-        tx,
-        this.deps.runs,
-        locked,
-        position,
-        ack.status === "succeeded"
-          ? { type: "succeeded", output: payload }
-          : { type: "error", error: classified(ack, locked) },
-        {
-          state: "completed",
-          outcome,
-          payload,
-          payloadHash: hash,
-          by: who.by,
-          actor: who.actor,
-          now: this.now(),
-          event: { type: "acknowledged", step: wait.step, data: { waitId: wait.id, outcome, by: who.by } },
-        },
-      );
-      if (!plan) {
-        await recordRefusal(tx, wait, who.actor, { reason: "finished", by: who.by, outcome });
-        return { type: "gone", reason: "finished", wait: view(wait) };
-      }
-      return {
-        type: "accepted",
-        replayed: false,
-        wait: { ...view(wait), state: "completed", outcome, completedAt: this.now().toISOString() },
-      };
-    });
+      payload = parsed.data ?? null;
+    } else {
+      payload = { message: ack.message, ...(ack.code ? { code: ack.code } : {}) };
+    }
+    const outcome: WaitOutcome = ack.status === "succeeded" ? "succeeded" : ack.errorClass;
+    const hash = ackHash(outcome, payload);
+    if (wait.state === "completed") {
+      // Answered from the row, and kept on the timeline: the console lists what arrived after the first.
+      const same = wait.payloadHash === hash;
+      await recordRefusal(tx, wait, who.actor, {
+        reason: same ? "duplicate" : "conflict",
+        by: who.by,
+        outcome,
+      });
+      return same
+        ? { type: "accepted", replayed: true, wait: view(wait) }
+        : { type: "conflict", wait: view(wait) };
+    }
+    const position = stepHeldBy(locked);
+    const reason =
+      wait.state !== "waiting"
+        ? "expired"
+        : isTerminal(locked.op.state.status) || position === null
+          ? "finished"
+          : wait.late
+            ? "deadline_passed"
+            : null;
+    if (reason || position === null) {
+      const refused = reason ?? "finished";
+      await recordRefusal(tx, wait, who.actor, { reason: refused, by: who.by, outcome });
+      return { type: "gone", reason: refused, wait: view(wait) };
+    }
+    const plan = await finishWait(
+      tx,
+      this.deps.runs,
+      locked,
+      position,
+      ack.status === "succeeded"
+        ? { type: "succeeded", output: payload }
+        : { type: "error", error: classified(ack, locked) },
+      {
+        state: "completed",
+        outcome,
+        payload,
+        payloadHash: hash,
+        by: who.by,
+        actor: who.actor,
+        now: this.now(),
+        event: { type: "acknowledged", step: wait.step, data: { waitId: wait.id, outcome, by: who.by } },
+      },
+    );
+    if (!plan) {
+      await recordRefusal(tx, wait, who.actor, { reason: "finished", by: who.by, outcome });
+      return { type: "gone", reason: "finished", wait: view(wait) };
+    }
+    return {
+      type: "accepted",
+      replayed: false,
+      wait: { ...view(wait), state: "completed", outcome, completedAt: this.now().toISOString() },
+    };
   }
 
   /**
