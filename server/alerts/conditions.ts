@@ -84,7 +84,14 @@ async function stuck(sql: SqlQueryable, rules: AlertRule[], now: Date): Promise<
     cross join lateral (
       select o.id, o.updated_at from operations o
       where o.status = st.status and o.type = t.type and o.id < t.floor and not o.synthetic
-        and o.updated_at < ${now.toISOString()}::timestamptz - t.ms * interval '1 millisecond'
+        -- A durable wait (issue 12) is not stuck before its deadline (a timer before it is due), and is
+        -- stuck past its deadline whatever its last event; the rest by their last event.
+        and ((o.updated_at < ${now.toISOString()}::timestamptz - t.ms * interval '1 millisecond'
+              and not exists (select 1 from waits w where w.operation_id = o.id and w.state = 'waiting'
+                and (w.deadline_at > ${now.toISOString()}::timestamptz
+                  or (w.kind = 'timer' and w.wake_at > ${now.toISOString()}::timestamptz))))
+          or exists (select 1 from waits w where w.operation_id = o.id and w.state = 'waiting'
+                and w.deadline_at <= ${now.toISOString()}::timestamptz))
       limit ${SCAN}
     ) c`;
   const byType = groupBy(rows, (r) => r.type);
