@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { OPERATION_STATUSES } from "@/server/domain/statuses";
+import { WAIT_KINDS } from "@/server/domain/waits";
 import { ZBlockKind, ZCursor, ZStatus } from "./console.types";
 
 const ZCounts = z.record(z.enum(OPERATION_STATUSES), z.number().int());
@@ -42,6 +43,16 @@ export const ZGetDashboardResponseSchema = z.object({
     ),
     more: z.boolean(),
   }),
+  waits: z.array(
+    z.object({
+      type: z.string(),
+      target: z.string(),
+      kind: z.enum(WAIT_KINDS),
+      waiting: z.number().int(),
+      oldestSince: z.date(),
+      overdue: z.number().int(),
+    }),
+  ),
   stuck: z.object({
     count: z.number().int(),
     atLeast: z.boolean(),

@@ -14,6 +14,7 @@ import { LagPanel } from "./lag-panel";
 import { StuckPanel } from "./stuck-panel";
 import { Totals } from "./totals";
 import { TransportPanel } from "./transport-panel";
+import { WaitsPanel } from "./waits-panel";
 
 /**
  * The operations overview (/): one `dashboard.get`, read again whenever the live feed says
@@ -55,6 +56,8 @@ export function DashboardLive({ initial }: { initial: Dashboard }) {
         <BlockedInbox d={d} />
         <StuckPanel d={d} />
       </div>
+
+      <WaitsPanel d={d} />
 
       <LagPanel d={d} />
     </div>

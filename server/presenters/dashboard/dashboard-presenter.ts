@@ -13,6 +13,7 @@ import { type StuckItem, StuckPresenter } from "./stuck-presenter";
 import { SystemPresenter, type SystemStatus } from "./system-presenter";
 import { type ThroughputPoint, ThroughputPresenter } from "./throughput-presenter";
 import { summarizeTypes, type TypeSummary, totalCounts } from "./type-summary";
+import { type WaitingGroup, WaitsPresenter } from "./waits-presenter";
 import { DAY, HOUR, MINUTE } from "./windows";
 
 export interface Dashboard {
@@ -28,6 +29,8 @@ export interface Dashboard {
   throughput: ThroughputPoint[];
   queue: QueueDepth | null;
   system: SystemStatus;
+  /** Operations waiting on an outside system or a timer, per type and system (issue 12). */
+  waits: WaitingGroup[];
 }
 
 export interface DashboardPresenterOptions {
@@ -57,6 +60,7 @@ export class DashboardPresenter {
   private readonly throughput: ThroughputPresenter;
   private readonly queue: QueueDepthPresenter;
   private readonly system: SystemPresenter;
+  private readonly waits: WaitsPresenter;
 
   constructor(private readonly options: DashboardPresenterOptions) {
     const { db, registry } = options;
@@ -71,6 +75,7 @@ export class DashboardPresenter {
     this.throughput = new ThroughputPresenter(db);
     this.queue = new QueueDepthPresenter(db);
     this.system = new SystemPresenter(db);
+    this.waits = new WaitsPresenter(db);
   }
 
   async call(): Promise<Dashboard> {
@@ -78,20 +83,33 @@ export class DashboardPresenter {
     // Taken first: anything committed after it reaches the page through the live feed.
     const cursor = await currentCursor(this.options.db.$client);
     const at = { now };
-    const [counts, lag, hourSeries, daySeries, inbox, causes, stuck, exhausted, throughput, queue, system] =
-      await Promise.all([
-        this.counts.call(at),
-        this.lag.call(at),
-        this.lagSeries.call({ now, windowMs: HOUR, bucketMs: 2 * MINUTE }),
-        this.lagSeries.call({ now, windowMs: DAY, bucketMs: HOUR }),
-        this.inbox.call(),
-        this.causes.call(),
-        this.stuck.call(at),
-        this.exhausted.call(at),
-        this.throughput.call(at),
-        this.queue.call(at),
-        this.system.call(),
-      ]);
+    const [
+      counts,
+      lag,
+      hourSeries,
+      daySeries,
+      inbox,
+      causes,
+      stuck,
+      exhausted,
+      throughput,
+      queue,
+      system,
+      waits,
+    ] = await Promise.all([
+      this.counts.call(at),
+      this.lag.call(at),
+      this.lagSeries.call({ now, windowMs: HOUR, bucketMs: 2 * MINUTE }),
+      this.lagSeries.call({ now, windowMs: DAY, bucketMs: HOUR }),
+      this.inbox.call(),
+      this.causes.call(),
+      this.stuck.call(at),
+      this.exhausted.call(at),
+      this.throughput.call(at),
+      this.queue.call(at),
+      this.system.call(),
+      this.waits.call(),
+    ]);
     queue?.jobsPerMinute.forEach((n, i) => {
       if (throughput[i]) throughput[i].jobs = n;
     });
@@ -117,6 +135,7 @@ export class DashboardPresenter {
       throughput,
       queue,
       system,
+      waits,
     };
   }
 }
