@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { WAIT_KINDS, WAIT_OUTCOMES, WAIT_STATES } from "@/server/domain/waits";
 import { SEARCH_SORTS } from "@/server/presenters/search/search-sorts";
 import {
   ZAttemptSchema,
@@ -119,4 +120,31 @@ export const ZGetOperationDetailResponseSchema = z.object({
     }),
   ),
   relatedMore: z.boolean(),
+  waits: z.array(
+    z.object({
+      id: z.string(),
+      step: z.string(),
+      kind: z.enum(WAIT_KINDS),
+      state: z.enum(WAIT_STATES),
+      target: z.string(),
+      stage: z.string(),
+      since: z.date(),
+      deadlineAt: z.date().nullable(),
+      wakeAt: z.date().nullable(),
+      heartbeatMs: z.number().nullable(),
+      lastHeartbeatAt: z.date().nullable(),
+      heartbeatDeadlineAt: z.date().nullable(),
+      outcome: z.enum(WAIT_OUTCOMES).nullable(),
+      completedBy: z.string().nullable(),
+      completedAt: z.date().nullable(),
+      answers: z.array(
+        z.object({
+          at: z.date(),
+          result: z.enum(["accepted", "duplicate", "conflict", "deadline_passed", "expired", "finished"]),
+          outcome: z.enum(WAIT_OUTCOMES).nullable(),
+          by: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
 });

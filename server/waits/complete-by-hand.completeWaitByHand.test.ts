@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NO_REQUEST } from "@/server/audit/write";
 import type { StaffPrincipal } from "@/server/auth/session";
 import { bulkWork } from "@/server/bulk/work";
+import { OperationDetailPresenter } from "@/server/presenters/detail/operation-detail-presenter";
 import { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { type EngineHarness, engineHarness } from "@/test/engine/harness";
@@ -92,6 +93,22 @@ describe("an operator completes a wait by hand", () => {
     const [audit] = await t.db
       .$client`select count(*)::int as n from audit_records where operation_id = ${id}`;
     expect(audit?.n).toBe(0);
+    // The detail page lists the wait with every answer it received.
+    const detail = await new OperationDetailPresenter(t.db, registry).call(id);
+    expect(detail?.waits).toEqual([
+      expect.objectContaining({
+        step: "send",
+        kind: "acknowledgment",
+        state: "completed",
+        target: "partner",
+        completedBy: "callback",
+        answers: [
+          expect.objectContaining({ result: "accepted", by: "callback", outcome: "succeeded" }),
+          expect.objectContaining({ result: "duplicate", by: "user:operator@test.local" }),
+          expect.objectContaining({ result: "conflict", by: "user:operator@test.local" }),
+        ],
+      }),
+    ]);
   });
 
   it("refuses, typed, a wait past its deadline", async () => {

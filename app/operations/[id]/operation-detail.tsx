@@ -19,6 +19,7 @@ import { EndUserWaitNote } from "./end-user-wait";
 import { HopsView } from "./hops-view";
 import { StagesView } from "./stages-view";
 import { TimelineView } from "./timeline-view";
+import { WaitsView } from "./waits-view";
 
 /** One operation for staff: live while it runs. */
 export function OperationDetail({ initial }: { initial: Detail }) {
@@ -142,7 +143,8 @@ export function OperationDetail({ initial }: { initial: Detail }) {
         </div>
       )}
 
-      <StagesView steps={d.steps} />
+      <StagesView steps={d.steps} waits={d.waits} />
+      <WaitsView detail={d} />
 
       <div className="grid gap-5 lg:grid-cols-3">
         {/* min-w-0: a grid item is as wide as its widest line by default, which on a phone

@@ -31,7 +31,7 @@ const LOOK: Record<Step["status"], { icon: typeof Check; className: string; labe
 };
 
 /** The staged progress: each step with its state, attempts and timing. */
-export function StagesView({ steps }: { steps: Step[] }) {
+export function StagesView({ steps, waits = [] }: { steps: Step[]; waits?: Detail["waits"] }) {
   return (
     <ol aria-label="Steps" className="grid gap-2 sm:grid-cols-2 lg:grid-cols-4">
       {steps.map((s, i) => {
@@ -41,6 +41,8 @@ export function StagesView({ steps }: { steps: Step[] }) {
         const unknown = s.outcomeUnknown !== null;
         const Icon = blocked || unknown ? TriangleAlert : look.icon;
         const took = s.startedAt && s.finishedAt ? s.finishedAt.getTime() - s.startedAt.getTime() : null;
+        // A durable wait or timer of this step (server/waits): no worker holds it meanwhile.
+        const waiting = waits.find((w) => w.step === s.name && w.state === "waiting");
         return (
           <li
             key={s.name}
@@ -64,6 +66,17 @@ export function StagesView({ steps }: { steps: Step[] }) {
               {s.attempts > 0 && ` · ${s.attempts} attempt${s.attempts === 1 ? "" : "s"}`}
               {took !== null && ` · ${formatDuration(took)}`}
             </p>
+            {waiting && (
+              <p className="text-xs text-status-processing-ink" data-testid={`stage-wait-${s.name}`}>
+                {waiting.kind === "timer" && waiting.wakeAt ? (
+                  <>
+                    scheduled for <Time value={waiting.wakeAt} />
+                  </>
+                ) : (
+                  waiting.stage
+                )}
+              </p>
+            )}
             {s.status === "retrying" && s.nextAttemptAt && (
               <p className="text-xs text-zinc-600 dark:text-zinc-400">
                 next attempt <Time value={s.nextAttemptAt} />

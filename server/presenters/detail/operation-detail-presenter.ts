@@ -19,6 +19,7 @@ import {
   type Segment,
   type TimelineLine,
 } from "./timeline";
+import { type DetailWait, detailWaits } from "./waits";
 
 /** pg-boss keeps completed run jobs this long (RUN_QUEUE_OPTIONS.deleteAfterSeconds). */
 const JOBS_KEPT_MS = 15 * 60_000;
@@ -83,6 +84,8 @@ export interface OperationDetail {
   };
   related: { id: string; type: string; status: OperationStatus; reference: string | null; createdAt: Date }[];
   relatedMore: boolean;
+  /** Durable waits of the operation (server/waits), newest first, with the answers each received. */
+  waits: DetailWait[];
 }
 
 interface OpRow {
@@ -192,6 +195,12 @@ export class OperationDetailPresenter {
       })),
       createdAt,
     );
+    const waits = await detailWaits(
+      sql,
+      id,
+      workflow,
+      eventRows.map((e) => ({ type: e.type, at: asDate(e.at), data: e.data })),
+    );
     const replays = timeline.filter((e) => e.type === "intake_replayed");
     const conflicts = timeline.filter((e) => e.type === "intake_conflict");
     return {
@@ -267,6 +276,7 @@ export class OperationDetailPresenter {
       },
       related: related.slice(0, RELATED_LIMIT).map((r) => ({ ...r, createdAt: asDate(r.createdAt) })),
       relatedMore: related.length > RELATED_LIMIT,
+      waits,
     };
   }
 
