@@ -55,6 +55,8 @@ export function statusText(
     case "processing": {
       const step = workflow.steps.find((s) => s.name === op.currentStep);
       if (step?.wait && op.waiting) return step.wait.userText;
+      // A scheduled step (its timer open; a step that also waits shows the wait's words).
+      if (step?.timer && op.waiting) return step.timer.userText;
       return step ? `${step.userText}…` : "Working on it…";
     }
     case "blocked": {
