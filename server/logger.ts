@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import pino from "pino";
+import { logContext } from "@/server/telemetry/log-context";
 
 /**
  * pino's error serializer, plus what postgres.js keeps out of sight: the failed statement and its
@@ -25,6 +26,8 @@ export const logger = pino({
   level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info"),
   base: { role: process.env.THROUGHLINE_ROLE ?? "app" },
   serializers: { err: serializeError },
+  // The operation (step attempt) or request a line is written for: server/telemetry/log-context.ts.
+  mixin: () => ({ ...logContext.current() }),
 });
 
 /**

@@ -1,3 +1,4 @@
+import type { Registry } from "prom-client";
 import type { Db } from "@/db/client";
 import { OperationActionsService } from "./actions/operation-actions";
 import { SandboxControlsService } from "./actions/sandbox-controls";
@@ -15,6 +16,8 @@ import { StartOperationService } from "./operations/start-operation";
 import { createPresenters, type Presenters } from "./presenters";
 import { createProviders, type Providers } from "./providers";
 import { FaultSettingsService } from "./providers/fault-settings";
+import { BusinessMetricsPresenter } from "./telemetry/business-metrics-presenter";
+import { metricsRegistry } from "./telemetry/metrics-registry";
 import { EndUserActionService } from "./waits/end-user-action";
 import { WaitService } from "./waits/wait-service";
 import { registryFromEnv } from "./workflows";
@@ -70,6 +73,8 @@ export interface Services {
   presenters: Presenters;
   /** In-process per-caller budgets: intake per key or person, operator actions per person. */
   limits: CallerLimits;
+  /** What /api/metrics renders: business series from PostgreSQL (shared read) + this process's (on first use). */
+  readonly metrics: Registry;
   /** Stops what the services started (job producers, the live hub); the pool stays the caller's. */
   close(): Promise<void>;
 }
@@ -92,6 +97,7 @@ export function createServices(deps: ServiceDeps): Services {
   const presenters = createPresenters({ db, registry, now });
   let auth = deps.auth;
   let settings = deps.authSettings;
+  let metrics: Registry | undefined;
   const providers = deps.providers ?? createProviders({ db });
   return {
     db,
@@ -117,6 +123,10 @@ export function createServices(deps: ServiceDeps): Services {
     endUserActions: new EndUserActionService({ db, runs, registry, now }),
     presenters,
     limits: deps.limits ?? callerLimitsFromEnv(),
+    get metrics() {
+      metrics ??= metricsRegistry(new BusinessMetricsPresenter(db, now));
+      return metrics;
+    },
     async close() {
       await Promise.all([live.stop(), runs.close(), bulkQueue.close(), producer.close()]);
     },

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { RequestMeta } from "@/server/audit/write";
+import { logContext } from "@/server/telemetry/log-context";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 /** The header the auth route hands better-auth, set from clientAddress() (any client value is replaced). */
@@ -41,11 +42,14 @@ export function clientAddress(
   return (mapped ? mapped[1]! : address).slice(0, 100);
 }
 
-/** The request id and client address recorded with every audited action. */
+/**
+ * The request id and client address recorded with every audited action. Within a request the
+ * web logs (withRequestLog), the id is the one its log lines and `x-request-id` answer carry.
+ */
 export function requestMetaFrom(headers: Headers): RequestMeta {
   const given = headers.get("x-request-id");
   return {
-    requestId: given && REQUEST_ID.test(given) ? given : randomUUID(),
+    requestId: given && REQUEST_ID.test(given) ? given : (logContext.current().request_id ?? randomUUID()),
     clientAddress: clientAddress(headers),
   };
 }

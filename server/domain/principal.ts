@@ -4,7 +4,7 @@ import type { StaffRole } from "@/server/domain/roles";
  * Who is asking. Every procedure and route decides from this alone; nothing else
  * about the request grants access.
  */
-export const API_KEY_SCOPES = ["operations:write", "operations:read"] as const;
+export const API_KEY_SCOPES = ["operations:write", "operations:read", "metrics:read"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export type Principal =

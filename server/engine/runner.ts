@@ -1,6 +1,7 @@
 import { transaction } from "@/db/transaction";
 import { plannedState } from "@/server/domain/operation-state";
 import { isTerminal } from "@/server/domain/statuses";
+import { logContext } from "@/server/telemetry/log-context";
 import { latestEndUserAnswer } from "@/server/waits/end-user-answer";
 import { newCallback, openWait } from "@/server/waits/open";
 import { WAIT_LEASE_PREFIX } from "@/server/waits/settings";
@@ -175,26 +176,38 @@ async function runClaimedStep(
     const endUserAnswer = def.endUserAction
       ? await latestEndUserAnswer(engine.db.$client, op.id, step.name)
       : undefined;
-    const outcome = await executeStep({
-      step: def,
-      context: {
-        operationId: op.id,
-        input: op.input,
-        outputs,
-        idempotencyKey: `${op.id}:${step.name}`,
-        attempt: step.attempts,
-        providers: engine.providers,
-        ...(callback ? { callback } : {}),
-        ...(endUserAnswer ? { endUserAnswer } : {}),
-      },
-      signal: lease.signal,
-      beforeEffect: async () => engine.hooks.beforeEffect?.(info),
-    });
+    // Every log line of this attempt (the step's own, providers', the engine's) says what it is for.
+    const fields = {
+      operation_id: op.id,
+      type: op.type,
+      version: op.version,
+      step: step.name,
+      attempt: step.attempts,
+      ...(op.traceId ? { trace_id: op.traceId } : {}),
+    };
+    const outcome = await logContext.run(fields, () =>
+      executeStep({
+        step: def,
+        context: {
+          operationId: op.id,
+          input: op.input,
+          outputs,
+          idempotencyKey: `${op.id}:${step.name}`,
+          attempt: step.attempts,
+          providers: engine.providers,
+          ...(callback ? { callback } : {}),
+          ...(endUserAnswer ? { endUserAnswer } : {}),
+        },
+        signal: lease.signal,
+        beforeEffect: async () => engine.hooks.beforeEffect?.(info),
+      }),
+    );
     await engine.hooks.afterEffect?.(info);
     if (callback && outcome.type === "succeeded") {
       return await openWait(engine, op, index, def, callback, outcome.durationMs);
     }
-    return await settle(engine, op, index, def, outcome);
+    // Its commit too: an incident logged while settling the outcome names the attempt.
+    return await logContext.run(fields, () => settle(engine, op, index, def, outcome));
   } finally {
     lease.release();
   }

@@ -137,7 +137,7 @@ const PROCEDURE_RULES: Record<string, Rule> = {
  * keys only: a staff cookie there counts as not signed in (401). `/api/trpc` is the
  * transport of the procedures above; its own line only says the transport is open.
  */
-type RouteRule = Rule | "read_key" | "write_key";
+type RouteRule = Rule | "read_key" | "write_key" | "metrics_key";
 const ROUTE_ANSWERS: Record<RouteRule, Record<Subject, Answer>> = {
   ...ANSWERS,
   read_key: row(
@@ -158,6 +158,16 @@ const ROUTE_ANSWERS: Record<RouteRule, Record<Subject, Answer>> = {
     "FORBIDDEN",
     "allowed",
   ),
+  // Only a key holding `metrics:read` (the scraper's, or the bootstrap key); staff cookies count as not signed in.
+  metrics_key: row(
+    "UNAUTHORIZED",
+    "UNAUTHORIZED",
+    "UNAUTHORIZED",
+    "UNAUTHORIZED",
+    "UNAUTHORIZED",
+    "FORBIDDEN",
+    "FORBIDDEN",
+  ),
 };
 const ROUTE_RULES: Record<string, RouteRule> = {
   "GET /api/health": "public",
@@ -174,6 +184,7 @@ const ROUTE_RULES: Record<string, RouteRule> = {
   "POST /api/v1/callbacks/[token]": "public",
   "POST /api/v1/operations/[id]/steps/[step]/acknowledge": "write_key",
   "GET /api/audit/export": "staff",
+  "GET /api/metrics": "metrics_key",
 };
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");

@@ -13,6 +13,7 @@ import { useTRPC } from "../../_lib/trpc";
 const SCOPE_TEXT: Record<ApiKeyScope, string> = {
   "operations:write": "operations:write — start operations",
   "operations:read": "operations:read — read operations and workflows",
+  "metrics:read": "metrics:read — scrape /api/metrics (Prometheus)",
 };
 
 export function ApiKeysAdmin() {

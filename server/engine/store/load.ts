@@ -17,6 +17,8 @@ export interface LoadedOperation {
   version: number;
   input: unknown;
   createdAt: Date;
+  /** The operation's trace id, carried on every log line of its step attempts (absent in stored histories). */
+  traceId?: string;
   /**
    * `updated_at` as text, exact to the microsecond: a write only lands if it is unchanged.
    * Null for an operation known only from its start job: the write lands only while it is
@@ -43,6 +45,7 @@ export interface OperationRow {
   result: unknown;
   currentStep: string | null;
   createdAt: string | Date;
+  traceId?: string;
   token: string;
   steps: (Omit<StepRow, "nextAttemptAt"> & { nextAttemptAt: string | null })[];
 }
@@ -63,7 +66,7 @@ export async function loadOperations(
   const rows = await sql<OperationRow[]>`
     select o.id, o.type, o.version, o.status, o.input, o.blocked_kind as "blockedKind",
       o.blocked_reason as "blockedReason", o.action_required as "actionRequired", o.error, o.result,
-      o.current_step as "currentStep", o.created_at as "createdAt", o.updated_at::text as token,
+      o.current_step as "currentStep", o.created_at as "createdAt", o.trace_id as "traceId", o.updated_at::text as token,
       coalesce((
         select json_agg(json_build_object(
           'position', s.position, 'name', s.name, 'status', s.status, 'attempts', s.attempts,
@@ -100,6 +103,7 @@ export function toLoaded(row: OperationRow): LoadedOperation {
     version: row.version,
     input: row.input,
     createdAt: new Date(row.createdAt),
+    ...(row.traceId ? { traceId: row.traceId } : {}),
     token: row.token,
     rows,
     state: {

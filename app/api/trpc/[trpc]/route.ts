@@ -4,6 +4,7 @@ import { DATABASE_RETRY_AFTER_S } from "@/db/errors";
 import { DEFAULT_BODY_LIMIT_BYTES } from "@/server/http/read-body";
 import { logger } from "@/server/logger";
 import { appRouter } from "@/server/routers/_app";
+import { withRequestLog } from "@/server/telemetry/request-log";
 import { limitBody } from "@/server/trpc/body-limit";
 import { createContext } from "@/server/trpc/context";
 import { isDatabaseUnavailableError } from "@/server/trpc/domain-error";
@@ -15,7 +16,10 @@ export const dynamic = "force-dynamic";
 /** The largest body a call may send, as for /api/v1 (README: THROUGHLINE_BODY_LIMIT_BYTES). */
 const bodyLimit = () => Number(process.env.THROUGHLINE_BODY_LIMIT_BYTES ?? DEFAULT_BODY_LIMIT_BYTES);
 
-const handler = (incoming: Request) => {
+// The request's log line and id (also the id its audit records carry): withRequestLog.
+const handler = (incoming: Request) => withRequestLog(incoming, () => trpcHandler(incoming));
+
+const trpcHandler = (incoming: Request) => {
   const req = limitBody(incoming, bodyLimit());
   return fetchRequestHandler({
     endpoint: "/api/trpc",
