@@ -8,6 +8,12 @@ import { SEARCH_BOX_ATTRIBUTE } from "./search-box";
 export const FOCUS_SEARCH_HASH = "#search";
 
 /**
+ * Set on <html> while the shortcut listens. A page is readable before React has hydrated it and
+ * a "/" pressed in that moment does nothing, so a browser test waits for this before pressing.
+ */
+export const SHORTCUT_READY_ATTRIBUTE = "data-search-shortcut";
+
+/**
  * "/" on every console page: focuses the page's search box, or opens the operations search
  * with its box focused where the page has none. Not while typing, and not on the end user's
  * track page or the signed-out pages, which have no search.
@@ -32,7 +38,11 @@ export function SearchShortcut() {
       }
     };
     window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    document.documentElement.setAttribute(SHORTCUT_READY_ATTRIBUTE, "ready");
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      document.documentElement.removeAttribute(SHORTCUT_READY_ATTRIBUTE);
+    };
   }, [enabled, router]);
   return null;
 }

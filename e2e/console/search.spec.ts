@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectAccessible, screenshot, signIn, startOrder, unique } from "./support";
+import { expectAccessible, pressSearchShortcut, screenshot, signIn, startOrder, unique } from "./support";
 
 // Cold pages, axe scans and live waits on a 2-core machine: more than the default 30 s.
 test.describe.configure({ timeout: 120_000 });
@@ -45,7 +45,7 @@ test.describe("support search", () => {
     await expect(page.getByText(/No operation matches/)).toBeVisible();
     await page.keyboard.press("Escape");
     await page.locator("body").click({ position: { x: 5, y: 5 } });
-    await page.keyboard.press("/");
+    await pressSearchShortcut(page);
     await expect(page.getByRole("searchbox", { name: "Search operations" })).toBeFocused();
     await screenshot(page, info, "operations-empty");
     await expectAccessible(page);

@@ -106,3 +106,12 @@ export async function screenshot(page: Page, info: TestInfo, name: string): Prom
   await page.screenshot({ path, fullPage: true });
   await info.attach(name, { path, contentType: "image/png" });
 }
+
+/**
+ * Presses "/" once the console's shortcut listens (SearchShortcut marks <html>): a page is
+ * readable before React has hydrated it, and a key pressed in that moment does nothing.
+ */
+export async function pressSearchShortcut(page: Page): Promise<void> {
+  await expect(page.locator("html[data-search-shortcut=ready]")).toBeAttached();
+  await page.keyboard.press("/");
+}

@@ -5,7 +5,14 @@
  * rendered with its shapes; an unknown bulk action answering 404 at once.
  */
 import { expect, type Page, test } from "@playwright/test";
-import { expectAccessible, screenshot, signIn, startOrder, unique } from "../console/support";
+import {
+  expectAccessible,
+  pressSearchShortcut,
+  screenshot,
+  signIn,
+  startOrder,
+  unique,
+} from "../console/support";
 
 test.describe.configure({ timeout: 120_000 });
 
@@ -71,13 +78,13 @@ test.describe("a support shift", () => {
     // "/" on a page without a search box opens the search with its box focused...
     await page.goto("/workflows");
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-    await page.keyboard.press("/");
+    await pressSearchShortcut(page);
     await expect(page).toHaveURL(/\/operations#search$/);
     await expect(page.getByRole("searchbox", { name: "Search operations" })).toBeFocused();
     // ...and on the overview focuses the overview's own.
     await page.goto("/");
     await expect(home).toBeVisible();
-    await page.keyboard.press("/");
+    await pressSearchShortcut(page);
     await expect(home).toBeFocused();
 
     // The detail header keeps the whole email and trace id readable.
