@@ -7,6 +7,10 @@
  *
  * Every request also carries the socket's own address in PEER_ADDRESS_HEADER (whatever a
  * client sent under that name is dropped first): the one client address nobody can claim.
+ *
+ * The public `/api/v1` endpoints are answered by the fast front (server/http/front.ts) before
+ * Next sees them, with the same Request → Response functions; THROUGHLINE_API_FRONT=0 sends
+ * them through Next's route handlers instead (the benchmark's "before").
  */
 
 import http, { type IncomingMessage, type Server } from "node:http";
@@ -83,6 +87,8 @@ export interface WebServerOptions {
   hostname?: string;
   timeouts?: WebServerTimeouts;
   dir?: string;
+  /** Serve /api/v1 with the fast front (default); false: every request goes to Next. */
+  front?: boolean;
 }
 
 export interface WebServer {
@@ -114,13 +120,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const front = options.front === false ? null : await frontServices();
   server.on("request", (req, res) => {
     stampPeerAddress(req);
-    handle(req, res).catch((error: unknown) => {
-      console.error(`[web] request failed: ${(error as Error).message}`);
-      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-      res.end();
-    });
+    const answered = front ? front.serve(req, res) : Promise.resolve(false);
+    answered
+      .then((done) => (done ? undefined : handle(req, res)))
+      .catch((error: unknown) => {
+        console.error(`[web] request failed: ${(error as Error).message}`);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+        res.end();
+      });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -133,7 +143,36 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
+      await front?.close();
       await app.close();
+    },
+  };
+}
+
+/**
+ * The front's services: its own instance from createServices (Next's bundle holds another in
+ * app/_lib/services.ts — a separate module graph, whose objects this one's code must not mix
+ * with). Built on the first API request, over its own pool of DB_POOL_MAX connections. Only what
+ * /api/v1 uses is ever started here (intake's job producer on first start, no live hub).
+ */
+async function frontServices() {
+  const [{ databaseFromEnv }, { createServices }, { apiFront }] = await Promise.all([
+    import("@/db/client"),
+    import("@/server/services"),
+    import("@/server/http/front"),
+  ]);
+  type Built = ReturnType<typeof createServices>;
+  let services: Built | undefined;
+  const serve = apiFront(() => {
+    services ??= createServices(databaseFromEnv());
+    return services;
+  });
+  return {
+    serve,
+    close: async () => {
+      if (!services) return;
+      await services.close();
+      await services.db.$client.end({ timeout: 5 });
     },
   };
 }
@@ -142,9 +181,10 @@ async function main(): Promise<void> {
   const dev = process.argv.includes("--dev");
   const port = Number(process.env.PORT ?? 3000);
   const timeouts = timeoutsFromEnv();
-  const web = await startWebServer({ dev, port, timeouts });
+  const front = process.env.THROUGHLINE_API_FRONT !== "0";
+  const web = await startWebServer({ dev, port, timeouts, front });
   console.log(
-    `[web] listening on port ${port} (${dev ? "dev" : "production"}; headers ${timeouts.headersMs} ms, request ${timeouts.requestMs} ms, keep-alive ${timeouts.keepAliveMs} ms)`,
+    `[web] listening on port ${port} (${dev ? "dev" : "production"}; /api/v1 ${front ? "by the front" : "by Next"}; headers ${timeouts.headersMs} ms, request ${timeouts.requestMs} ms, keep-alive ${timeouts.keepAliveMs} ms)`,
   );
   const stop = () => {
     web.close().then(
@@ -163,7 +203,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   answerHelp(`usage: node --import tsx scripts/web-server.ts [--dev]
   The web process as the launcher starts it (npm start / npm run dev): Next's handler on a
   node:http server with API timeouts. PORT (3000); THROUGHLINE_HEADERS_TIMEOUT_MS,
-  THROUGHLINE_REQUEST_TIMEOUT_MS, THROUGHLINE_KEEP_ALIVE_TIMEOUT_MS.`);
+  THROUGHLINE_REQUEST_TIMEOUT_MS, THROUGHLINE_KEEP_ALIVE_TIMEOUT_MS; THROUGHLINE_API_FRONT=0 sends
+  /api/v1 through Next's route handlers instead of the fast front.`);
   main().catch((error: unknown) => {
     console.error(`[web] failed to start: ${(error as Error).message}`);
     process.exit(1);
