@@ -34,7 +34,9 @@ export interface SweeperOptions {
  *   marks the lease as its own — anyone may claim it, the stalled worker no longer can
  *   commit — and writes a run job for the operation, in one transaction;
  * - an in-flight operation with no live lease and no progress for a while (its job was
- *   dead-lettered, or rows were written without one) gets a run job, throttled per operation.
+ *   dead-lettered, or rows were written without one) gets a run job, throttled per operation;
+ *   a step scheduled for later (an open timer) is not such an operation until the
+ *   threshold has passed after its due time.
  */
 export class Sweeper {
   private timers: NodeJS.Timeout[] = [];
@@ -158,6 +160,14 @@ export class Sweeper {
                 or (s.status = 'retrying' and s.next_attempt_at > now())
                 -- A step waiting for an acknowledgment (server/waits) is not an orphan.
                 or s.lease_owner like ${`${WAIT_LEASE_PREFIX}%`}))
+          -- Nor is a step scheduled for later (a durable timer, server/waits/timer.ts): its run job
+          -- waits in pg-boss for the due time. Its progress is due then, so it counts as stale only
+          -- this long after it: a timer job lost by then (dead-lettered, deleted) is recovered, and
+          -- one merely picked up late is not raced by a recovery job.
+          and not exists (
+            select 1 from waits w where w.operation_id = o.id and w.step = o.current_step
+              and w.state = 'waiting' and w.kind = 'timer'
+              and w.wake_at > now() - ${staleAfterMs} * interval '1 millisecond')
         order by o.updated_at limit 500`;
       if (rows.length === 0) return [];
       const seconds = Math.max(1, Math.ceil(staleAfterMs / 1000));
