@@ -48,7 +48,7 @@ export const ZAttemptSchema = z.object({
 });
 
 export const ZSegmentSchema = z.object({
-  kind: z.enum(["queue", "run", "backoff", "blocked", "commit"]),
+  kind: z.enum(["queue", "run", "backoff", "blocked", "scheduled", "commit"]),
   label: z.string(),
   step: z.string().nullable(),
   start: z.date(),

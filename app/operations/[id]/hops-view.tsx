@@ -9,6 +9,7 @@ const COLOUR: Record<Segment["kind"], string> = {
   run: "bg-status-processing",
   backoff: "bg-status-blocked/70",
   blocked: "bg-status-blocked",
+  scheduled: "bg-status-accepted/50",
   commit: "bg-status-completed",
 };
 
@@ -17,12 +18,13 @@ const KIND: Record<Segment["kind"], string> = {
   run: "provider / effect",
   backoff: "retry backoff",
   blocked: "waiting for a person",
+  scheduled: "scheduled (timer)",
   commit: "commit",
 };
 
 /**
  * Where the time went, hop by hop: waiting in the queue and being picked up, each step's
- * effect, retry backoff, blocks, and the final commit — so a slow queue and a slow
+ * effect, retry backoff, blocks, a step scheduled for later, and the final commit — so a slow queue and a slow
  * provider look different. The last hop, commit → this page, is measured in the browser.
  */
 export function HopsView({ segments, visible }: { segments: Segment[]; visible: Map<number, number> }) {

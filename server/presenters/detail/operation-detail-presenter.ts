@@ -1,48 +1,25 @@
 import type { Db } from "@/db/client";
 import { createTrackToken } from "@/server/auth/track-token";
 import type { EventType } from "@/server/domain/events";
-import type { BlockKind, ErrorClass, OperationStatus, StepStatus } from "@/server/domain/statuses";
-import { RUN_QUEUE } from "@/server/engine/queue";
+import type { BlockKind, OperationStatus } from "@/server/domain/statuses";
 import { currentCursor, type FeedCursor } from "@/server/live/feed";
-import { PGBOSS_JOB, pgBossInstalled } from "@/server/presenters/pgboss-job";
 import { asDate, asDateOrNull } from "@/server/presenters/rows";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { statusText } from "@/server/workflows/kit/status-text";
-import { unknownOutcomeSentence } from "@/server/workflows/kit/unknown-outcome";
 import { redact } from "./redact";
+import { runJobsKept, runJobsOf } from "./run-jobs";
+import { type DetailStep, detailSteps } from "./steps";
 import {
   type Attempt,
   deriveAttempts,
   deriveSegments,
   orderedTimeline,
-  type RunJob,
   type Segment,
   type TimelineLine,
 } from "./timeline";
 import { type DetailWait, detailWaits } from "./waits";
 
-/** pg-boss keeps completed run jobs this long (RUN_QUEUE_OPTIONS.deleteAfterSeconds). */
-const JOBS_KEPT_MS = 15 * 60_000;
 const RELATED_LIMIT = 10;
-
-export interface DetailStep {
-  name: string;
-  title: string;
-  userText: string;
-  status: StepStatus;
-  attempts: number;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  nextAttemptAt: Date | null;
-  lastError: { message: string; errorClass: ErrorClass | null; code: string | null } | null;
-  output: unknown;
-  skipReason: string | null;
-  /**
-   * The last attempt's answer was lost after its request went out: what may already have happened
-   * and why resuming is safe (the workflow's words). Null once the step succeeded or when it did not.
-   */
-  outcomeUnknown: string | null;
-}
 
 export interface OperationDetail {
   cursor: FeedCursor;
@@ -138,29 +115,9 @@ export class OperationDetailPresenter {
     const createdAt = asDate(op.createdAt);
     const completedAt = asDateOrNull(op.completedAt);
     const now = this.now();
-    const jobsKept = !completedAt || now.getTime() - completedAt.getTime() < JOBS_KEPT_MS;
-    const [stepRows, eventRows, related, jobs] = await Promise.all([
-      sql<
-        {
-          name: string;
-          status: StepStatus;
-          attempts: number;
-          startedAt: string | null;
-          finishedAt: string | null;
-          nextAttemptAt: string | null;
-          lastError: {
-            message?: string;
-            errorClass?: ErrorClass;
-            code?: string;
-            outcomeUnknown?: boolean;
-          } | null;
-          output: unknown;
-          skipReason: string | null;
-        }[]
-      >`
-        select name, status, attempts, started_at as "startedAt", finished_at as "finishedAt",
-          next_attempt_at as "nextAttemptAt", last_error as "lastError", output, skip_reason as "skipReason"
-        from steps where operation_id = ${id}::uuid order by position`,
+    const workflow = this.registry.get(op.type, op.version);
+    const [steps, eventRows, related, jobs] = await Promise.all([
+      detailSteps(sql, id, workflow),
       // `order by id` would sort the text column of that name: "10" before "9", so after a few
       // events a resumed operation listed its later events above "Accepted".
       sql<{ id: string; type: EventType; step: string | null; actor: string; data: unknown; at: string }[]>`
@@ -179,11 +136,9 @@ export class OperationDetailPresenter {
             select id, type, status, reference, created_at as "createdAt" from operations
             where subject = ${op.subject} and id <> ${id}::uuid order by id desc limit ${RELATED_LIMIT + 1}`
         : Promise.resolve([]),
-      jobsKept ? this.jobs(id, createdAt, completedAt ?? now) : Promise.resolve([]),
+      runJobsKept(completedAt, now) ? runJobsOf(sql, id, createdAt, completedAt ?? now) : Promise.resolve([]),
     ]);
 
-    const workflow = this.registry.get(op.type, op.version);
-    const defs = new Map(workflow?.steps.map((s) => [s.name, s]));
     const timeline = orderedTimeline(
       eventRows.map((e) => ({
         id: Number(e.id),
@@ -211,7 +166,12 @@ export class OperationDetailPresenter {
         version: op.version,
         title: workflow?.title ?? op.type,
         status: op.status,
-        statusText: statusText(workflow, op),
+        // As the track page reads it: a step with an open wait (an acknowledgment, or a timer
+        // while scheduled) says the wait's words, not its running text.
+        statusText: statusText(workflow, {
+          ...op,
+          waiting: waits.some((w) => w.state === "waiting" && w.step === op.currentStep),
+        }),
         subject: op.subject,
         reference: op.reference,
         submittedBy: op.submittedBy,
@@ -237,32 +197,7 @@ export class OperationDetailPresenter {
         trackPath: trackPath(op.id),
         runbook: workflow?.runbook ?? null,
       },
-      steps: stepRows.map((s) => {
-        const def = defs.get(s.name);
-        return {
-          name: s.name,
-          title: def?.title ?? s.name,
-          userText: def?.userText ?? s.name,
-          status: s.status,
-          attempts: s.attempts,
-          startedAt: asDateOrNull(s.startedAt),
-          finishedAt: asDateOrNull(s.finishedAt),
-          nextAttemptAt: asDateOrNull(s.nextAttemptAt),
-          lastError: s.lastError?.message
-            ? {
-                message: s.lastError.message,
-                errorClass: s.lastError.errorClass ?? null,
-                code: s.lastError.code ?? null,
-              }
-            : null,
-          output: redact(s.output),
-          skipReason: s.skipReason,
-          outcomeUnknown:
-            s.lastError?.outcomeUnknown === true && s.status !== "succeeded" && s.status !== "compensated"
-              ? unknownOutcomeSentence(def)
-              : null,
-        };
-      }),
+      steps,
       timeline,
       attempts: deriveAttempts(timeline),
       segments: deriveSegments({ acceptedAt: createdAt, entries: timeline, jobs, now }),
@@ -278,28 +213,6 @@ export class OperationDetailPresenter {
       relatedMore: related.length > RELATED_LIMIT,
       waits,
     };
-  }
-
-  /**
-   * The operation's run jobs while pg-boss keeps them: when each was written and picked
-   * up, which splits "accepted → step started" into queue wait and claim. Read by the job
-   * table's (name, created_on) index over the operation's lifetime.
-   */
-  private async jobs(id: string, from: Date, to: Date): Promise<RunJob[]> {
-    const sql = this.db.$client;
-    if (!(await pgBossInstalled(sql))) return [];
-    const job = sql(PGBOSS_JOB);
-    const rows = await sql<{ reason: string; createdOn: string; startedOn: string | null }[]>`
-      select data->>'reason' as reason, created_on as "createdOn", started_on as "startedOn"
-      from ${job}
-      where name = ${RUN_QUEUE} and created_on >= ${new Date(from.getTime() - 1_000).toISOString()}::timestamptz
-        and created_on <= ${new Date(to.getTime() + 1_000).toISOString()}::timestamptz
-        and data->>'operationId' = ${id}`;
-    return rows.map((r) => ({
-      reason: r.reason,
-      createdOn: asDate(r.createdOn),
-      startedOn: asDateOrNull(r.startedOn),
-    }));
   }
 }
 

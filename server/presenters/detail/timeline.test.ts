@@ -135,4 +135,23 @@ describe("timeline", () => {
     });
     expect(waiting).toMatchObject([{ kind: "queue", end: null, ms: 70 }]);
   });
+  it("puts a cancel inside a timer's window on the timer, with the step and its due time", () => {
+    const minutes = (n: number) => n * 60_000;
+    const segments = deriveSegments({
+      acceptedAt: new Date(t0),
+      entries: [
+        ev(0, "accepted", null, { version: 1 }),
+        ev(30, "timer_scheduled", "charge", { wakeAt: new Date(t0 + minutes(2)).toISOString() }),
+        ev(minutes(1), "cancelled", "charge"),
+        ev(minutes(1) + 10, "failed"),
+      ].map(toTimelineEntry),
+      jobs: [],
+      now: new Date(t0 + minutes(5)),
+    });
+    expect(segments.map((s) => [s.kind, s.label, s.step, s.ms])).toEqual([
+      ["queue", "Accepted → first step scheduled", "charge", 30],
+      ["scheduled", "Scheduled until 2026-01-01 10:02 UTC", "charge", minutes(1) - 30],
+      ["commit", "Result → recorded as finished", null, 10],
+    ]);
+  });
 });

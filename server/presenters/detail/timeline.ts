@@ -166,7 +166,7 @@ export interface RunJob {
   startedOn: Date | null;
 }
 
-export type SegmentKind = "queue" | "run" | "backoff" | "blocked" | "commit";
+export type SegmentKind = "queue" | "run" | "backoff" | "blocked" | "scheduled" | "commit";
 
 /** A stretch of the operation's life, for the lag-per-hop view. */
 export interface Segment {
@@ -186,6 +186,8 @@ export interface Segment {
  * - `run`: an attempt's effect (the provider's time).
  * - `backoff`: a failed attempt → the retry that was scheduled.
  * - `blocked`: waiting for a person.
+ * - `scheduled`: a step's durable timer, from `timer_scheduled` to `timer_fired` (no worker is
+ *   waited for meanwhile, so it is never a queue hop).
  * - `commit`: the last step's result (or the end of a wait, when it was cancelled or failed
  *   while blocked) → the operation recorded as finished.
  */
@@ -206,16 +208,44 @@ export function deriveSegments(options: {
   let waitKind: SegmentKind = "queue";
   let running: { step: string; at: Date } | null = null;
   let lastFinish: Date | null = null;
+  // The open timer (`scheduled`): its step and due time, for the hop's words.
+  let timer: { step: string | null; until: Date | null } = { step: null, until: null };
+  const waitLabel = () =>
+    waitKind === "backoff"
+      ? "Retry backoff"
+      : waitKind === "blocked"
+        ? "Blocked, waiting for a person"
+        : waitKind === "scheduled"
+          ? scheduledUntil(timer.until)
+          : "Waiting for a worker";
+  /** The step of a hop that ends a wait with no step of its own (a timer's is known). */
+  const waitStep = () => (waitKind === "scheduled" ? timer.step : null);
+  // A block, a backoff or a timer ended by a cancel or the end: that wait is its own hop.
+  const endsOwnWait = () => waitKind === "blocked" || waitKind === "backoff" || waitKind === "scheduled";
   const endWait = (at: Date) => {
     if (!waitingSince) return;
-    push(
-      waitKind,
-      waitKind === "backoff" ? "Retry backoff" : "Blocked, waiting for a person",
-      null,
-      waitingSince,
-      at,
-    );
+    push(waitKind, waitLabel(), waitStep(), waitingSince, at);
     waitingSince = null;
+  };
+  /** Accepted (or a hand-off/resume) → the step picked up (`what`: started, scheduled). */
+  const endQueue = (step: string, at: Date, what: string) => {
+    if (!waitingSince) return;
+    const since = waitingSince;
+    const job = startJobs.find(
+      (j) => j.startedOn && j.createdOn <= at && j.startedOn <= at && j.startedOn >= since,
+    );
+    if (job?.startedOn) {
+      push("queue", "Waiting in the queue", step, since, job.startedOn);
+      push("queue", `Picked up → step ${what}`, step, job.startedOn, at);
+    } else if (at.getTime() - since.getTime() > 0 || segments.length === 0) {
+      push(
+        "queue",
+        segments.length === 0 ? `Accepted → first step ${what}` : "Waiting for a worker",
+        step,
+        since,
+        at,
+      );
+    }
   };
 
   for (const e of entries) {
@@ -223,32 +253,8 @@ export function deriveSegments(options: {
       case "step_started":
       case "compensation_started": {
         if (waitingSince && e.step) {
-          if (waitKind === "queue") {
-            const job = startJobs.find(
-              (j) =>
-                j.startedOn && j.createdOn <= e.at && j.startedOn <= e.at && j.startedOn >= waitingSince!,
-            );
-            if (job?.startedOn) {
-              push("queue", "Waiting in the queue", e.step, waitingSince, job.startedOn);
-              push("queue", "Picked up → step started", e.step, job.startedOn, e.at);
-            } else if (e.at.getTime() - waitingSince.getTime() > 0 || segments.length === 0) {
-              push(
-                "queue",
-                segments.length === 0 ? "Accepted → first step started" : "Waiting for a worker",
-                e.step,
-                waitingSince,
-                e.at,
-              );
-            }
-          } else {
-            push(
-              waitKind,
-              waitKind === "backoff" ? "Retry backoff" : "Blocked, waiting for a person",
-              e.step,
-              waitingSince,
-              e.at,
-            );
-          }
+          if (waitKind === "queue") endQueue(e.step, e.at, "started");
+          else push(waitKind, waitLabel(), e.step, waitingSince, e.at);
         }
         waitingSince = null;
         running = e.step ? { step: e.step, at: e.at } : null;
@@ -281,6 +287,19 @@ export function deriveSegments(options: {
         waitingSince = e.at;
         waitKind = "backoff";
         break;
+      case "timer_scheduled":
+        // The step was reached and parked until its due time: the queue hop ends here.
+        if (waitingSince && waitKind === "queue" && e.step) endQueue(e.step, e.at, "scheduled");
+        waitingSince = e.at;
+        waitKind = "scheduled";
+        timer = { step: e.step, until: e.retryAt };
+        break;
+      case "timer_fired":
+        // By the clock or an operator's "run now": what follows is the step's run job.
+        if (waitingSince && waitKind === "scheduled") endWait(e.at);
+        waitingSince = e.at;
+        waitKind = "queue";
+        break;
       case "blocked":
         running = null;
         waitingSince = e.at;
@@ -293,9 +312,9 @@ export function deriveSegments(options: {
         waitKind = "queue";
         break;
       case "cancelled":
-        // A cancel ends a block or a backoff: that wait is the block's, never the commit's
+        // A cancel ends a block, a backoff or a timer: that wait is its own, never the commit's
         // (a cancel after 24 minutes blocked read "commit 24 min"). What follows is the undo.
-        if (waitingSince && (waitKind === "blocked" || waitKind === "backoff")) endWait(e.at);
+        if (waitingSince && endsOwnWait()) endWait(e.at);
         lastFinish = e.at;
         waitingSince = e.at;
         waitKind = "queue";
@@ -304,7 +323,7 @@ export function deriveSegments(options: {
       case "failed":
         // Ended while waiting (failed from a block, or cancelled in the same commit): the wait
         // lasted until now, and the commit hop starts where the wait ended.
-        if (waitingSince && (waitKind === "blocked" || waitKind === "backoff")) {
+        if (waitingSince && endsOwnWait()) {
           endWait(e.at);
           lastFinish = e.at;
         }
@@ -317,15 +336,12 @@ export function deriveSegments(options: {
     }
   }
   if (running) push("run", "Step running", running.step, running.at, null);
-  else if (waitingSince) {
-    const label =
-      waitKind === "backoff"
-        ? "Retry backoff"
-        : waitKind === "blocked"
-          ? "Blocked, waiting for a person"
-          : "Waiting for a worker";
-    push(waitKind, label, null, waitingSince, null);
-  }
+  else if (waitingSince) push(waitKind, waitLabel(), waitStep(), waitingSince, null);
   // A same-commit claim shows as a 0 ms queue hop; keep the list about time actually spent.
   return segments.filter((s) => s.kind !== "queue" || s.ms > 0 || s.end === null || s === segments[0]);
+}
+
+/** A timer's hop: "Scheduled until 2026-12-03 18:00 UTC" (the stage's time, in UTC). */
+function scheduledUntil(until: Date | null): string {
+  return until ? `Scheduled until ${until.toISOString().slice(0, 16).replace("T", " ")} UTC` : "Scheduled";
 }
