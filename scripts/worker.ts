@@ -10,11 +10,13 @@ import { auditWork } from "@/server/audit/work";
 import { bulkWork } from "@/server/bulk/work";
 import { startWorker } from "@/server/engine/worker";
 import { createServices } from "@/server/services";
+import { syntheticWork } from "@/server/synthetic/work";
 import { waitsWork } from "@/server/waits/work";
 
 answerHelp(`usage: npm run worker   (or, as the launcher does: node --import tsx scripts/worker.ts)
   The worker process: runs steps, bulk actions and the background loops. DATABASE_URL;
-  SIGTERM or SIGINT stop it cleanly.`);
+  the web it sends synthetic checks to: THROUGHLINE_SYNTHETIC_URL, else THROUGHLINE_PUBLIC_URL,
+  else http://localhost:$PORT (THROUGHLINE_SYNTHETIC_CHECKS=off: none). SIGTERM or SIGINT stop it cleanly.`);
 
 const log = (line: string) => console.log(`[worker] ${line}`);
 
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
     runs,
     providers,
     log,
-    companions: [bulkWork, alertsWork, auditWork, waitsWork],
+    companions: [bulkWork, alertsWork, auditWork, waitsWork, syntheticWork],
   });
 
   let stopping = false;

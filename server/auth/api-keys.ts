@@ -12,7 +12,12 @@ import {
   type RequestMeta,
   SYSTEM_ACTOR,
 } from "@/server/audit/write";
-import { API_KEY_SCOPES, type ApiKeyScope, type Principal } from "@/server/domain/principal";
+import {
+  API_KEY_SCOPES,
+  type ApiKeyScope,
+  type Principal,
+  SYNTHETIC_KEY_SCOPE,
+} from "@/server/domain/principal";
 
 const PREFIX_LENGTH = 12;
 /** Authenticated keys are remembered briefly so intake does not pay a lookup per request. */
@@ -146,6 +151,7 @@ export async function authenticateApiKey(
     prefix: row.prefix,
     scopes: row.scopes.filter((s): s is ApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(s)),
     workflowTypes: row.workflowTypes ?? null,
+    synthetic: row.scopes.includes(SYNTHETIC_KEY_SCOPE),
   };
   authenticated.set(hash, principal);
   touchLastUsed(db, row.id, now);

@@ -7,6 +7,13 @@ import type { StaffRole } from "@/server/domain/roles";
 export const API_KEY_SCOPES = ["operations:write", "operations:read", "metrics:read"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
+/**
+ * The mark of the synthetic checker's own key (server/synthetic/key.ts): operations it starts
+ * are synthetic. Not an API_KEY_SCOPES member on purpose — no admin can pick it, the bootstrap
+ * key does not carry it, and no request body can claim it.
+ */
+export const SYNTHETIC_KEY_SCOPE = "system:synthetic";
+
 export type Principal =
   | { kind: "anonymous" }
   | {
@@ -16,6 +23,8 @@ export type Principal =
       scopes: ApiKeyScope[];
       /** The workflow types the key may see and start; null for every type. */
       workflowTypes: string[] | null;
+      /** The synthetic checker's key (SYNTHETIC_KEY_SCOPE): what it starts is flagged synthetic. */
+      synthetic?: boolean;
     }
   | { kind: "staff"; userId: string; email: string; role: StaffRole };
 
@@ -29,6 +38,11 @@ export function actorOf(principal: Principal): string {
     case "anonymous":
       return "anonymous";
   }
+}
+
+/** Whether operations this principal starts are synthetic checks (never a caller's say-so). */
+export function startsSynthetic(principal: Principal): boolean {
+  return principal.kind === "key" && principal.synthetic === true;
 }
 
 export function hasScope(principal: Principal, scope: ApiKeyScope): boolean {

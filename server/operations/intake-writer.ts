@@ -100,6 +100,8 @@ export async function writeBatch(
  * text never changes with the batch size: PostgreSQL prepares each one once.
  */
 const param = <T>(values: T[]) => sql.param(values);
+// Booleans go as text[] and are cast after: typed bool[], postgres.js serialises each element as
+// `x === true ? "t" : "f"`, so the strings "true" all arrived false (no operation was ever synthetic).
 
 function insertOperations(tx: Tx, intakes: PreparedIntake[]) {
   const ops = intakes.map((i) => i.operation);
@@ -113,7 +115,7 @@ function insertOperations(tx: Tx, intakes: PreparedIntake[]) {
       ${col((o) => o.subject ?? null)}::text[], ${col((o) => o.reference ?? null)}::text[],
       ${col((o) => o.submittedBy)}::text[], ${col((o) => o.idempotencyKey ?? null)}::text[],
       ${col((o) => o.requestHash)}::text[], ${col((o) => o.currentStep ?? null)}::text[],
-      ${col((o) => o.traceId)}::text[], ${col((o) => String(o.synthetic ?? false))}::bool[])
+      ${col((o) => o.traceId)}::text[], ${col((o) => String(o.synthetic ?? false))}::text[]::bool[])
     on conflict do nothing
     returning id`);
 }

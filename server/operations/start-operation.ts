@@ -1,4 +1,4 @@
-import { actorOf, maySeeType, type Principal } from "@/server/domain/principal";
+import { actorOf, maySeeType, type Principal, startsSynthetic } from "@/server/domain/principal";
 import type { OperationPresenter, OperationWithSteps } from "@/server/presenters/operation-presenter";
 import type { IntakeResult, IntakeService, StartRequestBody } from "./intake";
 import { waitForCompletion } from "./wait-for-completion";
@@ -43,6 +43,8 @@ export class StartOperationService {
       caller: actorOf(principal),
       idempotencyKey: options.idempotencyKey,
       traceId: options.traceId,
+      // Only the synthetic checker's key starts synthetic operations: nothing in the request can.
+      synthetic: startsSynthetic(principal),
     });
     switch (result.type) {
       case "created": {

@@ -24,6 +24,8 @@ export const demoNoop = defineWorkflow({
   },
   objective: { p95Ms: 1_000 },
   stuckAfterMs: 60_000,
+  // The probe of the whole path (issue 11): nothing outside Throughline, so it may run for ever.
+  synthetic: { everyMs: 60_000, input: { note: "synthetic check" } },
   runbook:
     "If probes are stuck, check that workers are running (dashboard: workers) and the queue is moving.",
   steps: [

@@ -111,4 +111,22 @@ describe("checkWorkflow", () => {
       "checks or waits before later steps but does not say what skipping it lets through (guards)",
     ]);
   });
+
+  it("refuses a synthetic check that is too frequent, outlives its interval or sends an input its schema rejects", () => {
+    const problems = (synthetic: unknown) =>
+      checkWorkflow({ ...scriptedWorkflow, synthetic } as unknown as WorkflowDefinition).map(
+        (p) => p.problem,
+      );
+    const ok = scriptedWorkflow.exampleInput;
+    expect(problems({ everyMs: 60_000, input: ok })).toEqual([]);
+    expect(problems({ everyMs: 1_000, input: ok, deadlineMs: 500 })).toEqual([
+      "has a synthetic check more often than every 10000 ms (synthetic.everyMs)",
+    ]);
+    expect(problems({ everyMs: 20_000, input: ok })).toEqual([
+      "has a synthetic deadline that is not positive or longer than its interval (synthetic.deadlineMs)",
+    ]);
+    expect(problems({ everyMs: 60_000, input: 42 })).toEqual([
+      "has a synthetic input its own input schema rejects (synthetic.input)",
+    ]);
+  });
 });

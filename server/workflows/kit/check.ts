@@ -1,4 +1,10 @@
-import type { RetryPolicy, StepDefinition, WorkflowDefinition } from "@/server/workflows/kit/types";
+import {
+  type RetryPolicy,
+  type StepDefinition,
+  SYNTHETIC_DEADLINE_MS,
+  SYNTHETIC_MIN_EVERY_MS,
+  type WorkflowDefinition,
+} from "@/server/workflows/kit/types";
 import { checkWaits } from "./check-waits";
 import { checkNamedControls } from "./controls";
 import { checkEndUserAction } from "./end-user-action";
@@ -39,6 +45,8 @@ export function checkWorkflow(def: WorkflowDefinition): StoryProblem[] {
   const example = def.input.safeParse(def.exampleInput);
   if (!example.success) add(null, "has an exampleInput its own input schema rejects");
 
+  for (const problem of checkSynthetic(def)) add(null, problem);
+
   // Only what the product offers: a runbook or a person's words naming a control that exists.
   for (const { step, problem } of checkNamedControls(def)) add(step, problem);
 
@@ -56,6 +64,25 @@ export function checkWorkflow(def: WorkflowDefinition): StoryProblem[] {
     seen.add(step.name);
     for (const problem of checkStep(step)) add(step.name, problem);
   }
+  return problems;
+}
+
+/** A synthetic check runs unattended for ever: its input must be valid and its pace a probe's. */
+function checkSynthetic(def: WorkflowDefinition): string[] {
+  const s = def.synthetic;
+  if (!s) return [];
+  const problems: string[] = [];
+  if (!Number.isInteger(s.everyMs) || s.everyMs < SYNTHETIC_MIN_EVERY_MS)
+    problems.push(
+      `has a synthetic check more often than every ${SYNTHETIC_MIN_EVERY_MS} ms (synthetic.everyMs)`,
+    );
+  const deadline = s.deadlineMs ?? SYNTHETIC_DEADLINE_MS;
+  if (!positive(deadline) || deadline > s.everyMs)
+    problems.push(
+      "has a synthetic deadline that is not positive or longer than its interval (synthetic.deadlineMs)",
+    );
+  if (!def.input.safeParse(s.input).success)
+    problems.push("has a synthetic input its own input schema rejects (synthetic.input)");
   return problems;
 }
 

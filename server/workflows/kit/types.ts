@@ -144,7 +144,26 @@ export interface WorkflowDefinition<TSchema extends z.ZodType = z.ZodType> {
   /** A non-terminal operation with no progress for this long is stuck. */
   stuckAfterMs: number;
   runbook: string;
+  /** Opts the type into synthetic checks through the public API (server/synthetic/); absent: none. */
+  synthetic?: SyntheticCheck<z.input<TSchema>>;
 }
+
+/**
+ * A synthetic check of one workflow type: every `everyMs` one operation with `input` goes
+ * through POST /api/v1/operations and the workers until its track page says completed.
+ * The run fails past `deadlineMs` (default SYNTHETIC_DEADLINE_MS); it is slow past the
+ * `synthetic_check` alert rule's budget. Keep the input free of outside effects: it runs for ever.
+ */
+export interface SyntheticCheck<TInput = unknown> {
+  everyMs: number;
+  input: TInput;
+  deadlineMs?: number;
+}
+
+/** Past this a synthetic run is recorded as failed (timed out); above the alert budget, so slow shows as slow. */
+export const SYNTHETIC_DEADLINE_MS = 30_000;
+/** Below this a check would be load, not a probe. */
+export const SYNTHETIC_MIN_EVERY_MS = 10_000;
 
 /** Keeps the input type flowing into every step while the registry stores the erased form. */
 export function defineWorkflow<TSchema extends z.ZodType>(

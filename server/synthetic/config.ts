@@ -1,0 +1,27 @@
+/**
+ * Where the worker's synthetic checker finds the web, from the environment:
+ *
+ * - `THROUGHLINE_SYNTHETIC_URL`: the web's base URL as the worker reaches it, when that differs
+ *   from the public one (a worker inside the network, the public URL behind a proxy it cannot reach).
+ * - else `THROUGHLINE_PUBLIC_URL`, else `http://localhost:$PORT` (PORT 3000) — the same default as
+ *   server/auth/config.ts, and what the launcher gives both children.
+ * - `THROUGHLINE_SYNTHETIC_CHECKS=off` stops the worker from running any (the definitions still opt in).
+ */
+export interface SyntheticSettings {
+  enabled: boolean;
+  baseUrl: string;
+}
+
+export function syntheticSettings(env: Record<string, string | undefined> = process.env): SyntheticSettings {
+  const port = env.PORT ?? "3000";
+  const url = env.THROUGHLINE_SYNTHETIC_URL || env.THROUGHLINE_PUBLIC_URL || `http://localhost:${port}`;
+  const flag = (env.THROUGHLINE_SYNTHETIC_CHECKS ?? "on").trim().toLowerCase();
+  if (!["on", "off", "1", "0", "true", "false"].includes(flag))
+    throw new Error(
+      `THROUGHLINE_SYNTHETIC_CHECKS must be "on" or "off", not "${env.THROUGHLINE_SYNTHETIC_CHECKS}".`,
+    );
+  return {
+    enabled: ["on", "1", "true"].includes(flag),
+    baseUrl: new URL(url).origin + new URL(url).pathname.replace(/\/+$/, ""),
+  };
+}
