@@ -27,6 +27,8 @@ export interface ProbeOptions {
   /** Sent as Idempotency-Key, so a retried POST could never start a second operation. */
   idempotencyKey: string;
   fetch?: typeof fetch;
+  /** Milliseconds for the figures (performance.now); a test steps it to make a run slow for sure. */
+  clock?: () => number;
 }
 
 const POLL_MS = 100;
@@ -45,8 +47,9 @@ interface OperationBody {
  * completed (visible). It never throws for what it finds: every failure is an error sentence.
  */
 export async function probe(options: ProbeOptions): Promise<ProbeResult> {
-  const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
+  const clock = options.clock ?? (() => performance.now());
+  const started = clock();
+  const elapsed = () => Math.round(clock() - started);
   const timeout = AbortSignal.timeout(options.deadlineMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const doFetch = options.fetch ?? fetch;

@@ -198,4 +198,24 @@ describe("runSyntheticCheck", () => {
     await evaluateAlerts({ db: t.db, registry, now: new Date(Date.now() + ALERT_TICK_MS) });
     expect(await openSyntheticAlert()).toBeUndefined();
   });
+
+  it("records a run over the budget as slow, and the alert fires on the budget", async () => {
+    await t.db.$client`update alert_rule_overrides set threshold = 100
+      where rule = 'synthetic_check' and workflow_type = 'demo.noop'`;
+    // Each reading of the figures' clock is a second later: the run is slower than 100 ms for sure.
+    let ms = 0;
+    const clock = () => (ms += 1_000);
+    const result = await runSyntheticCheck({ ...deps, clock }, { workflowType: "demo.noop" });
+    if (!result.ran) throw new Error(`did not run: ${result.reason}`);
+    expect(result.run).toMatchObject({ outcome: "slow", error: null });
+    expect(result.run.visibleMs).toBeGreaterThan(100);
+
+    await evaluateAlerts({ db: t.db, registry, now: new Date(Date.now() + 2 * ALERT_TICK_MS) });
+    expect(await openSyntheticAlert()).toMatchObject({
+      state: "firing",
+      summary: expect.stringMatching(/^the synthetic check took longer than its budget/),
+    });
+    await t.db.$client`update alert_rule_overrides set threshold = 3600000
+      where rule = 'synthetic_check' and workflow_type = 'demo.noop'`;
+  });
 });

@@ -24,6 +24,8 @@ export interface SyntheticDeps {
   now?: () => Date;
   fetch?: typeof fetch;
   pollMs?: number;
+  /** The figures' clock (probe.ts); performance.now by default. */
+  clock?: () => number;
 }
 
 export interface SyntheticRun {
@@ -84,6 +86,7 @@ export async function runSyntheticCheck(
       pollMs: deps.pollMs,
       idempotencyKey: `synthetic-${id}`,
       fetch: deps.fetch,
+      clock: deps.clock,
     });
     if (options.signal?.aborted) {
       await deps.db.$client`delete from synthetic_runs where id = ${id}`;
