@@ -14,6 +14,8 @@ export interface RecordedError {
    * died mid-attempt): the effect may already exist. See `outcomeUnknown` in server/engine/classify.ts.
    */
   outcomeUnknown?: true;
+  /** A kit error's facts for staff (`StepError.detail`: e.g. an HTTP effect's redacted summary). */
+  detail?: Record<string, unknown>;
 }
 
 export interface StepState {

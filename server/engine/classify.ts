@@ -2,10 +2,10 @@ import { isDatabaseUnavailable } from "@/db/errors";
 import type { RecordedError } from "@/server/domain/operation-state";
 import type { BlockKind, ErrorClass } from "@/server/domain/statuses";
 import { logIncident } from "@/server/logger";
-import { NeedsPersonError, PermanentError, StepError } from "@/server/workflows/kit/errors";
+import { NeedsPersonError, PermanentError, StepError, TransientError } from "@/server/workflows/kit/errors";
 
 export type ClassifiedError =
-  | { errorClass: "transient"; error: RecordedError }
+  | { errorClass: "transient"; error: RecordedError; retryAfterMs?: number }
   | { errorClass: "permanent"; error: RecordedError }
   | { errorClass: "needs_person"; error: RecordedError; kind: BlockKind; actionRequired: string };
 
@@ -37,7 +37,14 @@ export function classifyError(thrown: unknown, site: ErrorSite = {}): Classified
   }
   if (thrown instanceof PermanentError)
     return { errorClass: "permanent", error: authored(thrown, "permanent") };
-  if (thrown instanceof StepError) return { errorClass: "transient", error: authored(thrown, "transient") };
+  if (thrown instanceof StepError) {
+    const retryAfterMs = thrown instanceof TransientError ? thrown.retryAfterMs : undefined;
+    return {
+      errorClass: "transient",
+      error: authored(thrown, "transient"),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    };
+  }
   const kind = unexpectedKind(thrown);
   const errorClass = kind.permanent ? "permanent" : "transient";
   const { message, incidentId } = publicStepError(thrown, site, kind);
@@ -62,7 +69,12 @@ export function outcomeUnknown(thrown: unknown, effectStarted: boolean): boolean
 }
 
 function authored(thrown: StepError, errorClass: ErrorClass): RecordedError {
-  return { message: thrown.message, errorClass, ...(thrown.code ? { code: thrown.code } : {}) };
+  return {
+    message: thrown.message,
+    errorClass,
+    ...(thrown.code ? { code: thrown.code } : {}),
+    ...(thrown.detail ? { detail: thrown.detail } : {}),
+  };
 }
 
 interface UnexpectedKind {

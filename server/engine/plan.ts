@@ -4,7 +4,7 @@ import { nextCheckAt, recheckActionText, recheckOf } from "@/server/workflows/ki
 import type { PreconditionResult, StepDefinition } from "@/server/workflows/kit/types";
 import { unknownOutcomeSentence } from "@/server/workflows/kit/unknown-outcome";
 import type { ClassifiedError } from "./classify";
-import { decideRetry } from "./retry";
+import { decideRetry, honourRetryAfter } from "./retry";
 import type { EventToWrite } from "./store/commit";
 
 /**
@@ -159,13 +159,20 @@ export function planOutcome(
       if (decision.type === "exhausted") {
         return planExhausted(state, def, attempt, error, [failed], decision.onExhausted);
       }
-      const at = new Date(now.getTime() + decision.delayMs);
+      const { retryAfterMs } = classified;
+      const delayMs = honourRetryAfter(decision.delayMs, retryAfterMs, def.retry);
+      const at = new Date(now.getTime() + delayMs);
       const after = applyAll(state, [{ type: "retry_scheduled", step, error, at }]);
       if (!after) return null;
       const scheduled: EventToWrite = {
         type: "retry_scheduled",
         step,
-        data: { attempt, at: at.toISOString(), delayMs: decision.delayMs },
+        data: {
+          attempt,
+          at: at.toISOString(),
+          delayMs,
+          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        },
       };
       return { after, events: [failed, scheduled], retryAt: at };
     }
@@ -236,6 +243,7 @@ function attemptFailed(
       message: error.message,
       code: error.code,
       ...(error.outcomeUnknown ? { outcomeUnknown: true } : {}),
+      ...(error.detail ? { detail: error.detail } : {}),
       ...extra,
     },
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideRetry } from "./retry";
+import { decideRetry, honourRetryAfter } from "./retry";
 
 const policy = { maxAttempts: 4, initialDelayMs: 100, backoff: 2, maxDelayMs: 250 };
 
@@ -21,5 +21,12 @@ describe("decideRetry", () => {
   it("jitter only ever shortens the wait, by at most half", () => {
     expect(decideRetry(policy, 2, 1)).toEqual({ type: "retry", delayMs: 100 });
     expect(decideRetry(policy, 2, 7)).toEqual({ type: "retry", delayMs: 100 });
+  });
+
+  it("a Retry-After lengthens the wait up to the policy's cap, never shortens it", () => {
+    expect(honourRetryAfter(100, undefined, policy)).toBe(100);
+    expect(honourRetryAfter(100, 180, policy)).toBe(180);
+    expect(honourRetryAfter(100, 7_000, policy)).toBe(250);
+    expect(honourRetryAfter(200, 0, policy)).toBe(200);
   });
 });

@@ -17,3 +17,16 @@ export function decideRetry(policy: RetryPolicy, attempt: number, jitter = 0): R
   const spread = capped * 0.5 * Math.min(Math.max(jitter, 0), 1);
   return { type: "retry", delayMs: Math.round(capped - spread) };
 }
+
+/**
+ * The delay of a retry the other system asked to come back later (`Retry-After`): at least what
+ * it asked, at most the policy's cap, never less than the backoff already chose.
+ */
+export function honourRetryAfter(
+  delayMs: number,
+  retryAfterMs: number | undefined,
+  policy: RetryPolicy,
+): number {
+  if (retryAfterMs === undefined || !Number.isFinite(retryAfterMs)) return delayMs;
+  return Math.max(delayMs, Math.min(Math.max(0, Math.round(retryAfterMs)), policy.maxDelayMs));
+}

@@ -13,10 +13,20 @@ export abstract class StepError extends Error {
   abstract readonly errorClass: ErrorClass;
   /** A short machine-readable reason, e.g. `card_declined`, shown next to the message. */
   readonly code: string | undefined;
+  /**
+   * Facts about the failed attempt for staff (e.g. the HTTP effect's redacted request summary and
+   * the answer's problem details), recorded with the error on the attempt's timeline. JSON only,
+   * small, and like the message free of personal data and secrets.
+   */
+  readonly detail: Record<string, unknown> | undefined;
 
-  constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    options: { code?: string; cause?: unknown; detail?: Record<string, unknown> } = {},
+  ) {
     super(message, { cause: options.cause });
     this.code = options.code;
+    this.detail = options.detail;
   }
 }
 
@@ -24,6 +34,19 @@ export abstract class StepError extends Error {
 export class TransientError extends StepError {
   readonly errorClass = "transient" as const;
   override name = "TransientError";
+  /**
+   * The other system said when to come back (HTTP `Retry-After`): the retry waits at least this
+   * long, up to the step's `retry.maxDelayMs` (the policy still bounds how long a step parks).
+   */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    message: string,
+    options: { code?: string; cause?: unknown; detail?: Record<string, unknown>; retryAfterMs?: number } = {},
+  ) {
+    super(message, options);
+    this.retryAfterMs = options.retryAfterMs;
+  }
 }
 
 /** Will never succeed as asked: fail the operation and compensate what was done. */
