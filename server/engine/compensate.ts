@@ -4,7 +4,7 @@ import { classifyError } from "./classify";
 import type { Engine } from "./engine";
 import { untilAborted, withTimeout } from "./execute";
 import { applyAll, type Plan } from "./plan";
-import { decideRetry } from "./retry";
+import { decideRetry, honourRetryAfter } from "./retry";
 import type { LeaseChange } from "./store/commit";
 import { type LoadedOperation, SWEEPER_LEASE_PREFIX } from "./store/load";
 import { advanced, commitBase, reload, type Turn } from "./turn";
@@ -102,6 +102,7 @@ export async function compensateNext(
             compensation: true,
             errorClass: failure.errorClass,
             message: failure.error.message,
+            ...(failure.error.detail ? { detail: failure.error.detail } : {}),
           },
         };
         if (decision?.type === "retry") {
@@ -127,7 +128,10 @@ export async function compensateNext(
       if (!written) return reload(engine, op.id);
       current = advanced(current, written, plan.after, leases, engine.owner);
       if (decision?.type !== "retry" || !failure) return { type: "continue", op: current, claimed: false };
-      await untilAborted(sleep(decision.delayMs), lease.signal).catch(() => {});
+      // The undo's service may have said when to come back (Retry-After), within the policy's cap.
+      const retryAfterMs = failure.errorClass === "transient" ? failure.retryAfterMs : undefined;
+      const delayMs = honourRetryAfter(decision.delayMs, retryAfterMs, def.retry);
+      await untilAborted(sleep(delayMs), lease.signal).catch(() => {});
     }
   } finally {
     lease.release();

@@ -14,34 +14,54 @@ import { defineWorkflow } from "./types";
  * turns the helper's errors into retries (waiting what Retry-After asked) and failures, and
  * writes its redacted summary on the attempt's timeline.
  */
-const workflow = defineWorkflow({
-  type: "test.http_effect",
-  version: 1,
-  title: "HTTP effect",
-  description: "Calls a partner over HTTP (test).",
-  input: z.object({ url: z.string().max(500) }),
-  exampleInput: { url: "https://partner.example.com/charges" },
-  completion: { mode: "staged" },
-  text: { accepted: "Queued.", completed: "Done.", failed: "Failed." },
-  objective: { p95Ms: 5_000 },
-  stuckAfterMs: 60_000,
-  runbook: "Test only.",
-  steps: [
-    {
-      name: "call",
-      title: "Call the partner",
-      userText: "Calling the partner",
-      unknownOutcomeText: "The partner may have the charge; asking again with the same key is safe.",
-      effect: {
-        description: "POSTs the charge to the partner.",
-        run: (ctx) => httpEffect(ctx, { method: "POST", url: ctx.input.url, body: { amount: 5 } }),
+function httpWorkflow(type: string, timeoutMs: number, maxAttempts: number) {
+  return defineWorkflow({
+    type,
+    version: 1,
+    title: "HTTP effect",
+    description: "Reserves, then calls a partner over HTTP (test).",
+    input: z.object({ url: z.string().max(500), undoUrl: z.string().max(500).optional() }),
+    exampleInput: { url: "https://partner.example.com/charges" },
+    completion: { mode: "staged" },
+    text: { accepted: "Queued.", completed: "Done.", failed: "Failed." },
+    objective: { p95Ms: 5_000 },
+    stuckAfterMs: 60_000,
+    runbook: "Test only.",
+    steps: [
+      {
+        name: "reserve",
+        title: "Reserve",
+        userText: "Reserving",
+        effect: { description: "Reserves (nothing outside).", run: async () => ({ reserved: true }) },
+        compensation: {
+          description: "Releases the reservation at the partner, when the test names where.",
+          run: async (ctx) => {
+            if (ctx.input.undoUrl) await httpEffect(ctx, { method: "DELETE", url: ctx.input.undoUrl });
+          },
+        },
+        retry: { maxAttempts: 3, initialDelayMs: 50, backoff: 2, maxDelayMs: 1_500 },
+        timeoutMs: 4_000,
       },
-      compensation: { none: "Test step." },
-      retry: { maxAttempts: 3, initialDelayMs: 50, backoff: 2, maxDelayMs: 1_500 },
-      timeoutMs: 4_000,
-    },
-  ],
-});
+      {
+        name: "call",
+        title: "Call the partner",
+        userText: "Calling the partner",
+        unknownOutcomeText: "The partner may have the charge; asking again with the same key is safe.",
+        effect: {
+          description: "POSTs the charge to the partner.",
+          run: (ctx) => httpEffect(ctx, { method: "POST", url: ctx.input.url, body: { amount: 5 } }),
+        },
+        compensation: { none: "Test step." },
+        retry: { maxAttempts, initialDelayMs: 50, backoff: 2, maxDelayMs: 1_500 },
+        timeoutMs,
+      },
+    ],
+  });
+}
+const registry = new WorkflowRegistry([
+  httpWorkflow("test.http_effect", 4_000, 3),
+  httpWorkflow("test.http_effect_short", 300, 1),
+]);
 
 /** Per path: the idempotency keys received, in order. */
 const keys = new Map<string, string[]>();
@@ -57,9 +77,11 @@ beforeAll(async () => {
     req.resume();
     req.on("end", () => {
       const path = new URL(req.url ?? "/", "http://x").pathname;
+      if (path === "/hang") return; // never answers: the step's timeout ends the call
       const seen = [...(keys.get(path) ?? []), String(req.headers["idempotency-key"])];
       keys.set(path, seen);
-      if (path === "/busy" && seen.length === 1) return res.writeHead(503, { "retry-after": "1" }).end();
+      if ((path === "/busy" || path === "/undo-busy") && seen.length === 1)
+        return res.writeHead(503, { "retry-after": "1" }).end();
       if (path === "/unknown")
         return res
           .writeHead(404, { "content-type": "application/problem+json" })
@@ -70,12 +92,13 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   t = await createTestDatabase();
-  h = await engineHarness({ db: t.db, url: t.url, registry: new WorkflowRegistry([workflow]) });
+  h = await engineHarness({ db: t.db, url: t.url, registry });
   await h.startWorker();
 });
 afterAll(async () => {
   await h?.close();
   await t?.drop();
+  server.closeAllConnections();
   await new Promise((r) => server.close(r));
   vi.unstubAllEnvs();
 });
@@ -123,5 +146,24 @@ describe("httpEffect in a real step", () => {
       message: `POST ${new URL(base).host} answered 404 Not Found: No such order.`,
       detail: { problem: { title: "No such order", status: 404 }, http: { status: 404 } },
     });
+  });
+
+  it("an undo through httpEffect gets the compensation's key and is retried after a 503, recorded with its summary", async () => {
+    const id = await h.start("test.http_effect", { url: `${base}/unknown`, undoUrl: `${base}/undo-busy` });
+    expect(await h.waitFor(id)).toBe("failed");
+    expect(keys.get("/undo-busy")).toEqual([`${id}:reserve:compensate`, `${id}:reserve:compensate`]);
+    const events = await h.events(id);
+    expect(events.find((e) => e.type === "attempt_failed" && e.data?.compensation)?.data).toMatchObject({
+      errorClass: "transient",
+      detail: { http: { method: "DELETE", url: `${base}/undo-busy`, status: 503 } },
+    });
+    expect(events.some((e) => e.type === "step_compensated" && e.step === "reserve")).toBe(true);
+  });
+
+  it("the step's timeout ends a call that never answers: the attempt's outcome is unknown", async () => {
+    const id = await h.start("test.http_effect_short", { url: `${base}/hang` });
+    expect(await h.waitFor(id, ["blocked"])).toBe("blocked");
+    const failed = (await h.events(id)).find((e) => e.type === "attempt_failed" && e.step === "call");
+    expect(failed?.data).toMatchObject({ errorClass: "transient", code: "timeout", outcomeUnknown: true });
   });
 });

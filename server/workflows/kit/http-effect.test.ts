@@ -36,6 +36,10 @@ beforeAll(async () => {
           return res.writeHead(200, { "content-type": "text/plain" }).end("accepted");
         case "/empty":
           return res.writeHead(204).end();
+        case "/json-empty":
+          return res.writeHead(200, { "content-type": "application/json" }).end();
+        case "/big":
+          return json(200, { items: "x".repeat(10_000) });
         case "/500":
           return res.writeHead(500).end("boom");
         case "/503":
@@ -97,9 +101,17 @@ describe("httpEffect: the answer's class", () => {
     expect(received.get("/json")?.body).toBe('{"amount":5}');
   });
 
-  it("returns a 2xx text answer as text, and an empty one as null", async () => {
+  it("returns a 2xx text answer as text; an empty JSON answer is null, a 204 empty text", async () => {
     expect((await httpEffect(ctx(), { method: "GET", url: `${base}/text` })).body).toBe("accepted");
+    expect((await httpEffect(ctx(), { method: "PUT", url: `${base}/json-empty` })).body).toBeNull();
     expect((await httpEffect(ctx(), { method: "DELETE", url: `${base}/empty` })).body).toBe("");
+  });
+
+  it("a 2xx answer larger than it reads is a lost answer: the call may have been applied", async () => {
+    const error = await thrown(httpEffect(ctx(), { method: "POST", url: `${base}/big`, maxBodyBytes: 100 }));
+    expect(error).toBeInstanceOf(TransientError);
+    expect(error).toMatchObject({ code: "answer_lost", detail: { http: { status: 200 } } });
+    expect(outcomeUnknown(error, true)).toBe(true);
   });
 
   it("500, 503, 408 and 429 are transient; Retry-After (seconds or a date) becomes the retry delay", async () => {
