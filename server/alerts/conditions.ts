@@ -251,9 +251,12 @@ async function noWorkers(sql: SqlQueryable, rules: AlertRule[], now: Date): Prom
 async function synthetic(sql: SqlQueryable, rules: AlertRule[], now: Date): Promise<Condition[]> {
   if (rules.length === 0) return [];
   const budget = new Map(rules.map((r) => [r.workflowType, r.threshold]));
-  // The latest run per type decides: one failing or slow run fires, the next good one resolves.
-  // A run still unfinished past its budget counts as slow (the check itself may be the thing stuck).
-  const rows = await sql<
+  // The latest finished run per type decides: one failing or slow run fires, the next good one
+  // resolves. A run still unfinished past its budget counts as slow (the check itself may be the
+  // thing stuck); one unfinished within it says nothing yet — it must not resolve a failing alert
+  // for the seconds it runs. At most one unfinished run per type (synthetic_runs_in_flight_uq).
+  const types = rules.map((r) => r.workflowType);
+  const runs = await sql<
     {
       type: string;
       outcome: string | null;
@@ -263,17 +266,29 @@ async function synthetic(sql: SqlQueryable, rules: AlertRule[], now: Date): Prom
       error: string | null;
     }[]
   >`
-    select distinct on (workflow_type) workflow_type as type, outcome, operation_id as "operationId",
-      started_at as "startedAt", completed_ms as "completedMs", error
-    from synthetic_runs where workflow_type = any(${rules.map((r) => r.workflowType)}::text[])
-    order by workflow_type, started_at desc`;
+    select * from (
+      select distinct on (workflow_type) workflow_type as type, outcome, operation_id as "operationId",
+        started_at as "startedAt", completed_ms as "completedMs", error
+      from synthetic_runs where workflow_type = any(${types}::text[]) and finished_at is not null
+      order by workflow_type, started_at desc) finished
+    union all
+    select workflow_type, null, operation_id, started_at, null, null
+    from synthetic_runs where workflow_type = any(${types}::text[]) and finished_at is null`;
+  const overdue = (s: (typeof runs)[number]) =>
+    now.getTime() - Date.parse(s.startedAt) > (budget.get(s.type) ?? Number.POSITIVE_INFINITY);
+  const latest = new Map<string, (typeof runs)[number]>();
+  for (const s of runs) {
+    if (s.outcome === null && !overdue(s)) continue;
+    if (s.outcome === null || !latest.has(s.type)) latest.set(s.type, s);
+  }
+  const rows = [...latest.values()];
   const out: Condition[] = [];
   for (const s of rows) {
     const ms = budget.get(s.type);
     if (ms === undefined) continue;
-    const overdue = s.outcome === null && now.getTime() - Date.parse(s.startedAt) > ms;
-    const slow = s.outcome === "slow" || (s.outcome === "passed" && (s.completedMs ?? 0) > ms);
-    if (s.outcome !== "failed" && !slow && !overdue) continue;
+    const slow =
+      s.outcome === null || s.outcome === "slow" || (s.outcome === "passed" && (s.completedMs ?? 0) > ms);
+    if (s.outcome !== "failed" && !slow) continue;
     out.push({
       rule: "synthetic_check",
       workflowType: s.type,

@@ -192,10 +192,18 @@ describe("runSyntheticCheck", () => {
       summary: `the synthetic check failed: ${result.run.error}`,
     });
 
+    // A run in flight within its budget says nothing yet: the failing alert stays open meanwhile.
+    const inFlight = "00000000-0000-7000-8000-000000000002";
+    await t.db
+      .$client`insert into synthetic_runs (id, workflow_type, started_at) values (${inFlight}, 'demo.noop', now())`;
+    await evaluateAlerts({ db: t.db, registry, now: new Date(Date.now() + ALERT_TICK_MS) });
+    expect(await openSyntheticAlert()).toMatchObject({ state: "firing" });
+    await t.db.$client`delete from synthetic_runs where id = ${inFlight}`;
+
     const good = await runSyntheticCheck(deps, { workflowType: "demo.noop" });
     expect(good.ran && good.run.outcome).toBe("passed");
     // The evaluator's next tick: the latest run passed, so the condition has cleared.
-    await evaluateAlerts({ db: t.db, registry, now: new Date(Date.now() + ALERT_TICK_MS) });
+    await evaluateAlerts({ db: t.db, registry, now: new Date(Date.now() + 2 * ALERT_TICK_MS) });
     expect(await openSyntheticAlert()).toBeUndefined();
   });
 
@@ -210,7 +218,7 @@ describe("runSyntheticCheck", () => {
     expect(result.run).toMatchObject({ outcome: "slow", error: null });
     expect(result.run.visibleMs).toBeGreaterThan(100);
 
-    await evaluateAlerts({ db: t.db, registry, now: new Date(Date.now() + 2 * ALERT_TICK_MS) });
+    await evaluateAlerts({ db: t.db, registry, now: new Date(Date.now() + 3 * ALERT_TICK_MS) });
     expect(await openSyntheticAlert()).toMatchObject({
       state: "firing",
       summary: expect.stringMatching(/^the synthetic check took longer than its budget/),

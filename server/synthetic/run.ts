@@ -88,7 +88,8 @@ export async function runSyntheticCheck(
       fetch: deps.fetch,
       clock: deps.clock,
     });
-    if (options.signal?.aborted) {
+    // Cut short by a stop, it measured nothing: no row, so no alert from a deploy.
+    if (options.signal?.aborted && found.error) {
       await deps.db.$client`delete from synthetic_runs where id = ${id}`;
       return { ran: false, reason: "stopped" };
     }
