@@ -232,6 +232,10 @@ describe("httpEffect: what it sends", () => {
     expect(received.get("/cb-body")?.headers[CALLBACK_HEADER.toLowerCase()]).toBeUndefined();
     await httpEffect(ctx({ callback }), { method: "POST", url: `${base}/cb-none`, callback: false });
     expect(received.get("/cb-none")?.headers[CALLBACK_HEADER.toLowerCase()]).toBeUndefined();
+    // Asking for a callback in a step without `wait` is the author's mistake: not a kit error.
+    const mistake = httpEffect(ctx(), { method: "POST", url: `${base}/cb-missing`, callback: "header" });
+    await expect(mistake).rejects.not.toBeInstanceOf(StepError);
+    expect(received.has("/cb-missing")).toBe(false);
   });
 
   it("records the URL without secrets: query values named like credentials, userinfo and fragment go", async () => {

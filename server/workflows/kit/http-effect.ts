@@ -108,7 +108,7 @@ function outgoing(
   let payload = request.body;
   const where = request.callback ?? (ctx.callback ? "header" : false);
   if (where !== false) {
-    // An author's mistake, not the other system's: unexpected, so the step blocks with an incident.
+    // An author's mistake, not the other system's: an unexpected error (retries, then a block with an incident id).
     if (!ctx.callback) throw new Error("httpEffect: callback asked for, but the step declares no wait");
     if (where === "header") headers[CALLBACK_HEADER.toLowerCase()] = ctx.callback.url;
     else {
