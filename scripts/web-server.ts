@@ -181,7 +181,9 @@ async function main(): Promise<void> {
   const dev = process.argv.includes("--dev");
   const port = Number(process.env.PORT ?? 3000);
   const timeouts = timeoutsFromEnv();
-  const front = process.env.THROUGHLINE_API_FRONT !== "0";
+  // Not in dev: the front's modules are loaded once by tsx, so an edit under server/http would
+  // not reach /api/v1 until a restart, while Next's route handlers reload it at once.
+  const front = !dev && process.env.THROUGHLINE_API_FRONT !== "0";
   const web = await startWebServer({ dev, port, timeouts, front });
   console.log(
     `[web] listening on port ${port} (${dev ? "dev" : "production"}; /api/v1 ${front ? "by the front" : "by Next"}; headers ${timeouts.headersMs} ms, request ${timeouts.requestMs} ms, keep-alive ${timeouts.keepAliveMs} ms)`,
