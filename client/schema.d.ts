@@ -42,6 +42,26 @@ export interface paths {
             "application/problem+json": components["schemas"]["Problem"];
           };
         };
+        /** @description Unexpected: quote the incident in `detail` and `instance`; the details are in our logs */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description The database is unreachable or too slow; retry after Retry-After */
+        503: {
+          headers: {
+            /** @description Seconds to wait before trying again. */
+            "Retry-After": string;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
       };
     };
     put?: never;
@@ -104,6 +124,26 @@ export interface paths {
             "application/problem+json": components["schemas"]["Problem"];
           };
         };
+        /** @description Unexpected: quote the incident in `detail` and `instance`; the details are in our logs */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description The database is unreachable or too slow; retry after Retry-After */
+        503: {
+          headers: {
+            /** @description Seconds to wait before trying again. */
+            "Retry-After": string;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
       };
     };
     put?: never;
@@ -129,6 +169,8 @@ export interface paths {
           headers: {
             /** @description URL of the operation resource. */
             Location: string;
+            /** @description Present when this answers the same request again (nothing new was done). */
+            "Idempotent-Replayed"?: "true";
             [name: string]: unknown;
           };
           content: {
@@ -142,6 +184,8 @@ export interface paths {
             Location: string;
             /** @description Seconds to wait before polling again (non-terminal only). */
             "Retry-After": string;
+            /** @description Present when this answers the same request again (nothing new was done). */
+            "Idempotent-Replayed"?: "true";
             [name: string]: unknown;
           };
           content: {
@@ -213,6 +257,26 @@ export interface paths {
             "application/problem+json": components["schemas"]["Problem"];
           };
         };
+        /** @description Unexpected: quote the incident in `detail` and `instance`; the details are in our logs */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description The workflow type is paused by an operator, or the database is unreachable; retry after Retry-After */
+        503: {
+          headers: {
+            /** @description Seconds to wait before trying again. */
+            "Retry-After": string;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
       };
     };
     delete?: never;
@@ -245,7 +309,7 @@ export interface paths {
         200: {
           headers: {
             /** @description Seconds to wait before polling again (non-terminal only). */
-            "Retry-After": string;
+            "Retry-After"?: string;
             [name: string]: unknown;
           };
           content: {
@@ -264,6 +328,26 @@ export interface paths {
         /** @description No such operation */
         404: {
           headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Unexpected: quote the incident in `detail` and `instance`; the details are in our logs */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description The database is unreachable or too slow; retry after Retry-After */
+        503: {
+          headers: {
+            /** @description Seconds to wait before trying again. */
+            "Retry-After": string;
             [name: string]: unknown;
           };
           content: {
@@ -314,6 +398,8 @@ export interface paths {
         /** @description Accepted now, or the same acknowledgment again (`replayed: true`); a heartbeat answers its new deadline. */
         200: {
           headers: {
+            /** @description Present when this answers the same request again (nothing new was done). */
+            "Idempotent-Replayed"?: "true";
             [name: string]: unknown;
           };
           content: {
@@ -394,6 +480,26 @@ export interface paths {
             "application/problem+json": components["schemas"]["Problem"];
           };
         };
+        /** @description Unexpected: quote the incident in `detail` and `instance`; the details are in our logs */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description The database is unreachable or too slow; retry after Retry-After */
+        503: {
+          headers: {
+            /** @description Seconds to wait before trying again. */
+            "Retry-After": string;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
       };
     };
     delete?: never;
@@ -434,6 +540,8 @@ export interface paths {
         /** @description Accepted now, or the same acknowledgment again (`replayed: true`); a heartbeat answers its new deadline. */
         200: {
           headers: {
+            /** @description Present when this answers the same request again (nothing new was done). */
+            "Idempotent-Replayed"?: "true";
             [name: string]: unknown;
           };
           content: {
@@ -490,6 +598,26 @@ export interface paths {
         /** @description Body is not JSON */
         415: {
           headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Unexpected: quote the incident in `detail` and `instance`; the details are in our logs */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description The database is unreachable or too slow; retry after Retry-After */
+        503: {
+          headers: {
+            /** @description Seconds to wait before trying again. */
+            "Retry-After": string;
             [name: string]: unknown;
           };
           content: {

@@ -22,6 +22,28 @@ const locationHeader = z.string().meta({ description: "URL of the operation reso
 const retryAfterHeader = z
   .string()
   .meta({ description: "Seconds to wait before polling again (non-terminal only)." });
+// Sent with the operation's answer only while it is not done: optional where a finished one can be read.
+const pollHeader = z
+  .string()
+  .optional()
+  .meta({ description: "Seconds to wait before polling again (non-terminal only)." });
+const replayedHeader = z
+  .literal("true")
+  .optional()
+  .meta({ description: "Present when this answers the same request again (nothing new was done)." });
+const unavailableResponse = (description: string) => ({
+  ...problemResponse(description),
+  headers: z.object({
+    "Retry-After": z.string().meta({ description: "Seconds to wait before trying again." }),
+  }),
+});
+/** What any route may answer (`route()` in server/http/route.ts), whatever it does. */
+const serverProblems = {
+  "500": problemResponse(
+    "Unexpected: quote the incident in `detail` and `instance`; the details are in our logs",
+  ),
+  "503": unavailableResponse("The database is unreachable or too slow; retry after Retry-After"),
+};
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas the API validates with. */
 export function openApiDocument() {
@@ -48,6 +70,7 @@ export function openApiDocument() {
               content: { "application/json": { schema: ZWorkflowListResponseSchema } },
             },
             "401": problemResponse("No or invalid API key"),
+            ...serverProblems,
           },
         },
       },
@@ -73,13 +96,17 @@ export function openApiDocument() {
           responses: {
             "202": {
               description: "Accepted: durably recorded; poll the Location.",
-              headers: z.object({ Location: locationHeader, "Retry-After": retryAfterHeader }),
+              headers: z.object({
+                Location: locationHeader,
+                "Retry-After": retryAfterHeader,
+                "Idempotent-Replayed": replayedHeader,
+              }),
               content: operationContent,
             },
             "200": {
               description:
                 "Finished within its budget (sync workflows), or an idempotent replay of a finished one.",
-              headers: z.object({ Location: locationHeader }),
+              headers: z.object({ Location: locationHeader, "Idempotent-Replayed": replayedHeader }),
               content: operationContent,
             },
             "400": problemResponse("Malformed JSON, or the body or input fails validation (see `errors`)"),
@@ -96,6 +123,10 @@ export function openApiDocument() {
               ),
               headers: z.object({ "Retry-After": retryAfterHeader }),
             },
+            ...serverProblems,
+            "503": unavailableResponse(
+              "The workflow type is paused by an operator, or the database is unreachable; retry after Retry-After",
+            ),
           },
         },
         get: {
@@ -108,6 +139,7 @@ export function openApiDocument() {
             },
             "400": problemResponse("Invalid query"),
             "401": problemResponse("No or invalid API key"),
+            ...serverProblems,
           },
         },
       },
@@ -118,11 +150,12 @@ export function openApiDocument() {
           responses: {
             "200": {
               description: "The operation",
-              headers: z.object({ "Retry-After": retryAfterHeader }),
+              headers: z.object({ "Retry-After": pollHeader }),
               content: operationContent,
             },
             "401": problemResponse("No or invalid API key"),
             "404": problemResponse("No such operation"),
+            ...serverProblems,
           },
         },
       },
@@ -177,6 +210,7 @@ function ackResponses(extra: Record<string, ReturnType<typeof problemResponse>>)
     "200": {
       description:
         "Accepted now, or the same acknowledgment again (`replayed: true`); a heartbeat answers its new deadline.",
+      headers: z.object({ "Idempotent-Replayed": replayedHeader }),
       content: {
         "application/json": { schema: z.union([ZAcknowledgmentResponseSchema, ZHeartbeatResponseSchema]) },
       },
@@ -191,5 +225,6 @@ function ackResponses(extra: Record<string, ReturnType<typeof problemResponse>>)
     ),
     "413": problemResponse("Body over the size limit"),
     "415": problemResponse("Body is not JSON"),
+    ...serverProblems,
   };
 }

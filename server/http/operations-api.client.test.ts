@@ -5,7 +5,7 @@
  * not describe fails to type-check here, and what the server answers is checked against it.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   createThroughlineClient,
   OperationWaitError,
@@ -13,26 +13,35 @@ import {
   type ThroughlineClient,
 } from "@/client";
 import { CLIENT_SCHEMA_FILE, clientSchemaText } from "@/scripts/lib/client-schema";
+import { pauseWorkflow } from "@/server/actions/pause-workflow";
 import { createApiKey } from "@/server/auth/api-keys";
 import { bulkWork } from "@/server/bulk/work";
 import type { Services } from "@/server/services";
 import { waitsWork } from "@/server/waits/work";
 import { demoNoop } from "@/server/workflows/demo-noop";
 import { WorkflowRegistry } from "@/server/workflows/kit/registry";
+import { documentConformance } from "@/test/api-conformance";
 import { type ApiServer, startApiServer } from "@/test/api-server";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { type EngineHarness, engineHarness } from "@/test/engine/harness";
 import { callbacks, waitingWorkflow } from "@/test/engine/waiting-workflow";
 import { eventually } from "@/test/eventually";
+import { TEST_OPERATOR } from "@/test/principals";
 import { testServices } from "@/test/services";
 
 // No workflow of the sample registry waits for an acknowledgment yet: the waits tests' own one does.
-const registry = new WorkflowRegistry([demoNoop, waitingWorkflow("test.wait")]);
+const registry = new WorkflowRegistry([
+  demoNoop,
+  { ...demoNoop, type: "test.paused" },
+  waitingWorkflow("test.wait"),
+]);
 let t: TestDatabase;
 let h: EngineHarness;
 let services: Services;
 let server: ApiServer;
 let client: ThroughlineClient;
+/** Every answer the client gets is checked against the document (status, content type, headers, body). */
+const conformance = documentConformance();
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -46,6 +55,10 @@ beforeAll(async () => {
     scopes: ["operations:write", "operations:read"],
   });
   client = createThroughlineClient({ baseUrl: server.baseUrl, apiKey: secret });
+  client.api.use(conformance.middleware);
+});
+afterEach(() => {
+  expect(conformance.take(), "answers the OpenAPI document does not describe").toEqual([]);
 });
 afterAll(async () => {
   await server?.close();
@@ -131,10 +144,30 @@ describe("the public API through the typed client", () => {
     expect(conflict).toMatchObject({ status: 422, problemType: "idempotency-conflict" });
 
     const anonymous = createThroughlineClient({ baseUrl: server.baseUrl, apiKey: "tl_not_a_key" });
+    anonymous.api.use(conformance.middleware);
     expect(await thrown(anonymous.listWorkflows())).toMatchObject({
       status: 401,
       problemType: "unauthorized",
     });
+  });
+
+  it("a paused type's refusal is a 503 problem with Retry-After, as the document says", async () => {
+    const paused = await pauseWorkflow(services, {
+      workflowType: "test.paused",
+      intake: "reject",
+      reason: "Contract test",
+      principal: TEST_OPERATOR,
+      request: { requestId: null, clientAddress: null },
+    });
+    expect(paused).toMatchObject({ type: "paused" });
+    // Intake reads the pauses at most once a second: refused once the gate has seen this one.
+    const refused = await eventually(async () => {
+      const error = await thrown(client.startOperation({ type: "test.paused", input: {} }));
+      expect(error).toBeInstanceOf(ThroughlineApiError);
+      return error as ThroughlineApiError;
+    });
+    expect(refused).toMatchObject({ status: 503, problemType: "unavailable" });
+    expect(refused.retryAfterS).toBeGreaterThan(0);
   });
 
   it("acknowledges a waiting step: the first wins, the same again is a replay, and the operation completes", async () => {
@@ -182,5 +215,28 @@ describe("the public API through the typed client", () => {
     );
     expect(error).toBeInstanceOf(OperationWaitError);
     expect(error).toMatchObject({ reason: "finished", operation: { status: "completed" } });
+  });
+
+  it("the conformance check itself refuses an answer the document does not describe", async () => {
+    const check = documentConformance();
+    const answers = [
+      new Response(JSON.stringify({ id: 1 }), { headers: { "content-type": "application/json" } }),
+      new Response("{}", { status: 418, headers: { "content-type": "application/json" } }),
+    ];
+    const fake = createThroughlineClient({
+      baseUrl: "http://fake.test",
+      apiKey: "k",
+      fetch: async () => answers.shift()!,
+    });
+    fake.api.use(check.middleware);
+    // The client trusts the types (no validation at run time): only the check sees the bad body.
+    await fake.getOperation("01900000-0000-7000-8000-000000000000");
+    await thrown(fake.getOperation("01900000-0000-7000-8000-000000000000"));
+    expect(check.take()).toEqual([
+      expect.stringMatching(
+        /^GET \/api\/v1\/operations\/\{id\} → 200: body does not match the document: id: /,
+      ),
+      "GET /api/v1/operations/{id} → 418: status not in the document",
+    ]);
   });
 });
