@@ -12,6 +12,7 @@ export const ALERT_RULE_LABELS: Record<AlertRuleName, string> = {
   failure_rate: "Failure rate",
   no_workers: "No workers",
   synthetic_check: "Synthetic check",
+  webhook_failing: "Webhook endpoint failing",
 };
 
 const STATE_STYLES: Record<AlertState, string> = {

@@ -3,6 +3,7 @@ import type { AlertRuleName } from "@/server/domain/alerts";
 import { RUNNABLE_STATUSES } from "@/server/domain/statuses";
 import { asDate, uuidV7Floor } from "@/server/presenters/rows";
 import { ALL_TYPES, type AlertRule, BLOCKED_BACKLOG_COUNT, MIN_SAMPLE } from "./rules";
+import { webhookFailing } from "./webhook-condition";
 
 /** A rule that holds now, with the operations it is about. */
 export interface Condition {
@@ -68,6 +69,7 @@ export async function evaluateConditions(
     finished(sql, of("completion_lag"), of("failure_rate"), now),
     noWorkers(sql, of("no_workers"), now),
     synthetic(sql, of("synthetic_check"), now),
+    webhookFailing(sql, of("webhook_failing")),
   ]);
   return parts.flat();
 }

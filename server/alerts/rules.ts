@@ -11,7 +11,8 @@ export const ALL_TYPES = "*";
  * stuck — ms without a new event; retries_exhausted — how many operations (1: at once);
  * completion_lag — p95 ms over `windowMs`; blocked_backlog — ms blocked (or more than
  * BLOCKED_BACKLOG_COUNT); failure_rate — percent of finished over `windowMs`;
- * no_workers — ms since a live worker was last seen; synthetic_check — the run's budget ms.
+ * no_workers — ms since a live worker was last seen; synthetic_check — the run's budget ms;
+ * webhook_failing — failed deliveries in a row to one endpoint (kept per endpoint as the scope).
  */
 export interface AlertRule {
   rule: AlertRuleName;
@@ -30,6 +31,8 @@ export const FAILURE_RATE_PERCENT = 20;
 export const MIN_SAMPLE = 5;
 export const NO_WORKERS_MS = 30_000;
 export const SYNTHETIC_BUDGET_MS = 10_000;
+/** Failed attempts in a row before an endpoint's alert fires (the deliverer disables it later, at its own limit). */
+export const WEBHOOK_FAILING_COUNT = 5;
 
 /** Thresholds an admin may set, by rule: bad input is refused before it reaches the table. */
 export const THRESHOLD_LIMITS: Record<AlertRuleName, { min: number; max: number }> = {
@@ -40,6 +43,7 @@ export const THRESHOLD_LIMITS: Record<AlertRuleName, { min: number; max: number 
   failure_rate: { min: 1, max: 100 },
   no_workers: { min: 5_000, max: 86_400_000 },
   synthetic_check: { min: 100, max: 3_600_000 },
+  webhook_failing: { min: 1, max: 1_000 },
 };
 
 /** The rules of every registered type with their defaults, then the admins' overrides on top (off = dropped). */
@@ -56,6 +60,7 @@ export async function alertRules(db: Queryable, registry: WorkflowRegistry): Pro
     add("synthetic_check", w.type, SYNTHETIC_BUDGET_MS);
   }
   add("no_workers", ALL_TYPES, NO_WORKERS_MS);
+  add("webhook_failing", ALL_TYPES, WEBHOOK_FAILING_COUNT);
   const overrides = await db.select().from(alertRuleOverrides);
   const byKey = new Map(overrides.map((o) => [`${o.rule}/${o.workflowType}`, o]));
   const rules: AlertRule[] = [];

@@ -32,4 +32,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   alert_acknowledged: "Alert acknowledged",
   alert_silenced: "Alert silenced",
   alert_rule_changed: "Alert rule changed",
+  webhook_endpoint_created: "Webhook endpoint registered",
+  webhook_endpoint_disabled: "Webhook endpoint disabled",
+  webhook_endpoint_enabled: "Webhook endpoint re-enabled",
+  webhook_redelivered: "Webhook redelivered",
 };

@@ -10,6 +10,7 @@ export const ALERT_RULES = [
   "failure_rate",
   "no_workers",
   "synthetic_check",
+  "webhook_failing",
 ] as const;
 export type AlertRuleName = (typeof ALERT_RULES)[number];
 

@@ -41,6 +41,11 @@ export const AUDIT_ACTIONS = [
   "alert_acknowledged",
   "alert_silenced",
   "alert_rule_changed",
+  // Outbound webhooks (issue 11): endpoints registered, disabled, re-enabled; a delivery sent again
+  "webhook_endpoint_created",
+  "webhook_endpoint_disabled",
+  "webhook_endpoint_enabled",
+  "webhook_redelivered",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -61,6 +61,9 @@ export function affectedFilter(rule: AlertRuleName, workflowType: string, scope:
       return { ...base, statuses: ["completed"] };
     case "synthetic_check":
       return { ...base, statuses: [], synthetic: true };
+    case "webhook_failing":
+      // About an endpoint (the scope), not operations: nothing to list.
+      return { ...base, statuses: [] };
   }
 }
 
