@@ -10,11 +10,11 @@ export interface ApiServer {
 }
 
 /**
- * The public /api/v1 over real HTTP without Next: a node:http server on 127.0.0.1 (a port the
- * OS picks) answering through the web process's own fast front (server/http/front.ts) over the
+ * The public /api/v1 over real HTTP without Next: a node:http server on 127.0.0.1 (`port`, or one
+ * the OS picks) answering through the web process's own fast front (server/http/front.ts) over the
  * given services; anything the front does not serve is a plain 404.
  */
-export async function startApiServer(services: Services): Promise<ApiServer> {
+export async function startApiServer(services: Services, port = 0): Promise<ApiServer> {
   const serve = apiFront(() => services);
   const server = createServer((req, res) => {
     serve(req, res)
@@ -25,10 +25,10 @@ export async function startApiServer(services: Services): Promise<ApiServer> {
         res.writeHead(500).end(String(error));
       });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const address = server.address() as AddressInfo;
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: `http://127.0.0.1:${address.port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

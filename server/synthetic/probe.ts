@@ -32,6 +32,11 @@ export interface ProbeOptions {
 }
 
 const POLL_MS = 100;
+/**
+ * Between two tries when the web does not answer (no connection, or 503): a web restarting for a
+ * deploy, or not up yet when a fleet starts, is waited for — up to the deadline, then the run fails.
+ */
+const RECONNECT_MS = 1_000;
 
 interface OperationBody {
   id?: string;
@@ -64,11 +69,25 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
   // What the probe was doing, for the error sentence of a deadline or a dropped connection.
   let waitingFor = "the web to accept the operation";
   let lastSeen = "";
+  let lastError = "";
   const headers = { authorization: `Bearer ${options.apiKey}`, accept: "application/json" };
+
+  /** One request, tried again while the web does not answer; the POST carries its Idempotency-Key. */
+  const request = async (method: "GET" | "POST", path: string, init: Parameters<typeof call>[5]) => {
+    for (;;) {
+      const answer = await call(doFetch, `${options.baseUrl}${path}`, method, path, signal, init);
+      if (answer.ok || !answer.retry) {
+        lastError = "";
+        return answer;
+      }
+      lastError = answer.error;
+      await delay(RECONNECT_MS, undefined, { signal });
+    }
+  };
 
   try {
     const postPath = "/api/v1/operations";
-    const posted = await call(doFetch, `${options.baseUrl}${postPath}`, "POST", postPath, signal, {
+    const posted = await request("POST", postPath, {
       headers: { ...headers, "content-type": "application/json", "idempotency-key": options.idempotencyKey },
       body: JSON.stringify({ type: options.workflowType, input: options.input }),
     });
@@ -89,7 +108,7 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
         };
       lastSeen = op.status ?? "";
       await delay(pollMs, undefined, { signal });
-      const got = await call(doFetch, `${options.baseUrl}${getPath}`, "GET", getPath, signal, { headers });
+      const got = await request("GET", getPath, { headers });
       if (!got.ok) return { ...result, error: got.error };
       op = got.body;
     }
@@ -113,7 +132,7 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
   } catch (error) {
     if (options.signal?.aborted) return { ...result, error: "the worker stopped during the check" };
     if (timeout.aborted) {
-      const last = lastSeen ? ` (last seen: ${lastSeen})` : "";
+      const last = lastError ? ` (last error: ${lastError})` : lastSeen ? ` (last seen: ${lastSeen})` : "";
       return {
         ...result,
         error: `timed out after ${options.deadlineMs} ms waiting for ${waitingFor}${last}`,
@@ -126,7 +145,10 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
   }
 }
 
-type Answer = { ok: true; status: number; body: OperationBody } | { ok: false; error: string };
+type Answer =
+  | { ok: true; status: number; body: OperationBody }
+  /** retry: the web did not answer (no connection, 503) — worth another try before the deadline. */
+  | { ok: false; error: string; retry: boolean };
 
 /** One request; a refused connection, a non-2xx answer or a body that is not JSON is an error sentence. */
 async function call(
@@ -142,7 +164,11 @@ async function call(
     response = await doFetch(url, { method, signal, redirect: "manual", ...init });
   } catch (error) {
     if (signal.aborted) throw error; // the deadline or a stop: the caller words it
-    return { ok: false, error: `the web did not answer ${method} ${url}: ${networkReason(error)}` };
+    return {
+      ok: false,
+      error: `the web did not answer ${method} ${url}: ${networkReason(error)}`,
+      retry: true,
+    };
   }
   const text = await response.text();
   let body: unknown;
@@ -154,10 +180,18 @@ async function call(
   if (!response.ok) {
     const problem = body as { title?: string; detail?: string } | undefined;
     const said = problem?.detail ?? problem?.title ?? text.slice(0, 200);
-    return { ok: false, error: `${method} ${path} answered ${response.status}${said ? `: ${said}` : ""}` };
+    return {
+      ok: false,
+      error: `${method} ${path} answered ${response.status}${said ? `: ${said}` : ""}`,
+      retry: response.status === 503,
+    };
   }
   if (typeof body !== "object" || body === null)
-    return { ok: false, error: `${method} ${path} answered ${response.status} with a body that is not JSON` };
+    return {
+      ok: false,
+      error: `${method} ${path} answered ${response.status} with a body that is not JSON`,
+      retry: false,
+    };
   return { ok: true, status: response.status, body: body as OperationBody };
 }
 

@@ -179,10 +179,16 @@ describe("runSyntheticCheck", () => {
 
   it("records an unreachable web as a failed run, the alert fires, and the next good run resolves it", async () => {
     const nobody = `http://127.0.0.1:${await freePort()}`;
-    const result = await runSyntheticCheck({ ...deps, baseUrl: nobody }, { workflowType: "demo.noop" });
+    // It tries again each second (a web restarting is waited for) until its deadline, then fails.
+    const result = await runSyntheticCheck(
+      { ...deps, baseUrl: nobody },
+      { workflowType: "demo.noop", deadlineMs: 2_500 },
+    );
     if (!result.ran) throw new Error(`did not run: ${result.reason}`);
     expect(result.run).toMatchObject({ outcome: "failed", operationId: null, acceptedMs: null });
-    expect(result.run.error).toContain(`the web did not answer POST ${nobody}/api/v1/operations`);
+    expect(result.run.error).toBe(
+      `timed out after 2500 ms waiting for the web to accept the operation (last error: the web did not answer POST ${nobody}/api/v1/operations: ECONNREFUSED)`,
+    );
     expect((await runRow(result.run.id)).error).toBe(result.run.error);
 
     const fired = await evaluateAlerts({ db: t.db, registry });
@@ -205,6 +211,35 @@ describe("runSyntheticCheck", () => {
     // The evaluator's next tick: the latest run passed, so the condition has cleared.
     await evaluateAlerts({ db: t.db, registry, now: new Date(Date.now() + 2 * ALERT_TICK_MS) });
     expect(await openSyntheticAlert()).toBeUndefined();
+  });
+
+  it("waits for a web that comes up during the check (a deploy, a fleet starting)", async () => {
+    const port = await freePort();
+    let late: ApiServer | undefined;
+    let refused!: () => void;
+    const firstRefusal = new Promise<void>((resolve) => {
+      refused = resolve;
+    });
+    // The real fetch, telling the test when the first try found nobody there.
+    const watching: typeof fetch = (input, init) =>
+      fetch(input, init).catch((error: unknown) => {
+        refused();
+        throw error;
+      });
+    const running = runSyntheticCheck(
+      { ...deps, baseUrl: `http://127.0.0.1:${port}`, fetch: watching },
+      { workflowType: "demo.noop" },
+    );
+    await firstRefusal;
+    late = await startApiServer(services, port);
+    try {
+      const result = await running;
+      if (!result.ran) throw new Error(`did not run: ${result.reason}`);
+      expect(result.run).toMatchObject({ outcome: "passed", error: null });
+      expect(result.run.visibleMs).toEqual(expect.any(Number));
+    } finally {
+      await late.close();
+    }
   });
 
   it("records a run over the budget as slow, and the alert fires on the budget", async () => {

@@ -61,12 +61,18 @@ export type SyntheticCheckResult =
  */
 export async function runSyntheticCheck(
   deps: SyntheticDeps,
-  options: { workflowType: string; slotMs?: number; signal?: AbortSignal },
+  options: {
+    workflowType: string;
+    slotMs?: number;
+    signal?: AbortSignal;
+    /** Replaces the definition's deadline (tests). */
+    deadlineMs?: number;
+  },
 ): Promise<SyntheticCheckResult> {
   const workflow = deps.registry.latest(options.workflowType);
   const check = workflow?.synthetic;
   if (!workflow || !check) return { ran: false, reason: "not_opted_in" };
-  const deadlineMs = check.deadlineMs ?? SYNTHETIC_DEADLINE_MS;
+  const deadlineMs = options.deadlineMs ?? check.deadlineMs ?? SYNTHETIC_DEADLINE_MS;
   const now = deps.now ?? (() => new Date());
   const startedAt = now();
   const claim = await claimRun(deps.db, workflow.type, startedAt, deadlineMs, options.slotMs);
