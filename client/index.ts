@@ -28,6 +28,8 @@ export type StartOperationRequest = Schemas["StartOperationRequest"];
 export type Workflow = Schemas["Workflow"];
 export type AcknowledgmentRequest = Schemas["AcknowledgmentRequest"];
 export type AcknowledgmentResponse = Schemas["AcknowledgmentResponse"];
+export type CallbackRequest = Schemas["CallbackRequest"];
+export type HeartbeatResponse = Schemas["HeartbeatResponse"];
 export type ListOperationsQuery = NonNullable<paths["/api/v1/operations"]["get"]["parameters"]["query"]>;
 /** A failure acknowledgment: how the other system's refusal is to be handled. */
 export type AcknowledgmentFailure = Omit<Extract<AcknowledgmentRequest, { status: "failed" }>, "status">;
@@ -187,6 +189,32 @@ export function createThroughlineClient(options: ThroughlineClientOptions) {
     if (!("wait" in data)) throw new Error("the acknowledge endpoint answered a heartbeat");
     return data;
   }
+}
+
+const CALLBACK_PATH = /^(.*)\/api\/v1\/callbacks\/([^/?#]+)$/;
+
+/**
+ * What the other system does with the callback URL a waiting step handed it (a partner, a
+ * carrier): POST an acknowledgment, or `{ status: "heartbeat" }` to extend the heartbeat
+ * deadline. No API key — the URL's signed token is the only authority, for that one wait.
+ * A refusal throws `ThroughlineApiError` (404 for any token that is not a live wait's).
+ */
+export async function sendCallback(
+  callbackUrl: string,
+  body: CallbackRequest,
+  options: { fetch?: (request: Request) => Promise<Response> } = {},
+): Promise<AcknowledgmentResponse | HeartbeatResponse> {
+  const [, baseUrl, token] = CALLBACK_PATH.exec(callbackUrl) ?? [];
+  if (baseUrl === undefined || token === undefined) {
+    throw new Error(`not a Throughline callback URL: ${callbackUrl}`);
+  }
+  const api = createClient<paths>({ baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const { data, error, response } = await api.POST("/api/v1/callbacks/{token}", {
+    params: { path: { token: decodeURIComponent(token) } },
+    body,
+  });
+  if (!data) throw new ThroughlineApiError(response, error);
+  return data;
 }
 
 function bearer(apiKey: string): Middleware {

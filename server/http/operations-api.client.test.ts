@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   createThroughlineClient,
   OperationWaitError,
+  sendCallback,
   ThroughlineApiError,
   type ThroughlineClient,
 } from "@/client";
@@ -73,6 +74,17 @@ const noop = (reference: string) => ({
   subject: "client@example.com",
   reference,
 });
+
+/** The partner's side: the step's effect handed over its callback and the wait row is open. */
+function openWait(operationId: string) {
+  return eventually(async () => {
+    const [callback] = callbacks.get(operationId) ?? [];
+    if (!callback) throw new Error("no callback yet");
+    const [row] = await t.db.$client`select 1 from waits where id = ${callback.waitId}`;
+    if (!row) throw new Error("the wait is not open");
+    return callback;
+  });
+}
 
 /** Rejects with what the promise threw, to look at a typed error. */
 async function thrown(promise: Promise<unknown>): Promise<unknown> {
@@ -172,13 +184,7 @@ describe("the public API through the typed client", () => {
 
   it("acknowledges a waiting step: the first wins, the same again is a replay, and the operation completes", async () => {
     const { operation } = await client.startOperation({ type: "test.wait", input: {} });
-    // The partner's side: the step's effect handed over its callback and the wait row is open.
-    await eventually(async () => {
-      const [callback] = callbacks.get(operation.id) ?? [];
-      if (!callback) throw new Error("no callback yet");
-      const [row] = await t.db.$client`select 1 from waits where id = ${callback.waitId}`;
-      if (!row) throw new Error("the wait is not open");
-    });
+    await openWait(operation.id);
     const waiting = await client.getOperation(operation.id);
     expect(waiting).toMatchObject({ status: "processing", done: false });
 
@@ -206,6 +212,47 @@ describe("the public API through the typed client", () => {
       client.acknowledgeFailure(operation.id, "send", { errorClass: "permanent", message: "too late" }),
     );
     expect(late).toMatchObject({ status: 409, problemType: "acknowledgment-conflict" });
+  });
+
+  it("the partner completes the wait through its callback URL, with no API key", async () => {
+    const { operation } = await client.startOperation({ type: "test.wait", input: {} });
+    const callback = await openWait(operation.id);
+    // Through the typed client too, so the conformance check sees the callback route's answers.
+    const token = callback.url.split("/").at(-1)!;
+    const beat = await client.api.POST("/api/v1/callbacks/{token}", {
+      params: { path: { token } },
+      body: { status: "heartbeat" },
+    });
+    expect(beat.response.status).toBe(410); // this wait declared no heartbeat
+    const forged = await client.api.POST("/api/v1/callbacks/{token}", {
+      params: { path: { token: `${token.slice(0, -2)}xx` } },
+      body: { status: "succeeded", payload: { pickupRef: "PU-9" } },
+    });
+    expect(forged.response.status).toBe(404);
+
+    const partnerFetch = (request: Request) => {
+      expect(request.headers.has("authorization")).toBe(false);
+      return fetch(request);
+    };
+    const sent = await sendCallback(
+      callback.url.replace(/^http:\/\/localhost:\d+/, server.baseUrl),
+      { status: "succeeded", payload: { pickupRef: "PU-9" } },
+      { fetch: partnerFetch },
+    );
+    expect(sent).toMatchObject({ replayed: false, wait: { operationId: operation.id, state: "completed" } });
+    expect(await client.waitForOperation(operation.id, { timeoutMs: 20_000 })).toMatchObject({
+      status: "completed",
+    });
+  });
+
+  it("lists the workflow types the key may start", async () => {
+    const workflows = await client.listWorkflows();
+    expect(workflows.map((w) => w.type).sort()).toEqual(["demo.noop", "test.paused", "test.wait"]);
+    expect(workflows.find((w) => w.type === "test.wait")?.steps.map((s) => s.name)).toEqual([
+      "prepare",
+      "send",
+      "finish",
+    ]);
   });
 
   it("waitForOperation ends with OperationWaitError when the operation finishes otherwise", async () => {
