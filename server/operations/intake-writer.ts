@@ -1,9 +1,16 @@
 import { and, eq, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { GroupBatcher } from "@/db/group-batcher";
-import { operations } from "@/db/schema";
+import { operations, steps } from "@/db/schema";
 import { type Tx, transaction } from "@/db/transaction";
 import type { RunQueue } from "@/server/engine/run-queue";
+import {
+  type OperationRecord,
+  type OperationWithSteps,
+  operationColumns,
+  type StepRecord,
+  stepColumns,
+} from "@/server/presenters/operation-presenter";
 
 export type NewOperationRow = typeof operations.$inferInsert & { id: string; submittedBy: string };
 
@@ -13,7 +20,9 @@ export interface PreparedIntake {
   stepNames: string[];
 }
 
-export type WriteOutcome = { type: "created" } | { type: "existing"; id: string; requestHash: string };
+export type WriteOutcome =
+  /** `operation`: the rows as this transaction wrote them (`returning`), read like a presenter reads them. */
+  { type: "created"; operation: OperationWithSteps } | { type: "existing"; id: string; requestHash: string };
 
 const MAX_BATCH = 200;
 /**
@@ -70,16 +79,27 @@ export async function writeBatch(
   const created = await transaction(db, async (tx) => {
     // A concurrent writer of the same key makes this wait for its commit, then skip
     // the row: one operation per key, never two and never an error.
-    const ids = new Set((await insertOperations(tx, toWrite)).map((r) => r.id));
-    const fresh = toWrite.filter((i) => ids.has(i.operation.id));
-    if (fresh.length > 0) await writeChildren(tx, runs, fresh);
-    return ids;
+    const written = new Map<string, OperationWithSteps>(
+      (await insertOperations(tx, toWrite)).map((row) => {
+        const op = fromRow<OperationRecord>(operationsReturned, row);
+        return [op.id, { ...op, steps: [] }];
+      }),
+    );
+    const fresh = toWrite.filter((i) => written.has(i.operation.id));
+    if (fresh.length > 0) {
+      for (const row of await writeChildren(tx, runs, fresh)) {
+        const { operationId, ...step } = fromRow<StepRecord & { operationId: string }>(stepsReturned, row);
+        written.get(operationId)!.steps.push(step);
+      }
+    }
+    return written;
   });
 
   const missing = toWrite.filter((i) => !created.has(i.operation.id)).map((i) => i.operation);
   const existing = await findExisting(db, missing);
   return intakes.map((intake) => {
-    if (created.has(intake.operation.id)) return { type: "created" } as const;
+    const operation = created.get(intake.operation.id);
+    if (operation) return { type: "created", operation } as const;
     const found = existing.get(idempotencyScope(intake.operation) ?? "");
     if (found) return { type: "existing", ...found } as const;
     // The leader of a same-batch duplicate was created: this one is a replay of it.
@@ -103,10 +123,33 @@ const param = <T>(values: T[]) => sql.param(values);
 // Booleans go as text[] and are cast after: typed bool[], postgres.js serialises each element as
 // `x === true ? "t" : "f"`, so the strings "true" all arrived false (no operation was ever synthetic).
 
+/*
+ * What intake answers with is what it wrote: the inserts return the columns a presenter reads
+ * (OperationPresenter's), mapped by the same drizzle columns, so the 202 needs no read after
+ * the commit — that read was two statements per request (issue 14).
+ */
+type Columns = Record<string, { name: string; mapFromDriverValue(value: unknown): unknown }>;
+const returning = (columns: Columns) =>
+  sql.raw(
+    Object.values(columns)
+      .map((c) => `"${c.name}"`)
+      .join(", "),
+  );
+function fromRow<T>(columns: Columns, row: Record<string, unknown>): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(columns)) {
+    const value = row[column.name];
+    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return out as T;
+}
+const stepsReturned = { operationId: steps.operationId, ...stepColumns } as unknown as Columns;
+const operationsReturned = operationColumns as unknown as Columns;
+
 function insertOperations(tx: Tx, intakes: PreparedIntake[]) {
   const ops = intakes.map((i) => i.operation);
   const col = <T>(pick: (o: NewOperationRow) => T) => param(ops.map(pick));
-  return tx.db.execute<{ id: string }>(sql`
+  return tx.db.execute<Record<string, unknown>>(sql`
     insert into operations (id, type, version, status, input, subject, reference, submitted_by,
                             idempotency_key, request_hash, current_step, trace_id, synthetic)
     select * from unnest(
@@ -117,23 +160,25 @@ function insertOperations(tx: Tx, intakes: PreparedIntake[]) {
       ${col((o) => o.requestHash)}::text[], ${col((o) => o.currentStep ?? null)}::text[],
       ${col((o) => o.traceId)}::text[], ${col((o) => String(o.synthetic ?? false))}::text[]::bool[])
     on conflict do nothing
-    returning id`);
+    returning ${returning(operationsReturned)}`);
 }
 
+/** Steps, `accepted` events and start jobs of the fresh operations; answers the step rows written. */
 async function writeChildren(
   tx: Tx,
   runs: Pick<RunQueue, "enqueue">,
   fresh: PreparedIntake[],
-): Promise<void> {
+): Promise<Record<string, unknown>[]> {
   const stepRows = fresh.flatMap(({ operation, stepNames }) =>
     stepNames.map((name, position) => ({ id: operation.id, position, name })),
   );
   const ops = fresh.map((i) => i.operation);
-  await Promise.all([
-    tx.db.execute(sql`
+  const [written] = await Promise.all([
+    tx.db.execute<Record<string, unknown>>(sql`
       insert into steps (operation_id, position, name)
       select * from unnest(${param(stepRows.map((s) => s.id))}::uuid[],
-        ${param(stepRows.map((s) => s.position))}::int[], ${param(stepRows.map((s) => s.name))}::text[])`),
+        ${param(stepRows.map((s) => s.position))}::int[], ${param(stepRows.map((s) => s.name))}::text[])
+      returning ${returning(stepsReturned)}`),
     tx.db.execute(sql`
       insert into events (operation_id, type, actor, data)
       select id, 'accepted', actor, data from unnest(${param(ops.map((o) => o.id))}::uuid[],
@@ -148,6 +193,8 @@ async function writeChildren(
       })),
     ),
   ]);
+  // In step order per operation, as the presenter reads them.
+  return [...written].sort((a, b) => Number(a.position) - Number(b.position));
 }
 
 async function findExisting(db: Db, ops: NewOperationRow[]) {

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import type { Db } from "@/db/client";
 import { events } from "@/db/schema";
 import type { RunQueue } from "@/server/engine/run-queue";
+import type { OperationWithSteps } from "@/server/presenters/operation-presenter";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import type { WorkflowDefinition } from "@/server/workflows/kit/types";
 import { IntakeWriter } from "./intake-writer";
@@ -18,7 +19,8 @@ export interface StartRequestBody {
 }
 
 export type IntakeResult =
-  | { type: "created"; operationId: string; workflow: WorkflowDefinition }
+  /** `operation`: as this intake wrote it (accepted, steps pending), before any worker touched it. */
+  | { type: "created"; operationId: string; workflow: WorkflowDefinition; operation: OperationWithSteps }
   | { type: "replayed"; operationId: string; workflow: WorkflowDefinition }
   | { type: "unknown_workflow"; workflowType: string }
   | { type: "invalid_input"; issues: FieldIssue[] }
@@ -92,7 +94,8 @@ export class IntakeService {
       },
       stepNames: workflow.steps.map((s) => s.name),
     });
-    if (outcome.type === "created") return { type: "created", operationId: id, workflow };
+    if (outcome.type === "created")
+      return { type: "created", operationId: id, workflow, operation: outcome.operation };
 
     // The key was used before: the same request replays, a different one is refused.
     const sameRequest = outcome.requestHash === hash;

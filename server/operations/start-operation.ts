@@ -56,7 +56,7 @@ export class StartOperationService {
                 id: result.operationId,
                 budgetMs: completion.budgetMs,
               })
-            : await this.operations.call(result.operationId);
+            : result.operation;
         return {
           type: "created",
           operation: recorded(operation, result.operationId),
