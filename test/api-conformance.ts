@@ -31,9 +31,11 @@ export function documentConformance(document: unknown = openApiDocument()): Conf
   const $defs = doc.components.schemas;
   const schemas = new Map<object, z.ZodType>();
   const schemaOf = (schema: object) => {
-    let found = schemas.get(schema);
-    if (!found) schemas.set(schema, (found = z.fromJSONSchema({ ...schema, $defs } as never)));
-    return found;
+    const known = schemas.get(schema);
+    if (known) return known;
+    const made = z.fromJSONSchema({ ...schema, $defs } as never);
+    schemas.set(schema, made);
+    return made;
   };
   let violations: string[] = [];
 
