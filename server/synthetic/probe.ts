@@ -42,6 +42,7 @@ interface OperationBody {
   id?: string;
   status?: string;
   error?: { message?: string } | null;
+  blocked?: { kind?: string; reason?: string };
   links?: { track?: string };
 }
 
@@ -106,7 +107,8 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
           ...result,
           error: `the operation failed${op.error?.message ? `: ${op.error.message}` : ""}`,
         };
-      lastSeen = op.status ?? "";
+      // A block may clear by itself (a re-check) before the deadline; if not, the error says why it held.
+      lastSeen = op.blocked ? `blocked, ${op.blocked.kind}: ${op.blocked.reason}` : (op.status ?? "");
       await delay(pollMs, undefined, { signal });
       const got = await request("GET", getPath, { headers });
       if (!got.ok) return { ...result, error: got.error };

@@ -52,7 +52,43 @@ const stall = defineWorkflow({
     },
   ],
 });
-const registry = new WorkflowRegistry([...WORKFLOWS, stall]);
+/** A probe whose one step sends an email: failing the email provider fails the check. */
+const mailer = defineWorkflow({
+  type: "test.mailer",
+  version: 1,
+  title: "Mailing probe",
+  description: "One step that sends an email through the sample provider.",
+  input: z.object({}),
+  exampleInput: {},
+  completion: { mode: "staged" },
+  text: { accepted: "Queued.", completed: "Done.", failed: "Failed." },
+  objective: { p95Ms: 10_000 },
+  stuckAfterMs: 60_000,
+  runbook: "Test only.",
+  synthetic: { everyMs: 60_000, input: {}, deadlineMs: 20_000 },
+  steps: [
+    {
+      name: "send",
+      title: "Send",
+      userText: "Sending",
+      effect: {
+        description: "Sends one email.",
+        run: ({ operationId, idempotencyKey, signal, providers }) =>
+          providers.email.send({
+            to: "probe@example.com",
+            subject: operationId,
+            body: "-",
+            idempotencyKey,
+            signal,
+          }),
+      },
+      compensation: { none: "An email cannot be unsent." },
+      retry: { maxAttempts: 1, initialDelayMs: 10, backoff: 1, maxDelayMs: 10, onExhausted: "fail" },
+      timeoutMs: 10_000,
+    },
+  ],
+});
+const registry = new WorkflowRegistry([...WORKFLOWS, stall, mailer]);
 
 let t: TestDatabase;
 let services: Services;
@@ -239,6 +275,37 @@ describe("runSyntheticCheck", () => {
       expect(result.run.visibleMs).toEqual(expect.any(Number));
     } finally {
       await late.close();
+    }
+  });
+
+  it("fails and alerts when the workflow's provider fails", async () => {
+    await services.faults.set({
+      provider: "email",
+      latencyMs: 0,
+      transientErrorRate: 0,
+      permanentErrorRate: 1,
+      loseAnswerRate: 0,
+    });
+    try {
+      const result = await runSyntheticCheck(deps, { workflowType: "test.mailer" });
+      if (!result.ran) throw new Error(`did not run: ${result.reason}`);
+      expect(result.run).toMatchObject({ outcome: "failed", completedMs: null, visibleMs: null });
+      expect(result.run.error).toMatch(/^the operation failed/);
+      await evaluateAlerts({ db: t.db, registry, now: new Date(Date.now() + 4 * ALERT_TICK_MS) });
+      const [alert] = await t.db.$client`select state, summary from alerts
+        where rule = 'synthetic_check' and workflow_type = 'test.mailer' and resolved_at is null`;
+      expect(alert).toMatchObject({
+        state: "firing",
+        summary: `the synthetic check failed: ${result.run.error}`,
+      });
+    } finally {
+      await services.faults.set({
+        provider: "email",
+        latencyMs: 0,
+        transientErrorRate: 0,
+        permanentErrorRate: 0,
+        loseAnswerRate: 0,
+      });
     }
   });
 
