@@ -51,6 +51,12 @@ export const operations = pgTable(
      */
     blockSignature: text("block_signature").generatedAlwaysAs(sql.raw(BLOCK_SIGNATURE_COLUMN_SQL)),
     traceId: text("trace_id").notNull(),
+    /**
+     * The intake span's context as a W3C traceparent (server/telemetry/tracing.ts): every step
+     * span of this operation is its child, in whichever process runs it. Null before migration
+     * 0023 (steps then derive a parent from trace_id).
+     */
+    traceParent: text("trace_parent"),
     synthetic: boolean("synthetic").notNull().default(false),
     ...timestamps,
     completedAt: timestamp("completed_at", { withTimezone: true }),
