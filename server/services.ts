@@ -20,6 +20,7 @@ import { BusinessMetricsPresenter } from "./telemetry/business-metrics-presenter
 import { metricsRegistry } from "./telemetry/metrics-registry";
 import { EndUserActionService } from "./waits/end-user-action";
 import { WaitService } from "./waits/wait-service";
+import { WebhookEndpointService } from "./webhooks/endpoints";
 import { registryFromEnv } from "./workflows";
 import type { WorkflowRegistry } from "./workflows/kit/registry";
 
@@ -70,6 +71,8 @@ export interface Services {
   waits: WaitService;
   /** Answers to a step's end-user form, by track link or by staff for the customer (server/waits). */
   endUserActions: EndUserActionService;
+  /** Outbound webhook endpoints: registering, disabling, re-enabling, redelivery (server/webhooks). */
+  webhooks: WebhookEndpointService;
   presenters: Presenters;
   /** In-process per-caller budgets: intake per key or person, operator actions per person. */
   limits: CallerLimits;
@@ -121,6 +124,7 @@ export function createServices(deps: ServiceDeps): Services {
     sandbox: new SandboxControlsService({ db, runs, registry, providers }),
     waits: new WaitService({ db, runs, registry, now }),
     endUserActions: new EndUserActionService({ db, runs, registry, now }),
+    webhooks: new WebhookEndpointService({ db, registry }),
     presenters,
     limits: deps.limits ?? callerLimitsFromEnv(),
     get metrics() {

@@ -20,6 +20,7 @@ import { SharedRead } from "./shared-read";
 import { StaffMemberPresenter } from "./staff-member-presenter";
 import { StaffPresenter } from "./staff-presenter";
 import { TrackPresenter } from "./track/track-presenter";
+import { WebhookDeliveriesPresenter, WebhookEndpointsPresenter } from "./webhooks/webhooks-presenter";
 import { WorkflowStoryPresenter } from "./workflows/workflow-story-presenter";
 import { WorkflowsPresenter } from "./workflows/workflows-presenter";
 
@@ -54,6 +55,9 @@ export interface Presenters {
   alert: AlertPresenter;
   /** Whether an operation waits for its customer's answer to a form, since when (detail page). */
   endUserWait: EndUserWaitPresenter;
+  /** Outbound webhook endpoints (never their secrets), and one endpoint's delivery log. */
+  webhookEndpoints: WebhookEndpointsPresenter;
+  webhookDeliveries: WebhookDeliveriesPresenter;
 }
 
 export function createPresenters(deps: { db: Db; registry: WorkflowRegistry; now: () => Date }): Presenters {
@@ -83,5 +87,7 @@ export function createPresenters(deps: { db: Db; registry: WorkflowRegistry; now
     alerts: new AlertsPresenter(db),
     alert: new AlertPresenter(db, registry),
     endUserWait: new EndUserWaitPresenter(db, registry),
+    webhookEndpoints: new WebhookEndpointsPresenter(db),
+    webhookDeliveries: new WebhookDeliveriesPresenter(db),
   };
 }
