@@ -54,6 +54,29 @@ export const simFaults = pgTable(
 );
 
 /**
+ * How the simulated carrier answers a pickup's callback (sandbox page): `confirm` after
+ * `delay_ms`, `duplicate` (confirms twice), `fail` (a failure acknowledgment), `never` (the
+ * wait's deadline decides). No row: confirm after the default delay (server/providers/carrier-callback.ts).
+ */
+export const SIM_CALLBACK_MODES = ["confirm", "duplicate", "fail", "never"] as const;
+export type SimCallbackMode = (typeof SIM_CALLBACK_MODES)[number];
+export const simCallbackSettings = pgTable(
+  "sim_callback_settings",
+  {
+    provider: simProvider("provider").primaryKey(),
+    mode: text("mode", { enum: SIM_CALLBACK_MODES }).notNull().default("confirm"),
+    delayMs: integer("delay_ms").notNull().default(300),
+    updatedAt,
+  },
+  (t) => [
+    check(
+      "sim_callback_settings_valid",
+      sql`${t.delayMs} between 0 and 86400000 and ${t.mode} in ('confirm', 'duplicate', 'fail', 'never')`,
+    ),
+  ],
+);
+
+/**
  * Every provider's effects ledger, keyed by the caller's idempotency key: a repeated key
  * returns the stored answer and applies nothing again.
  */
