@@ -12,9 +12,11 @@ import { startWorker } from "@/server/engine/worker";
 import { createServices } from "@/server/services";
 import { syntheticWork } from "@/server/synthetic/work";
 import { waitsWork } from "@/server/waits/work";
+import { webhookWork } from "@/server/webhooks/work";
 
 answerHelp(`usage: npm run worker   (or, as the launcher does: node --import tsx scripts/worker.ts)
   The worker process: runs steps, bulk actions and the background loops. DATABASE_URL;
+  outbound webhooks leave from here (THROUGHLINE_ALLOW_PRIVATE_URLS=1 for private receivers);
   the web it sends synthetic checks to: THROUGHLINE_SYNTHETIC_URL, else THROUGHLINE_PUBLIC_URL,
   else http://localhost:$PORT (THROUGHLINE_SYNTHETIC_CHECKS=off: none). SIGTERM or SIGINT stop it cleanly.`);
 
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
     runs,
     providers,
     log,
-    companions: [bulkWork, alertsWork, auditWork, waitsWork, syntheticWork],
+    companions: [bulkWork, alertsWork, auditWork, waitsWork, syntheticWork, webhookWork],
   });
 
   let stopping = false;
