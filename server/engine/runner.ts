@@ -2,6 +2,7 @@ import { transaction } from "@/db/transaction";
 import { plannedState } from "@/server/domain/operation-state";
 import { isTerminal } from "@/server/domain/statuses";
 import { logContext } from "@/server/telemetry/log-context";
+import { ATTRS, failSpan, inSpan, SPANS, stepParent } from "@/server/telemetry/tracing";
 import { latestEndUserAnswer } from "@/server/waits/end-user-answer";
 import { newCallback, openWait } from "@/server/waits/open";
 import { WAIT_LEASE_PREFIX } from "@/server/waits/settings";
@@ -185,7 +186,16 @@ async function runClaimedStep(
       attempt: step.attempts,
       ...(op.traceId ? { trace_id: op.traceId } : {}),
     };
-    const outcome = await logContext.run(fields, () =>
+    // The attempt's span, child of intake's (same trace as operations.trace_id); active while the
+    // step runs, so its outbound calls (httpEffect) are its children and carry its traceparent.
+    const attributes = {
+      [ATTRS.operationId]: op.id,
+      [ATTRS.type]: op.type,
+      [ATTRS.version]: op.version,
+      [ATTRS.step]: step.name,
+      [ATTRS.attempt]: step.attempts,
+    };
+    const attempt = () =>
       executeStep({
         step: def,
         context: {
@@ -200,6 +210,13 @@ async function runClaimedStep(
         },
         signal: lease.signal,
         beforeEffect: async () => engine.hooks.beforeEffect?.(info),
+      });
+    const outcome = await logContext.run(fields, () =>
+      inSpan(SPANS.step, { parent: stepParent(op), attributes }, async (span) => {
+        const result = await attempt();
+        span.setAttribute(ATTRS.outcome, outcomeName(result));
+        if (result.type === "error") failSpan(span, new Error(result.error.error.message));
+        return result;
       }),
     );
     await engine.hooks.afterEffect?.(info);
@@ -211,6 +228,13 @@ async function runClaimedStep(
   } finally {
     lease.release();
   }
+}
+
+/** The span's `throughline.outcome`: succeeded, transient, permanent, needs_person, or the precondition's. */
+function outcomeName(outcome: StepOutcome): string {
+  if (outcome.type === "succeeded") return "succeeded";
+  if (outcome.type === "error") return outcome.error.errorClass;
+  return `precondition_${outcome.result.outcome}`;
 }
 
 /**

@@ -40,7 +40,7 @@ export async function reload(engine: Engine, operationId: string): Promise<Turn>
 /** The loaded operation after a successful write: new token, state and lease holder. */
 export function advanced(
   op: LoadedOperation,
-  written: { token: string; input?: unknown },
+  written: { token: string; input?: unknown; traceId?: string; traceParent?: string },
   state: LoadedOperation["state"],
   leases: Record<number, "acquire" | "release">,
   owner: string,
@@ -52,6 +52,16 @@ export function advanced(
     if (lease === "release") return { ...row, ...step, leaseOwner: null, leaseLive: false };
     return { ...row, ...step };
   });
-  const input = op.token === null ? written.input : op.input;
-  return { ...op, token: written.token, input, state, rows };
+  if (op.token !== null) return { ...op, token: written.token, state, rows };
+  // Known only from its start job until now: the claim's commit returned what the load would have.
+  const { input, traceId, traceParent } = written;
+  return {
+    ...op,
+    token: written.token,
+    input,
+    ...(traceId ? { traceId } : {}),
+    ...(traceParent ? { traceParent } : {}),
+    state,
+    rows,
+  };
 }

@@ -71,7 +71,8 @@ export function operationsApi(services: Services) {
         request: parsed.data,
         principal: auth.principal,
         idempotencyKey: key,
-        traceId: traceIdFrom(request),
+        // Parsed (and a malformed one ignored) by intake's span: server/telemetry/tracing.ts.
+        traceparent: request.headers.get("traceparent"),
       });
       switch (result.type) {
         case "forbidden_type":
@@ -141,10 +142,3 @@ export function operationsApi(services: Services) {
 
 /** 200 once the operation is done, else 202 (poll its Location). */
 const doneStatus = (op: OperationWithSteps) => (isTerminal(op.status) ? 200 : 202);
-
-/** W3C traceparent's trace id when the caller sent one, so our trace joins theirs. */
-function traceIdFrom(request: Request): string | null {
-  const traceparent = request.headers.get("traceparent");
-  const match = traceparent && /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/.exec(traceparent);
-  return match ? match[1]! : null;
-}

@@ -151,14 +151,15 @@ function insertOperations(tx: Tx, intakes: PreparedIntake[]) {
   const col = <T>(pick: (o: NewOperationRow) => T) => param(ops.map(pick));
   return tx.db.execute<Record<string, unknown>>(sql`
     insert into operations (id, type, version, status, input, subject, reference, submitted_by,
-                            idempotency_key, request_hash, current_step, trace_id, synthetic)
+                            idempotency_key, request_hash, current_step, trace_id, trace_parent, synthetic)
     select * from unnest(
       ${col((o) => o.id)}::uuid[], ${col((o) => o.type)}::text[], ${col((o) => o.version)}::int[],
       ${col((o) => o.status ?? "accepted")}::operation_status[], ${col((o) => JSON.stringify(o.input))}::jsonb[],
       ${col((o) => o.subject ?? null)}::text[], ${col((o) => o.reference ?? null)}::text[],
       ${col((o) => o.submittedBy)}::text[], ${col((o) => o.idempotencyKey ?? null)}::text[],
       ${col((o) => o.requestHash)}::text[], ${col((o) => o.currentStep ?? null)}::text[],
-      ${col((o) => o.traceId)}::text[], ${col((o) => String(o.synthetic ?? false))}::text[]::bool[])
+      ${col((o) => o.traceId)}::text[], ${col((o) => o.traceParent ?? null)}::text[],
+      ${col((o) => String(o.synthetic ?? false))}::text[]::bool[])
     on conflict do nothing
     returning ${returning(operationsReturned)}`);
 }

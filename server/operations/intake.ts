@@ -1,10 +1,10 @@
-import { randomBytes } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
 import type { z } from "zod";
 import type { Db } from "@/db/client";
 import { events } from "@/db/schema";
 import type { RunQueue } from "@/server/engine/run-queue";
 import type { OperationWithSteps } from "@/server/presenters/operation-presenter";
+import { ATTRS, inIntakeSpan, type TraceLink, traceparentOf } from "@/server/telemetry/tracing";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import type { WorkflowDefinition } from "@/server/workflows/kit/types";
 import { IntakeWriter } from "./intake-writer";
@@ -36,7 +36,12 @@ export interface IntakeOptions {
   /** Who is asking, e.g. `key:tl_ab12cd` — also the scope of idempotency keys. */
   caller: string;
   idempotencyKey?: string | null;
-  /** Propagated from the caller's trace, or made up here. */
+  /**
+   * The caller's W3C `traceparent` header: the intake span (and so every step span) joins that
+   * trace. Malformed or absent: a new trace.
+   */
+  traceparent?: string | null;
+  /** A trace to join when no traceparent is given (harnesses, tests): as a parent with a fresh span id. */
   traceId?: string | null;
   synthetic?: boolean;
 }
@@ -62,7 +67,22 @@ export class IntakeService {
     this.writer = new IntakeWriter(db, runs);
   }
 
-  async call(options: IntakeOptions): Promise<IntakeResult> {
+  /** Intake inside its `throughline.intake` span (server/telemetry/tracing.ts). */
+  call(options: IntakeOptions): Promise<IntakeResult> {
+    const caller = options.traceparent ?? traceparentOf(options.traceId);
+    return inIntakeSpan(caller, async (link, span) => {
+      const result = await this.accept(options, link);
+      span.setAttributes({
+        [ATTRS.type]: options.request.type,
+        [ATTRS.outcome]: result.type,
+        ...("operationId" in result ? { [ATTRS.operationId]: result.operationId } : {}),
+        ...("workflow" in result ? { [ATTRS.version]: result.workflow.version } : {}),
+      });
+      return result;
+    });
+  }
+
+  private async accept(options: IntakeOptions, link: TraceLink): Promise<IntakeResult> {
     const { request, caller } = options;
     const workflow = this.registry.latest(request.type);
     if (!workflow) return { type: "unknown_workflow", workflowType: request.type };
@@ -89,7 +109,8 @@ export class IntakeService {
         idempotencyKey: options.idempotencyKey ?? null,
         requestHash: hash,
         currentStep: workflow.steps[0]?.name ?? null,
-        traceId: options.traceId ?? randomBytes(16).toString("hex"),
+        traceId: link.traceId,
+        traceParent: link.traceParent,
         synthetic: options.synthetic ?? false,
       },
       stepNames: workflow.steps.map((s) => s.name),

@@ -8,8 +8,8 @@ export interface StartOperationOptions {
   /** Who asks: decides which types it may start, and scopes its idempotency keys. */
   principal: Principal;
   idempotencyKey?: string | null;
-  /** Propagated from the caller's trace, or made up by intake. */
-  traceId?: string | null;
+  /** The caller's W3C `traceparent` header: intake's span joins that trace (else a new one). */
+  traceparent?: string | null;
 }
 
 export type StartOperationResult =
@@ -42,7 +42,7 @@ export class StartOperationService {
       request,
       caller: actorOf(principal),
       idempotencyKey: options.idempotencyKey,
-      traceId: options.traceId,
+      traceparent: options.traceparent,
       // Only the synthetic checker's key starts synthetic operations: nothing in the request can.
       synthetic: startsSynthetic(principal),
     });

@@ -24,6 +24,7 @@ export const operationsRouter = router({
         request,
         principal: ctx.principal,
         idempotencyKey,
+        traceparent: ctx.traceparent,
       });
       switch (result.type) {
         case "forbidden_type":

@@ -13,6 +13,8 @@ export interface ContextInner {
   via: AuthenticatedVia;
   /** The request's Origin/Referer is one of ours (cookie-authenticated mutations need it). */
   originTrusted: boolean;
+  /** The caller's W3C `traceparent` header: `operations.start` joins that trace. */
+  traceparent: string | null;
 }
 
 /** The context without a request: tests and server components build it directly. */
@@ -22,6 +24,7 @@ export function createContextInner(options: {
   request?: RequestMeta;
   via?: AuthenticatedVia;
   originTrusted?: boolean;
+  traceparent?: string | null;
 }): ContextInner {
   const { principal } = options;
   return {
@@ -30,6 +33,7 @@ export function createContextInner(options: {
     request: options.request ?? { requestId: null, clientAddress: null },
     via: options.via ?? (principal.kind === "staff" ? "session" : principal.kind === "key" ? "key" : "none"),
     originTrusted: options.originTrusted ?? true,
+    traceparent: options.traceparent ?? null,
   };
 }
 
@@ -43,5 +47,6 @@ export async function createContext(options: { req: Request; services: Services 
     via,
     request: requestMetaFrom(req.headers),
     originTrusted: isTrustedOrigin(req.headers, services.authSettings),
+    traceparent: req.headers.get("traceparent"),
   });
 }

@@ -83,7 +83,9 @@ export async function commitStates(
     })),
   );
   const events = commits.flatMap((c) => c.events.map((e) => ({ ...e, op: c.operationId, actor: c.actor })));
-  const rows = await sql<{ id: string; token: string; input: unknown }[]>`
+  const rows = await sql<
+    { id: string; token: string; input: unknown; traceId: string | null; traceParent: string | null }[]
+  >`
     with i as (
       select * from jsonb_to_recordset(${JSON.stringify(ops)}::jsonb) as x(op uuid, token text, kind text,
         position int, expected text, attempts int, owner text, status operation_status, blocked_kind block_kind,
@@ -122,7 +124,9 @@ export async function commitStates(
         completed_at = case when i.terminal then coalesce(o.completed_at, now()) end,
         updated_at = clock_timestamp()
       from i where o.id = i.op and o.id in (select id from guard)
-      returning o.id, o.updated_at::text as token, case when i.token is null then o.input end as input
+      returning o.id, o.updated_at::text as token, case when i.token is null then o.input end as input,
+        case when i.token is null then o.trace_id end as "traceId",
+        case when i.token is null then o.trace_parent end as "traceParent"
     ),
     changed as (
       update steps s set status = x.status, attempts = x.attempts, output = x.output, last_error = x.last_error,
@@ -148,18 +152,29 @@ export async function commitStates(
       where e.op in (select id from op) and (select v from quiet) is not null
       returning 1
     )
-    select id, token, input from op`;
+    select id, token, input, "traceId", "traceParent" from op`;
   const written = new Map(rows.map((r) => [r.id, r]));
   return commits.map((c) => {
     const row = written.get(c.operationId);
-    return row ? { token: row.token, input: row.input } : null;
+    if (!row) return null;
+    return {
+      token: row.token,
+      input: row.input,
+      ...(row.traceId ? { traceId: row.traceId } : {}),
+      ...(row.traceParent ? { traceParent: row.traceParent } : {}),
+    };
   });
 }
 
-/** What a commit that landed returns: the new token, and the input when the operation was not loaded. */
+/**
+ * What a commit that landed returns: the new token, and for an operation that was not loaded
+ * (a start job's first claim) its input and trace (the first attempt's logs and span need it).
+ */
 export interface Written {
   token: string;
   input: unknown;
+  traceId?: string;
+  traceParent?: string;
 }
 
 export async function commitState(sql: SqlQueryable, c: Commit): Promise<string | null> {

@@ -19,6 +19,8 @@ export interface LoadedOperation {
   createdAt: Date;
   /** The operation's trace id, carried on every log line of its step attempts (absent in stored histories). */
   traceId?: string;
+  /** Intake's span as a W3C traceparent: the parent of each step attempt's span (server/telemetry/tracing.ts). */
+  traceParent?: string;
   /**
    * `updated_at` as text, exact to the microsecond: a write only lands if it is unchanged.
    * Null for an operation known only from its start job: the write lands only while it is
@@ -46,6 +48,7 @@ export interface OperationRow {
   currentStep: string | null;
   createdAt: string | Date;
   traceId?: string;
+  traceParent?: string | null;
   token: string;
   steps: (Omit<StepRow, "nextAttemptAt"> & { nextAttemptAt: string | null })[];
 }
@@ -66,7 +69,8 @@ export async function loadOperations(
   const rows = await sql<OperationRow[]>`
     select o.id, o.type, o.version, o.status, o.input, o.blocked_kind as "blockedKind",
       o.blocked_reason as "blockedReason", o.action_required as "actionRequired", o.error, o.result,
-      o.current_step as "currentStep", o.created_at as "createdAt", o.trace_id as "traceId", o.updated_at::text as token,
+      o.current_step as "currentStep", o.created_at as "createdAt", o.trace_id as "traceId",
+      o.trace_parent as "traceParent", o.updated_at::text as token,
       coalesce((
         select json_agg(json_build_object(
           'position', s.position, 'name', s.name, 'status', s.status, 'attempts', s.attempts,
@@ -104,6 +108,7 @@ export function toLoaded(row: OperationRow): LoadedOperation {
     input: row.input,
     createdAt: new Date(row.createdAt),
     ...(row.traceId ? { traceId: row.traceId } : {}),
+    ...(row.traceParent ? { traceParent: row.traceParent } : {}),
     token: row.token,
     rows,
     state: {

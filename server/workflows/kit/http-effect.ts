@@ -1,5 +1,13 @@
 import { STATUS_CODES } from "node:http";
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_URL_FULL,
+} from "@opentelemetry/semantic-conventions";
 import { type SafeResponse, safeFetch, UnsafeDestinationError } from "@/server/http-client/safe-fetch";
+import { failSpan, startClientSpan } from "@/server/telemetry/tracing";
 import { PermanentError, StepError, TransientError } from "./errors";
 import { type HttpSummary, redactUrl, retryAfterMs } from "./http-summary";
 import type { StepContext } from "./types";
@@ -16,6 +24,9 @@ import type { StepContext } from "./types";
  * - any other 4xx, a 3xx, a refused destination → `PermanentError`, problem details kept;
  * - an answer lost after the request went out (reset, timeout, abort) → code `answer_lost` or
  *   `timeout`: staff are told the call may have been applied (the step's `unknownOutcomeText`).
+ *
+ * Each call is a client span, child of the step attempt's, and sends its W3C `traceparent` so the
+ * other service's spans join the operation's trace (server/telemetry/tracing.ts; only when tracing is on).
  *
  * Every error carries the redacted summary (`http`: method, URL, status, latency) as its
  * `detail`, which the engine writes on the attempt's `attempt_failed` event; a success carries it
@@ -74,6 +85,17 @@ export async function httpEffect<T = unknown>(
   }
   const target = `${method} ${url.host}`;
   const { headers, body } = outgoing(ctx, request);
+  // A client span, child of the step attempt's; its traceparent lets the other service continue
+  // the trace (over a caller's header of that name: the span is what the call is).
+  const { span, traceparent } = startClientSpan(method, {
+    [ATTR_HTTP_REQUEST_METHOD]: method,
+    [ATTR_URL_FULL]: redactUrl(request.url),
+    [ATTR_SERVER_ADDRESS]: url.hostname,
+  });
+  if (traceparent) {
+    headers.traceparent = traceparent;
+    delete headers.tracestate;
+  }
   let response: SafeResponse;
   try {
     response = await safeFetch(
@@ -82,8 +104,18 @@ export async function httpEffect<T = unknown>(
       { timeoutMs: request.timeoutMs ?? NO_OWN_TIMEOUT_MS, maxBodyBytes: request.maxBodyBytes },
     );
   } catch (error) {
-    throw unanswered(error, ctx.signal, target, request.timeoutMs, summary(null));
+    const failure = unanswered(error, ctx.signal, target, request.timeoutMs, summary(null));
+    span.setAttribute(ATTR_ERROR_TYPE, failure.code ?? failure.name);
+    failSpan(span, failure);
+    span.end();
+    throw failure;
   }
+  span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
+  if (response.status >= 400) {
+    span.setAttribute(ATTR_ERROR_TYPE, String(response.status));
+    failSpan(span, `${target} answered ${response.status}`);
+  }
+  span.end();
   const http = summary(response.status);
   if (response.status >= 200 && response.status < 300) {
     if (response.truncated) {
