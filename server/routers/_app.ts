@@ -13,6 +13,7 @@ import { sandboxRouter } from "./sandbox";
 import { searchRouter } from "./search";
 import { trackRouter } from "./track";
 import { waitsRouter } from "./waits";
+import { webhooksRouter } from "./webhooks";
 import { workflowsRouter } from "./workflows";
 
 export const appRouter = router({
@@ -31,6 +32,7 @@ export const appRouter = router({
   admin: adminRouter,
   audit: auditRouter,
   alerts: alertsRouter,
+  webhooks: webhooksRouter,
 });
 export type AppRouter = typeof appRouter;
 

@@ -130,6 +130,11 @@ const PROCEDURE_RULES: Record<string, Rule> = {
   "alerts.get": "staff",
   "alerts.acknowledge": "operator",
   "alerts.silence": "operator",
+  "webhooks.list": "admin",
+  "webhooks.deliveries": "admin",
+  "webhooks.register": "admin",
+  "webhooks.setEnabled": "admin",
+  "webhooks.redeliver": "admin",
 };
 
 /**
