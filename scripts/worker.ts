@@ -11,6 +11,7 @@ import { bulkWork } from "@/server/bulk/work";
 import { startWorker } from "@/server/engine/worker";
 import { createServices } from "@/server/services";
 import { syntheticWork } from "@/server/synthetic/work";
+import { startTracing } from "@/server/telemetry/tracing";
 import { waitsWork } from "@/server/waits/work";
 import { webhookWork } from "@/server/webhooks/work";
 
@@ -23,6 +24,8 @@ answerHelp(`usage: npm run worker   (or, as the launcher does: node --import tsx
 const log = (line: string) => console.log(`[worker] ${line}`);
 
 async function main(): Promise<void> {
+  // Spans of step attempts and their outbound calls, when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const tracing = startTracing({ defaultServiceName: "throughline-worker" });
   const { db, url } = databaseFromEnv();
   const services = createServices({ db, url });
   const { registry, runs, providers } = services;
@@ -50,6 +53,9 @@ async function main(): Promise<void> {
       code = 1;
     }
     await db.$client.end({ timeout: 5 });
+    await tracing
+      .shutdown()
+      .catch((error: unknown) => log(`could not export the last spans: ${(error as Error).message}`));
     process.exit(code);
   };
   process.on("SIGTERM", stop);
