@@ -2,11 +2,12 @@ import type { Sql, TransactionSql } from "postgres";
 import { v7 as uuidv7 } from "uuid";
 import type { Db } from "@/db/client";
 import { withTickLock } from "@/db/tick-lock";
-import { txOver } from "@/db/transaction";
+import { type Tx, txOver } from "@/db/transaction";
 import { ALERTS_CHANNEL } from "@/server/domain/alerts";
+import { type OutboxEvent, writeOutbox } from "@/server/webhooks/outbox";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { type Condition, evaluateConditions } from "./conditions";
-import { alertRules } from "./rules";
+import { ALL_TYPES, alertRules } from "./rules";
 
 /** How often the worker processes evaluate every rule (one evaluation per tick across all of them). */
 export const ALERT_TICK_MS = 15_000;
@@ -54,7 +55,7 @@ export async function evaluateAlerts(deps: {
     if (claimed.length === 0) return { ran: false, reason: "done" } as const;
     const rules = await alertRules(txOver(deps.db, sql).db, deps.registry);
     const holding = await evaluateConditions(sql, rules, now);
-    const { fired, resolved } = await applyLifecycle(sql, holding, now);
+    const { fired, resolved } = await applyLifecycle(txOver(deps.db, sql), holding, now);
     const durationMs = Math.round(performance.now() - started);
     await sql`update alert_evaluations set duration_ms = ${durationMs}, fired = ${fired}, resolved = ${resolved}
       where tick = ${tick}`;
@@ -64,13 +65,40 @@ export async function evaluateAlerts(deps: {
   return result.ran ? result.value : { ran: false, reason: "locked" };
 }
 
+/**
+ * An alert told to webhook endpoints, in the evaluation's transaction (a rolled-back tick tells
+ * nothing). Lined up by the alert's id, so a receiver never sees its resolution before its firing;
+ * a fleet-wide rule (type `*`) reaches every endpoint whatever its workflow types.
+ */
+function alertEvent(
+  type: "alert.firing" | "alert.resolved",
+  alert: { id: string; rule: string; workflowType: string; scope: string; summary: string },
+  extra: Record<string, unknown>,
+): OutboxEvent {
+  const workflowType = alert.workflowType === ALL_TYPES ? null : alert.workflowType;
+  return {
+    type,
+    operationId: alert.id,
+    workflowType,
+    data: {
+      alertId: alert.id,
+      rule: alert.rule,
+      workflowType,
+      scope: alert.scope,
+      summary: alert.summary,
+      ...extra,
+    },
+  };
+}
+
 async function applyLifecycle(
-  sql: TransactionSql,
+  tx: Tx,
   holding: Condition[],
   now: Date,
 ): Promise<{ fired: number; resolved: number }> {
-  const open = await sql<OpenAlert[]>`
-    select id, rule, workflow_type as "workflowType", scope, fired_at as "firedAt"
+  const sql: TransactionSql = tx.sql;
+  const open = await sql<(OpenAlert & { summary: string })[]>`
+    select id, rule, workflow_type as "workflowType", scope, summary, fired_at as "firedAt"
     from alerts where resolved_at is null`;
   const openByKey = new Map(open.map((a) => [keyOf(a), a]));
   const holdingKeys = new Set(holding.map(keyOf));
@@ -95,8 +123,9 @@ async function applyLifecycle(
     if (inserted.length === 0) continue;
     await sql`insert into alert_history (alert_id, kind, actor, note, data, at)
       values (${id}, 'fired', 'system', ${c.summary}, ${JSON.stringify({ affectedCount: c.affectedCount })}::jsonb, ${at})`;
-    // OUTBOX CALL SITE (watching-telemetry): writeOutbox(tx, [{ type: "alert.firing", … }]) goes here
-    // once server/webhooks/outbox.ts exists; it did not when this was written.
+    await writeOutbox(tx, [
+      alertEvent("alert.firing", { id, ...c }, { affectedCount: c.affectedCount, firedAt: at }),
+    ]);
     fired++;
   }
   for (const a of open) {
@@ -105,7 +134,9 @@ async function applyLifecycle(
     await sql`update alerts set state = 'resolved', resolved_at = ${at}, updated_at = ${at} where id = ${a.id}`;
     await sql`insert into alert_history (alert_id, kind, actor, note, data, at)
       values (${a.id}, 'resolved', 'system', 'the condition cleared', ${JSON.stringify({ lastedMs })}::jsonb, ${at})`;
-    // OUTBOX CALL SITE (watching-telemetry): writeOutbox(tx, [{ type: "alert.resolved", … }]) goes here.
+    await writeOutbox(tx, [
+      alertEvent("alert.resolved", a, { firedAt: a.firedAt, resolvedAt: at, lastedMs }),
+    ]);
     resolved++;
   }
   return { fired, resolved };

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
@@ -344,6 +345,29 @@ describe("deliverWebhooks", () => {
     const ids = received.map((r) => r.headers["webhook-id"]);
     expect(new Set(ids).size).toBe(6);
     expect(ids).toHaveLength(6);
+  });
+});
+
+describe("alert notifications", () => {
+  it("tells an alert's firing then its resolution, in that order, as Slack text with a link", async () => {
+    await register("/alerts", { format: "slack", eventTypes: ["alert.firing", "alert.resolved"] });
+    // A broken endpoint (disabled, failing) is the condition; the receiver above is told about it.
+    const broken = randomUUID();
+    await t.db
+      .$client`insert into webhook_endpoints (id, url, event_types, secret, enabled, consecutive_failures)
+      values (${broken}, 'https://partner.example.com/hook', ${["operation.failed"]}, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', false, 7)`;
+    const t0 = soon();
+    await evaluateAlerts({ db: t.db, registry, now: t0 });
+    await t.db.$client`update webhook_endpoints set consecutive_failures = 0 where id = ${broken}`;
+    await evaluateAlerts({ db: t.db, registry, now: at(t0, 60_000) });
+    const [alert] = await t.db.$client<{ id: string }[]>`
+      select id from alerts where rule = 'webhook_failing' and scope = ${broken}`;
+    // Each pass sends the head of the alert's line only.
+    for (let i = 0; i < 3; i++) await deliver(at(t0, 120_000 + i), { publicUrl: "https://ops.example.com" });
+    expect(received.filter((r) => r.body.includes(alert!.id)).map((r) => JSON.parse(r.body).text)).toEqual([
+      `Alert firing: webhook endpoint partner.example.com failed 7 deliveries in a row and is disabled. <https://ops.example.com/alerts/${alert!.id}|Open>`,
+      `Alert resolved: webhook endpoint partner.example.com failed 7 deliveries in a row and is disabled. <https://ops.example.com/alerts/${alert!.id}|Open>`,
+    ]);
   });
 });
 

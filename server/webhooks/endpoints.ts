@@ -166,10 +166,11 @@ export class WebhookEndpointService {
           operationId: string | null;
           status: string;
           messageId: string;
+          type: string;
         }[]
       >`
         select d.outbox_id as "outboxId", d.endpoint_id as "endpointId", d.operation_id as "operationId",
-          d.status::text as status, o.message_id as "messageId"
+          d.status::text as status, o.message_id as "messageId", o.type
         from webhook_deliveries d join webhook_outbox o on o.id = d.outbox_id where d.id = ${input.deliveryId}`;
       if (!d) return { type: "not_found" as const };
       if (d.status === "pending") return { type: "pending" as const };
@@ -181,7 +182,8 @@ export class WebhookEndpointService {
         action: "webhook_redelivered",
         request: by.request,
         reason: input.reason.trim(),
-        operationId: d.operationId,
+        // An alert's events are lined up by the alert's id in operation_id: not an operation.
+        operationId: d.type.startsWith("operation.") ? d.operationId : null,
         details: {
           endpointId: d.endpointId,
           deliveryId: input.deliveryId,

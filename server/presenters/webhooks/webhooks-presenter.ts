@@ -114,6 +114,8 @@ export class WebhookDeliveriesPresenter {
     const deliveries = rows.slice(0, limit).map((r) => ({
       ...r,
       id: Number(r.id),
+      // An alert's events are lined up by the alert's id in the same column: not an operation.
+      operationId: r.type.startsWith("operation.") ? r.operationId : null,
       nextAttemptAt: asDate(r.nextAttemptAt),
       deliveredAt: asDateOrNull(r.deliveredAt),
       createdAt: asDate(r.createdAt),
