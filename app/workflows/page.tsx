@@ -4,6 +4,7 @@ import { StatusBadge } from "../_components/status-badge";
 import { Panel } from "../_components/ui";
 import { formatDuration } from "../_lib/format";
 import { serverCaller } from "../_lib/server-caller";
+import { SyntheticRuns } from "./synthetic-runs";
 
 export const metadata: Metadata = { title: "Workflows" };
 export const dynamic = "force-dynamic";
@@ -14,7 +15,8 @@ const COLUMNS = [
   ["Completion", "px-3"],
   ["Versions (in flight)", "px-3"],
   ["Success, 24 h", "px-3 text-right"],
-  ["Lag p50 / p95", "px-4 text-right"],
+  ["Lag p50 / p95", "px-3 text-right"],
+  ["Synthetic check", "px-4"],
 ] as const;
 
 export default async function WorkflowsPage() {
@@ -24,8 +26,8 @@ export default async function WorkflowsPage() {
       <h1 className="text-xl font-semibold">Workflows</h1>
       <p className="max-w-3xl text-sm text-zinc-600 dark:text-zinc-400">
         Every workflow this build runs, with the versions that still have work in flight, how the last 24
-        hours went, and its execution story: what each step does, how it retries and undoes, and what the end
-        user reads.
+        hours went (synthetic checks left out), its synthetic check's latest runs, and its execution story:
+        what each step does, how it retries and undoes, and what the end user reads.
       </p>
       <Panel>
         <div className="relative overflow-x-auto">
@@ -73,11 +75,14 @@ export default async function WorkflowsPage() {
                       {w.finished24h.toLocaleString("en")} finished
                     </div>
                   </td>
-                  <td className="px-4 py-2.5 text-right tabular-nums whitespace-nowrap">
+                  <td className="px-3 py-2.5 text-right tabular-nums whitespace-nowrap">
                     {formatDuration(w.lagP50Ms)} / {formatDuration(w.lagP95Ms)}
                     <div className="text-[11px] text-zinc-500">
                       objective p95 {formatDuration(w.objectiveP95Ms)}
                     </div>
+                  </td>
+                  <td className="px-4 py-2.5">
+                    <SyntheticRuns synthetic={w.synthetic} />
                   </td>
                 </tr>
               ))}

@@ -8,6 +8,8 @@ test.describe("workflows and sandbox", () => {
   test("the workflows list and an execution story read from the definition", async ({ page }, info) => {
     await signIn(page, "/workflows");
     await expect(page.getByRole("heading", { level: 1, name: "Workflows" })).toBeVisible();
+    // demo.noop is the one type that opts into a synthetic check: its row shows the check's runs.
+    await expect(page.getByTestId("synthetic-runs")).toHaveCount(1);
     await screenshot(page, info, "workflows");
     await expectAccessible(page);
     await page.getByRole("link", { name: "Fulfil an order" }).click();

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SYNTHETIC_OUTCOMES } from "@/server/domain/alerts";
 
 const ZSummary = z.object({
   type: z.string(),
@@ -14,6 +15,19 @@ const ZSummary = z.object({
   lagP50Ms: z.number().nullable(),
   lagP95Ms: z.number().nullable(),
   objectiveP95Ms: z.number(),
+  synthetic: z
+    .object({
+      everyMs: z.number(),
+      runs: z.array(
+        z.object({
+          startedAt: z.date(),
+          outcome: z.enum(SYNTHETIC_OUTCOMES).nullable(),
+          visibleMs: z.number().nullable(),
+          error: z.string().nullable(),
+        }),
+      ),
+    })
+    .nullable(),
 });
 
 export const ZListWorkflowSummariesResponseSchema = z.object({ workflows: z.array(ZSummary) });
