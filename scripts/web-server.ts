@@ -178,6 +178,10 @@ async function frontServices() {
 }
 
 async function main(): Promise<void> {
+  // Before Next loads: intake spans of /api/v1 (the front) and of Next's handlers (tRPC), when
+  // OTEL_EXPORTER_OTLP_ENDPOINT is set. One provider per process, reached through the global API.
+  const { startTracing } = await import("@/server/telemetry/tracing-setup");
+  const tracing = startTracing({ defaultServiceName: "throughline-web" });
   const dev = process.argv.includes("--dev");
   const port = Number(process.env.PORT ?? 3000);
   const timeouts = timeoutsFromEnv();
@@ -189,13 +193,16 @@ async function main(): Promise<void> {
     `[web] listening on port ${port} (${dev ? "dev" : "production"}; /api/v1 ${front ? "by the front" : "by Next"}; headers ${timeouts.headersMs} ms, request ${timeouts.requestMs} ms, keep-alive ${timeouts.keepAliveMs} ms)`,
   );
   const stop = () => {
-    web.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(`[web] could not stop cleanly: ${(error as Error).message}`);
-        process.exit(1);
-      },
-    );
+    web
+      .close()
+      .then(() => tracing.shutdown().catch(() => undefined))
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(`[web] could not stop cleanly: ${(error as Error).message}`);
+          process.exit(1);
+        },
+      );
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

@@ -17,7 +17,8 @@ import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { type EngineHarness, engineHarness } from "@/test/engine/harness";
 import { eventually } from "@/test/eventually";
 import { testServices } from "@/test/services";
-import { ATTRS, installTestTracing, SPANS } from "./tracing";
+import { ATTRS, SPANS } from "./tracing";
+import { installTestTracing } from "./tracing-setup";
 
 /**
  * The trace of one operation, end to end over a real database and a real worker: a caller's

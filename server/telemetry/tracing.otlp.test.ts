@@ -2,7 +2,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { trace } from "@opentelemetry/api";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { inIntakeSpan, SPANS, startTracing } from "./tracing";
+import { inIntakeSpan, SPANS } from "./tracing";
+import { startTracing } from "./tracing-setup";
 
 /**
  * startTracing as the processes call it, against a local OTLP/HTTP receiver: the standard

@@ -1,6 +1,7 @@
 import { trace } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
-import { inIntakeSpan, parseTraceparent, startClientSpan, startTracing, stepParent } from "./tracing";
+import { inIntakeSpan, parseTraceparent, startClientSpan, stepParent } from "./tracing";
+import { startTracing } from "./tracing-setup";
 
 /** Without an OTLP endpoint nothing is registered: the API's no-op tracer, the links still right. */
 describe("tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT)", () => {

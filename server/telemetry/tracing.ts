@@ -4,7 +4,6 @@ import {
   type Context,
   context,
   isSpanContextValid,
-  propagation,
   ROOT_CONTEXT,
   type Span,
   type SpanContext,
@@ -15,27 +14,13 @@ import {
   trace,
 } from "@opentelemetry/api";
 import { parseTraceParent, W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import {
-  defaultResource,
-  detectResources,
-  envDetector,
-  resourceFromAttributes,
-} from "@opentelemetry/resources";
-import {
-  BatchSpanProcessor,
-  InMemorySpanExporter,
-  NodeTracerProvider,
-  SimpleSpanProcessor,
-  type SpanProcessor,
-} from "@opentelemetry/sdk-trace-node";
-import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 
 /**
  * Traces (issue 11): intake → every step attempt → every outbound call, one trace per operation,
- * joined to the caller's when it sent a W3C `traceparent`. Exported over OTLP/HTTP only when
- * `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set (`startTracing`);
- * otherwise the API's no-op tracer answers every call and nothing is recorded.
+ * joined to the caller's when it sent a W3C `traceparent`. This module needs only the API (and
+ * core's W3C parser): the SDK and exporter are registered by the process entry points
+ * (`startTracing`, tracing-setup.ts) when an OTLP endpoint is configured; otherwise the API's
+ * no-op tracer answers every call.
  *
  * The trace crosses processes through the database, not a header: intake stores its span's
  * context as a traceparent on the operation (`operations.trace_parent`), and the worker's step
@@ -64,69 +49,6 @@ export function tracer(): Tracer {
 
 /** The W3C format itself, used explicitly: parsing and sending work whether or not the SDK is on. */
 const w3c = new W3CTraceContextPropagator();
-
-export interface TracingHandle {
-  /** A provider is registered and exports spans. */
-  enabled: boolean;
-  /** Exports what is still buffered, then stops (on process shutdown). */
-  shutdown(): Promise<void>;
-}
-
-const OFF: TracingHandle = { enabled: false, shutdown: async () => {} };
-
-/**
- * Once per process, at startup (scripts/worker.ts, scripts/web-server.ts). With an OTLP endpoint
- * in the environment: a provider with a batch processor and the OTLP/HTTP exporter, both
- * configured by the standard variables (`OTEL_EXPORTER_OTLP_*`, `OTEL_BSP_*`,
- * `OTEL_TRACES_SAMPLER[_ARG]`, `OTEL_RESOURCE_ATTRIBUTES`); the service name is
- * `OTEL_SERVICE_NAME`, else `defaultServiceName`. Without one: nothing is registered.
- */
-export function startTracing(options: {
-  defaultServiceName: string;
-  env?: Record<string, string | undefined>;
-}): TracingHandle {
-  const env = options.env ?? process.env;
-  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return OFF;
-  if (env.OTEL_SDK_DISABLED === "true") return OFF;
-  const provider = register(options.defaultServiceName, new BatchSpanProcessor(new OTLPTraceExporter()));
-  return { enabled: true, shutdown: () => provider.shutdown() };
-}
-
-/**
- * For tests: every span of this process kept in memory, exported as each one ends (so a test
- * reads them as soon as the work it waited for is done). Replaces any provider registered before.
- */
-export function installTestTracing(serviceName = "throughline-test"): {
-  exporter: InMemorySpanExporter;
-  shutdown(): Promise<void>;
-} {
-  const exporter = new InMemorySpanExporter();
-  const provider = register(serviceName, new SimpleSpanProcessor(exporter));
-  return {
-    exporter,
-    shutdown: async () => {
-      await provider.shutdown();
-      trace.disable();
-      context.disable();
-      propagation.disable();
-    },
-  };
-}
-
-function register(serviceName: string, processor: SpanProcessor): NodeTracerProvider {
-  // The API keeps the first provider it is given; a second install (tests) replaces it.
-  trace.disable();
-  context.disable();
-  propagation.disable();
-  const resource = defaultResource()
-    .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }))
-    .merge(detectResources({ detectors: [envDetector] }));
-  const provider = new NodeTracerProvider({ resource, spanProcessors: [processor] });
-  // Also the AsyncLocalStorage context manager (the step span is active inside the step, so an
-  // outbound call finds it) and the W3C propagator.
-  provider.register();
-  return provider;
-}
 
 /** A `traceparent` header's span context, or null when absent or malformed. */
 export function parseTraceparent(value: string | null | undefined): SpanContext | null {
