@@ -11,7 +11,7 @@ import { bulkWork } from "@/server/bulk/work";
 import { startWorker } from "@/server/engine/worker";
 import { createServices } from "@/server/services";
 import { syntheticWork } from "@/server/synthetic/work";
-import { startTracing } from "@/server/telemetry/tracing";
+import { startTracing } from "@/server/telemetry/tracing-setup";
 import { waitsWork } from "@/server/waits/work";
 import { webhookWork } from "@/server/webhooks/work";
 
