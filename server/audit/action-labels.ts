@@ -21,6 +21,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   operation_cancelled: "Cancelled",
   timer_run_now: "Scheduled step run now",
   wait_completed_by_hand: "Wait completed by hand",
+  sandbox_acknowledgment_sent: "Acknowledgment sent from the sandbox",
   end_user_action_submitted: "Answered by the customer",
   end_user_action_resolved: "Answered for the customer",
   workflow_paused: "Workflow paused",

@@ -26,6 +26,8 @@ export const AUDIT_ACTIONS = [
   // Durable waits (issue 12): a scheduled step run before its time; a wait completed by a person
   "timer_run_now",
   "wait_completed_by_hand",
+  // The sandbox page playing the outside system: an acknowledgment, failure or heartbeat fired by hand
+  "sandbox_acknowledgment_sent",
   // A step's end-user form (issue 12): answered by the end user's track link, or by staff for them
   "end_user_action_submitted",
   "end_user_action_resolved",

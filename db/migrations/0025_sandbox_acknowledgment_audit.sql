@@ -1,0 +1,2 @@
+-- The sandbox page firing an acknowledgment, failure or heartbeat by hand (issue 12) is audited under its own action.
+ALTER TYPE "public"."audit_action" ADD VALUE 'sandbox_acknowledgment_sent' BEFORE 'end_user_action_submitted';
