@@ -8,6 +8,7 @@ import { useTRPC } from "../_lib/trpc";
 const ADMIN_LINKS = [
   { href: "/admin/people", label: "People" },
   { href: "/admin/api-keys", label: "API keys" },
+  { href: "/admin/webhooks", label: "Webhooks" },
   { href: "/admin/audit-chain", label: "Audit chain" },
 ];
 
