@@ -43,6 +43,7 @@ export class LagPresenter {
         select type, completed_at, extract(epoch from completed_at - created_at) * 1000 as lag
         from operations
         where completed_at >= ${dayAgo}::timestamptz and completed_at is not null and status = 'completed'
+          and not synthetic
       ) finished
       group by type`;
     return new Map(

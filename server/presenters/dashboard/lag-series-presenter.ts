@@ -35,6 +35,7 @@ export class LagSeriesPresenter {
         count(*)::int as n
       from operations
       where completed_at >= ${new Date(start).toISOString()}::timestamptz and completed_at is not null and status = 'completed'
+        and not synthetic
       group by 1, 2`;
     const buckets = Math.round(windowMs / bucketMs);
     const series = new Map<string, LagPoint[]>();

@@ -11,6 +11,7 @@ export class RetryExhaustedPresenter {
       select type, count(*)::int as n from operations
       where completed_at >= ${new Date(now.getTime() - DAY).toISOString()}::timestamptz
         and completed_at is not null and status = 'failed' and error->>'code' = 'retries_exhausted'
+        and not synthetic
       group by type`;
     return new Map(rows.map((r) => [r.type, r.n]));
   }

@@ -26,7 +26,7 @@ export class StatusCountsPresenter {
       group by type, status
       union all
       select type, status, count(*)::int from operations
-      where completed_at >= ${dayAgo.toISOString()}::timestamptz and completed_at is not null
+      where completed_at >= ${dayAgo.toISOString()}::timestamptz and completed_at is not null and not synthetic
       group by type, status`;
   }
 }

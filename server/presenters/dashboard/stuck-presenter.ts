@@ -55,7 +55,7 @@ export class StuckPresenter {
       cross join unnest(${[...RUNNABLE_STATUSES]}::operation_status[]) as st(status)
       cross join lateral (
         select o.id, o.status, o.reference, o.current_step, o.updated_at from operations o
-        where o.status = st.status and o.type = t.type and o.id < t.floor
+        where o.status = st.status and o.type = t.type and o.id < t.floor and not o.synthetic
         limit ${STUCK_SCAN}
       ) c`;
     const scanned = new Map<string, number>();

@@ -34,6 +34,7 @@ export class ThroughputPresenter {
       sql<{ b: number; status: OperationStatus; n: number }[]>`
         select floor(extract(epoch from completed_at - ${startIso}::timestamptz) / 60)::int as b, status, count(*)::int as n
         from operations where completed_at >= ${startIso}::timestamptz and completed_at is not null
+          and not synthetic
         group by 1, 2`,
     ]);
     const points: ThroughputPoint[] = Array.from({ length: 60 }, (_, i) => ({
