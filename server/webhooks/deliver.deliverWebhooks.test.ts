@@ -44,6 +44,7 @@ beforeAll(async () => {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const path = req.url ?? "/";
+      if (path === "/hang") return void received.push({ path, headers: req.headers, body: "", status: 0 });
       const body = Buffer.concat(chunks).toString("utf8");
       const n = received.filter((r) => r.path === path).length;
       const status = answers.get(path)?.(n, body) ?? 200;
@@ -57,6 +58,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  server?.closeAllConnections(); // the hanging receiver's
   await new Promise((resolve) => server?.close(resolve));
   await t?.drop();
   vi.unstubAllEnvs();
@@ -278,6 +280,18 @@ describe("deliverWebhooks", () => {
     ).toEqual({ type: "changed" });
     await evaluateAlerts({ db: t.db, registry, now: at(t0, 20_000_000) });
     expect((await alerts()).map((a) => a.state)).toEqual(["resolved"]);
+  });
+
+  it("costs a receiver that hangs its timeout and a retry, logged as a timeout", async () => {
+    const e = await register("/hang");
+    await operationThrough(["processing"]);
+    expect(await deliver(soon(), { policy: { timeoutMs: 300 } })).toMatchObject({ claimed: 1, retried: 1 });
+    expect(received.map((r) => r.path)).toEqual(["/hang"]);
+    const [d] = await deliveriesOf(e.id);
+    expect(d).toMatchObject({ status: "pending", attempts: 1 });
+    expect(await attemptsOf(d!.id)).toEqual([
+      expect.objectContaining({ statusCode: null, error: "timeout: no complete answer within 300 ms" }),
+    ]);
   });
 
   it("refuses a private destination without THROUGHLINE_ALLOW_PRIVATE_URLS", async () => {

@@ -177,13 +177,16 @@ async function send(
     };
   } catch (error) {
     const e = error as Error & { type?: string; code?: string };
-    const kind = e.type ?? e.code ?? e.name;
+    // safeFetch's own deadline aborts the request: say so rather than "The operation was aborted".
+    const timedOut = e.name === "AbortError" || e.name === "TimeoutError" || e.code === "ABORT_ERR";
+    const kind = timedOut ? "timeout" : (e.type ?? e.code ?? e.name);
+    const what = timedOut ? `no complete answer within ${policy.timeoutMs} ms` : e.message;
     return {
       ok: false,
       statusCode: null,
       latencyMs: latency(),
       excerpt: null,
-      error: `${kind}: ${e.message}`.slice(0, policy.excerptChars),
+      error: `${kind}: ${what}`.slice(0, policy.excerptChars),
       retryAfterMs: null,
     };
   }
