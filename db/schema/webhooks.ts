@@ -54,7 +54,11 @@ export const webhookOutbox = pgTable(
     data: jsonb("data").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("webhook_outbox_operation_idx").on(t.operationId, t.id)],
+  (t) => [
+    index("webhook_outbox_operation_idx").on(t.operationId, t.id),
+    // Retention (pruneWebhooks) finds the old events without reading the new ones.
+    index("webhook_outbox_created_idx").on(t.createdAt),
+  ],
 );
 
 /** One event for one endpoint: fanned out when the event is written, retried until delivered or dead. */
@@ -84,6 +88,8 @@ export const webhookDeliveries = pgTable(
       .on(t.endpointId, t.operationId, t.id)
       .where(sql`${t.status} = 'pending'`),
     index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.id.desc()),
+    // An event's deliveries: retention's "none still pending" and the cascade when it is deleted.
+    index("webhook_deliveries_outbox_idx").on(t.outboxId),
   ],
 );
 
