@@ -5,6 +5,7 @@ import { createDb, type Db } from "@/db/client";
 import { DashboardPresenter } from "@/server/presenters/dashboard/dashboard-presenter";
 import { SearchPresenter, type SearchRequest } from "@/server/presenters/search/search-presenter";
 import { defaultRegistry } from "@/server/workflows";
+import { benchAlerts } from "./alerts";
 import { type Seeded, seedOperations } from "./console-seed";
 import { type BenchFigure, figuresOf } from "./figures";
 import { benchInbox } from "./inbox";
@@ -34,6 +35,7 @@ export async function benchConsole(options: { url: string }): Promise<BenchFigur
     await benchSearch(db, seeded, add);
     // No browser either; after search, as it turns 87 completed orders into one blocked incident.
     await benchInbox(db, seeded.total, add);
+    await benchAlerts(db, seeded.total, add);
     if (process.env.BENCH_CONSOLE_SEARCH_ONLY === "1") return figures;
     const presenter = new DashboardPresenter({ db, registry: defaultRegistry });
     const model: number[] = [];
