@@ -1,4 +1,5 @@
 import type { OperationState } from "@/server/domain/operation-state";
+import { ATTRS, failSpan, inSpan, SPANS, stepParent } from "@/server/telemetry/tracing";
 import type { StepDefinition, WorkflowDefinition } from "@/server/workflows/kit/types";
 import { classifyError } from "./classify";
 import type { Engine } from "./engine";
@@ -61,24 +62,39 @@ export async function compensateNext(
   try {
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
-      let failure: ReturnType<typeof classifyError> | null = null;
-      try {
-        await withTimeout(def.timeoutMs, lease.signal, (signal) => {
-          if (!("run" in def.compensation)) return Promise.resolve();
-          return def.compensation.run({
-            operationId: op.id,
-            input: op.input,
-            outputs: outputsOf(current.state),
-            idempotencyKey: `${op.id}:${step.name}:compensate`,
-            attempt,
-            signal,
-            providers: engine.providers,
-            output: step.output,
+      // An undo attempt is a step span too (compensation: true), in the operation's trace, so
+      // its outbound calls (httpEffect) are its children.
+      const attributes = {
+        [ATTRS.operationId]: op.id,
+        [ATTRS.type]: op.type,
+        [ATTRS.version]: op.version,
+        [ATTRS.step]: step.name,
+        [ATTRS.attempt]: attempt,
+        [ATTRS.compensation]: true,
+      };
+      const failure = await inSpan(SPANS.step, { parent: stepParent(op), attributes }, async (span) => {
+        let caught: ReturnType<typeof classifyError> | null = null;
+        try {
+          await withTimeout(def.timeoutMs, lease.signal, (signal) => {
+            if (!("run" in def.compensation)) return Promise.resolve();
+            return def.compensation.run({
+              operationId: op.id,
+              input: op.input,
+              outputs: outputsOf(current.state),
+              idempotencyKey: `${op.id}:${step.name}:compensate`,
+              attempt,
+              signal,
+              providers: engine.providers,
+              output: step.output,
+            });
           });
-        });
-      } catch (error) {
-        failure = classifyError(error, { operationId: op.id, step: step.name, attempt, compensation: true });
-      }
+        } catch (error) {
+          caught = classifyError(error, { operationId: op.id, step: step.name, attempt, compensation: true });
+        }
+        span.setAttribute(ATTRS.outcome, caught ? caught.errorClass : "succeeded");
+        if (caught) failSpan(span, new Error(caught.error.message));
+        return caught;
+      });
       const durationMs = Math.round(performance.now() - started);
       if (lease.signal.aborted) return { type: "done", result: "fenced" };
 

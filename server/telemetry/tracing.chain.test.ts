@@ -10,6 +10,7 @@ import { operationsApi } from "@/server/http/operations-api";
 import { createCaller } from "@/server/routers/_app";
 import type { Services } from "@/server/services";
 import { createContextInner } from "@/server/trpc/context";
+import { PermanentError } from "@/server/workflows/kit/errors";
 import { httpEffect } from "@/server/workflows/kit/http-effect";
 import { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { defineWorkflow } from "@/server/workflows/kit/types";
@@ -53,7 +54,51 @@ const workflow = defineWorkflow({
     },
   ],
 });
-const registry = new WorkflowRegistry([workflow]);
+/** A step whose undo calls the partner, then a step that fails for good: the undo is traced too. */
+const undone = defineWorkflow({
+  type: "test.traced_undo",
+  version: 1,
+  title: "Traced undo",
+  description: "Reserves, is refused, releases the reservation at a partner over HTTP (test).",
+  input: z.object({ url: z.string().max(500) }),
+  exampleInput: { url: "https://partner.example.com/reservations/1" },
+  completion: { mode: "staged" },
+  text: { accepted: "Queued.", completed: "Done.", failed: "Failed." },
+  objective: { p95Ms: 5_000 },
+  stuckAfterMs: 60_000,
+  runbook: "Test only.",
+  steps: [
+    {
+      name: "reserve",
+      title: "Reserve",
+      userText: "Reserving",
+      effect: { description: "Reserves (nothing outside).", run: async () => ({ reserved: true }) },
+      compensation: {
+        description: "Releases the reservation at the partner.",
+        run: async (ctx) => {
+          await httpEffect(ctx, { method: "DELETE", url: ctx.input.url });
+        },
+      },
+      retry: { maxAttempts: 1, initialDelayMs: 50, backoff: 2, maxDelayMs: 100 },
+      timeoutMs: 4_000,
+    },
+    {
+      name: "refuse",
+      title: "Refused",
+      userText: "Refused",
+      effect: {
+        description: "Always refused (test).",
+        run: async () => {
+          throw new PermanentError("No.", { code: "refused" });
+        },
+      },
+      compensation: { none: "Test step." },
+      retry: { maxAttempts: 1, initialDelayMs: 50, backoff: 2, maxDelayMs: 100 },
+      timeoutMs: 4_000,
+    },
+  ],
+});
+const registry = new WorkflowRegistry([workflow, undone]);
 
 const CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 const CALLER_SPAN = "00f067aa0ba902b7";
@@ -190,6 +235,44 @@ describe("traces: intake → step → outbound call", () => {
     expect(parentOf(step)).toBe(intake.spanContext().spanId);
     expect(received.get(`${started.id}:call`)?.traceparent).toMatch(
       new RegExp(`^00-${trace}-[\\da-f]{16}-01$`),
+    );
+  });
+
+  it("an undo attempt is a step span in the same trace, and its outbound call is its child", async () => {
+    const trace = "5bf92f3577b34da6a3ce929d0e0e4737";
+    const res = await operationsApi(services).startOperation(
+      new Request("http://throughline.test/api/v1/operations", {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${writeKey}`,
+          "content-type": "application/json",
+          traceparent: `00-${trace}-${CALLER_SPAN}-01`,
+        },
+        body: JSON.stringify({ type: "test.traced_undo", input: { url: `${base}/undo` } }),
+      }),
+    );
+    const { id } = (await res.json()) as { id: string };
+    expect(await h.waitFor(id)).toBe("failed");
+    const { intake, undo, client } = await eventually(() => {
+      const intake = spansOf(id).find((s) => s.name === SPANS.intake);
+      const undo = spansOf(id).find(
+        (s) => s.name === SPANS.step && s.attributes[ATTRS.compensation] === true,
+      );
+      const client =
+        undo &&
+        exporter
+          .getFinishedSpans()
+          .find((s) => s.kind === SpanKind.CLIENT && parentOf(s) === undo.spanContext().spanId);
+      if (!intake || !undo || !client) throw new Error("spans not ended yet");
+      return { intake, undo, client };
+    });
+    const refused = spansOf(id).find((s) => s.name === SPANS.step && s.attributes[ATTRS.step] === "refuse");
+    expect(refused?.attributes[ATTRS.outcome]).toBe("permanent");
+    expect(undo.attributes).toMatchObject({ [ATTRS.step]: "reserve", [ATTRS.outcome]: "succeeded" });
+    expect(parentOf(undo)).toBe(intake.spanContext().spanId);
+    expect(undo.spanContext().traceId).toBe(trace);
+    expect(received.get(`${id}:reserve:compensate`)?.traceparent).toBe(
+      `00-${trace}-${client.spanContext().spanId}-01`,
     );
   });
 

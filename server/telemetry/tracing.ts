@@ -40,6 +40,8 @@ export const ATTRS = {
   step: "throughline.step",
   attempt: "throughline.attempt",
   outcome: "throughline.outcome",
+  /** On a step span: the attempt undoes the step (its compensation). */
+  compensation: "throughline.compensation",
 } as const;
 
 /** Looked up on each use: a provider registered later (or a test's) is the one answering. */
