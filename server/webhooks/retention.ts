@@ -9,7 +9,7 @@ export const WEBHOOK_RETENTION_DAYS = 14;
 export const WEBHOOK_PRUNE_EVERY_MS = 60 * 60_000;
 
 /** THROUGHLINE_WEBHOOK_RETENTION_DAYS (default 14), in milliseconds. */
-export function webhookRetentionMs(env: NodeJS.ProcessEnv = process.env): number {
+export function webhookRetentionMs(env: Record<string, string | undefined> = process.env): number {
   const days = Number(env.THROUGHLINE_WEBHOOK_RETENTION_DAYS ?? WEBHOOK_RETENTION_DAYS);
   return (Number.isFinite(days) && days > 0 ? days : WEBHOOK_RETENTION_DAYS) * 86_400_000;
 }
