@@ -9,7 +9,10 @@ import { alertsWork } from "@/server/alerts/work";
 import { auditWork } from "@/server/audit/work";
 import { bulkWork } from "@/server/bulk/work";
 import { startWorker } from "@/server/engine/worker";
+import { createProviders } from "@/server/providers";
+import { httpCallbacks } from "@/server/providers/carrier-callback";
 import { createServices } from "@/server/services";
+import { syntheticSettings } from "@/server/synthetic/config";
 import { syntheticWork } from "@/server/synthetic/work";
 import { startTracing } from "@/server/telemetry/tracing-setup";
 import { waitsWork } from "@/server/waits/work";
@@ -19,7 +22,8 @@ answerHelp(`usage: npm run worker   (or, as the launcher does: node --import tsx
   The worker process: runs steps, bulk actions and the background loops. DATABASE_URL;
   outbound webhooks leave from here (THROUGHLINE_ALLOW_PRIVATE_URLS=1 for private receivers);
   the web it sends synthetic checks to: THROUGHLINE_SYNTHETIC_URL, else THROUGHLINE_PUBLIC_URL,
-  else http://localhost:$PORT (THROUGHLINE_SYNTHETIC_CHECKS=off: none). SIGTERM or SIGINT stop it cleanly.`);
+  else http://localhost:$PORT (THROUGHLINE_SYNTHETIC_CHECKS=off: none); the simulated carrier's pickup
+  callbacks go to the same web. SIGTERM or SIGINT stop it cleanly.`);
 
 const log = (line: string) => console.log(`[worker] ${line}`);
 
@@ -27,7 +31,9 @@ async function main(): Promise<void> {
   // Spans of step attempts and their outbound calls, when OTEL_EXPORTER_OTLP_ENDPOINT is set.
   const tracing = startTracing({ defaultServiceName: "throughline-worker" });
   const { db, url } = databaseFromEnv();
-  const services = createServices({ db, url });
+  // The carrier confirms pickups through the real callback URL, on the web as this process reaches it.
+  const callbacks = httpCallbacks(syntheticSettings().baseUrl);
+  const services = createServices({ db, url, providers: createProviders({ db, callbacks }) });
   const { registry, runs, providers } = services;
   const worker = await startWorker({
     db,

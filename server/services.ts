@@ -15,6 +15,7 @@ import { pauseGate } from "./operations/pause-gate";
 import { StartOperationService } from "./operations/start-operation";
 import { createPresenters, type Presenters } from "./presenters";
 import { createProviders, type Providers } from "./providers";
+import { inProcessCallbacks } from "./providers/carrier-callback";
 import { FaultSettingsService } from "./providers/fault-settings";
 import { BusinessMetricsPresenter } from "./telemetry/business-metrics-presenter";
 import { metricsRegistry } from "./telemetry/metrics-registry";
@@ -35,7 +36,7 @@ export interface ServiceDeps {
   runs?: RunQueue;
   /** Writes bulk jobs in the confirming transaction. */
   bulkQueue?: BulkQueue;
-  /** The simulated systems the sample workflows' steps call. */
+  /** The simulated systems the sample workflows' steps call (default: the carrier calls back in-process). */
   providers?: Providers;
   /** Staff sign-in; built on first use (it needs THROUGHLINE_SECRET). */
   auth?: Auth;
@@ -101,7 +102,10 @@ export function createServices(deps: ServiceDeps): Services {
   let auth = deps.auth;
   let settings = deps.authSettings;
   let metrics: Registry | undefined;
-  const providers = deps.providers ?? createProviders({ db });
+  const waits = new WaitService({ db, runs, registry, now });
+  // No web to call from here by default: the carrier's pickup callback goes straight to the
+  // WaitService. The worker of `npm start` passes providers with the HTTP path (scripts/worker.ts).
+  const providers = deps.providers ?? createProviders({ db, callbacks: inProcessCallbacks(waits) });
   return {
     db,
     registry,
@@ -122,7 +126,7 @@ export function createServices(deps: ServiceDeps): Services {
     actions: new OperationActionsService({ db, runs, registry, now }),
     faults: new FaultSettingsService(db),
     sandbox: new SandboxControlsService({ db, runs, registry, providers }),
-    waits: new WaitService({ db, runs, registry, now }),
+    waits,
     endUserActions: new EndUserActionService({ db, runs, registry, now }),
     webhooks: new WebhookEndpointService({ db, registry }),
     presenters,

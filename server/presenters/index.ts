@@ -15,6 +15,7 @@ import { BlockedCauseOperationsPresenter } from "./inbox/blocked-cause-operation
 import { OperationListPresenter } from "./operation-list-presenter";
 import { OperationPresenter } from "./operation-presenter";
 import { PausePresenter } from "./pause-presenter";
+import { SandboxWaitsPresenter } from "./sandbox/sandbox-waits-presenter";
 import { SearchPresenter } from "./search/search-presenter";
 import { SharedRead } from "./shared-read";
 import { StaffMemberPresenter } from "./staff-member-presenter";
@@ -58,6 +59,8 @@ export interface Presenters {
   /** Outbound webhook endpoints (never their secrets), and one endpoint's delivery log. */
   webhookEndpoints: WebhookEndpointsPresenter;
   webhookDeliveries: WebhookDeliveriesPresenter;
+  /** The sandbox page's open acknowledgment waits, to answer by hand. */
+  sandboxWaits: SandboxWaitsPresenter;
 }
 
 export function createPresenters(deps: { db: Db; registry: WorkflowRegistry; now: () => Date }): Presenters {
@@ -89,5 +92,6 @@ export function createPresenters(deps: { db: Db; registry: WorkflowRegistry; now
     endUserWait: new EndUserWaitPresenter(db, registry),
     webhookEndpoints: new WebhookEndpointsPresenter(db),
     webhookDeliveries: new WebhookDeliveriesPresenter(db),
+    sandboxWaits: new SandboxWaitsPresenter(db, registry),
   };
 }

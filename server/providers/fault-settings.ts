@@ -1,6 +1,12 @@
 import { sql as dsql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { PROVIDERS, type ProviderName, simFaults } from "@/db/schema";
+import {
+  type CallbackSettings,
+  DEFAULT_CALLBACK_DELAY_MS,
+  readCallbackSettings,
+  writeCallbackSettings,
+} from "./carrier-callback";
 
 /** One sample provider's fault injection, as the sandbox page edits it. */
 export interface FaultSettings {
@@ -48,8 +54,18 @@ export class FaultSettingsService {
     return row!;
   }
 
-  /** Every provider back to perfect behaviour. */
+  /** Every provider back to perfect behaviour; the carrier confirms pickups again after the default delay. */
   async reset(): Promise<void> {
     await this.db.update(simFaults).set({ ...NONE, updatedAt: dsql`now()` });
+    await writeCallbackSettings(this.db, { mode: "confirm", delayMs: DEFAULT_CALLBACK_DELAY_MS });
+  }
+
+  /** How the carrier answers a pickup's callback (./carrier-callback.ts). */
+  callback(): Promise<CallbackSettings> {
+    return readCallbackSettings(this.db);
+  }
+
+  setCallback(settings: Pick<CallbackSettings, "mode" | "delayMs">): Promise<CallbackSettings> {
+    return writeCallbackSettings(this.db, settings);
   }
 }

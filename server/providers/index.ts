@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import { carrierProvider } from "./carrier";
+import type { CallbackChannel } from "./carrier-callback";
 import { emailProvider } from "./email";
 import { paymentsProvider } from "./payments";
 import { riskProvider } from "./risk";
@@ -12,8 +13,20 @@ import { warehouseProvider } from "./warehouse";
  * and misbehaves on demand (fault injection, set from the sandbox page). Steps reach them
  * through their context (`ctx.providers`), wired by whoever starts the worker.
  */
-export function createProviders(options: { db: Db; random?: () => number }) {
-  const rt: ProviderRuntime = { db: options.db, random: options.random ?? Math.random };
+export function createProviders(options: {
+  db: Db;
+  random?: () => number;
+  /**
+   * How the carrier calls a waiting step back: `httpCallbacks(baseUrl)` (the worker of `npm start`)
+   * or `inProcessCallbacks(waits)` (no web to call). None: the pickup is never confirmed.
+   */
+  callbacks?: CallbackChannel;
+}) {
+  const rt: ProviderRuntime = {
+    db: options.db,
+    random: options.random ?? Math.random,
+    ...(options.callbacks ? { callbacks: options.callbacks } : {}),
+  };
   return {
     warehouse: warehouseProvider(rt),
     payments: paymentsProvider(rt),

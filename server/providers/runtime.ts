@@ -3,12 +3,15 @@ import type { Db } from "@/db/client";
 import { type ProviderName, simEffects, simFaults } from "@/db/schema";
 import { type Queryable, transaction } from "@/db/transaction";
 import { PermanentError, TransientError } from "@/server/workflows/kit/errors";
+import type { CallbackChannel } from "./carrier-callback";
 
 /** What every simulated provider call needs; tests inject the randomness. */
 export interface ProviderRuntime {
   db: Db;
   /** 0–1; decides which calls the fault settings hit. */
   random(): number;
+  /** How a provider calls a waiting step back (./carrier-callback.ts); none: it never does. */
+  callbacks?: CallbackChannel;
 }
 
 export interface Faults {

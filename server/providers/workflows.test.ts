@@ -65,6 +65,9 @@ describe("order.fulfill", () => {
       "step_started:charge_payment",
       "step_succeeded:charge_payment",
       "step_started:create_shipment",
+      // The carrier confirms the pickup by callback (in-process here: the harness has no web).
+      "wait_started:create_shipment",
+      "acknowledged:create_shipment",
       "step_succeeded:create_shipment",
       "step_started:send_confirmation",
       "step_succeeded:send_confirmation",

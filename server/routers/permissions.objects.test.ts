@@ -63,6 +63,10 @@ const OBJECT_INPUTS: Record<string, [Kind, (id: string) => unknown]> = {
   ],
   "endUser.answerForCustomer": ["operation", (operationId) => ({ operationId, values: {}, reason: REASON })],
   "endUser.waiting": ["operation", (operationId) => ({ operationId })],
+  "sandbox.acknowledge": [
+    "operation",
+    (operationId) => ({ operationId, step: "create_shipment", signal: { status: "heartbeat" } }),
+  ],
   "actions.bulk.get": ["bulk", (bulkActionId) => ({ bulkActionId })],
   "actions.bulk.confirm": ["bulk", (bulkActionId) => ({ bulkActionId, count: 0 })],
   "actions.bulk.change": ["bulk", (bulkActionId) => ({ bulkActionId, change: "pause", reason: REASON })],

@@ -18,6 +18,14 @@ import {
 const PROVIDER_TIMEOUT_MS = 10_000;
 /** Out of stock this long, the automatic re-checks stop and a person takes the order over. */
 const STOCK_HAND_OVER_MS = 4 * 60 * 60_000;
+/** No pickup confirmation this long after booking: a person calls the carrier. */
+const PICKUP_DEADLINE_MS = 5 * 60_000;
+/** The carrier's pickup confirmation; it becomes the step's output, so it carries the booking's fields. */
+const pickupAcknowledgment = z.object({
+  shipmentId: z.string().min(1).max(64),
+  trackingNumber: z.string().min(1).max(64),
+  pickupRef: z.string().min(1).max(64),
+});
 
 const input = z.object({
   orderId: z.string().min(1).max(64),
@@ -54,7 +62,8 @@ export const orderFulfill = defineWorkflow({
   type: "order.fulfill",
   version: 1,
   title: "Fulfil an order",
-  description: "Reserves stock, charges the customer, books the shipment and confirms by email.",
+  description:
+    "Reserves stock, charges the customer, books the shipment, waits for the carrier to confirm pickup and confirms by email.",
   input,
   exampleInput: {
     orderId: "ord_1001",
@@ -75,6 +84,7 @@ export const orderFulfill = defineWorkflow({
     "Blocked on stock: nothing to do at first. The stock is checked again by itself (after 30 s, 2 min, 10 min, then every 30 min, and at once when the sandbox's Restock puts stock on the shelf or its Cancel order in the shop cancels the order) and the order continues when it is there. After 4 hours a person takes over: use Restock on the sandbox page, or Cancel the operation, then Resume.",
     'Blocked on an unknown item: checked again the same way; adding it to the catalogue with Restock on the sandbox page (a new SKU) continues it; or Cancel the operation. Never Skip "Reserve stock": the order would be charged and shipped without stock.',
     "Waiting for the customer (a flagged order with a shipping address): they confirm the delivery address on their track page and the order goes on by itself; if they tell you instead (phone, email), confirm it for them on the operation's page with a reason.",
+    "Waiting for the carrier to confirm pickup: the carrier calls back by itself within seconds. Blocked past the 5-minute deadline, or because the carrier said it could not collect: ask the carrier; if they collected it, complete the wait by hand (the operation's page) with their pickup reference and tracking number, else resume to book the pickup again. On the sandbox page, Carrier callback sets how the carrier answers, and Waiting for an acknowledgment answers for it.",
     "Retries exhausted: check the failing provider's faults on the sandbox page, fix them, then resume.",
     "A failed order has had its stock released and its charge refunded: check the timeline's compensations.",
   ].join("\n"),
@@ -211,7 +221,7 @@ export const orderFulfill = defineWorkflow({
       guards:
         "a booked shipment and its tracking number; skipped, the confirmation email is sent with whatever tracking number the output gives.",
       userWaitText:
-        "We're checking your payment before we book your delivery. Our team is on it; we'll update you here.",
+        "We're checking your payment or the pickup with the carrier before your parcel goes out. Our team is on it; we'll update you here.",
       precondition: {
         description: "The order is still open and its charge has not been refunded.",
         async check({ input, outputs, providers }) {
@@ -235,9 +245,27 @@ export const orderFulfill = defineWorkflow({
         },
       },
       effect: {
-        description: "Books the carrier and gets a tracking number; the shop marks the order fulfilled.",
-        run: ({ input, idempotencyKey, signal, providers }) =>
-          providers.carrier.createShipment({ orderId: input.orderId, idempotencyKey, signal }),
+        description:
+          "Books the carrier and gets a tracking number (the shop marks the order fulfilled), and hands the carrier our callback to confirm the pickup.",
+        run: ({ input, idempotencyKey, signal, providers, callback }) =>
+          providers.carrier.createShipment({ orderId: input.orderId, idempotencyKey, signal, callback }),
+      },
+      // The carrier confirms the pickup later, by callback (server/providers/carrier-callback.ts).
+      // Declared in place, not as a version 2: the steps, their names and keys and the external
+      // effect are v1's, and the acknowledgment carries the effect's own output fields
+      // (shipmentId, trackingNumber) that send_confirmation reads — see docs/workflows.md.
+      wait: {
+        target: "carrier",
+        waitingFor: "the carrier to confirm pickup",
+        userText: "The carrier is confirming the pickup of your parcel.",
+        deadlineMs: PICKUP_DEADLINE_MS,
+        acknowledgment: pickupAcknowledgment,
+        onDeadline: {
+          block: {
+            actionRequired:
+              "Ask the carrier whether they collected the parcel: if so, complete the wait by hand with their pickup reference and the tracking number; if not, resume to book the pickup again.",
+          },
+        },
       },
       compensation: {
         none: "A booked shipment is the point of no return: from here a cancellation is a return, handled by support.",
@@ -246,7 +274,10 @@ export const orderFulfill = defineWorkflow({
       timeoutMs: PROVIDER_TIMEOUT_MS,
       unknownOutcomeText:
         "The carrier may have booked the shipment; resuming repeats the booking with the same idempotency key, which does not book a second one.",
-      errors: { transient: "The carrier is unavailable or its answer was lost." },
+      errors: {
+        transient: "The carrier is unavailable or its answer was lost.",
+        needs_person: "The carrier reported it could not collect the parcel.",
+      },
     },
     {
       name: "send_confirmation",

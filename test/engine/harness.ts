@@ -8,6 +8,8 @@ import { RunQueue } from "@/server/engine/run-queue";
 import { type RunningWorker, type StartWorkerOptions, startWorker } from "@/server/engine/worker";
 import { IntakeService } from "@/server/operations/intake";
 import { createProviders } from "@/server/providers";
+import { inProcessCallbacks } from "@/server/providers/carrier-callback";
+import { WaitService } from "@/server/waits/wait-service";
 import { defaultRegistry } from "@/server/workflows";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { eventually } from "@/test/eventually";
@@ -58,8 +60,10 @@ export async function engineHarness(options: {
   const { db, url } = options;
   const registry = options.registry ?? defaultRegistry;
   await ensureQueues(url);
-  const providers = createProviders({ db, random: options.random });
   const runs = new RunQueue({ db, url });
+  // No web here: the carrier's pickup callback goes straight to the WaitService (carrier-callback.ts).
+  const waits = new WaitService({ db, runs, registry });
+  const providers = createProviders({ db, random: options.random, callbacks: inProcessCallbacks(waits) });
   const workers: RunningWorker[] = [];
   const ranJobOf = new Set<string>();
   const sql = db.$client;

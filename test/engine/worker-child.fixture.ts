@@ -8,8 +8,11 @@
 import { createInterface } from "node:readline";
 import { createDb } from "@/db/client";
 import type { HookInfo } from "@/server/engine/engine";
+import { RunQueue } from "@/server/engine/run-queue";
 import { startWorker } from "@/server/engine/worker";
 import { createProviders } from "@/server/providers";
+import { inProcessCallbacks } from "@/server/providers/carrier-callback";
+import { WaitService } from "@/server/waits/wait-service";
 import { defaultRegistry, WORKFLOWS } from "@/server/workflows";
 import { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { TEST_WORKER_OPTIONS } from "./harness";
@@ -45,11 +48,16 @@ const at = (point: string) => async (info: Partial<HookInfo>) => {
   }
 };
 
+// No web here: the carrier confirms pickups straight through the WaitService.
+const runs = new RunQueue({ db, url });
 const worker = await startWorker({
   db,
   url,
   registry,
-  providers: createProviders({ db }),
+  providers: createProviders({
+    db,
+    callbacks: inProcessCallbacks(new WaitService({ db, runs, registry: registry })),
+  }),
   ...TEST_WORKER_OPTIONS,
   // A long lease proves a recovery came from the liveness lock, not from the lease running out.
   ...(process.env.LEASE_MS ? { leaseMs: Number(process.env.LEASE_MS) } : {}),

@@ -10,6 +10,8 @@ export const SANDBOX_CONTROLS = {
   restock: "Restock",
   cancelShopOrder: "Cancel order in the shop",
   faults: "Faults",
+  carrierCallback: "Carrier callback",
+  waitingAcknowledgments: "Waiting for an acknowledgment",
 } as const;
 
 /** The console's operator actions by their button words (the verbs a runbook uses). */
@@ -29,6 +31,8 @@ const SANDBOX_WORDS: Record<keyof typeof SANDBOX_CONTROLS, RegExp> = {
   restock: /\brestock/i,
   cancelShopOrder: /\bcancel(s|ling)? (the |an )?order in the shop\b/i,
   faults: /\bfaults?\b/i,
+  carrierCallback: /\bcarrier callback\b/i,
+  waitingAcknowledgments: /\bwaiting for an acknowledgment\b/i,
 };
 
 const sentences = (text: string) =>

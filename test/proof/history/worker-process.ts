@@ -6,8 +6,11 @@
  */
 import { createDb } from "@/db/client";
 import type { HookInfo } from "@/server/engine/engine";
+import { RunQueue } from "@/server/engine/run-queue";
 import { startWorker } from "@/server/engine/worker";
 import { createProviders } from "@/server/providers";
+import { inProcessCallbacks } from "@/server/providers/carrier-callback";
+import { WaitService } from "@/server/waits/wait-service";
 import { defaultRegistry } from "@/server/workflows";
 import { TEST_WORKER_OPTIONS } from "@/test/engine/harness";
 import { clock } from "./record";
@@ -18,11 +21,16 @@ const db = createDb(url, { max: 8, applicationName: "proof-history-worker" });
 const say = (edge: "start" | "end", info: HookInfo) =>
   console.log(`effect ${JSON.stringify({ edge, at: clock(), ...info })}`);
 
+// No web here: the carrier confirms pickups straight through the WaitService.
+const runs = new RunQueue({ db, url });
 const worker = await startWorker({
   db,
   url,
   registry: defaultRegistry,
-  providers: createProviders({ db }),
+  providers: createProviders({
+    db,
+    callbacks: inProcessCallbacks(new WaitService({ db, runs, registry: defaultRegistry })),
+  }),
   ...TEST_WORKER_OPTIONS,
   leaseMs: 5_000,
   workerId,
