@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { SANDBOX_CONTROLS } from "@/server/workflows/kit/controls";
 import { SandboxControls } from "./sandbox-controls";
 import { SandboxFaults } from "./sandbox-faults";
+import { CarrierCallback, WaitingAcknowledgments } from "./sandbox-waits";
 
 export const metadata: Metadata = { title: "Sandbox" };
 
@@ -21,6 +22,17 @@ export default function SandboxPage() {
           The shop and the warehouse
         </h2>
         <SandboxControls />
+      </section>
+      <section className="space-y-3" aria-labelledby="sandbox-waits">
+        <h2 id="sandbox-waits" className="text-base font-semibold">
+          Callbacks and acknowledgments
+        </h2>
+        <p className="max-w-3xl text-sm text-zinc-600 dark:text-zinc-400">
+          Steps that hand work to another system wait for its acknowledgment. Choose how the carrier answers,
+          or answer any waiting operation yourself as the other system would.
+        </p>
+        <CarrierCallback />
+        <WaitingAcknowledgments />
       </section>
       <section className="space-y-3" aria-labelledby="sandbox-faults">
         <h2 id="sandbox-faults" className="text-base font-semibold">
