@@ -39,6 +39,7 @@ const OFF: TracingHandle = { enabled: false, shutdown: async () => {} };
  */
 export function startTracing(options: {
   defaultServiceName: string;
+  /** Where the on/off switch is read (tests); the exporter itself always reads process.env. */
   env?: Record<string, string | undefined>;
 }): TracingHandle {
   const env = options.env ?? process.env;
