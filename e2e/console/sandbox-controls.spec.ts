@@ -77,3 +77,65 @@ test("Cancel order in the shop fails a blocked order (its stock never reserved)"
   );
   await expect.poll(() => statusOf(order.id), { timeout: 30_000 }).toBe("failed");
 });
+
+test("Waiting for an acknowledgment: a person answers for a carrier that never does, and the order completes", async ({
+  page,
+  request,
+}, info) => {
+  await page.setViewportSize(DESKTOP);
+  await signIn(page, "/sandbox");
+  // The carrier stops answering (the control the runbook names), so the order waits for a person.
+  const carrier = form(page, "Carrier callback");
+  await carrier.getByLabel("The carrier").selectOption("never");
+  await carrier.getByRole("button", { name: "Apply" }).click();
+  await expect(carrier.getByRole("status")).toContainText("Applied");
+  try {
+    const orderId = unique("ord_ack");
+    const res = await request.post("/api/v1/operations", {
+      headers: { authorization: `Bearer ${API_KEY}`, "idempotency-key": orderId },
+      data: {
+        type: "order.fulfill",
+        input: {
+          orderId,
+          customerEmail: "ack@example.com",
+          items: [{ sku: "BOOK-42", quantity: 1 }],
+          amountCents: 999,
+        },
+        reference: orderId,
+      },
+    });
+    expect(res.status(), await res.text()).toBeLessThan(300);
+    const { id } = (await res.json()) as { id: string };
+
+    // It shows up as waiting for the carrier, with since and deadline.
+    const row = page.locator("tr", { hasText: orderId });
+    await expect(row).toBeVisible({ timeout: 30_000 });
+    await expect(row).toContainText("Waiting for the carrier to confirm pickup");
+    await expect(row).toContainText("Create shipment");
+    expect(await statusOf(id)).toBe("processing");
+    await row.getByRole("button", { name: /^Answer for carrier/ }).click();
+
+    // The payload starts as the confirmation the carrier would send for its booking.
+    const answer = form(page, "Answer as carrier");
+    await expect(answer.getByLabel("Payload (JSON)")).toHaveValue(/"pickupRef": "PU-/);
+    await screenshot(page, info, "sandbox-waits-desktop");
+    await answer.getByRole("button", { name: "Send" }).click();
+    await expect(answer.getByRole("status")).toHaveText(/^Accepted:/);
+    await expect.poll(() => statusOf(id), { timeout: 30_000 }).toBe("completed");
+
+    // The same acknowledgment again is answered from the first: nothing completes twice.
+    await answer.getByRole("button", { name: "Send" }).click();
+    await expect(answer.getByRole("status")).toHaveText(/^Answered as a duplicate/);
+    const [audit] = await db()<{ n: number }[]>`
+      select count(*)::int as n from audit_records
+      where operation_id = ${id} and action = 'sandbox_acknowledgment_sent'`;
+    expect(audit!.n).toBe(2);
+    await expectAccessible(page);
+    await page.setViewportSize(PHONE);
+    await screenshot(page, info, "sandbox-waits-phone");
+    await page.setViewportSize(DESKTOP);
+  } finally {
+    // Back to a carrier that confirms by itself, for the specs after this one.
+    await db()`update sim_callback_settings set mode = 'confirm', delay_ms = 300`;
+  }
+});
