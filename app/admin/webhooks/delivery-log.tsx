@@ -27,7 +27,7 @@ export function DeliveryLog({ endpointId, url }: { endpointId: string; url: stri
   );
 
   return (
-    <Panel id="delivery-log" title={`Delivery log — ${url}`}>
+    <Panel id="delivery-log" title={<span className="break-all">Delivery log — {url}</span>}>
       <QueryBody query={deliveries}>
         {(data) =>
           data.deliveries.length === 0 ? (
