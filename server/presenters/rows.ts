@@ -1,3 +1,7 @@
+import type postgres from "postgres";
+import type { SqlQueryable } from "@/db/transaction";
+import { RUNNABLE_STATUSES } from "@/server/domain/statuses";
+
 /**
  * Raw SQL through drizzle's postgres.js pool returns timestamptz as text (drizzle turns
  * postgres.js's own date parsing off); presenters turn them into Dates here.
@@ -34,4 +38,20 @@ export function toUuid(hex: string): string {
 export function uuidV7Floor(at: Date): string {
   const ms = Math.max(0, Math.min(at.getTime(), 2 ** 48 - 1));
   return toUuid(`${ms.toString(16).padStart(12, "0")}${"0".repeat(20)}`);
+}
+
+/**
+ * One branch per runnable status, joined by `union all`, each with its status as a literal
+ * (a closed set of the domain, never input). A lateral read of "the first N operations of this
+ * (status, type)" given the status from an unnest makes the planner guess how many rows each
+ * status has and scan the whole table; with the literal it sees how few there are and takes the
+ * operations_status_type_idx range (1,000,000 operations: 183 ms → 26 ms). Used by the stuck
+ * alert condition and the dashboard's stuck panel.
+ */
+export function perRunnableStatus(
+  sql: SqlQueryable,
+  branch: (status: postgres.Fragment) => postgres.Fragment,
+): postgres.Fragment {
+  const branches = RUNNABLE_STATUSES.map((status) => sql`(${branch(sql.unsafe(`'${status}'`))})`);
+  return branches.slice(1).reduce((all, b) => sql`${all} union all ${b}`, branches[0]!);
 }

@@ -1,7 +1,6 @@
 import type { Db } from "@/db/client";
 import type { OperationStatus } from "@/server/domain/statuses";
-import { RUNNABLE_STATUSES } from "@/server/domain/statuses";
-import { asDate, uuidV7Floor } from "@/server/presenters/rows";
+import { asDate, perRunnableStatus, uuidV7Floor } from "@/server/presenters/rows";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 
 const STUCK_ITEMS = 10;
@@ -52,12 +51,13 @@ export class StuckPresenter {
         t.ms::int as "thresholdMs",
         c.updated_at < ${now.toISOString()}::timestamptz - t.ms * interval '1 millisecond' as stuck
       from unnest(${types}::text[], ${thresholds}::bigint[], ${floors}::uuid[]) as t(type, ms, floor)
-      cross join unnest(${[...RUNNABLE_STATUSES]}::operation_status[]) as st(status)
-      cross join lateral (
-        select o.id, o.status, o.reference, o.current_step, o.updated_at from operations o
-        where o.status = st.status and o.type = t.type and o.id < t.floor and not o.synthetic
-        limit ${STUCK_SCAN}
-      ) c`;
+      cross join lateral (${perRunnableStatus(
+        sql,
+        (status) => sql`
+          select o.id, o.status, o.reference, o.current_step, o.updated_at from operations o
+          where o.status = ${status} and o.type = t.type and o.id < t.floor and not o.synthetic
+          limit ${STUCK_SCAN}`,
+      )}) c`;
     const scanned = new Map<string, number>();
     for (const c of candidates)
       scanned.set(`${c.type}/${c.status}`, (scanned.get(`${c.type}/${c.status}`) ?? 0) + 1);
