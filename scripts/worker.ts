@@ -23,7 +23,8 @@ answerHelp(`usage: npm run worker   (or, as the launcher does: node --import tsx
   outbound webhooks leave from here (THROUGHLINE_ALLOW_PRIVATE_URLS=1 for private receivers);
   the web it sends synthetic checks to: THROUGHLINE_SYNTHETIC_URL, else THROUGHLINE_PUBLIC_URL,
   else http://localhost:$PORT (THROUGHLINE_SYNTHETIC_CHECKS=off: none); the simulated carrier's pickup
-  callbacks go to the same web. SIGTERM or SIGINT stop it cleanly.`);
+  callbacks go to the same web (THROUGHLINE_CARRIER_CALLBACKS=in_process: straight to the
+  database instead). SIGTERM or SIGINT stop it cleanly.`);
 
 const log = (line: string) => console.log(`[worker] ${line}`);
 
@@ -31,9 +32,19 @@ async function main(): Promise<void> {
   // Spans of step attempts and their outbound calls, when OTEL_EXPORTER_OTLP_ENDPOINT is set.
   const tracing = startTracing({ defaultServiceName: "throughline-worker" });
   const { db, url } = databaseFromEnv();
-  // The carrier confirms pickups through the real callback URL, on the web as this process reaches it.
-  const callbacks = httpCallbacks(syntheticSettings().baseUrl);
-  const services = createServices({ db, url, providers: createProviders({ db, callbacks }) });
+  // The carrier confirms pickups through the real callback URL, on the web as this process reaches
+  // it; THROUGHLINE_CARRIER_CALLBACKS=in_process hands them to the WaitService instead (createServices'
+  // default), for a fleet whose webs come and go on ports no worker knows (npm run chaos).
+  const path = process.env.THROUGHLINE_CARRIER_CALLBACKS ?? "http";
+  if (path !== "http" && path !== "in_process")
+    throw new Error(`THROUGHLINE_CARRIER_CALLBACKS must be "http" or "in_process", not "${path}".`);
+  const services = createServices({
+    db,
+    url,
+    ...(path === "http"
+      ? { providers: createProviders({ db, callbacks: httpCallbacks(syntheticSettings().baseUrl) }) }
+      : {}),
+  });
   const { registry, runs, providers } = services;
   const worker = await startWorker({
     db,

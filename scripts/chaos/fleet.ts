@@ -64,6 +64,9 @@ export class Fleet {
   async startWorker(): Promise<Proc> {
     const proc = this.spawn("worker", ["--import", "tsx", "scripts/worker.ts"], {
       THROUGHLINE_ROLE: "worker",
+      // The webs come and go on ports a worker does not know: the simulated carrier confirms
+      // pickups through the WaitService in the worker, not over HTTP (scripts/worker.ts).
+      THROUGHLINE_CARRIER_CALLBACKS: "in_process",
     });
     this.counts.workerStarts++;
     const deadline = Date.now() + WORKER_READY_MS;
