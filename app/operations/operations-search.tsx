@@ -14,13 +14,13 @@ import { ErrorNote } from "../_components/ui";
 import { useTRPC } from "../_lib/trpc";
 import { BulkFromSearch } from "./bulk-from-search";
 import { OperationsTable } from "./operations-table";
-import { searchParsers } from "./search-params";
+import { searchParsers, syntheticOf } from "./search-params";
 import { StartOperationForm } from "./start-operation-form";
 
 const PAGE_SIZE = 50;
 const TRAFFIC = [
-  { value: "real", label: "Real only" },
   { value: "synthetic", label: "Synthetic only" },
+  { value: "all", label: "Real and synthetic" },
 ];
 const control =
   "h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-950 focus:outline-2 focus:outline-offset-1 focus:outline-status-processing";
@@ -57,7 +57,7 @@ export function OperationsSearch() {
       step: params.step,
       from: params.from,
       to: params.to,
-      synthetic: params.synthetic,
+      synthetic: syntheticOf(params.traffic),
       sort: params.sort,
       cursor: params.cursor,
       limit: PAGE_SIZE,
@@ -80,7 +80,7 @@ export function OperationsSearch() {
     params.step ||
     params.from ||
     params.to ||
-    params.synthetic !== null;
+    params.traffic !== "real";
 
   return (
     <div className="space-y-4">
@@ -192,11 +192,11 @@ export function OperationsSearch() {
           <span className="text-xs text-zinc-500 dark:text-zinc-400">Traffic</span>
           <Select
             className={control}
-            value={params.synthetic === null ? "" : params.synthetic ? "synthetic" : "real"}
+            value={params.traffic === "real" ? "" : params.traffic}
             onChange={(e) =>
-              set({ synthetic: e.target.value === "" ? null : e.target.value === "synthetic" })
+              set({ traffic: e.target.value === "" ? "real" : (e.target.value as "synthetic" | "all") })
             }
-            emptyLabel="Real and synthetic"
+            emptyLabel="Real only"
             options={TRAFFIC}
           />
         </label>

@@ -1,6 +1,5 @@
 import {
   parseAsArrayOf,
-  parseAsBoolean,
   parseAsInteger,
   parseAsIsoDateTime,
   parseAsString,
@@ -18,7 +17,12 @@ export const searchParsers = {
   step: parseAsString,
   from: parseAsIsoDateTime,
   to: parseAsIsoDateTime,
-  synthetic: parseAsBoolean,
+  // Synthetic checks send an operation a minute: real traffic only unless asked for.
+  traffic: parseAsStringLiteral(["real", "synthetic", "all"] as const).withDefault("real"),
   sort: parseAsStringLiteral(SEARCH_SORTS).withDefault("accepted_desc"),
   cursor: parseAsString,
 };
+
+/** The presenter's `synthetic` filter for a `traffic` choice: real only, synthetic only, or both. */
+export const syntheticOf = (traffic: "real" | "synthetic" | "all") =>
+  traffic === "all" ? null : traffic === "synthetic";
