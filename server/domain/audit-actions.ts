@@ -39,10 +39,11 @@ export const AUDIT_ACTIONS = [
   "bulk_action_paused",
   "bulk_action_resumed",
   "bulk_action_aborted",
-  // Alerts
+  // Alerts; an admin overriding a rule's threshold for a workflow type (or turning it off), and putting the default back
   "alert_acknowledged",
   "alert_silenced",
   "alert_rule_changed",
+  "alert_rule_reset",
   // Outbound webhooks (issue 11): endpoints registered, disabled, re-enabled; a delivery sent again
   "webhook_endpoint_created",
   "webhook_endpoint_disabled",

@@ -1,0 +1,2 @@
+-- An admin putting an alert rule back to its workflow definition's default (issue 11) is audited under its own action; setting an override uses alert_rule_changed (0008).
+ALTER TYPE "public"."audit_action" ADD VALUE 'alert_rule_reset' BEFORE 'webhook_endpoint_created';
