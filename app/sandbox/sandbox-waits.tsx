@@ -26,11 +26,10 @@ const MODES: { value: Mode; label: string }[] = [
 export function CarrierCallback() {
   const trpc = useTRPC();
   const settings = useQuery(trpc.sandbox.callbackSettings.queryOptions());
+  // The form is not keyed on the change: the saved values are already its own, and its status line stays.
   return (
     <Panel title={SANDBOX_CONTROLS.carrierCallback}>
-      <QueryBody query={settings}>
-        {(data) => <CarrierCallbackForm key={data.updatedAt?.getTime() ?? 0} settings={data} />}
-      </QueryBody>
+      <QueryBody query={settings}>{(data) => <CarrierCallbackForm settings={data} />}</QueryBody>
     </Panel>
   );
 }
