@@ -56,6 +56,10 @@ export type AlertListRow = Pick<
 
 export const alertTypeLabel = (type: string) => (type === "*" ? "all types" : type);
 
+/** An alert's scope in words: a block kind, or for webhook_failing the endpoint (its id, short). */
+export const alertScopeLabel = (rule: AlertRuleName, scope: string) =>
+  rule === "webhook_failing" ? `endpoint ${scope.slice(0, 8)}` : scope.replaceAll("_", " ");
+
 /** One alert in a list: the rule and type as the link, what holds, since when. */
 export function AlertListItem({ alert }: { alert: AlertListRow }) {
   const bulk = alert.resolvedAt ? null : bulkHref(alert.affectedFilter);
@@ -67,7 +71,8 @@ export function AlertListItem({ alert }: { alert: AlertListRow }) {
           className="font-medium text-sky-700 hover:underline dark:text-sky-400"
         >
           {ALERT_RULE_LABELS[alert.rule]}
-          {alert.scope ? ` (${alert.scope.replaceAll("_", " ")})` : ""} · {alertTypeLabel(alert.workflowType)}
+          {alert.scope ? ` (${alertScopeLabel(alert.rule, alert.scope)})` : ""} ·{" "}
+          {alertTypeLabel(alert.workflowType)}
         </Link>
         <div className="text-xs text-zinc-600 dark:text-zinc-400">{alert.summary}</div>
         {bulk && alert.affectedCount > 0 && (

@@ -56,6 +56,20 @@ test("an admin reads a failing endpoint's delivery log, redelivers, re-enables i
   await again.getByRole("button", { name: "Redeliver" }).click();
   await expect(log).toContainText("pending");
 
+  // The worker's evaluator (every 15 s) has fired the endpoint's alert; it leads back here.
+  await page.goto("/alerts");
+  const alert = page.getByRole("link", {
+    name: `Webhook endpoint failing (endpoint ${endpointId.slice(0, 8)}) · all types`,
+  });
+  await expect(alert).toBeVisible({ timeout: 45_000 });
+  await alert.click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Webhook endpoint failing");
+  await expect(page.getByRole("paragraph").filter({ hasText: "webhook endpoint" })).toContainText(
+    `webhook endpoint ${tag}.partner.example failed 25 deliveries in a row`,
+  );
+  await page.getByRole("link", { name: "Open the webhook endpoints" }).click();
+  await expect(page).toHaveURL(/\/admin\/webhooks$/);
+
   await row.getByRole("button", { name: "Re-enable" }).click();
   const enable = page.getByRole("dialog", { name: `Re-enable ${url}` });
   await enable.getByLabel("Reason").fill(`Partner fixed their receiver (${tag})`);

@@ -9,7 +9,14 @@ import { StatusBadge } from "../../_components/status-badge";
 import { formatDuration, Time } from "../../_components/time";
 import { Breadcrumb, Empty, ErrorNote, Fact, Panel } from "../../_components/ui";
 import { useTRPC } from "../../_lib/trpc";
-import { ALERT_RULE_LABELS, AlertStateBadge, alertTypeLabel, bulkHref, searchHref } from "../alert-ui";
+import {
+  ALERT_RULE_LABELS,
+  AlertStateBadge,
+  alertScopeLabel,
+  alertTypeLabel,
+  bulkHref,
+  searchHref,
+} from "../alert-ui";
 import { LiveRefresh } from "../alerts-list";
 import { AlertActions } from "./alert-actions";
 
@@ -40,7 +47,9 @@ export function AlertDetailView({ id }: { id: string }) {
     );
   }
   if (!a) return <p className="text-sm text-zinc-500">Loading…</p>;
-  const title = `${ALERT_RULE_LABELS[a.rule]}${a.scope ? ` (${a.scope.replaceAll("_", " ")})` : ""}`;
+  // webhook_failing is about an endpoint, not operations: its page is linked below.
+  const webhook = a.rule === "webhook_failing";
+  const title = `${ALERT_RULE_LABELS[a.rule]}${a.scope ? ` (${alertScopeLabel(a.rule, a.scope)})` : ""}`;
   const bulk = a.state === "resolved" ? null : bulkHref(a.affectedFilter);
   return (
     <div className="space-y-5">
@@ -103,10 +112,10 @@ export function AlertDetailView({ id }: { id: string }) {
           title={`Affected operations: ${a.affected.count}${a.affected.count >= 1000 ? "+" : ""} (at the last evaluation)`}
           action={
             <Link
-              href={searchHref(a.affectedFilter)}
+              href={webhook ? "/admin/webhooks" : searchHref(a.affectedFilter)}
               className="text-xs text-sky-700 hover:underline dark:text-sky-400"
             >
-              List them all
+              {webhook ? "Open the webhook endpoints" : "List them all"}
             </Link>
           }
         >
