@@ -6,6 +6,7 @@
 
 import { loadavg } from "node:os";
 import { answerHelp } from "@/scripts/lib/usage";
+import { benchCallbacksSection } from "./bench/callbacks";
 import { benchConsole } from "./bench/console";
 import { benchEndToEndHttp } from "./bench/e2e-http";
 import { type BenchFigure, machineFacts, printFigures, writeResults } from "./bench/figures";
@@ -19,10 +20,12 @@ import { benchEngine } from "./bench-engine";
 answerHelp(`usage: npm run bench
   Every benchmark, printed as one table (figures, not assertions) and written to
   bench/results/<timestamp>.json, on DATABASE_URL or the embedded PostgreSQL in .throughline/bench-pg.
-  BENCH_ONLY=intake,engine,e2e-http,waits,live,outage,console  the sections to run
+  BENCH_ONLY=intake,engine,e2e-http,waits,callbacks,live,outage,console  the sections to run
   BENCH_SECONDS=N                                     shortens each timed phase
   BENCH_CONSOLE_OPERATIONS=N (1000000), BENCH_CONSOLE_QUERIES=N (200),
-  BENCH_CONSOLE_SEARCH_ONLY=1                         console: search only (no build, no browser)`);
+  BENCH_CONSOLE_SEARCH_ONLY=1                         console: search only (no build, no browser)
+  BENCH_CALLBACK_WAITING=N (100000), BENCH_CALLBACK_RATE=N (100), BENCH_CALLBACK_CLIENTS=N (32)
+                                                      callbacks: waiting operations, steady rate, clients`);
 
 const only = process.env.BENCH_ONLY?.split(",");
 const wants = (name: string) => !only || only.includes(name);
@@ -59,6 +62,7 @@ try {
   await section("engine", () => benchEngine({ url: bench.url, raw: raw() }));
   await section("e2e-http", () => benchEndToEndHttp({ url: bench.url, raw: raw() }));
   await section("waits", () => benchWaits({ url: bench.url }));
+  await section("callbacks", () => benchCallbacksSection({ url: bench.url }));
   await section("live", () => benchLive({ url: bench.url }));
   // Its own private cluster: it kills and stalls that one, never the shared bench server.
   await section("outage", () => benchOutage());

@@ -122,11 +122,11 @@ export async function until(check: () => Promise<boolean>, timeoutMs: number): P
   }
 }
 
-/** A real worker process; resolves once it says it started. */
-export function spawnWorker(url: string): Promise<ChildProcess> {
+/** A real worker process (`env` on top of this one's); resolves once it says it started. */
+export function spawnWorker(url: string, env: Record<string, string> = {}): Promise<ChildProcess> {
   const flags = process.env.ENGINE_NODE_FLAGS?.split(" ").filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...flags, "--import", "tsx", "scripts/worker.ts"], {
-    env: { ...process.env, DATABASE_URL: url, THROUGHLINE_ROLE: "worker", DB_POOL_MAX: "16" },
+    env: { ...process.env, DATABASE_URL: url, THROUGHLINE_ROLE: "worker", DB_POOL_MAX: "16", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
