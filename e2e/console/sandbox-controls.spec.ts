@@ -84,12 +84,12 @@ test("Waiting for an acknowledgment: a person answers for a carrier that never d
 }, info) => {
   await page.setViewportSize(DESKTOP);
   await signIn(page, "/sandbox");
-  // The carrier stops answering (the control the runbook names), so the order waits for a person.
-  const carrier = form(page, "Carrier callback");
-  await carrier.getByLabel("The carrier").selectOption("never");
-  await carrier.getByRole("button", { name: "Apply" }).click();
-  await expect(carrier.getByRole("status")).toContainText("Applied");
   try {
+    // The carrier stops answering (the control the runbook names), so the order waits for a person.
+    const carrier = form(page, "Carrier callback");
+    await carrier.getByLabel("The carrier").selectOption("never");
+    await carrier.getByRole("button", { name: "Apply" }).click();
+    await expect(carrier.getByRole("status")).toContainText("Applied");
     const orderId = unique("ord_ack");
     const res = await request.post("/api/v1/operations", {
       headers: { authorization: `Bearer ${API_KEY}`, "idempotency-key": orderId },
