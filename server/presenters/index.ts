@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { AlertPresenter } from "./alerts/alert-presenter";
+import { AlertRulesPresenter } from "./alerts/alert-rules-presenter";
 import { AlertsPresenter } from "./alerts/alerts-presenter";
 import { ApiKeyPresenter } from "./api-keys-presenter";
 import { AuditCsvPresenter } from "./audit/audit-csv-presenter";
@@ -54,6 +55,8 @@ export interface Presenters {
   alerts: AlertsPresenter;
   /** One alert with its history, affected operations and runbook. */
   alert: AlertPresenter;
+  /** Every alert rule per workflow type: default, override, who changed it and why. */
+  alertRules: AlertRulesPresenter;
   /** Whether an operation waits for its customer's answer to a form, since when (detail page). */
   endUserWait: EndUserWaitPresenter;
   /** Outbound webhook endpoints (never their secrets), and one endpoint's delivery log. */
@@ -89,6 +92,7 @@ export function createPresenters(deps: { db: Db; registry: WorkflowRegistry; now
     apiKeys: new ApiKeyPresenter(db),
     alerts: new AlertsPresenter(db),
     alert: new AlertPresenter(db, registry),
+    alertRules: new AlertRulesPresenter(db, registry),
     endUserWait: new EndUserWaitPresenter(db, registry),
     webhookEndpoints: new WebhookEndpointsPresenter(db),
     webhookDeliveries: new WebhookDeliveriesPresenter(db),

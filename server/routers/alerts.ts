@@ -1,15 +1,23 @@
 import { type AlertCommandResult, acknowledgeAlert, silenceAlert } from "@/server/alerts/commands";
+import {
+  clearAlertRuleOverride,
+  type RuleOverrideResult,
+  setAlertRuleOverride,
+} from "@/server/alerts/rule-overrides";
 import { auditActorOf } from "@/server/audit/write";
 import { domainError } from "@/server/trpc/domain-error";
-import { protectedProcedure, router } from "@/server/trpc/init";
+import { adminProcedure, protectedProcedure, router } from "@/server/trpc/init";
 import { actionProcedure } from "@/server/trpc/rate-limited";
 import {
   ZAcknowledgeAlertRequestSchema,
   ZAlertCommandResponseSchema,
+  ZAlertRulesResponseSchema,
+  ZClearAlertRuleOverrideRequestSchema,
   ZGetAlertRequestSchema,
   ZGetAlertResponseSchema,
   ZListAlertsRequestSchema,
   ZListAlertsResponseSchema,
+  ZSetAlertRuleOverrideRequestSchema,
   ZSilenceAlertRequestSchema,
 } from "./alerts.types";
 
@@ -29,9 +37,23 @@ function toResponse(result: AlertCommandResult) {
   }
 }
 
+function ruleResponse(result: RuleOverrideResult) {
+  switch (result.type) {
+    case "done":
+      return { ok: true as const };
+    case "unchanged":
+      throw domainError("already_done", "This rule already uses its default: there is no override to reset.");
+    case "invalid":
+      throw domainError("invalid_input", result.message, [
+        { pointer: `/${result.field}`, detail: result.message },
+      ]);
+  }
+}
+
 /**
  * Alerts: every staff member sees them (support answers customers about the same incident);
- * acknowledging and silencing are operator actions, audited with their reason.
+ * acknowledging and silencing are operator actions, audited with their reason. The rules'
+ * thresholds per workflow type are read by all staff and overridden (or reset) by admins only.
  */
 export const alertsRouter = router({
   list: protectedProcedure
@@ -71,6 +93,36 @@ export const alertsRouter = router({
           alertId: input.alertId,
           reason: input.reason,
           until: input.until,
+          actor: auditActorOf(ctx.principal),
+          request: ctx.request,
+        }),
+      ),
+    ),
+
+  rules: protectedProcedure
+    .output(ZAlertRulesResponseSchema)
+    .query(({ ctx }) => ctx.services.presenters.alertRules.call()),
+
+  setRuleOverride: adminProcedure
+    .input(ZSetAlertRuleOverrideRequestSchema)
+    .output(ZAlertCommandResponseSchema)
+    .mutation(async ({ ctx, input }) =>
+      ruleResponse(
+        await setAlertRuleOverride(ctx.services, {
+          ...input,
+          actor: auditActorOf(ctx.principal),
+          request: ctx.request,
+        }),
+      ),
+    ),
+
+  clearRuleOverride: adminProcedure
+    .input(ZClearAlertRuleOverrideRequestSchema)
+    .output(ZAlertCommandResponseSchema)
+    .mutation(async ({ ctx, input }) =>
+      ruleResponse(
+        await clearAlertRuleOverride(ctx.services, {
+          ...input,
           actor: auditActorOf(ctx.principal),
           request: ctx.request,
         }),

@@ -88,3 +88,45 @@ export const ZSilenceAlertRequestSchema = z.strictObject({
   until: ZInputDate,
 });
 export const ZAlertCommandResponseSchema = z.object({ ok: z.literal(true) });
+
+const ZRule = z.enum(ALERT_RULES);
+const ZWorkflowType = z.string().min(1).max(100);
+/** Bounds per rule are the core's (`THRESHOLD_LIMITS`): it refuses with a message naming them. */
+export const ZSetAlertRuleOverrideRequestSchema = z.strictObject({
+  rule: ZRule,
+  workflowType: ZWorkflowType,
+  /** null: the rule is off for this type. */
+  threshold: z.number().nullable(),
+  windowMs: z.number().nullish(),
+  reason: ZReason,
+});
+export const ZClearAlertRuleOverrideRequestSchema = z.strictObject({
+  rule: ZRule,
+  workflowType: ZWorkflowType,
+  reason: ZReason,
+});
+
+const ZLimits = z.object({ min: z.number(), max: z.number() });
+export const ZAlertRulesResponseSchema = z.object({
+  types: z.array(
+    z.object({
+      workflowType: z.string(),
+      title: z.string(),
+      rules: z.array(
+        z.object({
+          rule: ZRule,
+          unit: z.enum(["ms", "count", "percent"]),
+          limits: ZLimits,
+          windowed: z.boolean(),
+          defaultThreshold: z.number(),
+          defaultWindowMs: z.number(),
+          threshold: z.number().nullable(),
+          windowMs: z.number(),
+          source: z.enum(["default", "override"]),
+          override: z.object({ reason: z.string(), updatedBy: z.string(), updatedAt: z.date() }).nullable(),
+        }),
+      ),
+    }),
+  ),
+  windowLimits: ZLimits,
+});
