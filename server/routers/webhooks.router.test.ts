@@ -85,6 +85,8 @@ describe("webhooks router", () => {
     expect(await codeOf(admin().webhooks.setEnabled({ endpointId, enabled: false, reason: REASON }))).toBe(
       "CONFLICT already_done",
     );
+    // Parked while disabled: no next try to show.
+    expect((await admin().webhooks.deliveries({ endpointId })).deliveries[0]!.nextAttemptAt).toBeNull();
     expect((await admin().webhooks.list()).endpoints[0]).toMatchObject({
       enabled: false,
       disabledReason: `Disabled by admin@test.local: ${REASON}`,
@@ -92,6 +94,9 @@ describe("webhooks router", () => {
     expect(await admin().webhooks.setEnabled({ endpointId, enabled: true, reason: REASON })).toEqual({
       enabled: true,
     });
+    expect((await admin().webhooks.deliveries({ endpointId })).deliveries[0]!.nextAttemptAt).toBeInstanceOf(
+      Date,
+    );
     const audit = await t.db.$client<{ action: string }[]>`
       select action::text from audit_records where details->>'endpointId' = ${endpointId} order by seq`;
     expect(audit.map((a) => a.action)).toEqual([

@@ -63,7 +63,8 @@ export const ZDeliveriesResponseSchema = z.object({
       operationId: z.string().nullable(),
       status: z.enum(WEBHOOK_DELIVERY_STATUSES),
       attempts: z.number().int(),
-      nextAttemptAt: z.date(),
+      /** Null while the endpoint is disabled. */
+      nextAttemptAt: z.date().nullable(),
       deliveredAt: z.date().nullable(),
       createdAt: z.date(),
       log: z.array(

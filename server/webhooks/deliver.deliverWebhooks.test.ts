@@ -223,6 +223,26 @@ describe("deliverWebhooks", () => {
     expect(endpoint!.consecutive_failures).toBe(0);
   });
 
+  it("keeps the events behind a backing-off delivery out of the due scan, due again when it settles", async () => {
+    const e = await register("/line");
+    const op = await operationThrough(["processing", "blocked"]);
+    answers.set("/line", (n) => (n === 0 ? 500 : 200));
+    const t0 = soon();
+    expect(await deliver(t0)).toMatchObject({ claimed: 1, retried: 1 });
+    const due = async () => (await deliveriesOf(e.id)).map((d) => Date.parse(d.nextAttemptAt));
+    const headNext = t0.getTime() + DELIVERY_POLICY.baseDelayMs / 2;
+    expect(await due()).toEqual([headNext, headNext, headNext]);
+    // An event written while the head backs off is due no earlier than the head.
+    await t.db.$client`update operations set status = 'processing', blocked_kind = null where id = ${op}`;
+    expect(await due()).toEqual([headNext, headNext, headNext, headNext]);
+    const t1 = at(t0, 10_000);
+    expect(await deliver(t1)).toMatchObject({ claimed: 1, delivered: 1 });
+    // The head is delivered (stamped at t1), the rest due (by t1 at the latest).
+    expect((await due()).every((ms) => ms <= t1.getTime())).toBe(true);
+    for (let pass = 1; pass <= 3; pass++)
+      expect(await deliver(at(t1, pass))).toMatchObject({ claimed: 1, delivered: 1 });
+  });
+
   it("backs off exponentially with jitter, capped, and at least a Retry-After", () => {
     const p = DELIVERY_POLICY;
     expect([1, 2, 3, 4].map((n) => backoffMs(n, p, () => 0.999_999, null))).toEqual([

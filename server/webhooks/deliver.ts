@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import { transaction } from "@/db/transaction";
+import { type Tx, transaction } from "@/db/transaction";
 import { appendAudit, NO_REQUEST, SYSTEM_ACTOR } from "@/server/audit/write";
 import type { WebhookFormat } from "@/server/domain/webhook-events";
 import { safeFetch } from "@/server/http-client/safe-fetch";
@@ -66,6 +66,7 @@ interface Claimed {
   id: number;
   attempts: number;
   endpointId: string;
+  operationId: string | null;
   url: string;
   secret: string;
   format: WebhookFormat;
@@ -139,7 +140,7 @@ async function claim(db: Db, at: Date, leaseUntil: Date, batch: number): Promise
       for update of c skip locked
     ) due, webhook_outbox o, webhook_endpoints e
     where d.id = due.id and o.id = d.outbox_id and e.id = d.endpoint_id
-    returning d.id, d.attempts, d.endpoint_id as "endpointId", e.url, e.secret, e.format,
+    returning d.id, d.attempts, d.endpoint_id as "endpointId", d.operation_id as "operationId", e.url, e.secret, e.format,
       o.message_id as "messageId", o.type, o.created_at as "createdAt", o.data`;
 }
 
@@ -237,6 +238,7 @@ async function settle(
       where id = ${d.id} and status = 'pending' and lease_until = ${leaseUntil.toISOString()}::timestamptz
       returning id`;
     if (!row) return null;
+    await moveFollowers(tx, d, status === "pending" ? next : at, status === "pending");
     await tx.sql`insert into webhook_attempts (delivery_id, attempt, status_code, latency_ms, response_excerpt, error, at)
       values (${d.id}, ${attempt}, ${answer.statusCode}, ${answer.latencyMs}, ${answer.excerpt}, ${answer.error},
         ${at.toISOString()}::timestamptz)`;
@@ -257,6 +259,7 @@ async function settle(
       }`.slice(0, 500);
       await tx.sql`update webhook_endpoints set enabled = false, disabled_reason = ${reason}
         where id = ${d.endpointId}`;
+      await parkDeliveries(tx, d.endpointId);
       await appendAudit(
         tx,
         {
@@ -271,4 +274,31 @@ async function settle(
     }
     return { status, disabled };
   });
+}
+
+/**
+ * The deliveries waiting behind `d` (same endpoint and operation) move with it: pushed back to its
+ * retry time while it backs off, due at `when` once it is settled. So the claim's scan of due
+ * deliveries reads the heads of lines, not everything piled up behind a failing receiver.
+ */
+async function moveFollowers(tx: Tx, d: Claimed, when: Date, backingOff: boolean): Promise<void> {
+  if (d.operationId === null) return;
+  const at = when.toISOString();
+  if (backingOff)
+    await tx.sql`update webhook_deliveries set next_attempt_at = ${at}::timestamptz
+      where endpoint_id = ${d.endpointId} and operation_id = ${d.operationId} and status = 'pending'
+        and id > ${d.id} and next_attempt_at < ${at}::timestamptz`;
+  else
+    await tx.sql`update webhook_deliveries set next_attempt_at = ${at}::timestamptz
+      where endpoint_id = ${d.endpointId} and operation_id = ${d.operationId} and status = 'pending'
+        and id > ${d.id} and attempts = 0 and next_attempt_at > ${at}::timestamptz`;
+}
+
+/**
+ * A disabled endpoint's pending deliveries leave the due scan until it is re-enabled (which makes
+ * them due again, in their order: WebhookEndpointService.setEnabled).
+ */
+export async function parkDeliveries(tx: Tx, endpointId: string): Promise<void> {
+  await tx.sql`update webhook_deliveries set next_attempt_at = 'infinity'
+    where endpoint_id = ${endpointId} and status = 'pending'`;
 }

@@ -10,6 +10,7 @@ import {
 } from "@/server/domain/webhook-events";
 import { checkDestination, privateUrlsAllowed } from "@/server/http-client/safe-fetch";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
+import { parkDeliveries } from "./deliver";
 
 export const MAX_WEBHOOK_URL_LENGTH = 2_000;
 
@@ -137,6 +138,7 @@ export class WebhookEndpointService {
         await tx.sql`update webhook_deliveries set next_attempt_at = now()
           where endpoint_id = ${input.endpointId} and status = 'pending' and next_attempt_at > now()`;
       } else {
+        await parkDeliveries(tx, input.endpointId);
         await tx.sql`update webhook_endpoints set enabled = false, disabled_reason = ${`Disabled by ${by.actor.label}: ${reason}`.slice(0, 500)},
           updated_at = now() where id = ${input.endpointId}`;
       }

@@ -57,7 +57,14 @@ export function DeliveryLog({ endpointId, url }: { endpointId: string; url: stri
                       <span className="text-status-failed-ink">dead after {d.attempts} tries</span>
                     ) : (
                       <span>
-                        pending · next try <Time value={d.nextAttemptAt} />
+                        pending ·{" "}
+                        {d.nextAttemptAt ? (
+                          <>
+                            next try <Time value={d.nextAttemptAt} />
+                          </>
+                        ) : (
+                          "waits for the endpoint to be re-enabled"
+                        )}
                       </span>
                     )}
                   </td>

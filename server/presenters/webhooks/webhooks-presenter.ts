@@ -62,7 +62,8 @@ export interface WebhookDeliveryRow {
   operationId: string | null;
   status: WebhookDeliveryStatus;
   attempts: number;
-  nextAttemptAt: Date;
+  /** Null while its endpoint is disabled (parked until re-enabled). */
+  nextAttemptAt: Date | null;
   deliveredAt: Date | null;
   createdAt: Date;
   log: WebhookAttemptRow[];
@@ -116,7 +117,7 @@ export class WebhookDeliveriesPresenter {
       id: Number(r.id),
       // An alert's events are lined up by the alert's id in the same column: not an operation.
       operationId: r.type.startsWith("operation.") ? r.operationId : null,
-      nextAttemptAt: asDate(r.nextAttemptAt),
+      nextAttemptAt: r.nextAttemptAt === "infinity" ? null : asDate(r.nextAttemptAt),
       deliveredAt: asDateOrNull(r.deliveredAt),
       createdAt: asDate(r.createdAt),
       // drizzle's pool leaves jsonb as text on raw queries.
