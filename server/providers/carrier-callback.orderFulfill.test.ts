@@ -21,10 +21,14 @@ let h: EngineHarness;
 /** Per callback token, the HTTP statuses the carrier got back, in order. */
 const answers = new Map<string, number[]>();
 
+/** While set, the carrier's callbacks wait for it before they go out (a carrier that is late, deterministically). */
+let gate: Promise<void> | null = null;
+
 function recording(channel: CallbackChannel): CallbackChannel {
   return {
     kind: channel.kind,
     async send(callback, body) {
+      if (gate) await gate;
       const status = await channel.send(callback, body);
       answers.set(callback.token, [...(answers.get(callback.token) ?? []), status]);
       return status;
@@ -149,5 +153,30 @@ describe("order.fulfill: the carrier confirms pickup by callback", () => {
       actionRequired: expect.stringContaining("Ask the carrier"),
     });
     expect(await waitRow(id)).toMatchObject({ state: "expired" });
+  });
+  it("refuses a late callback (410) after the deadline blocked the order, and records it", async () => {
+    let release!: () => void;
+    gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    try {
+      const id = await startOrder("confirm");
+      await eventually(async () => expect(await waitRow(id)).toMatchObject({ state: "waiting" }));
+      const wait = (await waitRow(id))!;
+      await t.db.$client`update waits set deadline_at = now() - interval '1 second' where id = ${wait.id}`;
+      expect(await services.waits.expire()).toBe(1);
+      expect((await operation(id)).status).toBe("blocked");
+      // Now the carrier's confirmation arrives, over HTTP: too late.
+      release();
+      await eventually(() => expect([...answers.values()]).toContainEqual([410]));
+      const refused = (await h.events(id)).filter((e) => e.type === "acknowledgment_refused");
+      expect(refused).toEqual([
+        expect.objectContaining({ data: expect.objectContaining({ reason: "expired" }) }),
+      ]);
+      expect((await operation(id)).status).toBe("blocked");
+    } finally {
+      gate = null;
+      release();
+    }
   });
 });
