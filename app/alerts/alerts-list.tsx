@@ -1,6 +1,7 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { parseAsString, parseAsStringLiteral, useQueryStates } from "nuqs";
 import { ALERT_RULES, ALERT_STATES } from "@/server/domain/alerts";
 import { inputClass } from "../_components/forms";
@@ -32,7 +33,15 @@ export function AlertsList() {
           {d ? `${d.firing} firing, ${d.acknowledged} acknowledged${silenced}. ` : ""}
           An alert resolves by itself when its condition clears.
         </PageHeader>
-        {d && <LiveRefresh cursor={d.cursor} onChange={() => void query.refetch()} />}
+        <div className="flex items-center gap-4">
+          <Link
+            href="/alerts/rules"
+            className="text-sm font-medium text-sky-700 hover:underline dark:text-sky-400"
+          >
+            Rules and thresholds
+          </Link>
+          {d && <LiveRefresh cursor={d.cursor} onChange={() => void query.refetch()} />}
+        </div>
       </div>
 
       <form aria-label="Filter alerts" className="flex flex-wrap gap-3" onSubmit={(e) => e.preventDefault()}>

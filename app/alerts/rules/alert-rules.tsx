@@ -1,0 +1,187 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Button } from "../../_components/forms";
+import { ReasonDialog } from "../../_components/reason-dialog";
+import { Time } from "../../_components/time";
+import { Breadcrumb, ErrorNote, PageHeader, Panel, PlainTable } from "../../_components/ui";
+import type { RouterOutputs } from "../../_lib/router-types";
+import { useTRPC } from "../../_lib/trpc";
+import { ALERT_RULE_LABELS } from "../alert-ui";
+import { RuleEditDialog } from "./rule-edit-dialog";
+import { RULE_MEANINGS, thresholdText } from "./rule-words";
+
+export type RuleSetting = RouterOutputs["alerts"]["rules"]["types"][number]["rules"][number];
+type RuleType = RouterOutputs["alerts"]["rules"]["types"][number];
+
+const COLUMNS = ["Rule", "Default", "Current", "Changed", ""] as const;
+
+/** Every alert rule per workflow type, its default beside what holds now; admins change or reset a row. */
+export function AlertRulesView() {
+  const trpc = useTRPC();
+  const query = useQuery(trpc.alerts.rules.queryOptions());
+  const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
+  const admin = me.data?.signedIn === true && me.data.user.role === "admin";
+  return (
+    <div className="space-y-5">
+      <div className="space-y-2">
+        <Breadcrumb href="/alerts" label="Alerts" current="Rules" />
+        <PageHeader title="Alert rules">
+          Each workflow type&apos;s rules start from its definition (its objective and stuck threshold).{" "}
+          {admin
+            ? "Change a threshold, turn a rule off for one type, or reset it to the default: each change needs a reason and is audited."
+            : "Admins can change a threshold for one type; who changed it and why is shown beside it."}
+        </PageHeader>
+      </div>
+      {query.isError && <ErrorNote>The rules could not be loaded. Try again in a moment.</ErrorNote>}
+      {query.isPending && <p className="text-sm text-zinc-500">Loading…</p>}
+      {query.data?.types.map((type) => (
+        <TypeRules key={type.workflowType} type={type} admin={admin} windowLimits={query.data.windowLimits} />
+      ))}
+    </div>
+  );
+}
+
+function TypeRules({
+  type,
+  admin,
+  windowLimits,
+}: {
+  type: RuleType;
+  admin: boolean;
+  windowLimits: { min: number; max: number };
+}) {
+  const fleet = type.workflowType === "*";
+  const id = `rules-${type.workflowType === "*" ? "fleet" : type.workflowType.replaceAll(".", "-")}`;
+  return (
+    <Panel
+      id={id}
+      title={
+        <>
+          {type.title}
+          {!fleet && (
+            <span className="ml-2 font-mono text-xs font-normal text-zinc-500">{type.workflowType}</span>
+          )}
+        </>
+      }
+    >
+      <PlainTable columns={admin ? COLUMNS : COLUMNS.slice(0, 4)} alignTop>
+        {type.rules.map((r) => (
+          <RuleRow key={r.rule} type={type} rule={r} admin={admin} windowLimits={windowLimits} />
+        ))}
+      </PlainTable>
+    </Panel>
+  );
+}
+
+function RuleRow({
+  type,
+  rule: r,
+  admin,
+  windowLimits,
+}: {
+  type: RuleType;
+  rule: RuleSetting;
+  admin: boolean;
+  windowLimits: { min: number; max: number };
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState<"edit" | "reset" | null>(null);
+  const onSuccess = async () => {
+    setOpen(null);
+    await queryClient.invalidateQueries({ queryKey: trpc.alerts.rules.queryKey() });
+  };
+  const reset = useMutation(trpc.alerts.clearRuleOverride.mutationOptions({ onSuccess }));
+  const label = ALERT_RULE_LABELS[r.rule];
+  const where = type.workflowType === "*" ? "all workflow types" : type.workflowType;
+  const window = (ms: number) => (r.windowed ? ` over ${thresholdText("ms", ms)}` : "");
+  return (
+    <tr data-rule={r.rule} className={r.source === "override" ? "bg-status-blocked/5" : undefined}>
+      <td className="w-[30%] min-w-56 px-4 py-2.5">
+        <div className="font-medium">{label}</div>
+        <div className="text-xs text-zinc-600 dark:text-zinc-400">{RULE_MEANINGS[r.rule]}</div>
+      </td>
+      <td className="w-[13%] whitespace-nowrap px-4 py-2.5 tabular-nums">
+        {thresholdText(r.unit, r.defaultThreshold)}
+        <span className="text-zinc-500">{window(r.defaultWindowMs)}</span>
+      </td>
+      <td className="w-[13%] px-4 py-2.5">
+        <div className="whitespace-nowrap font-medium tabular-nums">
+          {thresholdText(r.unit, r.threshold)}
+          {r.threshold !== null && <span className="font-normal text-zinc-500">{window(r.windowMs)}</span>}
+        </div>
+        <SourceBadge source={r.source} />
+      </td>
+      <td className="min-w-48 px-4 py-2.5 text-xs text-zinc-600 dark:text-zinc-400">
+        {r.override ? (
+          <>
+            <div>
+              <span className="wrap-anywhere">{r.override.updatedBy}</span>,{" "}
+              <Time value={r.override.updatedAt} />
+            </div>
+            <div className="mt-0.5 text-zinc-800 dark:text-zinc-200">“{r.override.reason}”</div>
+          </>
+        ) : (
+          "—"
+        )}
+      </td>
+      {admin && (
+        <td className="w-64 px-4 py-2.5">
+          <div className="flex flex-wrap justify-end gap-2">
+            <Button onClick={() => setOpen("edit")}>
+              Change
+              <span className="sr-only">
+                {" "}
+                {label} for {where}
+              </span>
+            </Button>
+            {r.source === "override" && (
+              <Button onClick={() => setOpen("reset")}>
+                Reset to default
+                <span className="sr-only">
+                  {" "}
+                  {label} for {where}
+                </span>
+              </Button>
+            )}
+          </div>
+          {open === "edit" && (
+            <RuleEditDialog
+              workflowType={type.workflowType}
+              where={where}
+              label={label}
+              rule={r}
+              windowLimits={windowLimits}
+              onDone={onSuccess}
+              onClose={() => setOpen(null)}
+            />
+          )}
+          {open === "reset" && (
+            <ReasonDialog
+              title={`Reset ${label} for ${where}`}
+              confirmLabel="Reset to default"
+              explain={`Back to the definition's ${thresholdText(r.unit, r.defaultThreshold)}${window(r.defaultWindowMs)}. The evaluator uses it from its next tick.`}
+              mutation={reset}
+              onConfirm={(reason) => reset.mutate({ rule: r.rule, workflowType: type.workflowType, reason })}
+              onClose={() => setOpen(null)}
+            />
+          )}
+        </td>
+      )}
+    </tr>
+  );
+}
+
+function SourceBadge({ source }: { source: "default" | "override" }) {
+  return source === "override" ? (
+    <span className="mt-1 inline-flex rounded-full bg-status-blocked/20 px-2 py-0.5 text-xs font-medium text-status-blocked-ink ring-1 ring-inset ring-status-blocked/50">
+      override
+    </span>
+  ) : (
+    <span className="mt-1 inline-flex rounded-full px-2 py-0.5 text-xs text-zinc-600 ring-1 ring-inset ring-zinc-300 dark:text-zinc-400 dark:ring-zinc-700">
+      default
+    </span>
+  );
+}
