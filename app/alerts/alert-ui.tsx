@@ -105,7 +105,7 @@ export function searchHref(f: AffectedFilter): string {
   const q = new URLSearchParams();
   if (f.workflowType) q.set("type", f.workflowType);
   for (const s of f.statuses) q.append("status", s);
-  if (f.synthetic) q.set("synthetic", "true");
+  if (f.synthetic) q.set("traffic", "synthetic");
   return `/operations?${q}`;
 }
 
