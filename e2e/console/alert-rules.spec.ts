@@ -29,6 +29,7 @@ test("an admin overrides the stuck threshold of one type with a reason, sees it 
   await dialog.getByLabel("Reason").fill(`Tighter for the peak (${tag})`);
   await dialog.getByRole("button", { name: "Save override" }).click();
   await expect(dialog.getByRole("alert")).toContainText("from 1 s to 21 days");
+  await screenshot(page, info, "alert-rules-refused");
   expect(await db()`select 1 from alert_rule_overrides where workflow_type = 'order.fulfill'`).toHaveLength(
     0,
   );

@@ -1,11 +1,11 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { Button } from "../../_components/forms";
 import { ReasonDialog } from "../../_components/reason-dialog";
 import { Time } from "../../_components/time";
-import { Breadcrumb, ErrorNote, PageHeader, Panel, PlainTable } from "../../_components/ui";
+import { Breadcrumb, ErrorNote, PageHeader, Panel } from "../../_components/ui";
 import type { RouterOutputs } from "../../_lib/router-types";
 import { useTRPC } from "../../_lib/trpc";
 import { ALERT_RULE_LABELS } from "../alert-ui";
@@ -14,8 +14,6 @@ import { RULE_MEANINGS, thresholdText } from "./rule-words";
 
 export type RuleSetting = RouterOutputs["alerts"]["rules"]["types"][number]["rules"][number];
 type RuleType = RouterOutputs["alerts"]["rules"]["types"][number];
-
-const COLUMNS = ["Rule", "Default", "Current", "Changed", ""] as const;
 
 /** Every alert rule per workflow type, its default beside what holds now; admins change or reset a row. */
 export function AlertRulesView() {
@@ -66,12 +64,40 @@ function TypeRules({
         </>
       }
     >
-      <PlainTable columns={admin ? COLUMNS : COLUMNS.slice(0, 4)} alignTop>
+      <RulesTable admin={admin}>
         {type.rules.map((r) => (
           <RuleRow key={r.rule} type={type} rule={r} admin={admin} windowLimits={windowLimits} />
         ))}
-      </PlainTable>
+      </RulesTable>
     </Panel>
+  );
+}
+
+/**
+ * PlainTable's look, with the Default, Changed and button columns folded into the rule's cell
+ * on a phone: the rule and what holds now stay side by side at 390 px without scrolling.
+ */
+function RulesTable({ admin, children }: { admin: boolean; children: ReactNode }) {
+  const th = "px-3 py-2 font-medium sm:px-4";
+  return (
+    <div className="relative overflow-x-auto">
+      <table className="w-full text-sm">
+        <thead className="text-left text-xs text-zinc-500 dark:text-zinc-400">
+          <tr>
+            <th className={`${th} sm:w-[30%]`}>Rule</th>
+            <th className={`${th} hidden sm:table-cell sm:w-[14%]`}>Default</th>
+            <th className={`${th} sm:w-[14%]`}>Current</th>
+            <th className={`${th} hidden sm:table-cell`}>Changed</th>
+            {admin && (
+              <th className="hidden px-4 py-2 sm:table-cell sm:w-72">
+                <span className="sr-only">Actions</span>
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-100 align-top dark:divide-zinc-800">{children}</tbody>
+      </table>
+    </div>
   );
 }
 
@@ -97,79 +123,84 @@ function RuleRow({
   const label = ALERT_RULE_LABELS[r.rule];
   const where = type.workflowType === "*" ? "all workflow types" : type.workflowType;
   const window = (ms: number) => (r.windowed ? ` over ${thresholdText("ms", ms)}` : "");
+  const defaultText = (
+    <>
+      {thresholdText(r.unit, r.defaultThreshold)}
+      <span className="text-zinc-500">{window(r.defaultWindowMs)}</span>
+    </>
+  );
+  const changed = r.override ? (
+    <>
+      <div>
+        <span className="wrap-anywhere">{r.override.updatedBy}</span>, <Time value={r.override.updatedAt} />
+      </div>
+      <div className="mt-0.5 wrap-anywhere text-zinc-800 dark:text-zinc-200">“{r.override.reason}”</div>
+    </>
+  ) : null;
+  const actions = (
+    <div className="flex flex-wrap gap-2 sm:flex-nowrap sm:justify-end">
+      <Button onClick={() => setOpen("edit")}>
+        Change
+        <span className="sr-only">
+          {" "}
+          {label} for {where}
+        </span>
+      </Button>
+      {r.source === "override" && (
+        <Button onClick={() => setOpen("reset")}>
+          Reset to default
+          <span className="sr-only">
+            {" "}
+            {label} for {where}
+          </span>
+        </Button>
+      )}
+    </div>
+  );
   return (
     <tr data-rule={r.rule} className={r.source === "override" ? "bg-status-blocked/5" : undefined}>
-      <td className="w-[30%] min-w-56 px-4 py-2.5">
+      <td className="px-3 py-2.5 sm:px-4">
         <div className="font-medium">{label}</div>
         <div className="text-xs text-zinc-600 dark:text-zinc-400">{RULE_MEANINGS[r.rule]}</div>
+        <div className="mt-1 space-y-1 text-xs text-zinc-600 sm:hidden dark:text-zinc-400">
+          <div>Default {defaultText}</div>
+          {changed}
+        </div>
+        {admin && <div className="mt-2 sm:hidden">{actions}</div>}
+        {open === "edit" && (
+          <RuleEditDialog
+            workflowType={type.workflowType}
+            where={where}
+            label={label}
+            rule={r}
+            windowLimits={windowLimits}
+            onDone={onSuccess}
+            onClose={() => setOpen(null)}
+          />
+        )}
+        {open === "reset" && (
+          <ReasonDialog
+            title={`Reset ${label} for ${where}`}
+            confirmLabel="Reset to default"
+            explain={`Back to the definition's ${thresholdText(r.unit, r.defaultThreshold)}${window(r.defaultWindowMs)}. The evaluator uses it from its next tick.`}
+            mutation={reset}
+            onConfirm={(reason) => reset.mutate({ rule: r.rule, workflowType: type.workflowType, reason })}
+            onClose={() => setOpen(null)}
+          />
+        )}
       </td>
-      <td className="w-[13%] whitespace-nowrap px-4 py-2.5 tabular-nums">
-        {thresholdText(r.unit, r.defaultThreshold)}
-        <span className="text-zinc-500">{window(r.defaultWindowMs)}</span>
-      </td>
-      <td className="w-[13%] px-4 py-2.5">
-        <div className="whitespace-nowrap font-medium tabular-nums">
+      <td className="hidden whitespace-nowrap px-4 py-2.5 tabular-nums sm:table-cell">{defaultText}</td>
+      <td className="px-3 py-2.5 sm:px-4">
+        <div className="font-medium tabular-nums sm:whitespace-nowrap">
           {thresholdText(r.unit, r.threshold)}
           {r.threshold !== null && <span className="font-normal text-zinc-500">{window(r.windowMs)}</span>}
         </div>
         <SourceBadge source={r.source} />
       </td>
-      <td className="min-w-48 px-4 py-2.5 text-xs text-zinc-600 dark:text-zinc-400">
-        {r.override ? (
-          <>
-            <div>
-              <span className="wrap-anywhere">{r.override.updatedBy}</span>,{" "}
-              <Time value={r.override.updatedAt} />
-            </div>
-            <div className="mt-0.5 text-zinc-800 dark:text-zinc-200">“{r.override.reason}”</div>
-          </>
-        ) : (
-          "—"
-        )}
+      <td className="hidden px-4 py-2.5 text-xs text-zinc-600 sm:table-cell dark:text-zinc-400">
+        {changed ?? "—"}
       </td>
-      {admin && (
-        <td className="w-64 px-4 py-2.5">
-          <div className="flex flex-wrap justify-end gap-2">
-            <Button onClick={() => setOpen("edit")}>
-              Change
-              <span className="sr-only">
-                {" "}
-                {label} for {where}
-              </span>
-            </Button>
-            {r.source === "override" && (
-              <Button onClick={() => setOpen("reset")}>
-                Reset to default
-                <span className="sr-only">
-                  {" "}
-                  {label} for {where}
-                </span>
-              </Button>
-            )}
-          </div>
-          {open === "edit" && (
-            <RuleEditDialog
-              workflowType={type.workflowType}
-              where={where}
-              label={label}
-              rule={r}
-              windowLimits={windowLimits}
-              onDone={onSuccess}
-              onClose={() => setOpen(null)}
-            />
-          )}
-          {open === "reset" && (
-            <ReasonDialog
-              title={`Reset ${label} for ${where}`}
-              confirmLabel="Reset to default"
-              explain={`Back to the definition's ${thresholdText(r.unit, r.defaultThreshold)}${window(r.defaultWindowMs)}. The evaluator uses it from its next tick.`}
-              mutation={reset}
-              onConfirm={(reason) => reset.mutate({ rule: r.rule, workflowType: type.workflowType, reason })}
-              onClose={() => setOpen(null)}
-            />
-          )}
-        </td>
-      )}
+      {admin && <td className="hidden px-4 py-2.5 sm:table-cell">{actions}</td>}
     </tr>
   );
 }
