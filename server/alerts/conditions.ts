@@ -172,39 +172,49 @@ async function finished(
   const windows = [...lag, ...rate];
   if (windows.length === 0) return [];
   const types = [...new Set(windows.map((r) => r.workflowType))];
-  const windowMs = Math.max(...windows.map((r) => r.windowMs));
+  // Each rule keeps its own window (an admin may set one per type): one scan per type back to
+  // the longer of its two, each figure filtered to its own rule's window.
+  const since = (rules: AlertRule[], type: string) => {
+    const r = rules.find((x) => x.workflowType === type);
+    return new Date(now.getTime() - (r ? r.windowMs : 0)).toISOString();
+  };
+  const lagFrom = types.map((t) => since(lag, t));
+  const rateFrom = types.map((t) => since(rate, t));
   const lagThreshold = new Map(lag.map((r) => [r.workflowType, r.threshold]));
   const rows = await sql<
     {
       type: string;
       finished: number;
       failed: number;
+      completed: number;
       p95: number | null;
       slow: string[];
       failedIds: string[];
     }[]
   >`
-    select t.type, s.finished, s.failed, s.p95, s.slow, s.failed_ids as "failedIds"
-    from unnest(${types}::text[], ${types.map((t) => lagThreshold.get(t) ?? 0)}::bigint[]) as t(type, objective)
+    select t.type, s.finished, s.failed, s.completed, s.p95, s.slow, s.failed_ids as "failedIds"
+    from unnest(${types}::text[], ${types.map((t) => lagThreshold.get(t) ?? 0)}::bigint[],
+                ${lagFrom}::text[]::timestamptz[], ${rateFrom}::text[]::timestamptz[]) as t(type, objective, lag_from, rate_from)
     cross join lateral (
-      select count(*)::int as finished,
-        count(*) filter (where o.status = 'failed')::int as failed,
+      select count(*) filter (where o.completed_at >= t.rate_from)::int as finished,
+        count(*) filter (where o.status = 'failed' and o.completed_at >= t.rate_from)::int as failed,
+        count(*) filter (where o.status = 'completed' and o.completed_at >= t.lag_from)::int as completed,
         (percentile_cont(0.95) within group (order by extract(epoch from o.completed_at - o.created_at) * 1000)
-          filter (where o.status = 'completed'))::float8 as p95,
+          filter (where o.status = 'completed' and o.completed_at >= t.lag_from))::float8 as p95,
         coalesce((array_agg(o.id::text order by o.completed_at)
-          filter (where o.status = 'completed'
+          filter (where o.status = 'completed' and o.completed_at >= t.lag_from
             and o.completed_at - o.created_at > t.objective * interval '1 millisecond'))[1:10], '{}') as slow,
-        coalesce((array_agg(o.id::text order by o.completed_at) filter (where o.status = 'failed'))[1:10], '{}')
-          as failed_ids
+        coalesce((array_agg(o.id::text order by o.completed_at)
+          filter (where o.status = 'failed' and o.completed_at >= t.rate_from))[1:10], '{}') as failed_ids
       from operations o
       where o.type = t.type and o.completed_at is not null and not o.synthetic
-        and o.completed_at >= ${new Date(now.getTime() - windowMs).toISOString()}::timestamptz
+        and o.completed_at >= least(t.lag_from, t.rate_from)
     ) s`;
   const byType = new Map(rows.map((r) => [r.type, r]));
   const out: Condition[] = [];
   for (const r of lag) {
     const s = byType.get(r.workflowType);
-    if (!s || s.finished - s.failed < MIN_SAMPLE || s.p95 === null || s.p95 <= r.threshold) continue;
+    if (!s || s.completed < MIN_SAMPLE || s.p95 === null || s.p95 <= r.threshold) continue;
     out.push({
       rule: "completion_lag",
       workflowType: r.workflowType,

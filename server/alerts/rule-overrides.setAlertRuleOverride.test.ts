@@ -4,6 +4,7 @@ import { auditActorOf, NO_REQUEST } from "@/server/audit/write";
 import { AlertRulesPresenter } from "@/server/presenters/alerts/alert-rules-presenter";
 import { defaultRegistry } from "@/server/workflows";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { insertOperation } from "@/test/fixtures/operations";
 import { TEST_ADMIN } from "@/test/principals";
 import { ALERT_TICK_MS, evaluateAlerts } from "./evaluate";
 import { clearAlertRuleOverride, setAlertRuleOverride } from "./rule-overrides";
@@ -237,5 +238,24 @@ describe("setAlertRuleOverride / clearAlertRuleOverride", () => {
     ]);
     const fleet = (await ruleAudit()).at(-1)!;
     expect(fleet).toMatchObject({ workflow_type: null, details: { workflowType: "*" } });
+  });
+
+  it("a window set for one type is that type's alone: others keep the default", async () => {
+    // Six failures 30 minutes ago for each of two types: outside the default 15-minute window.
+    const at = new Date(now.getTime() - 30 * 60_000);
+    for (const type of ["demo.noop", "report.export"])
+      for (let i = 0; i < 6; i++)
+        await insertOperation(t.db.$client, {
+          type,
+          status: "failed",
+          createdAt: new Date(at.getTime() - 1_000),
+          updatedAt: at,
+          completedAt: at,
+        });
+    // demo.noop's failure rate looks back an hour (the test before set it); report.export keeps 15 minutes.
+    await evaluateAlerts({ db: t.db, registry: defaultRegistry, now: tick(10) });
+    const firing = await t.db.$client`select workflow_type from alerts where rule = 'failure_rate'
+      and resolved_at is null order by workflow_type`;
+    expect(firing.map((a) => a.workflow_type)).toEqual(["demo.noop"]);
   });
 });
