@@ -91,13 +91,14 @@ export const ZAlertCommandResponseSchema = z.object({ ok: z.literal(true) });
 
 const ZRule = z.enum(ALERT_RULES);
 const ZWorkflowType = z.string().min(1).max(100);
-/** Bounds per rule are the core's (`THRESHOLD_LIMITS`): it refuses with a message naming them. */
+/** The column's range; the bounds per rule are the core's (`THRESHOLD_LIMITS`), refused with a message naming them. */
+const ZFigure = z.number().min(0).max(2_147_483_647);
 export const ZSetAlertRuleOverrideRequestSchema = z.strictObject({
   rule: ZRule,
   workflowType: ZWorkflowType,
   /** null: the rule is off for this type. */
-  threshold: z.number().nullable(),
-  windowMs: z.number().nullish(),
+  threshold: ZFigure.nullable(),
+  windowMs: ZFigure.nullish(),
   reason: ZReason,
 });
 export const ZClearAlertRuleOverrideRequestSchema = z.strictObject({
