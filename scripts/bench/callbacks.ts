@@ -77,7 +77,9 @@ export async function benchCallbacksSection(options: { url: string }): Promise<B
     workers = [await spawnWorker(url, env)];
     add("worker RSS, 0 waiting (fresh worker, idle)", await settledRss(workers[0]!), "MB");
 
-    // Warm-up: both processes have run the whole path once before anything is timed.
+    // Warm-up: both processes have run the whole path once before anything is timed. Fewer
+    // clients than the web's pool (DB_POOL_MAX, 10): its job producer starts inside the first
+    // callbacks' transactions, and as many of those as pooled connections would wait for it for ever.
     const warm = await makeWaiting(db, start, WARM_UP);
     await tokens.load();
     await closedIntake(8, 600, send, WARM_UP);
