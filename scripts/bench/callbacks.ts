@@ -79,7 +79,8 @@ export async function benchCallbacksSection(options: { url: string }): Promise<B
 
     // Warm-up: both processes have run the whole path once before anything is timed. Fewer
     // clients than the web's pool (DB_POOL_MAX, 10): its job producer starts inside the first
-    // callbacks' transactions, and as many of those as pooled connections would wait for it for ever.
+    // callbacks' transactions, and as many of those as pooled connections would each wait for it
+    // (for a connection none frees) until the web's 15 s idle-in-transaction timeout ends them.
     const warm = await makeWaiting(db, start, WARM_UP);
     await tokens.load();
     await closedIntake(8, 600, send, WARM_UP);
