@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { type ReactNode, useState } from "react";
 import { Button } from "../../_components/forms";
 import { ReasonDialog } from "../../_components/reason-dialog";
@@ -29,7 +30,16 @@ export function AlertRulesView() {
           Each workflow type&apos;s rules start from its definition (its objective and stuck threshold).{" "}
           {admin
             ? "Change a threshold, turn a rule off for one type, or reset it to the default: each change needs a reason and is audited."
-            : "Admins can change a threshold for one type; who changed it and why is shown beside it."}
+            : "Admins can change a threshold for one type; who changed it and why is shown beside it."}{" "}
+          Earlier changes are in the audit:{" "}
+          <Link href="/audit?action=alert_rule_changed" className="text-sky-700 underline dark:text-sky-400">
+            overrides
+          </Link>{" "}
+          and{" "}
+          <Link href="/audit?action=alert_rule_reset" className="text-sky-700 underline dark:text-sky-400">
+            resets
+          </Link>
+          .
         </PageHeader>
       </div>
       {query.isError && <ErrorNote>The rules could not be loaded. Try again in a moment.</ErrorNote>}
