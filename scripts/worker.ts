@@ -3,14 +3,16 @@
  * DATABASE_URL and THROUGHLINE_ROLE=worker; SIGTERM or SIGINT stop it cleanly (exit 0).
  */
 
-import { databaseFromEnv } from "@/db/client";
+import { type Db, databaseFromEnv } from "@/db/client";
 import { answerHelp } from "@/scripts/lib/usage";
 import { alertsWork } from "@/server/alerts/work";
 import { auditWork } from "@/server/audit/work";
 import { bulkWork } from "@/server/bulk/work";
-import { startWorker } from "@/server/engine/worker";
+import { startCompanionLoop } from "@/server/engine/companion-loop";
+import { type StartCompanion, startWorker } from "@/server/engine/worker";
 import { createProviders } from "@/server/providers";
-import { httpCallbacks } from "@/server/providers/carrier-callback";
+import { type CallbackChannel, httpCallbacks, inProcessCallbacks } from "@/server/providers/carrier-callback";
+import { sendOverdueCallbacks } from "@/server/providers/owed-callbacks";
 import { createServices } from "@/server/services";
 import { syntheticSettings } from "@/server/synthetic/config";
 import { syntheticWork } from "@/server/synthetic/work";
@@ -28,6 +30,24 @@ answerHelp(`usage: npm run worker   (or, as the launcher does: node --import tsx
 
 const log = (line: string) => console.log(`[worker] ${line}`);
 
+/**
+ * The simulated carrier's backstop: pickup callbacks owed by a worker that died before sending
+ * them (server/providers/owed-callbacks.ts), sent by whichever worker passes first.
+ */
+function carrierBackstop(db: Db, callbacks: CallbackChannel): StartCompanion {
+  return async ({ log }) =>
+    startCompanionLoop({
+      tick: async () => {
+        const sent = await sendOverdueCallbacks(db, callbacks);
+        if (sent > 0) log(`carrier: sent ${sent} overdue pickup callback(s) of a worker that is gone`);
+        return BACKSTOP_EVERY_MS;
+      },
+      retryMs: () => BACKSTOP_EVERY_MS,
+      onError: (error) => log(`carrier: backstop pass failed: ${(error as Error).message}`),
+    });
+}
+const BACKSTOP_EVERY_MS = 2_000;
+
 async function main(): Promise<void> {
   // Spans of step attempts and their outbound calls, when OTEL_EXPORTER_OTLP_ENDPOINT is set.
   const tracing = startTracing({ defaultServiceName: "throughline-worker" });
@@ -38,13 +58,13 @@ async function main(): Promise<void> {
   const path = process.env.THROUGHLINE_CARRIER_CALLBACKS ?? "http";
   if (path !== "http" && path !== "in_process")
     throw new Error(`THROUGHLINE_CARRIER_CALLBACKS must be "http" or "in_process", not "${path}".`);
+  const http = path === "http" ? httpCallbacks(syntheticSettings().baseUrl) : undefined;
   const services = createServices({
     db,
     url,
-    ...(path === "http"
-      ? { providers: createProviders({ db, callbacks: httpCallbacks(syntheticSettings().baseUrl) }) }
-      : {}),
+    ...(http ? { providers: createProviders({ db, callbacks: http }) } : {}),
   });
+  const callbacks = http ?? inProcessCallbacks(services.waits);
   const { registry, runs, providers } = services;
   const worker = await startWorker({
     db,
@@ -53,7 +73,15 @@ async function main(): Promise<void> {
     runs,
     providers,
     log,
-    companions: [bulkWork, alertsWork, auditWork, waitsWork, syntheticWork, webhookWork],
+    companions: [
+      bulkWork,
+      alertsWork,
+      auditWork,
+      waitsWork,
+      syntheticWork,
+      webhookWork,
+      carrierBackstop(db, callbacks),
+    ],
   });
 
   let stopping = false;

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigserial,
   check,
   index,
   integer,
@@ -74,6 +75,29 @@ export const simCallbackSettings = pgTable(
       sql`${t.delayMs} between 0 and 86400000 and ${t.mode} in ('confirm', 'duplicate', 'fail', 'never')`,
     ),
   ],
+);
+
+/**
+ * A pickup callback the simulated carrier owes, written when it books with a callback. The
+ * booking worker sends it on a timer and marks it done; one that is still not done well after
+ * it was due (its worker died first) is sent by another worker's backstop pass
+ * (sendOverdueCallbacks), so a SIGKILL between the step's commit and the callback loses nothing.
+ */
+export const simOwedCallbacks = pgTable(
+  "sim_owed_callbacks",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    token: text("token").notNull(),
+    url: text("url").notNull(),
+    /** The bodies to send, in order (callbackPlan). */
+    bodies: jsonb("bodies").notNull(),
+    dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
+    /** Backstop sends so far (each claims the row for a while first). */
+    attempts: integer("attempts").notNull().default(0),
+    doneAt: timestamp("done_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("sim_owed_callbacks_due_idx").on(t.dueAt).where(sql`${t.doneAt} is null`)],
 );
 
 /**

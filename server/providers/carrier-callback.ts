@@ -9,8 +9,9 @@ import { logger } from "@/server/logger";
  * pickup later, by itself, by calling the callback it was handed — as a real partner would.
  *
  * The call is scheduled in the worker process that ran the step (a timer in the provider
- * runtime, unref'd), so it outlives the attempt that ended into the wait. A worker that dies
- * first loses it: the wait's deadline then decides, as for a carrier that never answers.
+ * runtime, unref'd), so it outlives the attempt that ended into the wait, and it is written down
+ * first (sim_owed_callbacks, ./owed-callbacks.ts): a worker that dies before sending it leaves a
+ * row that another worker's backstop sends, so a SIGKILL loses no pickup confirmation.
  *
  * How it is sent is the process's choice (`CallbackChannel`):
  * - `httpCallbacks(baseUrl)`: POST `{baseUrl}/api/v1/callbacks/{token}` — the real HTTP path,
@@ -173,6 +174,32 @@ export function callbackPlan(mode: SimCallbackMode, confirmation: PickupConfirma
 const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000];
 const RETRYABLE = (status: number) => status === 404 || status === 429 || status >= 500;
 
+/** Sends the bodies one after the other, each retried as RETRY_DELAYS_MS says; never throws. */
+export async function sendPlan(
+  channel: CallbackChannel,
+  callback: { url: string; token: string },
+  bodies: CallbackBody[],
+): Promise<number[]> {
+  const statuses: number[] = [];
+  for (const body of bodies) {
+    for (let attempt = 0; ; attempt++) {
+      let status: number;
+      try {
+        status = await channel.send(callback, body);
+      } catch (error) {
+        logger.warn({ err: error }, "carrier: callback not sent");
+        status = 0;
+      }
+      if ((status !== 0 && !RETRYABLE(status)) || attempt >= RETRY_DELAYS_MS.length) {
+        statuses.push(status);
+        break;
+      }
+      await pause(RETRY_DELAYS_MS[attempt]!);
+    }
+  }
+  return statuses;
+}
+
 /** Sends the plan's bodies one after the other after `delayMs`; never throws. */
 export function scheduleCallbacks(
   channel: CallbackChannel,
@@ -182,28 +209,13 @@ export function scheduleCallbacks(
   onDone?: (statuses: number[]) => void,
 ): void {
   if (bodies.length === 0) return;
-  const statuses: number[] = [];
-  const sendOne = async (body: CallbackBody): Promise<number> => {
-    for (let attempt = 0; ; attempt++) {
-      let status: number;
-      try {
-        status = await channel.send(callback, body);
-      } catch (error) {
-        logger.warn({ err: error }, "carrier: callback not sent");
-        status = 0;
-      }
-      if ((status !== 0 && !RETRYABLE(status)) || attempt >= RETRY_DELAYS_MS.length) return status;
-      await pause(RETRY_DELAYS_MS[attempt]!);
-    }
-  };
-  const run = async () => {
-    for (const body of bodies) statuses.push(await sendOne(body));
-    onDone?.(statuses);
-  };
   const timer = setTimeout(() => {
-    run().catch((error: unknown) => logger.warn({ err: error }, "carrier: callback failed"));
+    sendPlan(channel, callback, bodies)
+      .then((statuses) => onDone?.(statuses))
+      .catch((error: unknown) => logger.warn({ err: error }, "carrier: callback failed"));
   }, delayMs);
-  // The worker may stop meanwhile: an owed callback never holds the process open.
+  // The worker may stop meanwhile: an owed callback never holds the process open (and the
+  // backstop, owed-callbacks.ts, sends it if this process dies first).
   timer.unref();
 }
 

@@ -2,12 +2,8 @@ import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { simOrders, simShipments } from "@/db/schema";
 import { logger } from "@/server/logger";
-import {
-  callbackPlan,
-  pickupConfirmation,
-  readCallbackSettings,
-  scheduleCallbacks,
-} from "./carrier-callback";
+import { callbackPlan, pickupConfirmation, readCallbackSettings } from "./carrier-callback";
+import { oweCallbacks } from "./owed-callbacks";
 import { callProvider, type ProviderRuntime } from "./runtime";
 
 /**
@@ -71,5 +67,5 @@ async function owePickupCallback(
   }
   const settings = await readCallbackSettings(rt.db);
   const bodies = callbackPlan(settings.mode, pickupConfirmation(booking));
-  scheduleCallbacks(rt.callbacks, callback, bodies, settings.delayMs);
+  await oweCallbacks(rt.db, rt.callbacks, callback, bodies, settings.delayMs);
 }
