@@ -1,20 +1,13 @@
 import type { SqlQueryable } from "@/db/transaction";
 import type { AlertRuleName } from "@/server/domain/alerts";
 import { asDate, perRunnableStatus, uuidV7Floor } from "@/server/presenters/rows";
+import type { Condition } from "./condition";
 import { ALL_TYPES, type AlertRule, BLOCKED_BACKLOG_COUNT, MIN_SAMPLE } from "./rules";
 import { webhookFailing } from "./webhook-condition";
 
+export type { Condition };
+
 /** A rule that holds now, with the operations it is about. */
-export interface Condition {
-  rule: AlertRuleName;
-  workflowType: string;
-  scope: string;
-  summary: string;
-  affectedCount: number;
-  oldestAt: Date | null;
-  /** The oldest affected operations, at most SAMPLE. */
-  sample: string[];
-}
 
 const SAMPLE = 10;
 /**

@@ -6,7 +6,8 @@ import { type Tx, txOver } from "@/db/transaction";
 import { ALERTS_CHANNEL } from "@/server/domain/alerts";
 import { type OutboxEvent, writeOutbox } from "@/server/webhooks/outbox";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
-import { type Condition, evaluateConditions } from "./conditions";
+import type { Condition } from "./condition";
+import { evaluateConditions } from "./conditions";
 import { ALL_TYPES, alertRules } from "./rules";
 
 /** How often the worker processes evaluate every rule (one evaluation per tick across all of them). */

@@ -1,5 +1,5 @@
 import type { SqlQueryable } from "@/db/transaction";
-import type { Condition } from "./conditions";
+import type { Condition } from "./condition";
 import { ALL_TYPES, type AlertRule } from "./rules";
 
 /**

@@ -11,9 +11,8 @@ import type { RouterOutputs } from "../../_lib/router-types";
 import { useTRPC } from "../../_lib/trpc";
 import { ALERT_RULE_LABELS } from "../alert-ui";
 import { RuleEditDialog } from "./rule-edit-dialog";
-import { RULE_MEANINGS, thresholdText } from "./rule-words";
+import { RULE_MEANINGS, type RuleSetting, thresholdText } from "./rule-words";
 
-export type RuleSetting = RouterOutputs["alerts"]["rules"]["types"][number]["rules"][number];
 type RuleType = RouterOutputs["alerts"]["rules"]["types"][number];
 
 /** Every alert rule per workflow type, its default beside what holds now; admins change or reset a row. */

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { inputClass } from "../../_components/forms";
 import { ReasonDialog } from "../../_components/reason-dialog";
 import { useTRPC } from "../../_lib/trpc";
-import type { RuleSetting } from "./alert-rules";
+import type { RuleSetting } from "./rule-words";
 import { bestDurationUnit, DURATION_UNITS, thresholdText } from "./rule-words";
 
 /**

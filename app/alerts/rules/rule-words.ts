@@ -1,5 +1,9 @@
 import type { AlertRuleName } from "@/server/domain/alerts";
 import { formatDuration } from "../../_lib/format";
+import type { RouterOutputs } from "../../_lib/router-types";
+
+/** One rule of one type as the rules page shows it. */
+export type RuleSetting = RouterOutputs["alerts"]["rules"]["types"][number]["rules"][number];
 
 /** When each rule fires, "this" being its threshold: the sentence under the rule's name. */
 export const RULE_MEANINGS: Record<AlertRuleName, string> = {
