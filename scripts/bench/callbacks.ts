@@ -21,7 +21,15 @@ import { IntakeService } from "@/server/operations/intake";
 import { createCallbackToken } from "@/server/waits/callback-token";
 import { registryFromEnv } from "@/server/workflows";
 import { benchCallbacks } from "@/server/workflows/bench-callbacks";
-import { closedIntake, openLoop, type Started, spawnWorker, stopWorkers, until } from "./engine-lib";
+import {
+  closedIntake,
+  correctness,
+  openLoop,
+  type Started,
+  spawnWorker,
+  stopWorkers,
+  until,
+} from "./engine-lib";
 import { type BenchFigure, figuresOf, spreadFigures } from "./figures";
 import { benchSeconds, startWeb, stopWeb } from "./lib";
 import { rssMb } from "./memory";
@@ -234,16 +242,5 @@ async function afterBurst(db: Db, sent: Started[], timeoutMs: number) {
       where id = any(${ids}::uuid[]) and status in ('completed', 'failed', 'blocked')`;
     return row!.n === ids.length;
   }, timeoutMs);
-  const [done] = await db.$client<{ n: number; last: Date | null }[]>`
-    select count(*)::int as n, max(completed_at) as last from operations
-    where id = any(${ids}::uuid[]) and status = 'completed'`;
-  const [twice] = await db.$client<{ n: number }[]>`
-    select count(*)::int as n from (
-      select 1 from events where operation_id = any(${ids}::uuid[]) and type = 'step_succeeded'
-      group by operation_id, step having count(*) > 1) d`;
-  return {
-    completed: done!.n,
-    lastCompletedAt: new Date(done!.last ?? Date.now()).getTime(),
-    doubled: twice!.n,
-  };
+  return correctness(db, sent);
 }

@@ -7,14 +7,14 @@
  * the workers, and the correctness of the run — every operation completed, no step succeeded
  * twice. The same database for every count: each figure reads only its own operations.
  */
-import { createDb, type Db } from "@/db/client";
+import { createDb } from "@/db/client";
 import { createApiKey } from "@/server/auth/api-keys";
 import { ensureQueues } from "@/server/engine/queue";
 import {
   closedIntake,
   completionLatencies,
+  correctness,
   openLoop,
-  type Started,
   spawnWorker,
   stopWorkers,
   waitForIdle,
@@ -98,22 +98,5 @@ function postOperation(key: string) {
     if (res.status !== 202) throw new Error(`POST answered ${res.status}: ${await res.text()}`);
     const { id } = (await res.json()) as { id: string };
     return { operationId: id };
-  };
-}
-
-/** How many of `started` completed, when the last did, and steps with more than one success. */
-async function correctness(db: Db, started: Started[]) {
-  const ids = started.map((s) => s.id);
-  const [done] = await db.$client<{ n: number; last: Date | null }[]>`
-    select count(*)::int as n, max(completed_at) as last from operations
-    where id = any(${ids}::uuid[]) and status = 'completed'`;
-  const [twice] = await db.$client<{ n: number }[]>`
-    select count(*)::int as n from (
-      select 1 from events where operation_id = any(${ids}::uuid[]) and type = 'step_succeeded'
-      group by operation_id, step having count(*) > 1) d`;
-  return {
-    completed: done!.n,
-    lastCompletedAt: new Date(done!.last ?? Date.now()).getTime(),
-    doubled: twice!.n,
   };
 }

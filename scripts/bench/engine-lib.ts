@@ -146,3 +146,20 @@ export async function stopWorkers(workers: ChildProcess[]): Promise<void> {
     workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : w.once("exit", r)))),
   );
 }
+
+/** How many of `started` completed, when the last did, and steps with more than one success. */
+export async function correctness(db: Db, started: Started[]) {
+  const ids = started.map((s) => s.id);
+  const [done] = await db.$client<{ n: number; last: Date | null }[]>`
+    select count(*)::int as n, max(completed_at) as last from operations
+    where id = any(${ids}::uuid[]) and status = 'completed'`;
+  const [twice] = await db.$client<{ n: number }[]>`
+    select count(*)::int as n from (
+      select 1 from events where operation_id = any(${ids}::uuid[]) and type = 'step_succeeded'
+      group by operation_id, step having count(*) > 1) d`;
+  return {
+    completed: done!.n,
+    lastCompletedAt: new Date(done!.last ?? Date.now()).getTime(),
+    doubled: twice!.n,
+  };
+}

@@ -165,17 +165,36 @@ function isBootstrapKey(key: string): boolean {
 }
 
 async function registerBootstrapKey(db: Db, key: string) {
-  const prefix = key.slice(0, PREFIX_LENGTH);
+  await registerSystemKey(db, {
+    secret: key,
+    name: "bootstrap",
+    scopes: [...API_KEY_SCOPES],
+    createdBy: "THROUGHLINE_BOOTSTRAP_API_KEY",
+    reason: "Registered from THROUGHLINE_BOOTSTRAP_API_KEY on first use",
+  });
+  return activeKeyByHash(db, hashApiKey(key));
+}
+
+/**
+ * A key the system itself holds (the bootstrap key, the synthetic checker's), registered when it
+ * is not there yet and audited as `api_key_created` by the system. Safe from any number of
+ * processes at once: the hash is unique, so only one insert writes the row and its audit record.
+ */
+export async function registerSystemKey(
+  db: Db,
+  key: { secret: string; name: string; scopes: string[]; createdBy: string; reason: string },
+): Promise<void> {
+  const prefix = key.secret.slice(0, PREFIX_LENGTH);
   await transaction(db, async (tx) => {
     const inserted = await tx.db
       .insert(apiKeys)
       .values({
         id: uuidv7(),
-        name: "bootstrap",
+        name: key.name,
         prefix,
-        hash: hashApiKey(key),
-        scopes: [...API_KEY_SCOPES],
-        createdBy: "THROUGHLINE_BOOTSTRAP_API_KEY",
+        hash: hashApiKey(key.secret),
+        scopes: key.scopes,
+        createdBy: key.createdBy,
       })
       .onConflictDoNothing()
       .returning({ id: apiKeys.id });
@@ -184,17 +203,10 @@ async function registerBootstrapKey(db: Db, key: string) {
       actor: SYSTEM_ACTOR,
       action: "api_key_created",
       request: NO_REQUEST,
-      reason: "Registered from THROUGHLINE_BOOTSTRAP_API_KEY on first use",
-      details: {
-        keyId: inserted[0]!.id,
-        name: "bootstrap",
-        prefix,
-        scopes: [...API_KEY_SCOPES],
-        workflowTypes: null,
-      },
+      reason: key.reason,
+      details: { keyId: inserted[0]!.id, name: key.name, prefix, scopes: key.scopes, workflowTypes: null },
     });
   });
-  return activeKeyByHash(db, hashApiKey(key));
 }
 
 /** The unrevoked key with this hash, as a principal is built from it; undefined when none. */

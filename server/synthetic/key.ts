@@ -1,10 +1,6 @@
 import { createHmac } from "node:crypto";
-import { v7 as uuidv7 } from "uuid";
 import type { Db } from "@/db/client";
-import { apiKeys } from "@/db/schema";
-import { transaction } from "@/db/transaction";
-import { appendAudit, NO_REQUEST, SYSTEM_ACTOR } from "@/server/audit/write";
-import { hashApiKey } from "@/server/auth/api-keys";
+import { registerSystemKey } from "@/server/auth/api-keys";
 import { SYNTHETIC_KEY_SCOPE } from "@/server/domain/principal";
 
 /** The name the checker's key is listed under on the API keys page. */
@@ -31,34 +27,12 @@ export function syntheticKeySecret(appSecret: string | undefined = process.env.T
  */
 export async function ensureSyntheticKey(db: Db, appSecret?: string): Promise<string> {
   const secret = syntheticKeySecret(appSecret);
-  const prefix = secret.slice(0, 12);
-  await transaction(db, async (tx) => {
-    const inserted = await tx.db
-      .insert(apiKeys)
-      .values({
-        id: uuidv7(),
-        name: SYNTHETIC_KEY_NAME,
-        prefix,
-        hash: hashApiKey(secret),
-        scopes: SCOPES,
-        createdBy: "synthetic checker",
-      })
-      .onConflictDoNothing()
-      .returning({ id: apiKeys.id });
-    if (inserted.length === 0) return;
-    await appendAudit(tx, {
-      actor: SYSTEM_ACTOR,
-      action: "api_key_created",
-      request: NO_REQUEST,
-      reason: "The synthetic checker's key, registered by a worker on first use",
-      details: {
-        keyId: inserted[0]!.id,
-        name: SYNTHETIC_KEY_NAME,
-        prefix,
-        scopes: SCOPES,
-        workflowTypes: null,
-      },
-    });
+  await registerSystemKey(db, {
+    secret,
+    name: SYNTHETIC_KEY_NAME,
+    scopes: SCOPES,
+    createdBy: "synthetic checker",
+    reason: "The synthetic checker's key, registered by a worker on first use",
   });
   return secret;
 }
