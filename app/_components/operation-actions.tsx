@@ -137,7 +137,7 @@ export function OperationActions({ operationId }: { operationId: string }) {
         </div>
       )}
       {done && (
-        <p role="status" className="text-sm text-status-completed">
+        <p role="status" className="text-sm text-status-completed-ink">
           {done}
         </p>
       )}

@@ -33,7 +33,7 @@ export function AuditChainCheck() {
             <ErrorNote>{errorText(check.error)}</ErrorNote>
           ) : check.data.ok ? (
             <div className="space-y-1">
-              <p className="font-medium text-status-completed">
+              <p className="font-medium text-status-completed-ink">
                 Intact: {check.data.checked} record{check.data.checked === 1 ? "" : "s"} checked in{" "}
                 {check.data.tookMs} ms.
               </p>

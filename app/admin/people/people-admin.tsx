@@ -183,7 +183,7 @@ function AddPerson({ onAdded }: { onAdded: () => void }) {
           </Button>
           {create.isError && <span className="text-sm text-status-failed">{errorText(create.error)}</span>}
           {added && (
-            <span role="status" className="text-sm text-status-completed">
+            <span role="status" className="text-sm text-status-completed-ink">
               {added}
             </span>
           )}

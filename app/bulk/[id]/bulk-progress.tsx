@@ -21,9 +21,9 @@ const OUTCOME_TEXT: Record<BulkOutcome, string> = {
 };
 const OUTCOME_CLASS: Record<BulkOutcome, string> = {
   pending: "text-zinc-500",
-  succeeded: "text-status-completed",
+  succeeded: "text-status-completed-ink",
   already_done: "text-zinc-600",
-  refused: "text-status-blocked",
+  refused: "text-status-blocked-ink",
   failed: "text-status-failed",
 };
 

@@ -18,7 +18,7 @@ const LOOK: Record<Step["status"], { icon: typeof Check; className: string; labe
   retrying: { icon: RotateCcw, className: "text-status-blocked border-status-blocked/50", label: "retrying" },
   succeeded: {
     icon: Check,
-    className: "text-status-completed border-status-completed/40",
+    className: "text-status-completed-ink border-status-completed/40",
     label: "succeeded",
   },
   failed: { icon: X, className: "text-status-failed border-status-failed/50", label: "failed" },

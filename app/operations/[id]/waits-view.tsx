@@ -101,7 +101,9 @@ export function WaitsView({ detail }: { detail: Detail }) {
                     <li key={`${a.at.toISOString()}:${i}`} className="break-words">
                       <Time value={a.at} /> · {a.by ?? "unknown"} · {a.outcome ?? "?"} ·{" "}
                       <span
-                        className={a.result === "accepted" ? "text-status-completed" : "text-status-blocked"}
+                        className={
+                          a.result === "accepted" ? "text-status-completed-ink" : "text-status-blocked-ink"
+                        }
                       >
                         {ANSWER_WORDS[a.result]}
                       </span>
@@ -125,7 +127,7 @@ export function WaitsView({ detail }: { detail: Detail }) {
         ))}
       </ul>
       {done && (
-        <p role="status" className="px-4 pb-3 text-sm text-status-completed">
+        <p role="status" className="px-4 pb-3 text-sm text-status-completed-ink">
           {done}
         </p>
       )}
