@@ -5,7 +5,9 @@
  */
 
 import { loadavg } from "node:os";
+import postgres from "postgres";
 import { answerHelp } from "@/scripts/lib/usage";
+import { PGBOSS_SCHEMA } from "@/server/engine/queue";
 import { benchCallbacksSection } from "./bench/callbacks";
 import { benchConsole } from "./bench/console";
 import { benchEndToEndHttp } from "./bench/e2e-http";
@@ -40,6 +42,7 @@ const section = async (name: string, run: () => Promise<BenchFigure[]>) => {
   sections.push(name);
   try {
     figures.push(...(await run()));
+    await clearOperations(bench.url);
   } catch (error) {
     console.error(`bench section ${name} failed:`, error);
     process.exitCode = 1;
@@ -51,6 +54,21 @@ const section = async (name: string, run: () => Promise<BenchFigure[]>) => {
     });
   }
 };
+/**
+ * Each section starts from no operations and no jobs: what one left (intake's accepted orders,
+ * the callbacks section's waiting bench workflow) would be run by the next section's workers —
+ * a backlog its figures do not mean, under versions its workers may not register.
+ */
+async function clearOperations(url: string): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await sql`truncate operations cascade`;
+    await sql.unsafe(`delete from ${PGBOSS_SCHEMA}.job`);
+  } finally {
+    await sql.end();
+  }
+}
+
 /** The raw `BEGIN; INSERT; COMMIT` rate of this run (intake measures it), for the other ratios. */
 const raw = () => figures.find((f) => f.section === "intake" && f.name.startsWith("raw "))?.value;
 
