@@ -41,7 +41,10 @@ const section = async (name: string, run: () => Promise<BenchFigure[]>) => {
   if (!wants(name)) return;
   sections.push(name);
   try {
-    figures.push(...(await run()));
+    const own = await run();
+    figures.push(...own);
+    // Each section's rows as soon as it ends, so a later section that fails or hangs loses nothing.
+    printFigures(own);
     await clearOperations(bench.url);
   } catch (error) {
     console.error(`bench section ${name} failed:`, error);
@@ -63,7 +66,9 @@ async function clearOperations(url: string): Promise<void> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await sql`truncate operations cascade`;
-    await sql.unsafe(`delete from ${PGBOSS_SCHEMA}.job`);
+    // pg-boss's schema exists once a section has started a worker or a producer.
+    const [boss] = await sql<{ job: string | null }[]>`select to_regclass(${`${PGBOSS_SCHEMA}.job`}) as job`;
+    if (boss?.job) await sql.unsafe(`delete from ${PGBOSS_SCHEMA}.job`);
   } finally {
     await sql.end();
   }

@@ -34,7 +34,8 @@ import { type BenchFigure, figuresOf, spreadFigures } from "./figures";
 import { benchSeconds, startWeb, stopWeb } from "./lib";
 import { rssMb } from "./memory";
 
-const HTTP_PORT = 3297;
+// Its own port: a web another section left stopping must not answer for this one.
+const HTTP_PORT = 3295;
 const WAITING = Number(process.env.BENCH_CALLBACK_WAITING ?? 100_000);
 const RATE = Number(process.env.BENCH_CALLBACK_RATE ?? 100);
 const CLIENTS = Number(process.env.BENCH_CALLBACK_CLIENTS ?? 32);

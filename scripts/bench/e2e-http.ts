@@ -23,7 +23,8 @@ import { type BenchFigure, figuresOf, spreadFigures } from "./figures";
 import { benchSeconds, startWeb, stopWeb } from "./lib";
 import { listenerPid, peakRss } from "./memory";
 
-const HTTP_PORT = 3298;
+// Its own port: a web another section left stopping must not answer for this one.
+const HTTP_PORT = 3296;
 const RATE = Number(process.env.ENGINE_RATE ?? 100);
 const CLIENTS = 32;
 
