@@ -42,7 +42,13 @@ interface StepRow {
 
 /** Every workflow version the run may have used (the rolling restart adds chaos-next's). */
 const registry = registryFromEnv({ THROUGHLINE_WORKFLOW_SET: "chaos-next" });
-const AFTER_TERMINAL_ALLOWED = new Set(["intake_replayed", "intake_conflict"]);
+/**
+ * Events that record a caller knocking after the end, not a change: a replayed or conflicting
+ * intake, and an acknowledgment refused because its wait was already answered — the carrier's
+ * callback may arrive twice (a dead worker's owed callback is sent again by another worker's
+ * backstop, server/providers/owed-callbacks.ts), and the second is refused and kept on record.
+ */
+const AFTER_TERMINAL_ALLOWED = new Set(["intake_replayed", "intake_conflict", "acknowledgment_refused"]);
 
 class Tally {
   readonly checks: Check[] = [];
