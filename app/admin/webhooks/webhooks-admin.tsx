@@ -8,6 +8,7 @@ import { QueryBody } from "../../_components/query-body";
 import { ReasonDialog } from "../../_components/reason-dialog";
 import { Time } from "../../_components/time";
 import { Empty, PageHeader, Panel, PlainTable } from "../../_components/ui";
+import { WorkflowTypesFieldset } from "../../_components/workflow-types-fieldset";
 import type { RouterOutputs } from "../../_lib/router-types";
 import { useTRPC } from "../../_lib/trpc";
 import { DeliveryLog } from "./delivery-log";
@@ -123,7 +124,6 @@ export function WebhooksAdmin() {
 
 function RegisterEndpoint({ onCreated }: { onCreated: () => void }) {
   const trpc = useTRPC();
-  const workflows = useQuery(trpc.workflows.list.queryOptions());
   const [secret, setSecret] = useState<{ url: string; secret: string } | null>(null);
   const register = useMutation(
     trpc.webhooks.register.mutationOptions({
@@ -203,16 +203,7 @@ function RegisterEndpoint({ onCreated }: { onCreated: () => void }) {
             </label>
           ))}
         </fieldset>
-        <fieldset className="space-y-1">
-          <legend className="text-sm font-medium">Workflow types</legend>
-          <p className="text-xs text-zinc-500">None ticked: every type.</p>
-          {workflows.data?.workflows.map((w) => (
-            <label key={w.type} className="flex items-center gap-2 text-sm">
-              <input type="checkbox" name="workflowTypes" value={w.type} />
-              <span className="font-mono text-xs">{w.type}</span>
-            </label>
-          ))}
-        </fieldset>
+        <WorkflowTypesFieldset />
         <div className="flex items-center gap-3 sm:col-span-3">
           <Button type="submit" variant="primary" disabled={register.isPending}>
             {register.isPending ? "Registering…" : "Register endpoint"}
