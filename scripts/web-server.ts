@@ -13,7 +13,7 @@
  * them through Next's route handlers instead (the benchmark's "before").
  */
 
-import http, { type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import http, { type IncomingMessage, type Server } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PEER_ADDRESS_HEADER } from "@/server/auth/request-meta";
@@ -163,21 +163,10 @@ async function frontServices() {
   ]);
   type Built = ReturnType<typeof createServices>;
   let services: Built | undefined;
-  let producerStarted: Promise<void> | undefined;
-  const front = apiFront(() => services!);
-  const serve = async (req: IncomingMessage, res: ServerResponse) => {
+  const serve = apiFront(() => {
     services ??= createServices(databaseFromEnv());
-    // The job producer starts on a pooled connection. Started lazily inside the first
-    // transactions that write a job, a burst of pool-size requests (callbacks, each its own
-    // transaction) held every connection while waiting for it: the pool deadlocked. So the
-    // first requests wait for it here, before any transaction; a start that fails (database
-    // down) is tried again by the next request, whose route() answers 503 meanwhile.
-    producerStarted ??= services.runs.start().catch(() => {
-      producerStarted = undefined;
-    });
-    await producerStarted;
-    return front(req, res);
-  };
+    return services;
+  });
   return {
     serve,
     close: async () => {

@@ -9,13 +9,6 @@ const globalForServices = globalThis as unknown as { throughlineServices?: Servi
  * live hub. Route handlers and the server caller read it; nothing under server/ does.
  */
 export function processServices(): Services {
-  if (!globalForServices.throughlineServices) {
-    const services = createServices(databaseFromEnv());
-    // The job producer at once, on an idle pool: started inside the first transactions that
-    // write a job, a burst of them held every connection while it waited for one (deadlock).
-    // A failed start (database down) is retried by the first write.
-    services.runs.start().catch(() => {});
-    globalForServices.throughlineServices = services;
-  }
+  globalForServices.throughlineServices ??= createServices(databaseFromEnv());
   return globalForServices.throughlineServices;
 }

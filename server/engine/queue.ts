@@ -1,4 +1,5 @@
 import { type Db as BossDb, type JobInsert, PgBoss, type Queue } from "pg-boss";
+import postgres from "postgres";
 import type { Db } from "@/db/client";
 import type { SqlQueryable, Tx } from "@/db/transaction";
 
@@ -123,14 +124,20 @@ export function sqlExecutor(sql: SqlQueryable): BossDb {
 }
 
 /**
- * A pg-boss instance that only writes jobs: no maintenance, no schema changes, no pool of
- * its own. pg-boss must be started before `insert` (it reads queue settings into a cache),
- * which needs the schema and queues from `ensureQueues`; a missing schema is installed on
- * first use so a fresh test database works without the launcher.
+ * A pg-boss instance that only writes jobs: no maintenance, no schema changes. pg-boss must be
+ * started before `insert` (it reads queue settings into a cache), which needs the schema and
+ * queues from `ensureQueues`; a missing schema is installed on first use so a fresh test
+ * database works without the launcher.
+ *
+ * Its own statements (the start, the queue cache) run on `own`, a connection of its own when
+ * the URL is known — never the pool: the first start happens inside the transactions that write
+ * the first jobs, and with every pooled connection held by one of them a start that needs the
+ * pool waits forever (a burst of pool-size callbacks on a fresh web deadlocked). Jobs themselves
+ * are written through the caller's transaction.
  */
-export async function startProducer(db: Db, url?: string): Promise<PgBoss> {
+export async function startProducer(db: Db, url?: string, own: BossDb = poolExecutor(db)): Promise<PgBoss> {
   const boss = new PgBoss({
-    db: poolExecutor(db),
+    db: own,
     schema: PGBOSS_SCHEMA,
     migrate: false,
     supervise: false,
@@ -147,7 +154,7 @@ export async function startProducer(db: Db, url?: string): Promise<PgBoss> {
   }
   if (!url) throw new Error(`pg-boss queue ${RUN_QUEUE} does not exist: run ensureQueues(url) first.`);
   await ensureQueues(url);
-  return startProducer(db);
+  return startProducer(db, undefined, own);
 }
 
 /**
@@ -157,6 +164,7 @@ export async function startProducer(db: Db, url?: string): Promise<PgBoss> {
  */
 export class JobProducer {
   private producer: Promise<PgBoss> | undefined;
+  private ownSql: postgres.Sql | undefined;
 
   constructor(private readonly options: { db: Db; url?: string }) {}
 
@@ -174,15 +182,30 @@ export class JobProducer {
     const producer = this.producer;
     this.producer = undefined;
     await producer?.then((boss) => boss.stop({ graceful: false, close: false })).catch(() => {});
+    const own = this.ownSql;
+    this.ownSql = undefined;
+    await own?.end({ timeout: 5 });
   }
 
   private boss(): Promise<PgBoss> {
     // A failed start (database down) is tried again by the next write, not kept.
-    this.producer ??= startProducer(this.options.db, this.options.url).catch((error: unknown) => {
+    this.producer ??= startProducer(this.options.db, this.options.url, this.own()).catch((error: unknown) => {
       this.producer = undefined;
       throw error;
     });
     return this.producer;
+  }
+
+  /** The producer's own connection (see startProducer); the pool only when no URL was given. */
+  private own(): BossDb {
+    if (!this.options.url) return poolExecutor(this.options.db);
+    this.ownSql ??= postgres(this.options.url, {
+      max: 1,
+      idle_timeout: 30,
+      onnotice: () => {},
+      connection: { application_name: "throughline-job-producer" },
+    });
+    return sqlExecutor(this.ownSql);
   }
 }
 
