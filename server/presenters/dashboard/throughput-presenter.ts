@@ -13,8 +13,9 @@ export interface ThroughputPoint {
 }
 
 /**
- * Per minute over the last hour: operations accepted (from the UUIDv7 ids, an index-only
- * scan of the primary key), completed and failed (completion index). `jobs` stays 0 here:
+ * Per minute over the last hour, real operations only: accepted (from the UUIDv7 ids, an
+ * index-only scan of the primary key, less the synthetic ones from the partial index
+ * operations_synthetic_idx, also index-only), completed and failed (completion index). `jobs` stays 0 here:
  * the run jobs done come from the queue (QueueDepthPresenter) and are filled in beside them.
  */
 export class ThroughputPresenter {
@@ -28,8 +29,12 @@ export class ThroughputPresenter {
     const [accepted, finished] = await Promise.all([
       sql<{ b: number; n: number }[]>`
         select ((('x' || substr(replace(id::text, '-', ''), 1, 12))::bit(48)::bigint - ${start}) / ${MINUTE})::int as b,
-          count(*)::int as n
-        from operations where id >= ${floorId}::uuid
+          sum(n)::int as n
+        from (
+          select id, 1 as n from operations where id >= ${floorId}::uuid
+          union all
+          select id, -1 from operations where synthetic and id >= ${floorId}::uuid
+        ) a
         group by 1`,
       sql<{ b: number; status: OperationStatus; n: number }[]>`
         select floor(extract(epoch from completed_at - ${startIso}::timestamptz) / 60)::int as b, status, count(*)::int as n
