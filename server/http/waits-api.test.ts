@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "@/server/auth/api-keys";
 import { bulkWork } from "@/server/bulk/work";
 import type { Services } from "@/server/services";
+import { createCallbackToken, verifyCallbackToken } from "@/server/waits/callback-token";
 import { waitsWork } from "@/server/waits/work";
 import { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
@@ -84,6 +85,8 @@ describe("POST /api/v1/callbacks/{token}", () => {
       await post(callback.url, { status: "succeeded", payload: { pickupRef: "PU-1" } }),
     );
     expect(again).toMatchObject({ status: 200, replayed: "true", json: { replayed: true } });
+    // The first result, answered again from the wait's row.
+    expect(again.json.wait).toEqual(first.json.wait);
     const other = await read(
       await post(callback.url, { status: "succeeded", payload: { pickupRef: "PU-2" } }),
     );
@@ -104,6 +107,38 @@ describe("POST /api/v1/callbacks/{token}", () => {
       "<script>",
     );
     expect(unknown.status).toBe(404);
+  });
+
+  it("answers a forged, truncated or other operation's token exactly like an unknown one, changing nothing", async () => {
+    const a = await waiting();
+    const b = await waiting();
+    const secret = process.env.THROUGHLINE_SECRET!;
+    const binding = verifyCallbackToken(secret, a.callback.token)!;
+    const ack = { status: "succeeded", payload: { pickupRef: "PU-5" } };
+    const answer = async (token: string) => {
+      const res = await api.callback(new Request(`http://x/api/v1/callbacks/${token}`, body(ack)), token);
+      return { status: res.status, headers: [...res.headers.entries()], text: await res.text() };
+    };
+    const unknown = await answer(createCallbackToken(secret, { ...binding, waitId: crypto.randomUUID() }));
+    expect(unknown.status).toBe(404);
+    const tokens = {
+      forged: createCallbackToken("another-secret", binding),
+      truncated: a.callback.token.slice(0, -1),
+      headless: a.callback.token.slice(1),
+      otherOperation: createCallbackToken(secret, { ...binding, operationId: b.id }),
+      otherStep: createCallbackToken(secret, { ...binding, step: "finish" }),
+      bOwnSignatureOnA: `${a.callback.token.split(".")[0]}.${b.callback.token.split(".")[1]}`,
+    };
+    for (const [name, token] of Object.entries(tokens)) {
+      expect({ name, ...(await answer(token)) }).toEqual({ name, ...unknown });
+    }
+    const rows = await t.db.$client`
+      select state from waits where id in (${a.callback.waitId}, ${b.callback.waitId})`;
+    expect(rows.map((r) => r.state)).toEqual(["waiting", "waiting"]);
+    expect((await h.events(a.id)).some((e) => e.type === "acknowledgment_refused")).toBe(false);
+    // Positive control: the genuine token is answered.
+    expect((await answer(a.callback.token)).status).toBe(200);
+    await h.waitFor(a.id, ["completed"]);
   });
 
   it("refuses 410 a heartbeat for a wait that declared none", async () => {

@@ -122,9 +122,10 @@ export async function finishWait(
   };
   const token = await commitState(tx.sql, commit);
   if (!token) return null;
+  // `record.now`, not the database's: the first answer reports it, and a repeat reads it back.
   await tx.sql`update waits set state = ${record.state}, outcome = ${record.outcome},
       payload = ${JSON.stringify(record.payload ?? null)}::jsonb, payload_hash = ${record.payloadHash},
-      completed_by = ${record.by}, completed_at = now(), updated_at = now()
+      completed_by = ${record.by}, completed_at = ${record.now.toISOString()}::timestamptz, updated_at = now()
     where id = ${wait.id} and state = 'waiting'`;
   const jobs: RunJob[] = [];
   if (plan.retryAt) jobs.push({ data: { operationId: op.id, reason: "retry" }, startAfter: plan.retryAt });

@@ -65,6 +65,9 @@ describe("an operator cancels while a step waits", () => {
       type: "gone",
       reason: "finished",
     });
+    // Refused, and kept on the operation's timeline.
+    const refused = (await h.events(id)).filter((e) => e.type === "acknowledgment_refused");
+    expect(refused.map((e) => e.data)).toEqual([expect.objectContaining({ reason: "finished" })]);
   });
 
   it("a waiting step with an undo of its own blocks for a person (what the other system holds is unknown)", async () => {

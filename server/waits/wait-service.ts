@@ -132,6 +132,7 @@ export class WaitService {
       await recordRefusal(tx, wait, who.actor, { reason: refused, by: who.by, outcome });
       return { type: "gone", reason: refused, wait: view(wait) };
     }
+    const now = this.now();
     const plan = await finishWait(
       tx,
       this.deps.runs,
@@ -147,7 +148,7 @@ export class WaitService {
         payloadHash: hash,
         by: who.by,
         actor: who.actor,
-        now: this.now(),
+        now,
         event: { type: "acknowledged", step: wait.step, data: { waitId: wait.id, outcome, by: who.by } },
       },
     );
@@ -158,7 +159,7 @@ export class WaitService {
     return {
       type: "accepted",
       replayed: false,
-      wait: { ...view(wait), state: "completed", outcome, completedAt: this.now().toISOString() },
+      wait: { ...view(wait), state: "completed", outcome, completedAt: now.toISOString() },
     };
   }
 
