@@ -65,7 +65,7 @@ export const webhooksRouter = router({
       const result = await ctx.services.webhooks.redeliver(input, changedBy(ctx));
       switch (result.type) {
         case "redelivered":
-          return { deliveryId: result.deliveryId };
+          return { deliveryId: result.deliveryId, parked: result.parked };
         case "pending":
           throw domainError(
             "invalid_state",

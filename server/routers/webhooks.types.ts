@@ -83,4 +83,8 @@ export const ZDeliveriesResponseSchema = z.object({
 });
 
 export const ZRedeliverRequestSchema = z.strictObject({ deliveryId: ZDeliveryId, reason: ZReason });
-export const ZRedeliverResponseSchema = z.object({ deliveryId: z.number().int() });
+export const ZRedeliverResponseSchema = z.object({
+  deliveryId: z.number().int(),
+  /** The endpoint is disabled: the delivery waits until it is re-enabled. */
+  parked: z.boolean(),
+});

@@ -7,6 +7,7 @@ import { evaluateAlerts } from "@/server/alerts/evaluate";
 import { auditActorOf, NO_REQUEST } from "@/server/audit/write";
 import type { WebhookEventType, WebhookFormat } from "@/server/domain/webhook-events";
 import type { CompanionContext } from "@/server/engine/worker";
+import { WebhookDeliveriesPresenter } from "@/server/presenters/webhooks/webhooks-presenter";
 import { registryFromEnv } from "@/server/workflows";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { eventually } from "@/test/eventually";
@@ -30,6 +31,8 @@ let base: string;
 let received: Received[] = [];
 /** Per path, the status to answer the n-th request (0-based) with a given body; default 200. */
 const answers = new Map<string, (n: number, body: string) => number>();
+/** Per path, what the answer waits for (the request is in `received` as soon as it is read). */
+const holds = new Map<string, Promise<void>>();
 const registry = registryFromEnv();
 let endpoints: WebhookEndpointService;
 const by = { actor: auditActorOf(TEST_ADMIN), request: NO_REQUEST };
@@ -49,9 +52,11 @@ beforeAll(async () => {
       const n = received.filter((r) => r.path === path).length;
       const status = answers.get(path)?.(n, body) ?? 200;
       received.push({ path, headers: req.headers, body, status });
-      res
-        .writeHead(status, { "content-type": "text/plain" })
-        .end(status < 300 ? "thanks" : "receiver is down");
+      void (holds.get(path) ?? Promise.resolve()).then(() =>
+        res
+          .writeHead(status, { "content-type": "text/plain" })
+          .end(status < 300 ? "thanks" : "receiver is down"),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -66,6 +71,7 @@ afterAll(async () => {
 // Each test has its own endpoint: earlier ones must not be fanned this test's events.
 beforeEach(async () => {
   received = [];
+  holds.clear();
   await t.db.$client`update webhook_endpoints set enabled = false`;
   await t.db.$client`delete from webhook_deliveries`;
 });
@@ -344,7 +350,7 @@ describe("deliverWebhooks", () => {
       type: "invalid",
     });
     const r = await endpoints.redeliver({ deliveryId: Number(d!.id), reason: "The partner lost it" }, by);
-    expect(r).toMatchObject({ type: "redelivered" });
+    expect(r).toMatchObject({ type: "redelivered", parked: false });
     if (r.type !== "redelivered") return;
     expect(
       await endpoints.redeliver({ deliveryId: r.deliveryId, reason: "The partner lost it" }, by),
@@ -379,6 +385,77 @@ describe("deliverWebhooks", () => {
     const ids = received.map((r) => r.headers["webhook-id"]);
     expect(new Set(ids).size).toBe(6);
     expect(ids).toHaveLength(6);
+  });
+});
+
+describe("a disabled endpoint's deliveries", () => {
+  it("parks a redelivery to a disabled endpoint, shown as waiting, sent once it is re-enabled", async () => {
+    const e = await register("/parked-again");
+    await operationThrough(["processing"]);
+    expect(await deliver(soon())).toMatchObject({ delivered: 1 });
+    const [d] = await deliveriesOf(e.id);
+    const set = (enabled: boolean, reason: string) =>
+      endpoints.setEnabled({ endpointId: e.id, enabled, reason }, by);
+    expect(await set(false, "Partner maintenance tonight")).toEqual({ type: "changed" });
+
+    const r = await endpoints.redeliver({ deliveryId: Number(d!.id), reason: "The partner lost it" }, by);
+    expect(r).toMatchObject({ type: "redelivered", parked: true });
+    const log = await new WebhookDeliveriesPresenter(t.db).call({ endpointId: e.id });
+    // Newest first: the redelivery waits for the endpoint (no next try), the first one was delivered.
+    expect(log.deliveries.map((x) => [x.status, x.nextAttemptAt])).toEqual([
+      ["pending", null],
+      ["delivered", expect.any(Date)],
+    ]);
+    expect(await deliver(at(soon(), 86_400_000))).toMatchObject({ claimed: 0 });
+    expect(received).toHaveLength(1);
+
+    expect(await set(true, "Partner is back")).toEqual({ type: "changed" });
+    expect(await deliver(soon())).toMatchObject({ delivered: 1 });
+    expect(received.map((x) => x.headers["webhook-id"])).toEqual([d!.messageId, d!.messageId]);
+  });
+
+  it("parks the tries in flight when their endpoint is disabled, answered or not, and the events behind them", async () => {
+    const e = await register("/held");
+    let release!: () => void;
+    holds.set("/held", new Promise<void>((resolve) => (release = resolve)));
+    const failing = await operationThrough(["processing", "completed"]);
+    const answered = await operationThrough(["processing", "completed"]);
+    // The failing operation's first try answers 500; every other request 200.
+    answers.set("/held", (_, body) =>
+      body.includes(failing) && received.every((r) => !r.body.includes(failing)) ? 500 : 200,
+    );
+    // Both heads are at the receiver, unanswered, when an admin disables the endpoint.
+    const pass = deliver(soon());
+    await eventually(() => expect(received).toHaveLength(2));
+    expect(
+      await endpoints.setEnabled({ endpointId: e.id, enabled: false, reason: "Partner maintenance" }, by),
+    ).toEqual({ type: "changed" });
+    release();
+    expect(await pass).toMatchObject({ claimed: 2, delivered: 1, retried: 1 });
+    // In id order: failing's two events, then answered's.
+    expect((await deliveriesOf(e.id)).map((d) => [d.status, d.attempts, d.nextAttemptAt])).toEqual([
+      ["pending", 1, "infinity"],
+      ["pending", 0, "infinity"],
+      ["delivered", 1, expect.not.stringMatching(/infinity/)],
+      ["pending", 0, "infinity"],
+    ]);
+    expect(await deliver(at(soon(), 86_400_000))).toMatchObject({ claimed: 0 });
+
+    // Re-enabled: everything leaves, each operation's events in their order.
+    holds.delete("/held");
+    await endpoints.setEnabled({ endpointId: e.id, enabled: true, reason: "Partner is back" }, by);
+    for (let i = 0; i < 5 && (await deliver(soon())).claimed > 0; i++);
+    expect((await deliveriesOf(e.id)).map((d) => d.status)).toEqual(Array(4).fill("delivered"));
+    const of = (op: string) => received.filter((r) => r.body.includes(op)).map(typeAndStatus);
+    expect(of(failing)).toEqual([
+      "operation.status_changed:processing",
+      "operation.status_changed:processing",
+      "operation.status_changed:completed",
+    ]);
+    expect(of(answered)).toEqual([
+      "operation.status_changed:processing",
+      "operation.status_changed:completed",
+    ]);
   });
 });
 

@@ -231,14 +231,22 @@ async function settle(
     const attempt = d.attempts + 1;
     const status = answer.ok ? "delivered" : attempt >= policy.maxAttempts ? "dead" : "pending";
     const next = new Date(at.getTime() + backoffMs(attempt, policy, random, answer.retryAfterMs));
-    const [row] = await tx.sql<{ id: number }[]>`
-      update webhook_deliveries set status = ${status}, attempts = ${attempt}, lease_until = null,
-        next_attempt_at = ${status === "pending" ? next.toISOString() : at.toISOString()}::timestamptz,
+    // The endpoint's state as of now, held (KEY SHARE) until this commits: an admin disabling or
+    // re-enabling it (FOR UPDATE, WebhookEndpointService.setEnabled) waits for this settle, or this
+    // waits for that change and reads its outcome. A try that was in flight when its endpoint was
+    // disabled is parked with the rest, not rescheduled, and its followers stay parked.
+    const [row] = await tx.sql<{ id: number; enabled: boolean }[]>`
+      with e as (select enabled from webhook_endpoints where id = ${d.endpointId} for key share)
+      update webhook_deliveries d set status = ${status}, attempts = ${attempt}, lease_until = null,
+        next_attempt_at = case when ${status}::text = 'pending' and not e.enabled
+          then 'infinity'::timestamptz
+          else ${status === "pending" ? next.toISOString() : at.toISOString()}::timestamptz end,
         delivered_at = ${answer.ok ? at.toISOString() : null}::timestamptz
-      where id = ${d.id} and status = 'pending' and lease_until = ${leaseUntil.toISOString()}::timestamptz
-      returning id`;
+      from e
+      where d.id = ${d.id} and d.status = 'pending' and d.lease_until = ${leaseUntil.toISOString()}::timestamptz
+      returning d.id, e.enabled`;
     if (!row) return null;
-    await moveFollowers(tx, d, status === "pending" ? next : at, status === "pending");
+    if (row.enabled) await moveFollowers(tx, d, status === "pending" ? next : at, status === "pending");
     await tx.sql`insert into webhook_attempts (delivery_id, attempt, status_code, latency_ms, response_excerpt, error, at)
       values (${d.id}, ${attempt}, ${answer.statusCode}, ${answer.latencyMs}, ${answer.excerpt}, ${answer.error},
         ${at.toISOString()}::timestamptz)`;
@@ -247,8 +255,10 @@ async function settle(
         where id = ${d.endpointId} and consecutive_failures <> 0`;
       return { status, disabled: false };
     }
+    // NO KEY UPDATE, not UPDATE: it must not wait for the KEY SHARE other settles of this
+    // endpoint hold (each would wait for the other's); it still serialises the failure counts.
     const [endpoint] = await tx.sql<{ failures: number; wasEnabled: boolean }[]>`
-      with before as (select enabled from webhook_endpoints where id = ${d.endpointId} for update)
+      with before as (select enabled from webhook_endpoints where id = ${d.endpointId} for no key update)
       update webhook_endpoints e set consecutive_failures = e.consecutive_failures + 1, updated_at = ${at.toISOString()}::timestamptz
       from before where e.id = ${d.endpointId}
       returning e.consecutive_failures as failures, before.enabled as "wasEnabled"`;

@@ -41,7 +41,8 @@ export type SetEnabledResult =
   | { type: "invalid"; field: "reason"; message: string };
 
 export type RedeliverResult =
-  | { type: "redelivered"; deliveryId: number }
+  /** `parked`: the endpoint is disabled; it leaves once an admin re-enables it. */
+  | { type: "redelivered"; deliveryId: number; parked: boolean }
   | { type: "not_found" }
   /** The delivery is still pending: it will be tried without being asked. */
   | { type: "pending" }
@@ -155,7 +156,8 @@ export class WebhookEndpointService {
 
   /**
    * Sends a delivered or dead delivery again: a new delivery of the same event (same webhook-id,
-   * so a receiver that has it can tell) to the same endpoint, behind that operation's later events.
+   * so a receiver that has it can tell) to the same endpoint, behind that operation's later events;
+   * parked while the endpoint is disabled.
    */
   async redeliver(input: { deliveryId: number; reason: string }, by: ChangedBy): Promise<RedeliverResult> {
     const problem = reasonProblem(input.reason);
@@ -176,9 +178,16 @@ export class WebhookEndpointService {
         from webhook_deliveries d join webhook_outbox o on o.id = d.outbox_id where d.id = ${input.deliveryId}`;
       if (!d) return { type: "not_found" as const };
       if (d.status === "pending") return { type: "pending" as const };
-      const [created] = await tx.sql<{ id: number }[]>`
-        insert into webhook_deliveries (outbox_id, endpoint_id, operation_id)
-        values (${d.outboxId}, ${d.endpointId}, ${d.operationId}) returning id`;
+      // To a disabled endpoint it is parked like the deliveries already waiting there (due when
+      // the endpoint is re-enabled), not left due for a deliverer that skips it. KEY SHARE: a
+      // concurrent re-enabling (FOR UPDATE in setEnabled) either comes first, and this is due at
+      // once, or waits for this insert and then makes it due with the others.
+      const [created] = await tx.sql<{ id: number; parked: boolean }[]>`
+        with e as (select id, enabled from webhook_endpoints where id = ${d.endpointId} for key share)
+        insert into webhook_deliveries (outbox_id, endpoint_id, operation_id, next_attempt_at)
+        select ${d.outboxId}, e.id, ${d.operationId}, case when e.enabled then now() else 'infinity'::timestamptz end
+        from e
+        returning id, next_attempt_at = 'infinity' as parked`;
       await appendAudit(tx, {
         actor: by.actor,
         action: "webhook_redelivered",
@@ -193,7 +202,7 @@ export class WebhookEndpointService {
           messageId: d.messageId,
         },
       });
-      return { type: "redelivered" as const, deliveryId: Number(created!.id) };
+      return { type: "redelivered" as const, deliveryId: Number(created!.id), parked: created!.parked };
     });
   }
 }
