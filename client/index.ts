@@ -88,14 +88,22 @@ export function createThroughlineClient(options: ThroughlineClientOptions) {
     /** The underlying openapi-fetch client, typed by the document, for anything not wrapped below. */
     api,
 
-    /** POST /api/v1/operations. Send an idempotency key whenever the call may be repeated. */
+    /**
+     * POST /api/v1/operations. Send an idempotency key whenever the call may be repeated, and the
+     * caller's W3C `traceparent` to make the operation part of its trace (`operation.traceId`).
+     */
     async startOperation(
       body: StartOperationRequest,
-      { idempotencyKey }: { idempotencyKey?: string } = {},
+      { idempotencyKey, traceparent }: { idempotencyKey?: string; traceparent?: string } = {},
     ): Promise<StartedOperation> {
       const { data, error, response } = await api.POST("/api/v1/operations", {
         body,
-        params: { header: idempotencyKey === undefined ? {} : { "Idempotency-Key": idempotencyKey } },
+        params: {
+          header: {
+            ...(idempotencyKey === undefined ? {} : { "Idempotency-Key": idempotencyKey }),
+            ...(traceparent === undefined ? {} : { traceparent }),
+          },
+        },
       });
       if (!data) throw new ThroughlineApiError(response, error);
       return {

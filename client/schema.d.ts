@@ -154,6 +154,8 @@ export interface paths {
         header?: {
           /** @description Same key + same request → the same operation; same key + different request → 422. Kept 24 h or more. "Same request" means the same type, subject and reference and the same input *after validation*: key order, defaults sent explicitly (e.g. `currency: "EUR"`) and fields the workflow's schema ignores do not count; any other difference in a value does. */
           "Idempotency-Key"?: string;
+          /** @description W3C Trace Context (`version-traceid-parentid-flags`): the operation joins the caller's trace — its `traceId` is this trace id, and its intake span (and every step after it) a child of this parent when Throughline exports traces. Missing or malformed: a new trace. `tracestate` is not kept. */
+          traceparent?: string;
         };
         path?: never;
         cookie?: never;

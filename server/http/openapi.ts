@@ -90,6 +90,16 @@ export function openApiDocument() {
                     'key order, defaults sent explicitly (e.g. `currency: "EUR"`) and fields the workflow\'s schema ignores do not count; ' +
                     "any other difference in a value does.",
                 }),
+              traceparent: z
+                .string()
+                .optional()
+                .meta({
+                  description:
+                    "W3C Trace Context (`version-traceid-parentid-flags`): the operation joins the caller's trace — its " +
+                    "`traceId` is this trace id, and its intake span (and every step after it) a child of this parent when " +
+                    "Throughline exports traces. Missing or malformed: a new trace. `tracestate` is not kept.",
+                  example: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                }),
             }),
           },
           requestBody: { content: { "application/json": { schema: ZStartOperationRequestSchema } } },

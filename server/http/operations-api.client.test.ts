@@ -126,6 +126,20 @@ describe("the public API through the typed client", () => {
     expect(done.completedAt).not.toBeNull();
   });
 
+  it("joins the caller's trace: the traceparent the document names becomes the operation's traceId", async () => {
+    const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const started = await client.startOperation(noop("c-trace"), {
+      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+    });
+    expect(started.operation.traceId).toBe(traceId);
+    expect((await client.getOperation(started.operation.id)).traceId).toBe(traceId);
+    // Malformed: a trace of its own, the request still accepted.
+    const own = await client.startOperation(noop("c-trace-bad"), { traceparent: `00-${traceId}-zz-01` });
+    expect(own.status).toBe(202);
+    expect(own.operation.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(own.operation.traceId).not.toBe(traceId);
+  });
+
   it("lists newest first and pages with the cursor", async () => {
     for (const ref of ["p-0", "p-1", "p-2"])
       await client.startOperation({ ...noop(ref), subject: "pager@x.test" });
