@@ -1,8 +1,8 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { useMe } from "../_lib/me";
 import { useTRPC } from "../_lib/trpc";
 
 const ADMIN_LINKS = [
@@ -14,11 +14,11 @@ const ADMIN_LINKS = [
 
 /** Who is signed in, the Audit page for staff, admin pages for admins, and sign-out. */
 export function UserMenu() {
-  const trpc = useTRPC();
-  const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
+  const _trpc = useTRPC();
+  const me = useMe();
   const [signingOut, setSigningOut] = useState(false);
-  if (!me.data?.signedIn) return null;
-  const { user } = me.data;
+  if (!me?.signedIn) return null;
+  const { user } = me;
 
   async function signOut() {
     setSigningOut(true);

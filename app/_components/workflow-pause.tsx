@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { useMe } from "../_lib/me";
 import { useTRPC } from "../_lib/trpc";
 import { Button } from "./forms";
 import { ReasonDialog } from "./reason-dialog";
@@ -15,7 +16,7 @@ export function WorkflowPause({ workflowType }: { workflowType: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const pauses = useQuery({ ...trpc.actions.pauses.queryOptions(), refetchInterval: 10_000 });
-  const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
+  const me = useMe();
   const [dialog, setDialog] = useState<"pause" | "resume" | null>(null);
   const [intake, setIntake] = useState<"queue" | "reject">("queue");
   const onSuccess = () => {
@@ -26,7 +27,7 @@ export function WorkflowPause({ workflowType }: { workflowType: string }) {
   const resume = useMutation(trpc.actions.resumeWorkflow.mutationOptions({ onSuccess }));
 
   const paused = pauses.data?.pauses.find((p) => p.workflowType === workflowType);
-  const canAct = me.data?.signedIn && me.data.user.role !== "support";
+  const canAct = me?.signedIn && me.user.role !== "support";
   return (
     <div
       className={`flex flex-wrap items-center justify-between gap-3 rounded-lg border px-4 py-3 text-sm ${

@@ -9,6 +9,7 @@ import { BLOCK_KINDS, OPERATION_STATUSES, type OperationStatus } from "@/server/
 import { Button, errorText, Field, inputClass } from "../_components/forms";
 import { Select, WorkflowTypeSelect } from "../_components/select";
 import { ErrorNote, PageHeader, Panel } from "../_components/ui";
+import { useMe } from "../_lib/me";
 import { useTRPC } from "../_lib/trpc";
 import { BlockedByNote, SearchTextNote } from "./bulk-filter-notes";
 
@@ -30,7 +31,7 @@ export function BulkForm() {
   const queryClient = useQueryClient();
   const params = useSearchParams();
   const workflows = useQuery(trpc.workflows.list.queryOptions());
-  const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
+  const me = useMe();
   const [type, setType] = useState(params.get("type") ?? "");
   const [action, setAction] = useState<BulkActionKind>(
     ACTIONS.find((a) => a.value === params.get("action"))?.value ?? "resume",
@@ -65,7 +66,7 @@ export function BulkForm() {
   const steps = workflows.data?.workflows.find((w) => w.type === type)?.steps ?? [];
   const stepOptions = steps.map((s) => ({ value: s.name, label: `${s.title} (${s.name})` }));
   const needsStep = ACTIONS.find((a) => a.value === action)?.needsStep ?? false;
-  const canAct = me.data?.signedIn && me.data.user.role !== "support";
+  const canAct = me?.signedIn && me.user.role !== "support";
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -99,7 +100,7 @@ export function BulkForm() {
     });
   }
 
-  if (me.data && !canAct) {
+  if (me && !canAct) {
     return <ErrorNote>Bulk actions are for operators and admins.</ErrorNote>;
   }
   const initialStatuses = params.getAll("status");

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { BellRing } from "lucide-react";
 import Link from "next/link";
 import { useEffect } from "react";
+import { useHydrated } from "../../_lib/hydrated";
 import { useTRPC } from "../../_lib/trpc";
 import { AlertListItem } from "../../alerts/alert-ui";
 import { IconTitle, Panel } from "../ui";
@@ -24,7 +25,8 @@ export function AlertsPanel({ refreshedAt }: { refreshedAt: Date | string }) {
     void stamp;
     void refetch();
   }, [stamp, refetch]);
-  const d = query.data;
+  // The nav's count reads the same query and may hold it before this panel hydrates (useHydrated).
+  const d = useHydrated() ? query.data : undefined;
   const open = d?.open ?? [];
   return (
     <Panel

@@ -1,9 +1,10 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button, inputClass } from "../../_components/forms";
 import { ReasonDialog } from "../../_components/reason-dialog";
+import { useMe } from "../../_lib/me";
 import { useTRPC } from "../../_lib/trpc";
 
 const SILENCE_FOR = [
@@ -17,7 +18,7 @@ const SILENCE_FOR = [
 export function AlertActions({ alertId, state }: { alertId: string; state: "firing" | "acknowledged" }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
+  const me = useMe();
   const [open, setOpen] = useState<"acknowledge" | "silence" | null>(null);
   const [hours, setHours] = useState(4);
   const onSuccess = async () => {
@@ -26,7 +27,7 @@ export function AlertActions({ alertId, state }: { alertId: string; state: "firi
   };
   const acknowledge = useMutation(trpc.alerts.acknowledge.mutationOptions({ onSuccess }));
   const silence = useMutation(trpc.alerts.silence.mutationOptions({ onSuccess }));
-  if (!me.data?.signedIn || me.data.user.role === "support") return null;
+  if (!me?.signedIn || me.user.role === "support") return null;
   return (
     <div className="flex flex-wrap gap-2">
       {state === "firing" && (

@@ -7,6 +7,7 @@ import { Button } from "../../_components/forms";
 import { ReasonDialog } from "../../_components/reason-dialog";
 import { Time } from "../../_components/time";
 import { Breadcrumb, ErrorNote, PageHeader, Panel } from "../../_components/ui";
+import { useMe } from "../../_lib/me";
 import type { RouterOutputs } from "../../_lib/router-types";
 import { useTRPC } from "../../_lib/trpc";
 import { ALERT_RULE_LABELS } from "../alert-ui";
@@ -19,8 +20,8 @@ type RuleType = RouterOutputs["alerts"]["rules"]["types"][number];
 export function AlertRulesView() {
   const trpc = useTRPC();
   const query = useQuery(trpc.alerts.rules.queryOptions());
-  const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
-  const admin = me.data?.signedIn === true && me.data.user.role === "admin";
+  const me = useMe();
+  const admin = me?.signedIn === true && me.user.role === "admin";
   return (
     <div className="space-y-5">
       <div className="space-y-2">

@@ -9,6 +9,7 @@ import { ReasonDialog } from "../../_components/reason-dialog";
 import { StatusBadge } from "../../_components/status-badge";
 import { Time } from "../../_components/time";
 import { ErrorNote, Fact, Panel } from "../../_components/ui";
+import { useMe } from "../../_lib/me";
 import type { RouterOutputs } from "../../_lib/router-types";
 import { useTRPC } from "../../_lib/trpc";
 
@@ -43,7 +44,7 @@ export function BulkProgress({
     refetchInterval: (q) =>
       q.state.data?.status === "running" || q.state.data?.status === "dry_run" ? 1_000 : false,
   });
-  const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
+  const me = useMe();
   const [change, setChange] = useState<"pause" | "resume" | "abort" | null>(null);
   const mutate = useMutation(
     trpc.actions.bulk.change.mutationOptions({
@@ -57,7 +58,7 @@ export function BulkProgress({
   if (bulk.isError) return <ErrorNote>{errorText(bulk.error)}</ErrorNote>;
   const b = bulk.data;
   const done = b.targetCount - b.counts.pending;
-  const canAct = me.data?.signedIn && me.data.user.role !== "support";
+  const canAct = me?.signedIn && me.user.role !== "support";
   return (
     <div className="space-y-5">
       <header className="space-y-1">
