@@ -8,15 +8,9 @@ import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { statusText } from "@/server/workflows/kit/status-text";
 import { redact } from "./redact";
 import { runJobsKept, runJobsOf } from "./run-jobs";
+import { deriveSegments, type Segment } from "./segments";
 import { type DetailStep, detailSteps } from "./steps";
-import {
-  type Attempt,
-  deriveAttempts,
-  deriveSegments,
-  orderedTimeline,
-  type Segment,
-  type TimelineLine,
-} from "./timeline";
+import { type Attempt, deriveAttempts, orderedTimeline, type TimelineLine } from "./timeline";
 import { type DetailWait, detailWaits } from "./waits";
 
 const RELATED_LIMIT = 10;

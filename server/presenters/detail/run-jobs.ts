@@ -2,7 +2,7 @@ import type { Db } from "@/db/client";
 import { RUN_QUEUE } from "@/server/engine/queue";
 import { PGBOSS_JOB, pgBossInstalled } from "@/server/presenters/pgboss-job";
 import { asDate, asDateOrNull } from "@/server/presenters/rows";
-import type { RunJob } from "./timeline";
+import type { KeptRunJob } from "./segments";
 
 /** pg-boss keeps completed run jobs this long (RUN_QUEUE_OPTIONS.deleteAfterSeconds). */
 const JOBS_KEPT_MS = 15 * 60_000;
@@ -17,7 +17,7 @@ export function runJobsKept(completedAt: Date | null, now: Date): boolean {
  * up, which splits "accepted → step started" into queue wait and claim. Read by the job
  * table's (name, created_on) index over the operation's lifetime.
  */
-export async function runJobsOf(sql: Db["$client"], id: string, from: Date, to: Date): Promise<RunJob[]> {
+export async function runJobsOf(sql: Db["$client"], id: string, from: Date, to: Date): Promise<KeptRunJob[]> {
   if (!(await pgBossInstalled(sql))) return [];
   const job = sql(PGBOSS_JOB);
   const rows = await sql<{ reason: string; createdOn: string; startedOn: string | null }[]>`

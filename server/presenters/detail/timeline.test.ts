@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { EventType } from "@/server/domain/events";
-import { deriveAttempts, deriveSegments, type EventRecord, toTimelineEntry } from "./timeline";
+import { deriveSegments } from "./segments";
+import { deriveAttempts, type EventRecord, toTimelineEntry } from "./timeline";
 
 const t0 = Date.parse("2026-01-01T10:00:00Z");
 let nextId = 1;
