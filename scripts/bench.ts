@@ -17,17 +17,21 @@ import { openBenchDatabase } from "./bench/lib";
 import { benchLive } from "./bench/live";
 import { benchOutage } from "./bench/outage";
 import { benchWaits } from "./bench/waits";
+import { benchWebhooks } from "./bench/webhooks";
 import { benchEngine } from "./bench-engine";
 
 answerHelp(`usage: npm run bench
   Every benchmark, printed as one table (figures, not assertions) and written to
   bench/results/<timestamp>.json, on DATABASE_URL or the embedded PostgreSQL in .throughline/bench-pg.
-  BENCH_ONLY=intake,engine,e2e-http,waits,callbacks,live,outage,console  the sections to run
+  BENCH_ONLY=intake,engine,e2e-http,waits,callbacks,webhooks,live,outage,console  the sections to run
   BENCH_SECONDS=N                                     shortens each timed phase
   BENCH_CONSOLE_OPERATIONS=N (1000000), BENCH_CONSOLE_QUERIES=N (200),
   BENCH_CONSOLE_SEARCH_ONLY=1                         console: search only (no build, no browser)
   BENCH_CALLBACK_WAITING=N (100000), BENCH_CALLBACK_RATE=N (100), BENCH_CALLBACK_CLIENTS=N (32)
-                                                      callbacks: waiting operations, steady rate, clients`);
+                                                      callbacks: waiting operations, steady rate, clients
+  BENCH_WEBHOOK_RATE=N (50), BENCH_WEBHOOK_BACKLOG=N (30000), BENCH_WEBHOOK_WORKERS=1,2
+                                                      webhooks: operations/s, backlog events, worker counts
+  BENCH_METRICS_SCRAPES=N (8)                         console: GET /api/metrics scrapes at 1,000,000`);
 
 const only = process.env.BENCH_ONLY?.split(",");
 const wants = (name: string) => !only || only.includes(name);
@@ -86,6 +90,7 @@ try {
   await section("e2e-http", () => benchEndToEndHttp({ url: bench.url, raw: raw() }));
   await section("waits", () => benchWaits({ url: bench.url }));
   await section("callbacks", () => benchCallbacksSection({ url: bench.url }));
+  await section("webhooks", () => benchWebhooks({ url: bench.url }));
   await section("live", () => benchLive({ url: bench.url }));
   // Its own private cluster: it kills and stalls that one, never the shared bench server.
   await section("outage", () => benchOutage());

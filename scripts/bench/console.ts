@@ -10,15 +10,18 @@ import { type Seeded, seedOperations } from "./console-seed";
 import { type BenchFigure, figuresOf } from "./figures";
 import { benchInbox } from "./inbox";
 import { percentile, startWeb, stopWeb } from "./lib";
+import { benchMetricsScrape } from "./metrics-scrape";
 
 /**
  * The console at scale, in `npm run bench` (BENCH_ONLY=console):
  * 1. search latency with 1,000,000 operations (BENCH_CONSOLE_OPERATIONS), per kind of lookup;
  * 2. dashboard: the read model's time, and time to first render in Chromium;
  * 3. live updates: a committed event → the browser's DOM showing it, over 100 events;
- * 4. the operator inbox by cause: grouping and one group's list (scripts/bench/inbox.ts).
+ * 4. the operator inbox by cause: grouping and one group's list (scripts/bench/inbox.ts);
+ * 5. one alert evaluation (scripts/bench/alerts.ts) and a Prometheus scrape of GET /api/metrics
+ *    over HTTP (scripts/bench/metrics-scrape.ts), both over the same operations.
  * The web server runs against the same database (built on first use, like the intake bench).
- * BENCH_CONSOLE_SEARCH_ONLY=1 stops after 1 and 4 (no build, no browser). Each search's time
+ * BENCH_CONSOLE_SEARCH_ONLY=1 stops after 1, 4 and the alert evaluation (no build, no browser). Each search's time
  * includes its bounded total count, read beside the page.
  */
 const TARGET = Number(process.env.BENCH_CONSOLE_OPERATIONS ?? 1_000_000);
@@ -52,6 +55,7 @@ export async function benchConsole(options: { url: string }): Promise<BenchFigur
       ready: () => adminExists(options.url),
     });
     try {
+      await benchMetricsScrape(db, { port: HTTP_PORT, total: seeded.total }, add);
       const browser = await chromium.launch({
         executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
         args: ["--no-sandbox", "--disable-gpu"],

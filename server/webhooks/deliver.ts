@@ -227,9 +227,13 @@ async function settle(
   at: Date,
   random: () => number,
 ): Promise<{ status: "delivered" | "pending" | "dead"; disabled: boolean } | null> {
+  if (answer.ok)
+    return (await settleDelivered(db, d, answer, leaseUntil, at))
+      ? { status: "delivered", disabled: false }
+      : null;
   return transaction(db, async (tx) => {
     const attempt = d.attempts + 1;
-    const status = answer.ok ? "delivered" : attempt >= policy.maxAttempts ? "dead" : "pending";
+    const status = attempt >= policy.maxAttempts ? "dead" : "pending";
     const next = new Date(at.getTime() + backoffMs(attempt, policy, random, answer.retryAfterMs));
     // The endpoint's state as of now, held (KEY SHARE) until this commits: an admin disabling or
     // re-enabling it (FOR UPDATE, WebhookEndpointService.setEnabled) waits for this settle, or this
@@ -240,8 +244,7 @@ async function settle(
       update webhook_deliveries d set status = ${status}, attempts = ${attempt}, lease_until = null,
         next_attempt_at = case when ${status}::text = 'pending' and not e.enabled
           then 'infinity'::timestamptz
-          else ${status === "pending" ? next.toISOString() : at.toISOString()}::timestamptz end,
-        delivered_at = ${answer.ok ? at.toISOString() : null}::timestamptz
+          else ${status === "pending" ? next.toISOString() : at.toISOString()}::timestamptz end
       from e
       where d.id = ${d.id} and d.status = 'pending' and d.lease_until = ${leaseUntil.toISOString()}::timestamptz
       returning d.id, e.enabled`;
@@ -250,11 +253,6 @@ async function settle(
     await tx.sql`insert into webhook_attempts (delivery_id, attempt, status_code, latency_ms, response_excerpt, error, at)
       values (${d.id}, ${attempt}, ${answer.statusCode}, ${answer.latencyMs}, ${answer.excerpt}, ${answer.error},
         ${at.toISOString()}::timestamptz)`;
-    if (answer.ok) {
-      await tx.sql`update webhook_endpoints set consecutive_failures = 0
-        where id = ${d.endpointId} and consecutive_failures <> 0`;
-      return { status, disabled: false };
-    }
     // NO KEY UPDATE, not UPDATE: it must not wait for the KEY SHARE other settles of this
     // endpoint hold (each would wait for the other's); it still serialises the failure counts.
     const [endpoint] = await tx.sql<{ failures: number; wasEnabled: boolean }[]>`
@@ -284,6 +282,49 @@ async function settle(
     }
     return { status, disabled };
   });
+}
+
+/**
+ * `settle` for a 2xx, the common case, in one statement (its own transaction): the delivery
+ * delivered, the operation's next event due now (moveFollowers' settled case, unless the endpoint
+ * is disabled: then they stay parked), the try logged, the endpoint's failure count reset. One
+ * round trip instead of six (BEGIN, four statements, COMMIT): the deliverer's throughput is
+ * mostly these. The same KEY SHARE on the endpoint as `settle`. False when the lease was lost.
+ */
+async function settleDelivered(
+  db: Db,
+  d: Claimed,
+  answer: Answer,
+  leaseUntil: Date,
+  at: Date,
+): Promise<boolean> {
+  const atIso = at.toISOString();
+  const rows = await db.$client<{ id: number }[]>`
+    with e as (select enabled from webhook_endpoints where id = ${d.endpointId} for key share),
+    u as (
+      update webhook_deliveries w set status = 'delivered', attempts = ${d.attempts + 1}, lease_until = null,
+        next_attempt_at = ${atIso}::timestamptz, delivered_at = ${atIso}::timestamptz
+      from e
+      where w.id = ${d.id} and w.status = 'pending' and w.lease_until = ${leaseUntil.toISOString()}::timestamptz
+      returning w.id, e.enabled
+    ),
+    followers as (
+      update webhook_deliveries w set next_attempt_at = ${atIso}::timestamptz
+      from u
+      where u.enabled and w.endpoint_id = ${d.endpointId} and w.operation_id = ${d.operationId}::uuid
+        and w.status = 'pending' and w.id > ${d.id} and w.attempts = 0 and w.next_attempt_at > ${atIso}::timestamptz
+    ),
+    logged as (
+      insert into webhook_attempts (delivery_id, attempt, status_code, latency_ms, response_excerpt, error, at)
+      select u.id, ${d.attempts + 1}, ${answer.statusCode}, ${answer.latencyMs}, ${answer.excerpt}, null,
+        ${atIso}::timestamptz from u
+    ),
+    reset as (
+      update webhook_endpoints set consecutive_failures = 0
+      where id = ${d.endpointId} and consecutive_failures <> 0 and exists (select 1 from u)
+    )
+    select id from u`;
+  return rows.length > 0;
 }
 
 /**
