@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Providers } from "@/server/providers";
 import { NeedsPersonError, PermanentError } from "@/server/workflows/kit/errors";
-import { PROVIDER_RETRY, QUICK_RETRY } from "./kit/policies";
+import { PROVIDER_RETRY, PROVIDER_TIMEOUT_MS, QUICK_RETRY } from "./kit/policies";
 import { defineWorkflow, type PreconditionResult } from "./kit/types";
 
 /**
@@ -10,7 +10,6 @@ import { defineWorkflow, type PreconditionResult } from "./kit/types";
  * until a compliance officer approves or rejects the review (the operator actions `approve` /
  * `reject`, server/actions/perform.ts); a rejection fails it and deletes the documents.
  */
-const PROVIDER_TIMEOUT_MS = 10_000;
 const DOCUMENT_KINDS = ["passport", "id_card", "driving_licence", "proof_of_address", "selfie"] as const;
 
 const input = z.object({

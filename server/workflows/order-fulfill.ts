@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Providers } from "@/server/providers";
-import { PROVIDER_RETRY } from "./kit/policies";
+import { cardCharge } from "./card-charge";
+import { PROVIDER_RETRY, PROVIDER_TIMEOUT_MS } from "./kit/policies";
 import { defineWorkflow, type PreconditionResult } from "./kit/types";
 import {
   addressConfirmed,
@@ -15,7 +16,6 @@ import {
  * declined card, an order cancelled by the shop meanwhile) releases the stock and refunds
  * the charge, latest first. Each step re-reads the shop's order book before acting.
  */
-const PROVIDER_TIMEOUT_MS = 10_000;
 /** Out of stock this long, the automatic re-checks stop and a person takes the order over. */
 const STOCK_HAND_OVER_MS = 4 * 60 * 60_000;
 /** No pickup confirmation this long after booking: a person calls the carrier. */
@@ -186,33 +186,11 @@ export const orderFulfill = defineWorkflow({
           return open.ok ? addressConfirmed(providers, input, endUserAnswer) : open;
         },
       },
-      effect: {
-        description: "Charges the customer's card for the order total.",
-        run: ({ input, idempotencyKey, signal, providers }) =>
-          providers.payments.charge({
-            orderId: input.orderId,
-            customerEmail: input.customerEmail,
-            amountCents: input.amountCents,
-            currency: input.currency,
-            idempotencyKey,
-            signal,
-          }),
-      },
-      compensation: {
-        description: "Refunds the charge in full.",
-        run: async ({ output, idempotencyKey, signal, providers }) => {
-          const { chargeId } = output as { chargeId: string };
-          await providers.payments.refund({ chargeId, idempotencyKey, signal });
-        },
-      },
-      retry: PROVIDER_RETRY,
-      timeoutMs: PROVIDER_TIMEOUT_MS,
-      unknownOutcomeText:
-        "The payment provider may have charged the card; resuming repeats the request with the same idempotency key, which does not charge twice.",
-      errors: {
-        transient: "The payment service is unavailable or its answer was lost.",
-        permanent: "The card was declined.",
-      },
+      ...cardCharge<Input>({
+        charges: "Charges the customer's card for the order total.",
+        refunds: "Refunds the charge in full.",
+        chargeId: (input) => input.orderId,
+      }),
     },
     {
       name: "create_shipment",

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { PROVIDER_RETRY } from "./kit/policies";
+import { cardCharge } from "./card-charge";
+import { PROVIDER_RETRY, PROVIDER_TIMEOUT_MS } from "./kit/policies";
 import { defineWorkflow } from "./kit/types";
 
 /**
@@ -8,7 +9,6 @@ import { defineWorkflow } from "./kit/types";
  * then the welcome email goes out. Cancelling inside the window charges nothing.
  */
 const COOLING_OFF_MS = 2 * 60_000;
-const PROVIDER_TIMEOUT_MS = 10_000;
 
 const input = z.object({
   subscriptionId: z.string().min(1).max(64),
@@ -57,33 +57,11 @@ export const subscriptionStart = defineWorkflow({
           "Your first payment will be taken after a two-minute cooling-off window; you can still cancel.",
         delayMs: COOLING_OFF_MS,
       },
-      effect: {
-        description: "Charges the customer's card for the first month, once the cooling-off window is over.",
-        run: ({ input, idempotencyKey, signal, providers }) =>
-          providers.payments.charge({
-            orderId: input.subscriptionId,
-            customerEmail: input.customerEmail,
-            amountCents: input.amountCents,
-            currency: input.currency,
-            idempotencyKey,
-            signal,
-          }),
-      },
-      compensation: {
-        description: "Refunds the first month in full.",
-        run: async ({ output, idempotencyKey, signal, providers }) => {
-          const { chargeId } = output as { chargeId: string };
-          await providers.payments.refund({ chargeId, idempotencyKey, signal });
-        },
-      },
-      retry: PROVIDER_RETRY,
-      timeoutMs: PROVIDER_TIMEOUT_MS,
-      unknownOutcomeText:
-        "The payment provider may have charged the card; resuming repeats the request with the same idempotency key, which does not charge twice.",
-      errors: {
-        transient: "The payment service is unavailable or its answer was lost.",
-        permanent: "The card was declined.",
-      },
+      ...cardCharge<z.output<typeof input>>({
+        charges: "Charges the customer's card for the first month, once the cooling-off window is over.",
+        refunds: "Refunds the first month in full.",
+        chargeId: (input) => input.subscriptionId,
+      }),
     },
     {
       name: "send_welcome",

@@ -20,3 +20,6 @@ export const NO_RETRY: RetryPolicy = {
   maxDelayMs: 0,
   onExhausted: "fail",
 };
+
+/** How long one call to an outside system may take before the attempt counts as timed out. */
+export const PROVIDER_TIMEOUT_MS = 10_000;
