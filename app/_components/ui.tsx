@@ -108,21 +108,30 @@ export function TableHead({ columns }: { columns: readonly string[] }) {
 }
 
 /**
+ * Below `sm`, a stacked table: each row a block and each cell a line of it, the header hidden
+ * (cells name themselves with `PhoneLabel`), so a row too wide for a phone never scrolls sideways.
+ */
+const STACKED =
+  "max-sm:block max-sm:[&_thead]:hidden max-sm:[&_tbody]:block max-sm:[&_tr]:block max-sm:[&_tr]:py-2 max-sm:[&_td]:block max-sm:[&_td]:py-0.5 max-sm:[&_td]:text-left";
+
+/**
  * A plain table of rows below a TableHead, scrolling sideways inside its panel; `alignTop`
- * for rows whose cells wrap to several lines.
+ * for rows whose cells wrap to several lines; `stackOnPhone` for rows too wide for a phone.
  */
 export function PlainTable({
   columns,
   alignTop = false,
+  stackOnPhone = false,
   children,
 }: {
   columns: readonly string[];
   alignTop?: boolean;
+  stackOnPhone?: boolean;
   children: ReactNode;
 }) {
   return (
     <div className="relative overflow-x-auto">
-      <table className="w-full text-sm">
+      <table className={stackOnPhone ? `w-full text-sm ${STACKED}` : "w-full text-sm"}>
         <TableHead columns={columns} />
         <tbody
           className={
@@ -136,6 +145,11 @@ export function PlainTable({
       </table>
     </div>
   );
+}
+
+/** A stacked table's cell label, shown only on a phone (where the header is hidden). */
+export function PhoneLabel({ children }: { children: ReactNode }) {
+  return <span className="mr-1 text-xs text-zinc-500 sm:hidden dark:text-zinc-400">{children}</span>;
 }
 
 export function Empty({ children }: { children: ReactNode }) {

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { SANDBOX_CONTROLS } from "@/server/workflows/kit/controls";
 import { SandboxControls } from "./sandbox-controls";
 import { SandboxFaults } from "./sandbox-faults";
+import { ScheduledSteps } from "./sandbox-timers";
 import { CarrierCallback, WaitingAcknowledgments } from "./sandbox-waits";
 
 export const metadata: Metadata = { title: "Sandbox" };
@@ -25,14 +26,16 @@ export default function SandboxPage() {
       </section>
       <section className="space-y-3" aria-labelledby="sandbox-waits">
         <h2 id="sandbox-waits" className="text-base font-semibold">
-          Callbacks and acknowledgments
+          Callbacks, acknowledgments and timers
         </h2>
         <p className="max-w-3xl text-sm text-zinc-600 dark:text-zinc-400">
           Steps that hand work to another system wait for its acknowledgment. Choose how the carrier answers,
-          or answer any waiting operation yourself as the other system would.
+          or answer any waiting operation yourself as the other system would. Steps scheduled for later wait
+          for their time; run one now rather than sit out its window.
         </p>
         <CarrierCallback />
         <WaitingAcknowledgments />
+        <ScheduledSteps />
       </section>
       <section className="space-y-3" aria-labelledby="sandbox-faults">
         <h2 id="sandbox-faults" className="text-base font-semibold">

@@ -8,7 +8,7 @@ import { OperationLink } from "../_components/links";
 import { QueryBody } from "../_components/query-body";
 import { Select } from "../_components/select";
 import { Age, Time } from "../_components/time";
-import { Empty, ErrorNote, Panel, PlainTable } from "../_components/ui";
+import { Empty, ErrorNote, Panel, PhoneLabel, PlainTable } from "../_components/ui";
 import type { RouterOutputs } from "../_lib/router-types";
 import { useTRPC } from "../_lib/trpc";
 
@@ -117,26 +117,34 @@ export function WaitingAcknowledgments() {
   const waits = useQuery({ ...trpc.sandbox.waits.queryOptions(), refetchInterval: 2_000 });
   const [chosen, setChosen] = useState<SandboxWait | null>(null);
   return (
-    <Panel title={SANDBOX_CONTROLS.waitingAcknowledgments}>
+    <Panel title={SANDBOX_CONTROLS.waitingAcknowledgments} id="sandbox-acknowledgments">
       <QueryBody query={waits}>
         {(data) =>
           data.waits.length === 0 && !chosen ? (
             <Empty>No operation is waiting for an acknowledgment.</Empty>
           ) : (
             <div className="space-y-3">
-              <PlainTable columns={["Operation", "Step", "Waiting for", "Since", "Deadline", ""]}>
+              <PlainTable
+                columns={["Operation", "Step", "Waiting for", "Since", "Deadline", ""]}
+                stackOnPhone
+              >
                 {data.waits.map((w) => (
                   <tr key={w.waitId} data-wait={w.waitId}>
                     <td className="px-4 py-2">
                       <OperationLink id={w.operationId} reference={w.reference} />
                       <div className="text-xs text-zinc-500 dark:text-zinc-400">{w.type}</div>
                     </td>
-                    <td className="px-4 py-2">{w.stepTitle}</td>
+                    <td className="px-4 py-2">
+                      <PhoneLabel>Step</PhoneLabel>
+                      {w.stepTitle}
+                    </td>
                     <td className="px-4 py-2">{w.stage}</td>
                     <td className="px-4 py-2 whitespace-nowrap">
+                      <PhoneLabel>Since</PhoneLabel>
                       <Age since={w.since} />
                     </td>
                     <td className="px-4 py-2 whitespace-nowrap">
+                      <PhoneLabel>Deadline</PhoneLabel>
                       <Time value={w.deadlineAt} />
                     </td>
                     <td className="px-4 py-2 text-right">

@@ -139,3 +139,95 @@ test("Waiting for an acknowledgment: a person answers for a carrier that never d
     await db()`update sim_callback_settings set mode = 'confirm', delay_ms = 300`;
   }
 });
+
+test("Scheduled steps and waits on a phone: every row readable with nothing sideways; Run now with a reason", async ({
+  page,
+  request,
+}, info) => {
+  await page.setViewportSize(DESKTOP);
+  await signIn(page, "/sandbox");
+  try {
+    // An order left waiting for the carrier, and a subscription in its cooling-off window.
+    await db()`update sim_callback_settings set mode = 'never'`;
+    const orderId = unique("ord_phone");
+    const order = await request.post("/api/v1/operations", {
+      headers: { authorization: `Bearer ${API_KEY}`, "idempotency-key": orderId },
+      data: {
+        type: "order.fulfill",
+        input: {
+          orderId,
+          customerEmail: "phone@example.com",
+          items: [{ sku: "BOOK-42", quantity: 1 }],
+          amountCents: 999,
+        },
+        reference: orderId,
+      },
+    });
+    expect(order.status(), await order.text()).toBeLessThan(300);
+    const subscriptionId = unique("sub_sbx");
+    const sub = await request.post("/api/v1/operations", {
+      headers: { authorization: `Bearer ${API_KEY}`, "idempotency-key": subscriptionId },
+      data: {
+        type: "subscription.start",
+        input: {
+          subscriptionId,
+          customerEmail: "phone@example.com",
+          plan: "plus",
+          amountCents: 1299,
+          currency: "EUR",
+        },
+        reference: subscriptionId,
+      },
+    });
+    expect(sub.status(), await sub.text()).toBeLessThan(300);
+    const { id: subId } = (await sub.json()) as { id: string };
+
+    const waits = page.getByRole("region", { name: "Waiting for an acknowledgment" });
+    const timers = page.getByRole("region", { name: "Scheduled steps" });
+    const waitRow = page.locator("tr", { hasText: orderId });
+    const timerRow = page.locator("tr", { hasText: subscriptionId });
+    await expect(waitRow).toBeVisible({ timeout: 30_000 });
+    await expect(timerRow).toBeVisible({ timeout: 30_000 });
+    await expect(timerRow).toContainText("cooling-off window");
+    await expect(timerRow.locator("time")).toHaveText(/^in \d+ (seconds?|minutes?)$/);
+    await screenshot(page, info, "sandbox-waits-timers-desktop");
+
+    await page.setViewportSize(PHONE);
+    await expect(waitRow).toBeVisible();
+    await expect(timerRow).toBeVisible();
+    // Stacked: the header is hidden and each cell says what it is.
+    await expect(waitRow).toContainText("Deadline");
+    await expect(timerRow).toContainText("Due");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    for (const panel of [waits, timers]) {
+      const table = panel.locator("table").first();
+      const sideways = await table.evaluate(
+        (t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth,
+      );
+      expect(sideways).toBe(0);
+    }
+    await screenshot(page, info, "sandbox-waits-timers-phone");
+    await expectAccessible(page);
+
+    // Run now, from the phone, with a reason: the subscription charges at once and completes.
+    await timerRow.getByRole("button", { name: /^Run now/ }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel(/reason/i).fill("A drill should not wait out the window");
+    await dialog.getByRole("button", { name: "Run now" }).click();
+    await expect(timers.getByRole("status")).toContainText("runs now");
+    await expect.poll(() => statusOf(subId), { timeout: 30_000 }).toBe("completed");
+    await expect(timerRow).toHaveCount(0);
+    const [audit] = await db()<{ n: number }[]>`
+      select count(*)::int as n from audit_records where operation_id = ${subId} and action = 'timer_run_now'`;
+    expect(audit!.n).toBe(1);
+
+    // The order is answered as the carrier would, so it does not wait for its deadline.
+    await page.setViewportSize(DESKTOP);
+    await waitRow.getByRole("button", { name: /^Answer for carrier/ }).click();
+    const answer = form(page, "Answer as carrier");
+    await answer.getByRole("button", { name: "Send" }).click();
+    await expect(answer.getByRole("status")).toHaveText(/^Accepted:/);
+  } finally {
+    await db()`update sim_callback_settings set mode = 'confirm', delay_ms = 300`;
+  }
+});

@@ -16,6 +16,7 @@ import { BlockedCauseOperationsPresenter } from "./inbox/blocked-cause-operation
 import { OperationListPresenter } from "./operation-list-presenter";
 import { OperationPresenter } from "./operation-presenter";
 import { PausePresenter } from "./pause-presenter";
+import { SandboxTimersPresenter } from "./sandbox/sandbox-timers-presenter";
 import { SandboxWaitsPresenter } from "./sandbox/sandbox-waits-presenter";
 import { SearchPresenter } from "./search/search-presenter";
 import { SharedRead } from "./shared-read";
@@ -64,6 +65,8 @@ export interface Presenters {
   webhookDeliveries: WebhookDeliveriesPresenter;
   /** The sandbox page's open acknowledgment waits, to answer by hand. */
   sandboxWaits: SandboxWaitsPresenter;
+  /** The sandbox page's open timers (scheduled steps) and when each is due, to run now. */
+  sandboxTimers: SandboxTimersPresenter;
 }
 
 export function createPresenters(deps: { db: Db; registry: WorkflowRegistry; now: () => Date }): Presenters {
@@ -97,5 +100,6 @@ export function createPresenters(deps: { db: Db; registry: WorkflowRegistry; now
     webhookEndpoints: new WebhookEndpointsPresenter(db),
     webhookDeliveries: new WebhookDeliveriesPresenter(db),
     sandboxWaits: new SandboxWaitsPresenter(db, registry),
+    sandboxTimers: new SandboxTimersPresenter(db, registry),
   };
 }

@@ -98,6 +98,7 @@ const PROCEDURE_RULES: Record<string, Rule> = {
   "sandbox.callbackSettings": "staff",
   "sandbox.setCallbackSettings": "operator",
   "sandbox.waits": "staff",
+  "sandbox.timers": "staff",
   "sandbox.acknowledge": "operator",
   "auth.me": "public",
   "auth.setupStatus": "public",

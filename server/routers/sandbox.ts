@@ -11,6 +11,7 @@ import {
   ZSandboxAcknowledgeRequestSchema,
   ZSandboxAcknowledgeResponseSchema,
   ZSandboxControlResponseSchema,
+  ZSandboxTimersResponseSchema,
   ZSandboxWaitsResponseSchema,
   ZSetCallbackSettingsRequestSchema,
   ZSetFaultRequestSchema,
@@ -65,6 +66,11 @@ export const sandboxRouter = router({
   waits: protectedProcedure
     .output(ZSandboxWaitsResponseSchema)
     .query(async ({ ctx }) => ({ waits: await ctx.services.presenters.sandboxWaits.call() })),
+
+  // Steps scheduled for later (durable timers), soonest first; run now is actions.runNow.
+  timers: protectedProcedure
+    .output(ZSandboxTimersResponseSchema)
+    .query(async ({ ctx }) => ({ timers: await ctx.services.presenters.sandboxTimers.call() })),
 
   acknowledge: actionProcedure
     .input(ZSandboxAcknowledgeRequestSchema)

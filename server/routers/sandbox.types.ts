@@ -64,6 +64,22 @@ export const ZSandboxWaitsResponseSchema = z.object({
   ),
 });
 
+export const ZSandboxTimersResponseSchema = z.object({
+  timers: z.array(
+    z.object({
+      waitId: z.string(),
+      operationId: z.string(),
+      reference: z.string().nullable(),
+      type: z.string(),
+      step: z.string(),
+      stepTitle: z.string(),
+      stage: z.string(),
+      since: z.date(),
+      dueAt: z.date(),
+    }),
+  ),
+});
+
 /** The acknowledgment's payload as a person enters it: any JSON value, at most 16 KB (the step's schema decides). */
 const ZPayload = z.unknown().refine((v) => jsonFits(v, 16_384), "The payload is larger than 16 KB.");
 

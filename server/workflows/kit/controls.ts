@@ -12,6 +12,7 @@ export const SANDBOX_CONTROLS = {
   faults: "Faults",
   carrierCallback: "Carrier callback",
   waitingAcknowledgments: "Waiting for an acknowledgment",
+  scheduledSteps: "Scheduled steps",
 } as const;
 
 /** The console's operator actions by their button words (the verbs a runbook uses). */
@@ -33,6 +34,7 @@ const SANDBOX_WORDS: Record<keyof typeof SANDBOX_CONTROLS, RegExp> = {
   faults: /\bfaults?\b/i,
   carrierCallback: /\bcarrier callback\b/i,
   waitingAcknowledgments: /\bwaiting for an acknowledgment\b/i,
+  scheduledSteps: /\bscheduled steps\b/i,
 };
 
 const sentences = (text: string) =>
