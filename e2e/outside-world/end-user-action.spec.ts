@@ -1,5 +1,6 @@
 import { expect, type Page, test } from "@playwright/test";
 import { API_KEY, expectAccessible, screenshot, signIn, unique } from "../console/support";
+import { seedStaff, signInWithForm } from "../people/support";
 
 // Cold pages, axe scans and live waits on a 2-core machine: more than the default 30 s.
 test.describe.configure({ timeout: 120_000 });
@@ -45,12 +46,26 @@ async function fill(page: Page) {
 test.describe("an end user on a phone", () => {
   test.use({ viewport: { width: 390, height: 844 } });
 
-  test("confirms the address on the track page and watches the order complete, live", async ({
+  test("confirms the address on the track page and watches the order complete, live; support sees the wait", async ({
     page,
+    browser,
     request,
   }, info) => {
     const order = await flaggedOrder(request, unique("ord_confirm"));
     const phone = page;
+    // A support agent at a desk has the order's page open meanwhile (a context of their own).
+    const desk = await browser.newContext({
+      baseURL: info.project.use.baseURL,
+      viewport: { width: 1440, height: 900 },
+    });
+    const staff = await desk.newPage();
+    await signInWithForm(staff, await seedStaff("support"), `/operations/${order.id}`);
+    const note = staff.getByTestId("end-user-wait");
+    await expect(note).toContainText("Waiting for the customer to confirm the delivery address");
+    await expect(note).toContainText(/Since .*ago/);
+    // Support reads; answering for the customer is an operator's.
+    await expect(note.getByRole("button", { name: "Answer for the customer…" })).toHaveCount(0);
+
     await phone.goto(order.links.track);
     await expect(phone.getByTestId("track-headline")).toContainText(
       "Action needed: confirm your delivery address",
@@ -78,6 +93,13 @@ test.describe("an end user on a phone", () => {
     });
     await expect(phone.getByTestId("end-user-form")).toHaveCount(0);
     await screenshot(phone, info, "track-completed-phone");
+
+    // The agent's page followed too: the customer's wait is gone, the carrier's was answered.
+    await expect(staff.getByTestId("end-user-wait")).toHaveCount(0);
+    await expect(staff.getByTestId("wait-create_shipment")).toHaveAttribute("data-state", "completed");
+    await expect(staff.getByTestId("stage-send_confirmation")).toHaveAttribute("data-status", "succeeded");
+    await screenshot(staff, info, "detail-after-customer-desktop");
+    await desk.close();
   });
 });
 
