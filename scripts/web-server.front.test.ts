@@ -6,59 +6,26 @@
  * It needs a production build: npm test makes one first (scripts/test.ts); without one the
  * launcher would build.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "@/db/free-port";
 import { SERVED_BY_FRONT, SERVED_BY_HEADER } from "@/server/http/front";
-import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { eventually } from "@/test/eventually";
-import { type Launched, launch } from "@/test/launcher";
+import { type LaunchedWeb, launchWeb, WEB_START_MS } from "@/test/launcher";
 
-/** A build check, migrations and Next's start on a busy 2-core box. */
-const START_MS = 240_000;
 const KEY = "tl_front_test_key_0123456789";
 
 describe("the web process's fast /api/v1 front", () => {
-  let t: TestDatabase;
-  let dataDir: string;
+  let web: LaunchedWeb;
   let base: string;
-  let run: Launched;
   const auth = { authorization: `Bearer ${KEY}` };
 
   beforeAll(async () => {
-    t = await createTestDatabase();
-    dataDir = await mkdtemp(path.join(tmpdir(), "tl-front-"));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    run = launch(["--only", "web"], {
-      DATABASE_URL: t.url,
-      PORT: String(port),
-      THROUGHLINE_DATA_DIR: dataDir,
+    web = await launchWeb({
       THROUGHLINE_BOOTSTRAP_API_KEY: KEY,
       // A bucket of 6 starts: 4 are taken before the limit test, whose third start is refused.
       THROUGHLINE_RATE_INTAKE: "6/0.01",
     });
-    try {
-      await eventually(() => expect(run.output()).toContain("Throughline is running"), {
-        timeoutMs: START_MS,
-        intervalMs: 250,
-      });
-    } catch (error) {
-      run.child.kill("SIGTERM");
-      throw new Error(`${(error as Error).message}\n--- launcher output ---\n${run.output().slice(-4_000)}`);
-    }
-  }, START_MS + 30_000);
-
-  afterAll(async () => {
-    if (run && run.child.exitCode === null) {
-      run.child.kill("SIGTERM");
-      await run.exited;
-    }
-    await t?.drop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  }, 60_000);
+    base = web.base;
+  }, WEB_START_MS + 30_000);
+  afterAll(() => web?.close(), 60_000);
 
   it("serves POST and GET /api/v1/operations with the contract's answer, marked as the front's", async () => {
     const body = JSON.stringify({ type: "demo.noop", input: { note: "front" }, reference: "front-1" });

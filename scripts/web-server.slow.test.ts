@@ -8,18 +8,10 @@
  * It needs a production build: npm test makes one first (scripts/test.ts); without one the
  * launcher would build.
  */
-import { mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "@/db/free-port";
-import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { eventually } from "@/test/eventually";
-import { type Launched, launch } from "@/test/launcher";
+import { type LaunchedWeb, launchWeb, WEB_START_MS } from "@/test/launcher";
 
-/** A build check, migrations and Next's start on a busy 2-core box. */
-const START_MS = 240_000;
 /** Far above the 1–2 s timeouts set below, and below Node's own 60 s / 300 s. */
 const CLOSE_DEADLINE_MS = 45_000;
 
@@ -66,42 +58,18 @@ function withDeadline<T>(promise: Promise<T>, what: string): Promise<T> {
 }
 
 describe.skipIf(process.platform !== "linux")("the web process and slow clients", () => {
-  let t: TestDatabase;
-  let dataDir: string;
+  let web: LaunchedWeb;
   let port: number;
-  let run: Launched;
 
   beforeAll(async () => {
-    t = await createTestDatabase();
-    dataDir = await mkdtemp(path.join(tmpdir(), "tl-slow-"));
-    port = await freePort();
-    run = launch(["--only", "web"], {
-      DATABASE_URL: t.url,
-      PORT: String(port),
-      THROUGHLINE_DATA_DIR: dataDir,
+    web = await launchWeb({
       THROUGHLINE_BOOTSTRAP_API_KEY: "tl_slow_test_key",
       THROUGHLINE_HEADERS_TIMEOUT_MS: "1000",
       THROUGHLINE_REQUEST_TIMEOUT_MS: "2000",
     });
-    try {
-      await eventually(() => expect(run.output()).toContain("Throughline is running"), {
-        timeoutMs: START_MS,
-        intervalMs: 250,
-      });
-    } catch (error) {
-      run.child.kill("SIGTERM");
-      throw new Error(`${(error as Error).message}\n--- launcher output ---\n${run.output().slice(-4_000)}`);
-    }
-  }, START_MS + 30_000);
-
-  afterAll(async () => {
-    if (run && run.child.exitCode === null) {
-      run.child.kill("SIGTERM");
-      await run.exited;
-    }
-    await t?.drop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  }, 60_000);
+    port = web.port;
+  }, WEB_START_MS + 30_000);
+  afterAll(() => web?.close(), 60_000);
 
   it("answers a request sent at once (the control)", async () => {
     const response = await fetch(`http://127.0.0.1:${port}/api/health`);

@@ -3,7 +3,13 @@
  * it prints, and reads the process ids it announces.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { expect } from "vitest";
+import { freePort } from "@/db/free-port";
+import { createTestDatabase } from "@/test/db";
+import { eventually } from "@/test/eventually";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -49,4 +55,52 @@ export function launch(args: string[], env: Record<string, string | undefined>):
       return last ? Number(last[1]) : undefined;
     },
   };
+}
+
+/** A build check, migrations and Next's start on a busy 2-core box. */
+export const WEB_START_MS = 240_000;
+
+export interface LaunchedWeb {
+  run: Launched;
+  port: number;
+  /** `http://127.0.0.1:<port>` */
+  base: string;
+  /** Stops the launcher, drops the database and removes the data folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * The real web process as a production replica runs it (`--only web`) over a database of its
+ * own, started and answering: what a test of the web's HTTP behaviour starts in its beforeAll
+ * (with WEB_START_MS + 30 s). It needs a production build: npm test makes one first.
+ */
+export async function launchWeb(env: Record<string, string | undefined>): Promise<LaunchedWeb> {
+  const t = await createTestDatabase();
+  const dataDir = await mkdtemp(path.join(tmpdir(), "tl-web-"));
+  const port = await freePort();
+  const run = launch(["--only", "web"], {
+    DATABASE_URL: t.url,
+    PORT: String(port),
+    THROUGHLINE_DATA_DIR: dataDir,
+    ...env,
+  });
+  const close = async () => {
+    if (run.child.exitCode === null) {
+      run.child.kill("SIGTERM");
+      await run.exited;
+    }
+    await t.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await eventually(() => expect(run.output()).toContain("Throughline is running"), {
+      timeoutMs: WEB_START_MS,
+      intervalMs: 250,
+    });
+  } catch (error) {
+    const output = run.output().slice(-4_000);
+    await close();
+    throw new Error(`${(error as Error).message}\n--- launcher output ---\n${output}`);
+  }
+  return { run, port, base: `http://127.0.0.1:${port}`, close };
 }
