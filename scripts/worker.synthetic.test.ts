@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Services } from "@/server/services";
 import { type ApiServer, startApiServer } from "@/test/api-server";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { eventually } from "@/test/eventually";
+import { type SpawnedWorker, spawnWorkerProcess } from "@/test/launcher";
 import { testServices } from "@/test/services";
 
 /**
@@ -15,35 +15,23 @@ describe("the worker process's synthetic checks", () => {
   let t: TestDatabase;
   let services: Services;
   let api: ApiServer;
-  let child: ChildProcess;
-  let output = "";
+  let worker: SpawnedWorker;
 
   beforeAll(async () => {
     t = await createTestDatabase();
     services = testServices(t);
     api = await startApiServer(services);
-    child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
-      env: {
-        ...process.env,
-        DATABASE_URL: t.url,
-        PORT: new URL(api.baseUrl).port,
-        THROUGHLINE_ROLE: "worker",
-        // Only PORT decides here, whatever the test run's own environment says.
-        THROUGHLINE_PUBLIC_URL: "",
-        THROUGHLINE_SYNTHETIC_URL: "",
-        THROUGHLINE_SYNTHETIC_CHECKS: "on",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    worker = spawnWorkerProcess({
+      DATABASE_URL: t.url,
+      PORT: new URL(api.baseUrl).port,
+      // Only PORT decides here, whatever the test run's own environment says.
+      THROUGHLINE_PUBLIC_URL: "",
+      THROUGHLINE_SYNTHETIC_URL: "",
+      THROUGHLINE_SYNTHETIC_CHECKS: "on",
     });
-    child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
   });
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      await exited;
-    }
+    await worker?.stop();
     await api?.close();
     await services?.close();
     await t?.drop();
@@ -53,13 +41,13 @@ describe("the worker process's synthetic checks", () => {
     const run = await eventually(
       async () => {
         const [row] = await t.db.$client`select * from synthetic_runs where finished_at is not null`;
-        if (!row) throw new Error(`no finished run yet; worker output:\n${output.slice(-1_000)}`);
+        if (!row) throw new Error(`no finished run yet; worker output:\n${worker.output().slice(-1_000)}`);
         return row;
       },
       { timeoutMs: 25_000, intervalMs: 100 },
     );
     expect(run).toMatchObject({ workflow_type: "demo.noop", outcome: "passed", error: null });
-    expect(output).toContain(
+    expect(worker.output()).toContain(
       `synthetic: checking demo.noop through http://localhost:${new URL(api.baseUrl).port}`,
     );
     const [op] = await t.db.$client`select synthetic, status from operations where id = ${run.operation_id}`;

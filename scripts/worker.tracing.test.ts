@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +8,7 @@ import { installTestTracing } from "@/server/telemetry/tracing-setup";
 import { type ApiServer, startApiServer } from "@/test/api-server";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { eventually } from "@/test/eventually";
+import { type SpawnedWorker, spawnWorkerProcess } from "@/test/launcher";
 import { testServices } from "@/test/services";
 
 /**
@@ -39,8 +39,7 @@ describe("the worker process's traces", () => {
   let services: Services;
   let api: ApiServer;
   let receiver: Server;
-  let child: ChildProcess;
-  let output = "";
+  let worker: SpawnedWorker;
   const exported: { service: string | undefined; span: OtlpSpan }[] = [];
   const tracing = installTestTracing("throughline-web");
 
@@ -65,28 +64,17 @@ describe("the worker process's traces", () => {
     t = await createTestDatabase();
     services = testServices(t);
     api = await startApiServer(services);
-    child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
-      env: {
-        ...process.env,
-        DATABASE_URL: t.url,
-        THROUGHLINE_ROLE: "worker",
-        THROUGHLINE_SYNTHETIC_CHECKS: "off",
-        PORT: new URL(api.baseUrl).port,
-        OTEL_EXPORTER_OTLP_ENDPOINT: otlp,
-        OTEL_BSP_SCHEDULE_DELAY: "50",
-        OTEL_SERVICE_NAME: "",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    worker = spawnWorkerProcess({
+      DATABASE_URL: t.url,
+      THROUGHLINE_SYNTHETIC_CHECKS: "off",
+      PORT: new URL(api.baseUrl).port,
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp,
+      OTEL_BSP_SCHEDULE_DELAY: "50",
+      OTEL_SERVICE_NAME: "",
     });
-    child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
   });
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      await exited;
-    }
+    await worker?.stop();
     await api?.close();
     await services?.close();
     await t?.drop();
@@ -120,7 +108,8 @@ describe("the worker process's traces", () => {
             span.name === SPANS.step &&
             span.attributes.some((a) => a.key === ATTRS.operationId && a.value.stringValue === id),
         );
-        if (!found) throw new Error(`no step span exported yet; worker output:\n${output.slice(-1_000)}`);
+        if (!found)
+          throw new Error(`no step span exported yet; worker output:\n${worker.output().slice(-1_000)}`);
         return found;
       },
       { timeoutMs: 30_000, intervalMs: 100 },

@@ -104,3 +104,32 @@ export async function launchWeb(env: Record<string, string | undefined>): Promis
   }
   return { run, port, base: `http://127.0.0.1:${port}`, close };
 }
+
+export interface SpawnedWorker {
+  child: ChildProcess;
+  /** Everything it printed so far. */
+  output(): string;
+  /** SIGTERM, and the exit waited for (nothing if it already ended). */
+  stop(): Promise<void>;
+}
+
+/** The real worker process (scripts/worker.ts) alone, with the test's environment plus `env`. */
+export function spawnWorkerProcess(env: Record<string, string>): SpawnedWorker {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, THROUGHLINE_ROLE: "worker", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    child,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
