@@ -109,6 +109,13 @@ describe("an end user's answer to a step's form (order.fulfill address confirmat
     expect(await answers(id)).toEqual([
       { payload: { ...address, country: "GB" }, completed_by: "track:203.0.113.200" },
     ]);
+    // The wait ran from the block (when the customer was asked) to the answer.
+    const [span] = await t.db.$client`
+      select w.created_at = (select max(at) from events e
+          where e.operation_id = w.operation_id and e.type = 'blocked' and e.step = w.step) as "sinceBlock",
+        w.created_at < w.completed_at as "beforeAnswer"
+      from waits w where w.operation_id = ${id} and w.kind = 'end_user_action'`;
+    expect(span).toEqual({ sinceBlock: true, beforeAnswer: true });
     const audit = await t.db.$client`
       select actor_kind, actor_label, action, client_address, step, status_before, status_after, details, at
       from audit_records where operation_id = ${id}`;

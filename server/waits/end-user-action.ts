@@ -129,10 +129,13 @@ export class EndUserActionService {
       });
       // The row is locked, so the token cannot have moved; if it did, roll everything back.
       if (!token) throw new Error(`Operation ${operationId} changed while locked for an end-user answer.`);
+      // Since when the customer was asked (the step's latest block), as the detail's Waits shows it.
       await tx.sql`insert into waits (id, operation_id, step, kind, state, target, outcome, payload,
-          payload_hash, completed_by, completed_at)
+          payload_hash, completed_by, completed_at, created_at)
         values (${waitId}, ${operationId}, ${step}, 'end_user_action', 'completed', 'customer', 'succeeded',
-          ${JSON.stringify(parsed.data)}::jsonb, ${hash}, ${by}, now())`;
+          ${JSON.stringify(parsed.data)}::jsonb, ${hash}, ${by}, now(),
+          coalesce((select max(at) from events
+            where operation_id = ${operationId} and type = 'blocked' and step = ${step}), now()))`;
       await this.deps.runs.enqueue(tx, [{ data: { operationId, reason: "resume" } }]);
       await appendAudit(
         tx,
