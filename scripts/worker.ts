@@ -3,16 +3,15 @@
  * DATABASE_URL and THROUGHLINE_ROLE=worker; SIGTERM or SIGINT stop it cleanly (exit 0).
  */
 
-import { type Db, databaseFromEnv } from "@/db/client";
+import { databaseFromEnv } from "@/db/client";
+import { carrierBackstop } from "@/scripts/lib/carrier-backstop";
 import { answerHelp } from "@/scripts/lib/usage";
 import { alertsWork } from "@/server/alerts/work";
 import { auditWork } from "@/server/audit/work";
 import { bulkWork } from "@/server/bulk/work";
-import { startCompanionLoop } from "@/server/engine/companion-loop";
-import { type StartCompanion, startWorker } from "@/server/engine/worker";
+import { startWorker } from "@/server/engine/worker";
 import { createProviders } from "@/server/providers";
-import { type CallbackChannel, httpCallbacks, inProcessCallbacks } from "@/server/providers/carrier-callback";
-import { sendOverdueCallbacks } from "@/server/providers/owed-callbacks";
+import { httpCallbacks, inProcessCallbacks } from "@/server/providers/carrier-callback";
 import { createServices } from "@/server/services";
 import { syntheticSettings } from "@/server/synthetic/config";
 import { syntheticWork } from "@/server/synthetic/work";
@@ -29,24 +28,6 @@ answerHelp(`usage: npm run worker   (or, as the launcher does: node --import tsx
   database instead). SIGTERM or SIGINT stop it cleanly.`);
 
 const log = (line: string) => console.log(`[worker] ${line}`);
-
-/**
- * The simulated carrier's backstop: pickup callbacks owed by a worker that died before sending
- * them (server/providers/owed-callbacks.ts), sent by whichever worker passes first.
- */
-function carrierBackstop(db: Db, callbacks: CallbackChannel): StartCompanion {
-  return async ({ log }) =>
-    startCompanionLoop({
-      tick: async () => {
-        const sent = await sendOverdueCallbacks(db, callbacks);
-        if (sent > 0) log(`carrier: sent ${sent} overdue pickup callback(s) of a worker that is gone`);
-        return BACKSTOP_EVERY_MS;
-      },
-      retryMs: () => BACKSTOP_EVERY_MS,
-      onError: (error) => log(`carrier: backstop pass failed: ${(error as Error).message}`),
-    });
-}
-const BACKSTOP_EVERY_MS = 2_000;
 
 async function main(): Promise<void> {
   // Spans of step attempts and their outbound calls, when OTEL_EXPORTER_OTLP_ENDPOINT is set.

@@ -147,6 +147,26 @@ describe("the checker fails on a doctored history", { timeout: FULL ? 600_000 : 
     expect(swapped.contiguous_timeline.map((x) => x.operationId)).toContain(id);
   });
 
+  it("contiguous_timeline: an acknowledgment refused after the end is a note, a lost one is not", () => {
+    const id = completedOp();
+    const last = [...facts.changes].reverse().find((c) => c.operationId === id && c.kind === "event")!;
+    const refusal = {
+      ...last,
+      seq: 1e12,
+      txid: "doctored",
+      row: { ...last.row, id: 1e12, type: "acknowledgment_refused" },
+    };
+    const late = doctored((_, f) => {
+      f.changes.push(refusal);
+      f.events.push({ id: 1e12, operationId: id, type: "acknowledgment_refused" });
+    });
+    expect(late.contiguous_timeline.map((x) => x.operationId)).not.toContain(id);
+    const lost = doctored((_, f) => {
+      f.changes.push(refusal);
+    });
+    expect(lost.contiguous_timeline.map((x) => x.operationId)).toContain(id);
+  });
+
   it("one_audit_per_action: a second record for an accepted action, one for a refused action", () => {
     const accepted = history.find((e) => e.op === "action" && e.answer.ok === true)!;
     const refused = history.find((e) => e.op === "action" && e.answer.ok === false)!;

@@ -3,7 +3,6 @@ import { PROVIDERS } from "@/db/schema";
 import { NO_REQUEST, SYSTEM_ACTOR } from "@/server/audit/write";
 import { createApiKey } from "@/server/auth/api-keys";
 import { createStaffUser } from "@/server/auth/people";
-import { bulkWork } from "@/server/bulk/work";
 import type { Principal } from "@/server/domain/principal";
 import type { HookInfo } from "@/server/engine/engine";
 import { type RunningWorker, startWorker } from "@/server/engine/worker";
@@ -16,6 +15,7 @@ import { defaultRegistry } from "@/server/workflows";
 import { TEST_WORKER_OPTIONS } from "@/test/engine/harness";
 import { eventually } from "@/test/eventually";
 import { TEST_SUPPORT } from "@/test/principals";
+import { historyCompanions } from "./companions";
 import { instrument } from "./instrument";
 import { type PlannedRequest, planWorkload, SKUS, type Target, type WorkloadShape } from "./plan";
 import { clock, HistoryRecorder } from "./record";
@@ -128,124 +128,138 @@ export async function runHistory(options: HistoryRunOptions): Promise<HistoryRun
       url: options.url,
       registry: defaultRegistry,
       providers: services.providers,
-      companions: [bulkWork],
+      companions: historyCompanions(db, services.waits),
       ...TEST_WORKER_OPTIONS,
       // The production lease: a short one expires under this load and is a takeover, not a test.
       leaseMs: 5_000,
       workerId: `history-w${n}`,
       hooks: hooksOf(`history-w${n}`),
     });
-  workers.push(...(await Promise.all(Array.from({ length: options.workers }, (_, n) => start(n)))));
-
-  const api = operationsApi(services);
-  const http = {
-    start: route((r: Request) => api.startOperation(r)),
-    get: route((r: Request, id: string) => api.getOperation(r, id)),
-    list: route((r: Request) => api.listOperations(r)),
+  let fleet: WorkerFleet | null = null;
+  // A run that fails (a settle past its deadline) stops what it started before it throws, so
+  // the failure is reported and the process ends, rather than workers running on for ever.
+  const abandon = async () => {
+    for (const w of workers) await w.stop().catch(() => {});
+    await fleet?.stop().catch(() => {});
+    await services.close().catch(() => {});
+    await db.$client.end({ timeout: 5 }).catch(() => {});
   };
-  const callerFor = (principal: Principal, requestId: string) =>
-    createCaller(
-      createContextInner({ principal, services, request: { requestId, clientAddress: "127.0.0.1" } }),
-    );
-  const acked: { id: string; type: string }[] = [];
-  const own: { id: string; type: string }[][] = plan.map(() => []);
-  // What the clients last saw of each operation (answers, reads, lists): where operators look.
-  const lastSeen = new Map<string, string>();
-  const typeOf = new Map<string, string>();
-  const resolve = (client: number, target: Target) => {
-    let list = target.scope === "own" && own[client]!.length > 0 ? own[client]! : acked;
-    if (target.scope === "attention") {
-      // Blocked work first (what an operator's inbox shows), else anything not seen finished.
-      const blocked = acked.filter(({ id }) => lastSeen.get(id) === "blocked");
-      const open = acked.filter(({ id }) => !["completed", "failed"].includes(lastSeen.get(id) ?? ""));
-      if (blocked.length > 0) list = blocked;
-      else if (open.length > 0) list = open;
-    }
-    return list.length > 0 ? list[target.index % list.length]! : null;
-  };
+  try {
+    workers.push(...(await Promise.all(Array.from({ length: options.workers }, (_, n) => start(n)))));
 
-  const fleet = options.processKills > 0 ? new WorkerFleet(options.url, history) : null;
-  await fleet?.start();
-  let kills = 0;
-  const killPoint = (k: number) => (total * k) / (options.processKills + 1);
-  const t1 = clock();
-  let sent = 0;
-  const total = plan.reduce((n, p) => n + p.length, 0);
-  let restarted = false;
-  await Promise.all(
-    plan.map(async (requests, client) => {
-      for (const request of requests) {
-        await sendRequest({
-          history,
-          client,
-          request: request as PlannedRequest,
-          keys,
-          http,
-          resolve,
-          callerFor: (as, i) =>
-            callerFor(as === "support" ? TEST_SUPPORT : operators[client % operators.length]!, `h:${i}`),
-          onAck: (id, type, fresh) => {
-            if (!fresh || typeOf.has(id)) return;
-            typeOf.set(id, type);
-            acked.push({ id, type });
-            own[client]!.push({ id, type });
-          },
-          onSeen: (id, status) => {
-            if (typeOf.has(id)) lastSeen.set(id, status);
-          },
-        });
-        sent++;
-        if (fleet && kills < options.processKills && sent >= killPoint(kills + 1)) {
-          kills++;
-          await fleet.kill();
-        }
-        if (!restarted && sent >= total / 2 && workers.length > 0) {
-          // A rolling restart halfway: the first worker hands its work over, a new one joins.
-          restarted = true;
-          const old = workers.shift()!;
-          await old.stop();
-          workers.push(await start(options.workers));
-        }
+    const api = operationsApi(services);
+    const http = {
+      start: route((r: Request) => api.startOperation(r)),
+      get: route((r: Request, id: string) => api.getOperation(r, id)),
+      list: route((r: Request) => api.listOperations(r)),
+    };
+    const callerFor = (principal: Principal, requestId: string) =>
+      createCaller(
+        createContextInner({ principal, services, request: { requestId, clientAddress: "127.0.0.1" } }),
+      );
+    const acked: { id: string; type: string }[] = [];
+    const own: { id: string; type: string }[][] = plan.map(() => []);
+    // What the clients last saw of each operation (answers, reads, lists): where operators look.
+    const lastSeen = new Map<string, string>();
+    const typeOf = new Map<string, string>();
+    const resolve = (client: number, target: Target) => {
+      let list = target.scope === "own" && own[client]!.length > 0 ? own[client]! : acked;
+      if (target.scope === "attention") {
+        // Blocked work first (what an operator's inbox shows), else anything not seen finished.
+        const blocked = acked.filter(({ id }) => lastSeen.get(id) === "blocked");
+        const open = acked.filter(({ id }) => !["completed", "failed"].includes(lastSeen.get(id) ?? ""));
+        if (blocked.length > 0) list = blocked;
+        else if (open.length > 0) list = open;
       }
-    }),
-  );
+      return list.length > 0 ? list[target.index % list.length]! : null;
+    };
 
-  const t2 = clock();
-  await settle(db, options.settleTimeoutMs);
-  const t3 = clock();
-  const reader = keys[0]!;
-  const seen = new Set<string>();
-  for (const { id } of acked) {
-    if (seen.has(id)) continue;
-    seen.add(id);
-    await history.record(
-      "settle",
-      "final_get",
-      { id },
-      () => http.get(new Request(`${BASE}/api/v1/operations/${id}`, { headers: bearer(reader) }), id),
-      async (res) => ({
-        status: res.status,
-        opStatus: res.status === 200 ? (await res.json()).status : null,
+    fleet = options.processKills > 0 ? new WorkerFleet(options.url, history) : null;
+    await fleet?.start();
+    let kills = 0;
+    const killPoint = (k: number) => (total * k) / (options.processKills + 1);
+    const t1 = clock();
+    let sent = 0;
+    const total = plan.reduce((n, p) => n + p.length, 0);
+    let restarted = false;
+    await Promise.all(
+      plan.map(async (requests, client) => {
+        for (const request of requests) {
+          await sendRequest({
+            history,
+            client,
+            request: request as PlannedRequest,
+            keys,
+            http,
+            resolve,
+            callerFor: (as, i) =>
+              callerFor(as === "support" ? TEST_SUPPORT : operators[client % operators.length]!, `h:${i}`),
+            onAck: (id, type, fresh) => {
+              if (!fresh || typeOf.has(id)) return;
+              typeOf.set(id, type);
+              acked.push({ id, type });
+              own[client]!.push({ id, type });
+            },
+            onSeen: (id, status) => {
+              if (typeOf.has(id)) lastSeen.set(id, status);
+            },
+          });
+          sent++;
+          if (fleet && kills < options.processKills && sent >= killPoint(kills + 1)) {
+            kills++;
+            await fleet.kill();
+          }
+          if (!restarted && sent >= total / 2 && workers.length > 0) {
+            // A rolling restart halfway: the first worker hands its work over, a new one joins.
+            restarted = true;
+            const old = workers.shift()!;
+            await old.stop();
+            workers.push(await start(options.workers));
+          }
+        }
       }),
     );
+
+    const t2 = clock();
+    await settle(db, options.settleTimeoutMs);
+    const t3 = clock();
+    const reader = keys[0]!;
+    const seen = new Set<string>();
+    for (const { id } of acked) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      await history.record(
+        "settle",
+        "final_get",
+        { id },
+        () => http.get(new Request(`${BASE}/api/v1/operations/${id}`, { headers: bearer(reader) }), id),
+        async (res) => ({
+          status: res.status,
+          opStatus: res.status === 200 ? (await res.json()).status : null,
+        }),
+      );
+    }
+    for (const w of workers) await w.stop();
+    await fleet?.stop();
+    const phases = {
+      setupMs: Math.round(t1 - t0),
+      requestsMs: Math.round(t2 - t1),
+      settleMs: Math.round(t3 - t2),
+      readBackMs: Math.round(clock() - t3),
+    };
+    return {
+      history,
+      phases,
+      db,
+      async close() {
+        await services.close();
+        await db.$client.end({ timeout: 5 });
+      },
+    };
+  } catch (error) {
+    await abandon();
+    throw error;
   }
-  for (const w of workers) await w.stop();
-  await fleet?.stop();
-  const phases = {
-    setupMs: Math.round(t1 - t0),
-    requestsMs: Math.round(t2 - t1),
-    settleMs: Math.round(t3 - t2),
-    readBackMs: Math.round(clock() - t3),
-  };
-  return {
-    history,
-    phases,
-    db,
-    async close() {
-      await services.close();
-      await db.$client.end({ timeout: 5 });
-    },
-  };
 }
 
 /** Waits until no operation is accepted or processing and no bulk action runs (blocked ones wait for a person). */

@@ -3,6 +3,9 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { clock, type HistoryRecorder } from "./record";
 
+const READY_DEADLINE_MS = 120_000;
+const STOP_DEADLINE_MS = 30_000;
+
 /**
  * Worker processes of a history run (worker-process.ts): each one's effects go into the history
  * as it reports them; `kill()` SIGKILLs the current one (its effects still open end at the
@@ -27,7 +30,8 @@ export class WorkerFleet {
     const script = fileURLToPath(new URL("./worker-process.ts", import.meta.url));
     const child = spawn(process.execPath, ["--import", "tsx", script], {
       env: { ...process.env, DATABASE_URL: this.url, WORKER_ID: id },
-      stdio: ["ignore", "pipe", "inherit"],
+      // stdin stays open while this process lives: the child leaves when it closes (worker-process.ts).
+      stdio: ["pipe", "pipe", "inherit"],
     });
     const open = new Map<string, number>();
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -35,8 +39,18 @@ export class WorkerFleet {
       child.once("exit", (code, signal) =>
         reject(new Error(`worker process ${id} exited (${signal ?? code})`)),
       );
+      // Generous (a start under load takes seconds), but a start that never ends fails the run.
+      const deadline = setTimeout(() => {
+        child.kill("SIGKILL");
+        reject(new Error(`worker process ${id} not ready after ${READY_DEADLINE_MS} ms`));
+      }, READY_DEADLINE_MS);
+      deadline.unref();
+      child.once("exit", () => clearTimeout(deadline));
       createInterface({ input: child.stdout! }).on("line", (line) => {
-        if (line === "ready") resolve();
+        if (line === "ready") {
+          clearTimeout(deadline);
+          resolve();
+        }
         if (line.startsWith("effect ")) this.effect(id, open, JSON.parse(line.slice(7)));
       });
     });
@@ -67,7 +81,10 @@ export class WorkerFleet {
     if (!last) return;
     this.current = null;
     last.child.kill("SIGTERM");
+    // A stop that does not end (its database gone) is cut short, as a supervisor would.
+    const stuck = setTimeout(() => last.child.kill("SIGKILL"), STOP_DEADLINE_MS);
     await last.exited;
+    clearTimeout(stuck);
     this.closeOpen(last.id, last.open);
   }
 

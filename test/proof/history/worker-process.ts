@@ -13,6 +13,7 @@ import { inProcessCallbacks } from "@/server/providers/carrier-callback";
 import { WaitService } from "@/server/waits/wait-service";
 import { defaultRegistry } from "@/server/workflows";
 import { TEST_WORKER_OPTIONS } from "@/test/engine/harness";
+import { historyCompanions } from "./companions";
 import { clock } from "./record";
 
 const url = process.env.DATABASE_URL!;
@@ -23,20 +24,26 @@ const say = (edge: "start" | "end", info: HookInfo) =>
 
 // No web here: the carrier confirms pickups straight through the WaitService.
 const runs = new RunQueue({ db, url });
+const waits = new WaitService({ db, runs, registry: defaultRegistry });
 const worker = await startWorker({
   db,
   url,
   registry: defaultRegistry,
   providers: createProviders({
     db,
-    callbacks: inProcessCallbacks(new WaitService({ db, runs, registry: defaultRegistry })),
+    callbacks: inProcessCallbacks(waits),
   }),
+  companions: historyCompanions(db, waits),
   ...TEST_WORKER_OPTIONS,
   leaseMs: 5_000,
   workerId,
   hooks: { beforeEffect: (info) => say("start", info), afterEffect: (info) => say("end", info) },
 });
 console.log("ready");
+// A parent that dies without stopping this process (a failed run) closes its end of stdin: leave
+// with it rather than run on, orphaned, against a database about to be dropped.
+process.stdin.on("end", () => process.exit(1));
+process.stdin.resume();
 process.on("SIGTERM", async () => {
   await worker.stop();
   await db.$client.end({ timeout: 5 });
