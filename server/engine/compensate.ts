@@ -50,6 +50,7 @@ export async function compensateNext(
     events: [{ type: "compensation_started", step: step.name, data: null }],
   };
   const acquire: Record<number, LeaseChange> = { [row.position]: "acquire" };
+  const sentAt = Date.now();
   const token = await engine.store.commit({
     ...commitBase(engine, op, claim, acquire),
     guard: { kind: "claim", position: row.position, expected: ["succeeded"], attempts: step.attempts },
@@ -57,7 +58,7 @@ export async function compensateNext(
   if (!token) return reload(engine, op.id);
   let current = advanced(op, token, op.state, acquire, engine.owner);
 
-  const lease = engine.leases.hold(op.id, row.position);
+  const lease = engine.leases.hold(op.id, row.position, sentAt);
   const release: Record<number, LeaseChange> = { [row.position]: "release" };
   try {
     for (let attempt = 1; ; attempt++) {

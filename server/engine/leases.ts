@@ -4,12 +4,27 @@ import { LeaseLostError } from "./execute";
 interface Held {
   operationId: string;
   position: number;
+  /** Local time before the statement that last set the lease's expiry (claim or renewal) was sent. */
   renewedAt: number;
   controller: AbortController;
+  /** Aborts the run when no renewal confirmed the lease in time (see `DEADLINE_SHARE`). */
+  deadline?: NodeJS.Timeout;
 }
 
+/**
+ * A run gives its lease up by itself this far into the lease unless a renewal confirmed it:
+ * the database lets another worker take the step once the lease has expired, and a holder
+ * whose renewals cannot get through (a saturated pool, a lock, a database out of reach) must
+ * have stopped by then, or two attempts of one step run at once. Found by the full history
+ * run: an in-process worker's renewals queued behind the pool while its effect ran on and a
+ * worker process took the expired lease over (10 steps of 3,226 operations). The rest of the
+ * lease covers a late timer and clock skew with the database; renewals go out from a third of
+ * the lease on (checked every sixth), so a renewal has half the lease's length to come back.
+ */
+const DEADLINE_SHARE = 0.8;
+
 export interface HeldLease {
-  /** Aborts when a renewal finds the lease gone (a sweeper or another worker took it). */
+  /** Aborts when a renewal finds the lease gone (a sweeper or another worker took it) or none came back in time. */
   signal: AbortSignal;
   release(): void;
 }
@@ -18,12 +33,14 @@ export interface HeldLease {
  * The step leases this worker holds. A lease is taken with the claim and given back with
  * the result (both in the run's own statements); in between, this keeper extends the ones
  * held for more than a third of the lease, in one statement for all of them. A lease that
- * cannot be extended is lost: its run is told through the signal and its result discarded.
+ * cannot be extended, or whose extension has not come back by 80% of the lease, is lost: its
+ * run is told through the signal and its result discarded.
  */
 export class LeaseKeeper {
   private readonly held = new Map<string, Held>();
   private timer: NodeJS.Timeout | undefined;
   private renewing: Promise<void> = Promise.resolve();
+  private renewalInFlight = false;
 
   constructor(
     private readonly options: {
@@ -34,16 +51,43 @@ export class LeaseKeeper {
     },
   ) {}
 
-  hold(operationId: string, position: number): HeldLease {
+  /**
+   * Keeps a lease this worker acquired; `since` is the local time before the claim that set its
+   * expiry was sent (the lease runs from the claim, not from here).
+   */
+  hold(operationId: string, position: number, since = Date.now()): HeldLease {
     const key = `${operationId}:${position}`;
-    const entry: Held = { operationId, position, renewedAt: Date.now(), controller: new AbortController() };
+    const controller = new AbortController();
+    const entry: Held = { operationId, position, renewedAt: since, controller };
+    this.arm(entry);
     this.held.set(key, entry);
     return {
-      signal: entry.controller.signal,
+      signal: controller.signal,
       release: () => {
+        clearTimeout(entry.deadline);
         if (this.held.get(key) === entry) this.held.delete(key);
       },
     };
+  }
+
+  /** (Re)sets the held lease's deadline from its last confirmed renewal. */
+  private arm(h: Held): void {
+    clearTimeout(h.deadline);
+    const at = h.renewedAt + this.options.leaseMs * DEADLINE_SHARE;
+    h.deadline = setTimeout(
+      () => this.lose(h, "no renewal confirmed it in time"),
+      Math.max(0, at - Date.now()),
+    );
+    h.deadline.unref();
+  }
+
+  private lose(h: Held, why: string): void {
+    const key = `${h.operationId}:${h.position}`;
+    if (this.held.get(key) !== h) return;
+    clearTimeout(h.deadline);
+    this.held.delete(key);
+    this.options.log(`lost the lease on ${h.operationId} step ${h.position}: ${why}`);
+    h.controller.abort(new LeaseLostError());
   }
 
   get size(): number {
@@ -51,11 +95,16 @@ export class LeaseKeeper {
   }
 
   start(): void {
-    const every = Math.max(50, Math.floor(this.options.leaseMs / 3));
+    const every = Math.max(50, Math.floor(this.options.leaseMs / 6));
     this.timer = setInterval(() => {
-      this.renewing = this.renew().catch((error: Error) =>
-        this.options.log(`lease renewal failed: ${error.message}`),
-      );
+      // One renewal at a time: a slow one is not joined by more statements queueing behind it.
+      if (this.renewalInFlight) return;
+      this.renewalInFlight = true;
+      this.renewing = this.renew()
+        .catch((error: Error) => this.options.log(`lease renewal failed: ${error.message}`))
+        .finally(() => {
+          this.renewalInFlight = false;
+        });
     }, every);
     this.timer.unref();
   }
@@ -83,10 +132,9 @@ export class LeaseKeeper {
       if (this.held.get(`${h.operationId}:${h.position}`) !== h) continue;
       if (kept.has(`${h.operationId}:${h.position}`)) {
         h.renewedAt = renewedAt;
+        this.arm(h);
       } else {
-        this.options.log(`lost the lease on ${h.operationId} step ${h.position}`);
-        h.controller.abort(new LeaseLostError());
-        this.held.delete(`${h.operationId}:${h.position}`);
+        this.lose(h, "another holder has it");
       }
     }
   }

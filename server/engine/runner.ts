@@ -148,12 +148,17 @@ async function claimNextStep(
   if (!plan) return reload(engine, op.id);
   await engine.hooks.beforeClaim?.({ operationId: op.id, step: step.name, attempt: step.attempts + 1 });
   const leases: Record<number, LeaseChange> = { [row.position]: started ? "acquire" : "release" };
+  const sentAt = Date.now();
   const token = await engine.store.commit({
     ...commitBase(engine, op, plan, leases),
     guard: { kind: "claim", position: row.position, expected: [step.status], attempts: step.attempts },
   });
   if (!token) return reload(engine, op.id);
-  return { type: "continue", op: advanced(op, token, plan.after, leases, engine.owner), claimed: started };
+  return {
+    type: "continue",
+    op: advanced(op, token, plan.after, leases, engine.owner, sentAt),
+    claimed: started,
+  };
 }
 
 /** Runs the claimed step (the one `nextIndex` points at) and commits what happened. */
@@ -167,7 +172,7 @@ async function runClaimedStep(
   const row = op.rows[index]!;
   const def = stepDefinition(workflow, step.name);
   const info = { operationId: op.id, step: step.name, attempt: step.attempts };
-  const lease = engine.leases.hold(op.id, row.position);
+  const lease = engine.leases.hold(op.id, row.position, row.leaseSince);
   const callback = def.wait ? newCallback(op.id, step.name) : undefined;
   try {
     const outputs = Object.fromEntries(
@@ -294,6 +299,7 @@ async function settle(
         jobs.push({ data: { operationId: op.id, reason: "handoff" } });
       }
       const commit: Commit = { ...commitBase(engine, op, plan, leases), guard: { kind: "lease", position } };
+      const sentAt = Date.now();
       const token = await engine.store.commit(commit, jobs);
       if (token) {
         if (plan.retryAt) {
@@ -303,7 +309,7 @@ async function settle(
         if (jobs.length > 0 && !plan.recheck) return done("handed_off");
         return {
           type: "continue",
-          op: advanced(op, token, plan.after, leases, engine.owner),
+          op: advanced(op, token, plan.after, leases, engine.owner, sentAt),
           claimed: claimsNext,
         };
       }

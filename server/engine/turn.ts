@@ -37,19 +37,25 @@ export async function reload(engine: Engine, operationId: string): Promise<Turn>
   return op ? { type: "continue", op, claimed: false } : done("missing");
 }
 
-/** The loaded operation after a successful write: new token, state and lease holder. */
+/**
+ * The loaded operation after a successful write: new token, state and lease holder. `sentAt`:
+ * the local time before the write was sent, kept on the rows it acquired (`leaseSince`).
+ */
 export function advanced(
   op: LoadedOperation,
   written: { token: string; input?: unknown; traceId?: string; traceParent?: string },
   state: LoadedOperation["state"],
   leases: Record<number, "acquire" | "release">,
   owner: string,
+  sentAt?: number,
 ): LoadedOperation {
   const rows = op.rows.map((row, index) => {
     const step = state.steps[index]!;
     const lease = leases[row.position];
-    if (lease === "acquire") return { ...row, ...step, leaseOwner: owner, leaseLive: true };
-    if (lease === "release") return { ...row, ...step, leaseOwner: null, leaseLive: false };
+    if (lease === "acquire")
+      return { ...row, ...step, leaseOwner: owner, leaseLive: true, leaseSince: sentAt };
+    if (lease === "release")
+      return { ...row, ...step, leaseOwner: null, leaseLive: false, leaseSince: undefined };
     return { ...row, ...step };
   });
   if (op.token !== null) return { ...op, token: written.token, state, rows };

@@ -8,6 +8,11 @@ export interface StepRow extends StepState {
   leaseOwner: string | null;
   /** The lease has not expired (by the database clock). */
   leaseLive: boolean;
+  /**
+   * Set by the turn whose claim gave this worker the lease: the local time before that claim was
+   * sent, from which the lease lasts at least its length (LeaseKeeper.hold).
+   */
+  leaseSince?: number;
 }
 
 /** An operation loaded for execution; `token` fences every write (compare-and-set). */
