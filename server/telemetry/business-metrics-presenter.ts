@@ -64,9 +64,10 @@ const numOrNull = (v: unknown): number | null => (v === null || v === undefined 
  *
  * Cost at 1,000,000 operations (`npm run bench`, section `console`: GET /api/metrics over HTTP):
  * the two reads over every real operation — the groups behind the counters and gauges, and the
- * completion histogram — are index-only scans of `operations_metrics_idx` (migration 0030: the
- * columns they read, synthetic rows left out, a fifth of the table), run side by side; before it
- * they were sequential scans of the table, ~4 s cold. The step read is bounded by the window and
+ * completion histogram — are index-only scans of `operations_metrics_idx` (migrations 0030, 0031:
+ * the columns they read, synthetic rows left out, a fifth of the table), run side by side; before
+ * it they were sequential scans of the table, ~4 s cold. Both state `version > 0` (always true):
+ * the index's predicate says it too, so that only these reads can be planned on it (0031). The step read is bounded by the window and
  * the sample (a primary-key range on UUIDv7 ids, then the steps' primary key); alerts use the
  * open-alert partial index; pg-boss's own queue table is one row per queue.
  */
@@ -110,7 +111,7 @@ export class BusinessMetricsPresenter {
     const rows = await this.db.$client`
       select type, version, status::text as status, blocked_kind::text as kind, count(*)::bigint as n,
         extract(epoch from now() - min(created_at) filter (where status in ${this.db.$client.unsafe(sqlList(IN_FLIGHT_STATUSES))})) as oldest
-      from operations where not synthetic
+      from operations where not synthetic and version > 0
       group by type, version, status, blocked_kind`;
     return rows.map((r) => ({
       type: r.type as string,
@@ -133,7 +134,7 @@ export class BusinessMetricsPresenter {
     const rows = await this.db.$client`
       with d as (
         select type, date_part('epoch', completed_at - created_at) as s
-        from operations where status = 'completed' and not synthetic and completed_at is not null
+        from operations where status = 'completed' and not synthetic and version > 0 and completed_at is not null
       )
       select type, width_bucket(s, ${bounds}::float8[]) as b, count(*)::bigint as n, sum(s) as total
       from d group by 1, 2`;
