@@ -43,19 +43,23 @@ export const ZSetCallbackSettingsRequestSchema = z.strictObject({
   delayMs: z.number().int().min(0).max(86_400_000),
 });
 
+/** What the sandbox shows of any open wait (server/presenters/sandbox/open-wait.ts). */
+const ZOpenWait = z.object({
+  waitId: z.string(),
+  operationId: z.string(),
+  reference: z.string().nullable(),
+  type: z.string(),
+  step: z.string(),
+  stepTitle: z.string(),
+  stage: z.string(),
+  since: z.date(),
+});
+
 /** The open acknowledgment waits the sandbox can answer by hand. */
 export const ZSandboxWaitsResponseSchema = z.object({
   waits: z.array(
-    z.object({
-      waitId: z.string(),
-      operationId: z.string(),
-      reference: z.string().nullable(),
-      type: z.string(),
-      step: z.string(),
-      stepTitle: z.string(),
+    ZOpenWait.extend({
       target: z.string(),
-      stage: z.string(),
-      since: z.date(),
       deadlineAt: z.date().nullable(),
       heartbeat: z.boolean(),
       heartbeatDeadlineAt: z.date().nullable(),
@@ -66,15 +70,7 @@ export const ZSandboxWaitsResponseSchema = z.object({
 
 export const ZSandboxTimersResponseSchema = z.object({
   timers: z.array(
-    z.object({
-      waitId: z.string(),
-      operationId: z.string(),
-      reference: z.string().nullable(),
-      type: z.string(),
-      step: z.string(),
-      stepTitle: z.string(),
-      stage: z.string(),
-      since: z.date(),
+    ZOpenWait.extend({
       dueAt: z.date(),
     }),
   ),

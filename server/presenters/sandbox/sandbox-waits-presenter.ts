@@ -3,20 +3,12 @@ import { asDate } from "@/server/presenters/rows";
 import { pickupConfirmation } from "@/server/providers/carrier-callback";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
 import { waitingStage } from "@/server/workflows/kit/wait";
+import { OPEN_WAIT_COLUMNS, OPEN_WAITS_LIMIT, type OpenWait, type OpenWaitRow, openWait } from "./open-wait";
 
 /** One open acknowledgment wait, as the sandbox page lists it to answer by hand. */
-export interface SandboxWait {
-  waitId: string;
-  operationId: string;
-  reference: string | null;
-  type: string;
-  step: string;
-  stepTitle: string;
-  /** The outside system waited on (`carrier`). */
+export interface SandboxWait extends OpenWait {
+  /** The outside system waited on (`carrier`); `stage` says "Waiting for the carrier to confirm pickup". */
   target: string;
-  /** "Waiting for the carrier to confirm pickup". */
-  stage: string;
-  since: Date;
   deadlineAt: Date | null;
   /** Whether the step declared a heartbeat (only then can one be sent). */
   heartbeat: boolean;
@@ -27,9 +19,6 @@ export interface SandboxWait {
    */
   examplePayload: unknown;
 }
-
-/** The sandbox lists at most this many, oldest first: it is a drill tool, not a queue view. */
-const LIMIT = 50;
 
 /**
  * The sandbox page's open acknowledgment waits (server/waits): what each operation waits for,
@@ -44,24 +33,16 @@ export class SandboxWaitsPresenter {
 
   async call(): Promise<SandboxWait[]> {
     const rows = await this.db.$client<
-      {
-        waitId: string;
-        operationId: string;
-        reference: string | null;
-        type: string;
-        version: number;
-        step: string;
+      (OpenWaitRow & {
         target: string;
-        since: string;
         deadlineAt: string | null;
         heartbeatMs: number | null;
         heartbeatDeadlineAt: string | null;
         shipmentId: string | null;
         trackingNumber: string | null;
-      }[]
+      })[]
     >`
-      select w.id as "waitId", w.operation_id as "operationId", o.reference, o.type, o.version, w.step,
-        w.target, w.created_at::text as since, w.deadline_at::text as "deadlineAt",
+      select ${this.db.$client.unsafe(OPEN_WAIT_COLUMNS)}, w.target, w.deadline_at::text as "deadlineAt",
         w.heartbeat_ms as "heartbeatMs", w.heartbeat_deadline_at::text as "heartbeatDeadlineAt",
         s.id as "shipmentId", s.tracking_number as "trackingNumber"
       from waits w join operations o on o.id = w.operation_id
@@ -70,19 +51,13 @@ export class SandboxWaitsPresenter {
         where w.target = 'carrier' and order_id = o.input->>'orderId' order by created_at limit 1
       ) s on true
       where w.state = 'waiting' and w.kind = 'acknowledgment' and o.status = 'processing'
-      order by w.created_at limit ${LIMIT}`;
+      order by w.created_at limit ${OPEN_WAITS_LIMIT}`;
     return rows.map((r) => {
-      const def = this.registry.get(r.type, r.version)?.steps.find((s) => s.name === r.step);
       return {
-        waitId: r.waitId,
-        operationId: r.operationId,
-        reference: r.reference,
-        type: r.type,
-        step: r.step,
-        stepTitle: def?.title ?? r.step,
+        ...openWait(this.registry, r, (def) =>
+          def?.wait ? waitingStage(def.wait) : `Waiting for ${r.target}`,
+        ),
         target: r.target,
-        stage: def?.wait ? waitingStage(def.wait) : `Waiting for ${r.target}`,
-        since: asDate(r.since),
         deadlineAt: r.deadlineAt ? asDate(r.deadlineAt) : null,
         heartbeat: r.heartbeatMs !== null,
         heartbeatDeadlineAt: r.heartbeatDeadlineAt ? asDate(r.heartbeatDeadlineAt) : null,
