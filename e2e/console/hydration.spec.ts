@@ -11,7 +11,7 @@ test.describe.configure({ timeout: 120_000 });
  * server rendered without (found as a lost "/" focus under CI load). Loaded several times
  * because it depends on which comes first.
  */
-test("the overview hydrates the HTML the server sent, with the nav's reads already answered", async ({ page }) => {
+test("the overview hydrates what the server sent, with the nav's reads answered first", async ({ page }) => {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await signIn(page, "/");
