@@ -90,9 +90,9 @@ describe("checkWorkflow", () => {
       ],
     } as unknown as WorkflowDefinition;
     expect(checkWorkflow(def).map((p) => `${p.step ?? "-"}: ${p.problem}`)).toEqual([
-      '-: sends a person to the sandbox for a control it does not have ("Blocked: recharge the card in the sandbox, then resume."); its controls are: Restock, Cancel order in the shop, Faults, Carrier callback, Waiting for an acknowledgment',
+      '-: sends a person to the sandbox for a control it does not have ("Blocked: recharge the card in the sandbox, then resume."); its controls are: Restock, Cancel order in the shop, Faults, Carrier callback, Waiting for an acknowledgment, Scheduled steps',
       '-: names a button no part of the product offers ("Reset all")',
-      'a: sends a person to the sandbox for a control it does not have ("Use the Refill control on the sandbox page."); its controls are: Restock, Cancel order in the shop, Faults, Carrier callback, Waiting for an acknowledgment',
+      'a: sends a person to the sandbox for a control it does not have ("Use the Refill control on the sandbox page."); its controls are: Restock, Cancel order in the shop, Faults, Carrier callback, Waiting for an acknowledgment, Scheduled steps',
       'a: names a button no part of the product offers ("Refill")',
     ]);
     // The real controls pass: restocking, cancelling an order in the shop, a provider's faults.
