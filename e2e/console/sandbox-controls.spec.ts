@@ -1,5 +1,5 @@
 import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
-import { API_KEY, db, expectAccessible, screenshot, signIn, unique } from "./support";
+import { API_KEY, db, expectAccessible, screenshot, signIn, startOrder, unique } from "./support";
 
 /**
  * The sandbox's controls that the order runbook names: Restock continues an order blocked on
@@ -91,21 +91,7 @@ test("Waiting for an acknowledgment: a person answers for a carrier that never d
     await carrier.getByRole("button", { name: "Apply" }).click();
     await expect(carrier.getByRole("status")).toContainText("Applied");
     const orderId = unique("ord_ack");
-    const res = await request.post("/api/v1/operations", {
-      headers: { authorization: `Bearer ${API_KEY}`, "idempotency-key": orderId },
-      data: {
-        type: "order.fulfill",
-        input: {
-          orderId,
-          customerEmail: "ack@example.com",
-          items: [{ sku: "BOOK-42", quantity: 1 }],
-          amountCents: 999,
-        },
-        reference: orderId,
-      },
-    });
-    expect(res.status(), await res.text()).toBeLessThan(300);
-    const { id } = (await res.json()) as { id: string };
+    const { id } = await startOrder(request, { reference: orderId, email: "ack@example.com" });
 
     // It shows up as waiting for the carrier, with since and deadline.
     const row = page.locator("tr", { hasText: orderId });
@@ -150,20 +136,7 @@ test("Scheduled steps and waits on a phone: every row readable with nothing side
     // An order left waiting for the carrier, and a subscription in its cooling-off window.
     await db()`update sim_callback_settings set mode = 'never'`;
     const orderId = unique("ord_phone");
-    const order = await request.post("/api/v1/operations", {
-      headers: { authorization: `Bearer ${API_KEY}`, "idempotency-key": orderId },
-      data: {
-        type: "order.fulfill",
-        input: {
-          orderId,
-          customerEmail: "phone@example.com",
-          items: [{ sku: "BOOK-42", quantity: 1 }],
-          amountCents: 999,
-        },
-        reference: orderId,
-      },
-    });
-    expect(order.status(), await order.text()).toBeLessThan(300);
+    await startOrder(request, { reference: orderId, email: "phone@example.com" });
     const subscriptionId = unique("sub_sbx");
     const sub = await request.post("/api/v1/operations", {
       headers: { authorization: `Bearer ${API_KEY}`, "idempotency-key": subscriptionId },
