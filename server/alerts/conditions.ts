@@ -24,7 +24,8 @@ interface Candidate {
 }
 
 function affected(rows: Candidate[]): Pick<Condition, "affectedCount" | "oldestAt" | "sample"> {
-  const sorted = [...rows].sort((a, b) => Date.parse(a.since) - Date.parse(b.since));
+  const at = new Map(rows.map((r) => [r, Date.parse(r.since)]));
+  const sorted = [...rows].sort((a, b) => at.get(a)! - at.get(b)!);
   return {
     affectedCount: rows.length,
     oldestAt: sorted[0] ? asDate(sorted[0].since) : null,
@@ -32,9 +33,15 @@ function affected(rows: Candidate[]): Pick<Condition, "affectedCount" | "oldestA
   };
 }
 
+/** In one pass: the evaluation groups up to SCAN rows per (type, status), so no copy per row. */
 function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
   const m = new Map<string, T[]>();
-  for (const r of rows) m.set(key(r), [...(m.get(key(r)) ?? []), r]);
+  for (const r of rows) {
+    const k = key(r);
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  }
   return m;
 }
 
