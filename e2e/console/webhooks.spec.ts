@@ -42,12 +42,18 @@ test("an admin reads a failing endpoint's delivery log, redelivers, re-enables i
   await screenshot(page, info, "webhooks");
   await expectAccessible(page);
   await page.setViewportSize({ width: 390, height: 844 });
-  await screenshot(page, info, "webhooks-phone");
   const { scroll, viewport } = await page.evaluate(() => ({
     scroll: document.documentElement.scrollWidth,
     viewport: window.innerWidth,
   }));
   expect(scroll, "no sideways scroll at 390 px").toBeLessThanOrEqual(viewport);
+  // Nor inside a panel: both tables stack each row on a phone, each cell saying what it is.
+  for (const table of await page.locator("table").all()) {
+    const sideways = await table.evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth);
+    expect(sideways, "a table scrolls sideways at 390 px").toBe(0);
+  }
+  await expect(row.getByRole("button", { name: "Re-enable" })).toBeVisible();
+  await screenshot(page, info, "webhooks-phone");
   await page.setViewportSize({ width: 1440, height: 900 });
 
   await log.getByRole("button", { name: "Redeliver" }).click();

@@ -6,7 +6,7 @@ import { Button } from "../../_components/forms";
 import { QueryBody } from "../../_components/query-body";
 import { ReasonDialog } from "../../_components/reason-dialog";
 import { Time } from "../../_components/time";
-import { Empty, Panel, PlainTable } from "../../_components/ui";
+import { Empty, Panel, PhoneLabel, PlainTable } from "../../_components/ui";
 import { useTRPC } from "../../_lib/trpc";
 
 /** One endpoint's latest deliveries, each with every try's answer; a delivered or dead one can be sent again. */
@@ -33,7 +33,7 @@ export function DeliveryLog({ endpointId, url }: { endpointId: string; url: stri
           data.deliveries.length === 0 ? (
             <Empty>Nothing sent to this endpoint yet.</Empty>
           ) : (
-            <PlainTable columns={["Event", "Status", "Tries", ""]}>
+            <PlainTable columns={["Event", "Status", "Tries", ""]} stackOnPhone>
               {data.deliveries.map((d) => (
                 <tr key={d.id} className="align-top">
                   <td className="px-4 py-2 text-xs">
@@ -49,6 +49,7 @@ export function DeliveryLog({ endpointId, url }: { endpointId: string; url: stri
                     </div>
                   </td>
                   <td className="px-4 py-2 text-xs">
+                    <PhoneLabel>Status</PhoneLabel>
                     {d.status === "delivered" ? (
                       <span>
                         delivered <Time value={d.deliveredAt} />
@@ -69,6 +70,7 @@ export function DeliveryLog({ endpointId, url }: { endpointId: string; url: stri
                     )}
                   </td>
                   <td className="px-4 py-2 text-xs">
+                    <PhoneLabel>Tries</PhoneLabel>
                     <ol className="space-y-1">
                       {d.log.map((a) => (
                         <li key={a.attempt}>

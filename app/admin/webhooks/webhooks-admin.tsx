@@ -7,7 +7,7 @@ import { Button, errorText, Field, inputClass } from "../../_components/forms";
 import { QueryBody } from "../../_components/query-body";
 import { ReasonDialog } from "../../_components/reason-dialog";
 import { Time } from "../../_components/time";
-import { Empty, PageHeader, Panel, PlainTable } from "../../_components/ui";
+import { Empty, PageHeader, Panel, PhoneLabel, PlainTable } from "../../_components/ui";
 import { WorkflowTypesFieldset } from "../../_components/workflow-types-fieldset";
 import type { RouterOutputs } from "../../_lib/router-types";
 import { useTRPC } from "../../_lib/trpc";
@@ -50,7 +50,7 @@ export function WebhooksAdmin() {
             data.endpoints.length === 0 ? (
               <Empty>No endpoints yet.</Empty>
             ) : (
-              <PlainTable columns={["Endpoint", "Events", "State", "Waiting", "Last try", ""]}>
+              <PlainTable columns={["Endpoint", "Events", "State", "Waiting", "Last try", ""]} stackOnPhone>
                 {data.endpoints.map((e) => (
                   <tr key={e.id} className="align-top">
                     <td className="px-4 py-2">
@@ -60,8 +60,12 @@ export function WebhooksAdmin() {
                         {FORMAT_TEXT[e.format]} · {e.workflowTypes?.join(", ") ?? "every workflow type"}
                       </div>
                     </td>
-                    <td className="px-4 py-2 text-xs">{e.eventTypes.join(", ")}</td>
                     <td className="px-4 py-2 text-xs">
+                      <PhoneLabel>Events</PhoneLabel>
+                      {e.eventTypes.join(", ")}
+                    </td>
+                    <td className="px-4 py-2 text-xs">
+                      <PhoneLabel>State</PhoneLabel>
                       {e.enabled ? (
                         <span className={e.consecutiveFailures > 0 ? "text-status-blocked-ink" : ""}>
                           Enabled
@@ -74,9 +78,11 @@ export function WebhooksAdmin() {
                       )}
                     </td>
                     <td className="px-4 py-2 text-xs">
+                      <PhoneLabel>Waiting</PhoneLabel>
                       {e.pending} pending{e.dead > 0 ? ` · ${e.dead} dead` : ""}
                     </td>
                     <td className="px-4 py-2 text-xs">
+                      <PhoneLabel>Last try</PhoneLabel>
                       <Time value={e.lastAttemptAt} />
                     </td>
                     <td className="space-x-2 whitespace-nowrap px-4 py-2 text-right">
