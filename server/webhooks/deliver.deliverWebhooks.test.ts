@@ -13,8 +13,9 @@ import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { eventually } from "@/test/eventually";
 import { insertOperation } from "@/test/fixtures/operations";
 import { TEST_ADMIN } from "@/test/principals";
-import { backoffMs, DELIVERY_POLICY, type DeliverDeps, deliverWebhooks } from "./deliver";
+import { DELIVERY_POLICY, type DeliverDeps, deliverWebhooks } from "./deliver";
 import { WebhookEndpointService } from "./endpoints";
+import { backoffMs } from "./settle";
 import { webhookWorkWith } from "./work";
 
 /** What the receiver got: one entry per request, with the status it answered. */

@@ -10,7 +10,7 @@ import {
 } from "@/server/domain/webhook-events";
 import { checkDestination, privateUrlsAllowed } from "@/server/http-client/safe-fetch";
 import type { WorkflowRegistry } from "@/server/workflows/kit/registry";
-import { parkDeliveries } from "./deliver";
+import { parkDeliveries } from "./settle";
 
 export const MAX_WEBHOOK_URL_LENGTH = 2_000;
 
