@@ -11,3 +11,7 @@ export interface Condition {
   /** The oldest affected operations, at most SAMPLE. */
   sample: string[];
 }
+
+/** A threshold or a duration in an alert's summary: "10 min", "30 s". */
+export const minutes = (ms: number) =>
+  ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
